@@ -1,0 +1,39 @@
+import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
+import { postgresOptions } from '@chargeflow/runtime';
+import { GatewayConfig } from './config';
+import { HealthController } from './health/health.controller';
+import { gatewayMigrations } from './migrations';
+
+@Module({})
+export class AppModule implements OnApplicationShutdown {
+  static register(config: GatewayConfig, connection: AmqpConnection, rpc: RpcClient): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          ...postgresOptions({ url: config.GATEWAY_DATABASE_URL, applicationName: 'chargeflow-api-gateway', migrations: gatewayMigrations }),
+          retryAttempts: 10,
+          retryDelay: 1_000,
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: GatewayConfig, useValue: config },
+        { provide: AmqpConnection, useValue: connection },
+        { provide: RpcClient, useValue: rpc },
+      ],
+    };
+  }
+
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly connection: AmqpConnection,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    this.rpc.close();
+    await this.connection.close();
+  }
+}

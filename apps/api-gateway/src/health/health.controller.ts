@@ -1,0 +1,72 @@
+import { Controller, Get, HttpCode, Inject, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
+import { BackendServices, CommonRpcPatterns, type BackendService, type HealthReport } from '@chargeflow/contracts';
+import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
+import { GatewayConfig } from '../config';
+import { ProblemException } from '../problem/problem';
+
+export interface ServiceReadiness {
+  status: 'up' | 'down';
+  database?: 'up' | 'down';
+  broker?: 'up' | 'down';
+  reason?: string;
+}
+
+export interface Readiness {
+  status: 'ready';
+  services: Record<BackendService | 'api-gateway', ServiceReadiness>;
+}
+
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly connection: AmqpConnection,
+    private readonly dataSource: DataSource,
+    @Inject(GatewayConfig) private readonly config: GatewayConfig,
+  ) {}
+
+  /** The gateway process is up; says nothing about what is behind it. */
+  @Get('healthz')
+  @HttpCode(200)
+  healthz(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Ready only when every service answers its health check in time with its database up. */
+  @Get('readyz')
+  async readyz(@Req() request: FastifyRequest): Promise<Readiness> {
+    const entries = await Promise.all(
+      BackendServices.map(async (service) => [service, await this.probe(service, String(request.id))] as const),
+    );
+    const services = Object.fromEntries([['api-gateway', await this.self()], ...entries]) as Readiness['services'];
+    const notReady = Object.entries(services).filter(([, readiness]) => readiness.status !== 'up');
+    if (notReady.length > 0) {
+      const detail = notReady.map(([name, readiness]) => `${name} (${readiness.reason})`).join(', ');
+      throw new ProblemException(503, 'NOT_READY', 'Not ready', `not ready: ${detail}`, { services });
+    }
+    return { status: 'ready', services };
+  }
+
+  private async self(): Promise<ServiceReadiness> {
+    const database = await this.dataSource.query('SELECT 1').then(() => 'up' as const, () => 'down' as const);
+    const broker = this.connection.isConnected ? 'up' : 'down';
+    const status = database === 'up' && broker === 'up' ? 'up' : 'down';
+    return { status, database, broker, ...(status === 'down' ? { reason: `database ${database}, broker ${broker}` } : {}) };
+  }
+
+  private async probe(service: BackendService, correlationId: string): Promise<ServiceReadiness> {
+    try {
+      const reply = await this.rpc.request<HealthReport>(service, CommonRpcPatterns.health, {}, {
+        correlationId,
+        timeoutMs: this.config.READINESS_TIMEOUT_MS,
+      });
+      if (!reply.ok) return { status: 'down', reason: reply.error.message };
+      const { status, database, broker } = reply.data;
+      return { status, database, broker, ...(status === 'down' ? { reason: `database ${database}, broker ${broker}` } : {}) };
+    } catch (error) {
+      return { status: 'down', reason: `no answer within ${this.config.READINESS_TIMEOUT_MS} ms` };
+    }
+  }
+}

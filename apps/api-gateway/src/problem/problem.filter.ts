@@ -1,0 +1,69 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RpcUnavailableError } from '@chargeflow/messaging';
+import { PROBLEM_CONTENT_TYPE, ProblemException, problemTypeOf, type Problem } from './problem';
+
+const TITLES: Record<number, [string, string]> = {
+  400: ['BAD_REQUEST', 'Bad request'],
+  401: ['UNAUTHENTICATED', 'Unauthenticated'],
+  403: ['FORBIDDEN', 'Forbidden'],
+  404: ['NOT_FOUND', 'Not found'],
+  405: ['METHOD_NOT_ALLOWED', 'Method not allowed'],
+  409: ['CONFLICT', 'Conflict'],
+  413: ['PAYLOAD_TOO_LARGE', 'Payload too large'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
+  422: ['UNPROCESSABLE', 'Unprocessable content'],
+  429: ['RATE_LIMITED', 'Too many requests'],
+  503: ['SERVICE_UNAVAILABLE', 'Service unavailable'],
+};
+
+/** Every error leaves the gateway as application/problem+json; no stack trace ever does. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('problem');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const problem = { ...this.toProblem(exception, request), instance: request.url, requestId: String(request.id) };
+    void http.getResponse<FastifyReply>().status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+  }
+
+  private toProblem(exception: unknown, request: FastifyRequest): Problem {
+    if (exception instanceof ProblemException) {
+      return { ...exception.extensions, type: problemTypeOf(exception.code), title: exception.title, status: exception.status, detail: exception.message, code: exception.code };
+    }
+    if (exception instanceof RpcUnavailableError) {
+      return problem(503, 'SERVICE_UNAVAILABLE', `the ${exception.service} service did not answer in time; try again`, { service: exception.service });
+    }
+    const status = statusOf(exception);
+    if (status === 404 && exception instanceof HttpException) {
+      return problem(404, 'ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`);
+    }
+    if (status >= 500) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      return problem(500, 'INTERNAL_ERROR', 'the gateway failed to handle the request');
+    }
+    const [code, title] = TITLES[status] ?? ['BAD_REQUEST', 'Bad request'];
+    return { type: problemTypeOf(code), title, status, detail: messageOf(exception), code };
+  }
+}
+
+function problem(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): Problem {
+  const title = TITLES[status]?.[1] ?? 'Internal server error';
+  return { ...extensions, type: problemTypeOf(code), title, status, detail, code };
+}
+
+function statusOf(exception: unknown): number {
+  if (exception instanceof HttpException) return exception.getStatus();
+  const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 600 ? statusCode : 500;
+}
+
+function messageOf(exception: unknown): string {
+  if (exception instanceof HttpException) {
+    const response = exception.getResponse();
+    if (typeof response === 'object' && response && 'message' in response && typeof response.message === 'string') return response.message;
+  }
+  return exception instanceof Error ? exception.message : 'the request failed';
+}

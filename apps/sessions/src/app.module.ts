@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OutboxRelayModule, postgresOptions } from '@chargeflow/runtime';
+import type { SessionsConfig } from './config';
+import { sessionsMigrations } from './migrations';
+
+@Module({})
+export class AppModule {
+  static register(config: SessionsConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          ...postgresOptions({ url: config.SESSIONS_DATABASE_URL, applicationName: 'chargeflow-sessions', migrations: sessionsMigrations }),
+          retryAttempts: 10,
+          retryDelay: 1_000,
+        }), OutboxRelayModule,
+      ],
+    };
+  }
+}

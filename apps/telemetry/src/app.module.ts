@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OutboxRelayModule, postgresOptions } from '@chargeflow/runtime';
+import type { TelemetryConfig } from './config';
+import { telemetryMigrations } from './migrations';
+
+@Module({})
+export class AppModule {
+  static register(config: TelemetryConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          ...postgresOptions({ url: config.TELEMETRY_DATABASE_URL, applicationName: 'chargeflow-telemetry', migrations: telemetryMigrations }),
+          retryAttempts: 10,
+          retryDelay: 1_000,
+        }), OutboxRelayModule,
+      ],
+    };
+  }
+}

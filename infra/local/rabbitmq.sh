@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# Local RabbitMQ for development, without Docker or systemd.
+#
+#   infra/local/rabbitmq.sh start|stop|status
+#   infra/local/rabbitmq.sh ctl ARGS...           rabbitmqctl against this node
+#   infra/local/rabbitmq.sh diagnostics ARGS...   rabbitmq-diagnostics against this node
+#
+# Env: RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672; host and port
+# are taken from it), CHARGEFLOW_DATA_DIR (default <repo>/.data),
+# RABBITMQ_NODENAME (default rabbit@localhost; change it only to run a second
+# broker beside this one). Everything the broker writes lives in
+# $CHARGEFLOW_DATA_DIR/rabbitmq.
+set -euo pipefail
+
+CF_COMPONENT=rabbitmq
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+RABBITMQ_URL="${RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672}"
+RMQ_BIN=/usr/lib/rabbitmq/bin
+RMQ_USER=rabbitmq
+RMQ_NODENAME="${RABBITMQ_NODENAME:-rabbit@localhost}"
+RMQ_DIR="$CHARGEFLOW_DATA_DIR/rabbitmq"
+MARKER="$RMQ_DIR/started-by-chargeflow"
+PID_FILE="$RMQ_DIR/rabbitmq.pid"
+CONSOLE_LOG="$RMQ_DIR/console.log"
+NODE_LOG="$RMQ_DIR/log/$RMQ_NODENAME.log"
+START_TIMEOUT=90
+
+# host and port from RABBITMQ_URL: scheme://[user[:pass]@]host[:port][/vhost]
+authority="${RABBITMQ_URL#*://}"
+authority="${authority%%[/?#]*}"
+authority="${authority##*@}"
+if [[ $authority =~ ^\[([^]]+)\](:([0-9]+))?$ || $authority =~ ^([^:]*)(:([0-9]+))?$ ]]; then
+  RMQ_HOST="${BASH_REMATCH[1]:-127.0.0.1}"
+  RMQ_PORT="${BASH_REMATCH[3]:-5672}"
+else
+  die 1 "cannot parse host:port from RABBITMQ_URL=$RABBITMQ_URL"
+fi
+RMQ_BIND=127.0.0.1
+[[ $RMQ_HOST == localhost ]] || RMQ_BIND="$RMQ_HOST"
+# Erlang distribution port: RabbitMQ's usual AMQP port + 20000, kept in range.
+RMQ_DIST_PORT=$((RMQ_PORT + 20000))
+((RMQ_DIST_PORT <= 65535)) || RMQ_DIST_PORT=$((RMQ_PORT - 10000))
+
+# The same environment for the server and for every CLI call: same HOME means
+# same .erlang.cookie, so rabbitmqctl/rabbitmq-diagnostics can always talk to
+# the node. Pointing every config path into the data dir keeps /etc/rabbitmq
+# (the distro's files) out of the picture.
+RMQ_ENV=(
+  HOME="$RMQ_DIR"
+  RABBITMQ_NODENAME="$RMQ_NODENAME"
+  RABBITMQ_NODE_IP_ADDRESS="$RMQ_BIND"
+  RABBITMQ_NODE_PORT="$RMQ_PORT"
+  RABBITMQ_DIST_PORT="$RMQ_DIST_PORT"
+  ERL_EPMD_ADDRESS=127.0.0.1
+  RABBITMQ_CONF_ENV_FILE="$RMQ_DIR/rabbitmq-env.conf"
+  RABBITMQ_CONFIG_FILE="$RMQ_DIR/rabbitmq.conf"
+  RABBITMQ_ADVANCED_CONFIG_FILE="$RMQ_DIR/advanced.config"
+  RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins"
+  RABBITMQ_MNESIA_BASE="$RMQ_DIR/mnesia"
+  RABBITMQ_LOG_BASE="$RMQ_DIR/log"
+  RABBITMQ_PID_FILE="$PID_FILE"
+  RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+)
+
+# rmq_argv TOOL: sets RMQ_ARGV to the command line running a RabbitMQ script
+# as the broker user with RMQ_ENV.
+rmq_argv() {
+  RMQ_ARGV=()
+  is_root && RMQ_ARGV=(runuser -u "$RMQ_USER" --)
+  RMQ_ARGV+=(env "${RMQ_ENV[@]}" "$RMQ_BIN/$1")
+}
+
+# rmq TOOL ARGS...: run it in the data dir (Erlang wants a readable cwd, and
+# drops crash dumps there).
+rmq() {
+  rmq_argv "$1"
+  shift
+  (cd "$RMQ_DIR" && "${RMQ_ARGV[@]}" "$@" 9>&-)
+}
+
+# The broker answers an AMQP 0-9-1 protocol header with a frame (type 1).
+amqp_answers() {
+  local reply
+  # shellcheck disable=SC2016 # $0/$1 are expanded by the inner bash
+  reply=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1" && printf "AMQP\0\0\011\001" >&3 && head -c 1 <&3 | od -An -tx1' \
+    "$RMQ_HOST" "$RMQ_PORT" 2>/dev/null) || return 1
+  [[ ${reply// /} == 01 ]]
+}
+
+node_running() {
+  rmq_argv rabbitmq-diagnostics
+  (cd "$RMQ_DIR" && timeout 20 "${RMQ_ARGV[@]}" -q check_running) >/dev/null 2>&1 9>&-
+}
+
+# Our broker's VM is alive (the pid file may be stale after a reboot).
+pid_alive() {
+  local pid
+  [[ -s $PID_FILE ]] && pid=$(<"$PID_FILE") && [[ $pid =~ ^[0-9]+$ ]] &&
+    [[ $(ps -o comm= -p "$pid" 2>/dev/null) == beam* ]]
+}
+
+install_rabbitmq() {
+  if ! can_apt_install; then
+    die 2 "RabbitMQ is not installed; install it with: sudo apt-get install rabbitmq-server"
+  fi
+  local t0=$SECONDS
+  say "rabbitmq-server not installed; installing it with apt-get (one-time)"
+  apt_install rabbitmq-server
+  # policy-rc.d kept the distro service down; stop it anyway should some
+  # other init path have started it on /var/lib/rabbitmq.
+  local pids
+  pids=$(pgrep -u "$RMQ_USER" || true)
+  if [[ -n $pids ]]; then
+    say "stopping the distro rabbitmq-server the package install started"
+    /etc/init.d/rabbitmq-server stop >/dev/null 2>&1 || true
+    pids=$(pgrep -u "$RMQ_USER" || true)
+    # shellcheck disable=SC2086 # one pid per word
+    [[ -z $pids ]] || kill $pids 2>/dev/null || true
+  fi
+  say "installed rabbitmq-server $(dpkg-query -W -f='${Version}' rabbitmq-server) in $((SECONDS - t0))s"
+}
+
+prepare_data_dir() {
+  ensure_traversable "$RMQ_USER" "$CHARGEFLOW_DATA_DIR"
+  own_dir "$RMQ_USER" "$RMQ_DIR" 750
+  own_dir "$RMQ_USER" "$RMQ_DIR/mnesia" 750
+  own_dir "$RMQ_USER" "$RMQ_DIR/log" 750
+
+  # Rewritten on every start so the script stays the source of truth.
+  cat >"$RMQ_DIR/rabbitmq.conf" <<'EOF'
+# Written by infra/local/rabbitmq.sh on every start; local edits are lost.
+# Listener address and port come from the environment (RABBITMQ_URL).
+# guest/guest stays usable, from loopback only (the listener is loopback-only).
+loopback_users.guest = true
+EOF
+  # The management API, on loopback: tests create a virtual host of their own through it.
+  echo "management.tcp.ip = $RMQ_BIND" >>"$RMQ_DIR/rabbitmq.conf"
+  echo "management.tcp.port = ${RABBITMQ_MANAGEMENT_PORT:-15672}" >>"$RMQ_DIR/rabbitmq.conf"
+  echo '[rabbitmq_management].' >"$RMQ_DIR/enabled_plugins"
+
+  # Reuse the distro's cookie when we can read it, so that plain
+  # `rabbitmq-diagnostics -n rabbit@localhost ...` (which runs with the
+  # rabbitmq user's HOME) works too; re-synced on every start, so a cookie
+  # regenerated by a reinstall never leaves a stale copy here.
+  local cookie="$RMQ_DIR/.erlang.cookie" distro_cookie
+  distro_cookie="$(getent passwd "$RMQ_USER" | cut -d: -f6)/.erlang.cookie"
+  if [[ -r $distro_cookie && -s $distro_cookie ]]; then
+    cmp -s "$distro_cookie" "$cookie" || { rm -f "$cookie" && cp "$distro_cookie" "$cookie"; }
+  elif [[ ! -s $cookie ]]; then
+    rm -f "$cookie"
+    (umask 077 && head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$cookie")
+  fi
+
+  if is_root; then
+    chown "$RMQ_USER:$RMQ_USER" "$RMQ_DIR/rabbitmq.conf" "$RMQ_DIR/enabled_plugins" "$cookie"
+  fi
+  chmod 400 "$cookie"
+}
+
+print_logs() {
+  local f
+  for f in "$CONSOLE_LOG" "$NODE_LOG"; do
+    [[ -s $f ]] || continue
+    echo "--- last 30 lines of $(show_path "$f") ---" >&2
+    tail -n 30 "$f" >&2
+  done
+}
+
+cmd_start() {
+  if tcp_open "$RMQ_HOST" "$RMQ_PORT"; then
+    amqp_answers || die 1 "$RMQ_HOST:$RMQ_PORT is taken by something that does not speak AMQP"
+    say "reusing server already answering at $RMQ_HOST:$RMQ_PORT"
+    return 0
+  fi
+  is_loopback_host "$RMQ_HOST" ||
+    die 1 "nothing answers at $RMQ_HOST:$RMQ_PORT and it is not a loopback address, so no local broker can be started for it"
+  [[ -x $RMQ_BIN/rabbitmq-server ]] || install_rabbitmq
+
+  take_lock rabbitmq
+  # A concurrent start may have brought it up while we waited for the lock.
+  if amqp_answers; then
+    say "reusing server already answering at $RMQ_HOST:$RMQ_PORT"
+    return 0
+  fi
+  local t0=$SECONDS launcher=''
+  if pid_alive; then
+    say "waiting for the broker this script already launched (pid $(<"$PID_FILE"))"
+  else
+    prepare_data_dir
+    rm -f "$PID_FILE"
+    local epmd_was_up=0
+    tcp_open 127.0.0.1 4369 && epmd_was_up=1
+    : >"$CONSOLE_LOG"
+    # setsid: the broker must outlive this shell and its process group;
+    # 9>&-: it must not inherit (and so hold forever) our lock.
+    rmq_argv rabbitmq-server
+    (cd "$RMQ_DIR" && exec setsid "${RMQ_ARGV[@]}") >>"$CONSOLE_LOG" 2>&1 </dev/null 9>&- &
+    launcher=$!
+    printf 'started_at=%s\nepmd_started=%s\n' "$(date -Is)" "$((1 - epmd_was_up))" >"$MARKER"
+  fi
+
+  local deadline=$((SECONDS + START_TIMEOUT))
+  until amqp_answers && node_running; do
+    if ((SECONDS >= deadline)); then
+      print_logs
+      die 1 "not answering at $RMQ_HOST:$RMQ_PORT after ${START_TIMEOUT}s (logs above; stop with: $0 stop)"
+    fi
+    if [[ -n $launcher ]] && ! kill -0 "$launcher" 2>/dev/null; then
+      print_logs
+      die 1 "broker exited during start-up (logs above)"
+    fi
+    sleep 1
+  done
+  say "started on $RMQ_HOST:$RMQ_PORT (data $(show_path "$RMQ_DIR")) in $((SECONDS - t0))s"
+}
+
+cmd_stop() {
+  if [[ ! -f $MARKER ]]; then
+    if tcp_open "$RMQ_HOST" "$RMQ_PORT"; then
+      say "server at $RMQ_HOST:$RMQ_PORT was not started by this script; left alone"
+    else
+      say "not running"
+    fi
+    return 0
+  fi
+  take_lock rabbitmq
+  if pid_alive; then
+    # With the pid file, rabbitmqctl stop returns only once the VM has exited.
+    if ! rmq rabbitmqctl -q stop "$PID_FILE" >/dev/null 2>&1; then
+      say "rabbitmqctl stop failed; sending SIGTERM to pid $(<"$PID_FILE")"
+      kill "$(<"$PID_FILE")" 2>/dev/null || true
+    fi
+    wait_port_closed "$RMQ_HOST" "$RMQ_PORT" 60 || die 1 "still answering at $RMQ_HOST:$RMQ_PORT after 60s"
+    say "stopped (data kept in $(show_path "$RMQ_DIR"))"
+  else
+    say "not running (stale marker removed)"
+  fi
+  # epmd outlives the node; stop it if our start launched it. epmd -kill
+  # refuses while any node is still registered, so other nodes are safe.
+  if grep -q '^epmd_started=1' "$MARKER" && command -v epmd >/dev/null; then
+    epmd -kill >/dev/null 2>&1 || true
+  fi
+  rm -f "$MARKER" "$PID_FILE"
+}
+
+cmd_status() {
+  local who="not started by this script"
+  [[ -f $MARKER ]] && pid_alive && who="started by this script, data $(show_path "$RMQ_DIR")"
+  if tcp_open "$RMQ_HOST" "$RMQ_PORT" && amqp_answers; then
+    say "running at $RMQ_HOST:$RMQ_PORT ($who)"
+  else
+    say "not running at $RMQ_HOST:$RMQ_PORT"
+    return 1
+  fi
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  ctl) shift && rmq rabbitmqctl "$@" ;;
+  diagnostics) shift && rmq rabbitmq-diagnostics "$@" ;;
+  *)
+    echo "usage: $0 start|stop|status|ctl ARGS...|diagnostics ARGS..." >&2
+    exit 64
+    ;;
+esac

@@ -1,0 +1,5 @@
+export * from './infrastructure';
+export * from './process';
+export * from './provision';
+export * from './settings';
+export * from './stack';

@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, sleep } from './process';
+
+export const StackServices = ['sessions', 'telemetry', 'pricing', 'analytics', 'api-gateway'] as const;
+
+export type StackService = (typeof StackServices)[number];
+
+export function entrypointOf(service: StackService): string {
+  return join('apps', service, 'src', 'main.ts');
+}
+
+export interface StackOptions {
+  env: NodeJS.ProcessEnv;
+  /** Write each service's log to `<logDir>/<service>.log` instead of this process's stdout. */
+  logDir?: string;
+  readyTimeoutMs?: number;
+}
+
+/** One service running as its own Node process, started exactly as in production. */
+export class ServiceProcess {
+  private child: ChildProcess | null = null;
+  private exit: Promise<number | null> = Promise.resolve(null);
+  private log: WriteStream | null = null;
+
+  constructor(
+    readonly service: StackService,
+    private readonly options: StackOptions,
+  ) {}
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  get logFile(): string | null {
+    return this.options.logDir ? join(this.options.logDir, `${this.service}.log`) : null;
+  }
+
+  start(): void {
+    const logFile = this.logFile;
+    if (logFile) this.log = createWriteStream(logFile, { flags: 'a' });
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', entrypointOf(this.service)], {
+      cwd: REPO_ROOT,
+      env: this.options.env,
+      stdio: ['ignore', this.log ? 'pipe' : 'inherit', this.log ? 'pipe' : 'inherit'],
+    });
+    if (this.log) {
+      child.stdout?.pipe(this.log, { end: false });
+      child.stderr?.pipe(this.log, { end: false });
+    }
+    this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    this.child = child;
+  }
+
+  /** Asks the service to stop gracefully; kills it if it has not stopped within the grace period. */
+  async stop(graceMs = 15_000): Promise<number | null> {
+    const child = this.child;
+    if (!child || !this.running) return this.exit;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const code = await this.exit;
+    clearTimeout(timer);
+    return code;
+  }
+
+  /** Kills the process without a chance to clean up, as a crash would. */
+  async kill(): Promise<void> {
+    this.child?.kill('SIGKILL');
+    await this.exit;
+  }
+
+  waitForExit(): Promise<number | null> {
+    return this.exit;
+  }
+
+  tail(lines = 20): string {
+    const logFile = this.logFile;
+    if (!logFile) return '';
+    try {
+      return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '';
+    }
+  }
+}
+
+/** The five services, started together and answering `GET /readyz` with 200. */
+export class Stack {
+  readonly processes: Record<StackService, ServiceProcess>;
+
+  private constructor(
+    readonly gatewayUrl: string,
+    private readonly options: StackOptions,
+  ) {
+    if (options.logDir) mkdirSync(options.logDir, { recursive: true });
+    this.processes = Object.fromEntries(StackServices.map((service) => [service, new ServiceProcess(service, options)])) as Record<
+      StackService,
+      ServiceProcess
+    >;
+  }
+
+  static async start(options: StackOptions): Promise<Stack> {
+    const host = options.env.GATEWAY_HOST || '127.0.0.1';
+    const port = options.env.GATEWAY_PORT || '3000';
+    const stack = new Stack(`http://${host}:${port}`, options);
+    for (const process of Object.values(stack.processes)) process.start();
+    try {
+      await stack.waitUntilReady(options.readyTimeoutMs ?? 90_000);
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
+    return stack;
+  }
+
+  /** Polls readiness; fails fast, naming the service, when one of the processes exits. */
+  async waitUntilReady(timeoutMs: number): Promise<void> {
+    const giveUpAt = Date.now() + timeoutMs;
+    let last = 'no answer yet';
+    while (Date.now() < giveUpAt) {
+      const dead = Object.values(this.processes).find((process) => !process.running);
+      if (dead) {
+        throw new Error(`${dead.service} exited with code ${await dead.waitForExit()} before the stack was ready\n${dead.tail()}`);
+      }
+      try {
+        const response = await fetch(`${this.gatewayUrl}/readyz`, { signal: AbortSignal.timeout(5_000) });
+        if (response.status === 200) return;
+        last = `${response.status} ${await response.text()}`;
+      } catch (error) {
+        last = (error as Error).message;
+      }
+      await sleep(500);
+    }
+    throw new Error(`the stack was not ready within ${timeoutMs} ms: ${last}`);
+  }
+
+  async stop(): Promise<void> {
+    const gateway = this.processes['api-gateway'];
+    await gateway.stop();
+    await Promise.all(Object.values(this.processes).map((process) => process.stop()));
+  }
+}

@@ -1,0 +1,14 @@
+/** Three tiers, one run: unit (no infrastructure), integration (real broker and database), end to end (the whole stack). */
+const transform = { '^.+\\.ts$': ['@swc/jest', { swcrc: true }] };
+const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+
+module.exports = {
+  testTimeout: 60_000,
+  globalSetup: '<rootDir>/libs/testing/jest-global-setup.js',
+  globalTeardown: '<rootDir>/libs/testing/jest-global-teardown.js',
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,infra,tools}/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,infra}/**/*.int-spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'] },
+  ],
+};

@@ -1,0 +1,7 @@
+export * from './deployment';
+export * from './envelope';
+export * from './exchanges';
+export * from './services';
+export * from './rpc/rpc-reply';
+export * from './rpc/rpc-patterns';
+export * from './health/health-report';

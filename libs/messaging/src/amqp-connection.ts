@@ -1,0 +1,124 @@
+import { connect, type ChannelModel } from 'amqplib';
+import type { LoggerService } from '@nestjs/common';
+
+export interface AmqpConnectionOptions {
+  url: string;
+  /** Shown in the broker's connection list, e.g. `chargeflow-sessions`. */
+  name: string;
+  logger: LoggerService;
+  /** How long the first connection may take before start-up fails. */
+  startupTimeoutMs?: number;
+  /** Backoff bounds between reconnection attempts. */
+  minRetryDelayMs?: number;
+  maxRetryDelayMs?: number;
+}
+
+/** Runs after every (re)connection: declare topology, open channels, resume consumers. */
+export type ConnectionSetup = (connection: ChannelModel) => Promise<void>;
+
+export class BrokerUnavailableError extends Error {
+  constructor(reason: string) {
+    super(`message broker unavailable: ${reason}`);
+    this.name = 'BrokerUnavailableError';
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * One AMQP connection per process that heals itself: when the broker goes away it reconnects with
+ * exponential backoff and replays every registered setup, so publishers and consumers resume.
+ */
+export class AmqpConnection {
+  private connection: ChannelModel | null = null;
+  private readonly setups: ConnectionSetup[] = [];
+  private closing = false;
+  private reconnecting: Promise<void> | null = null;
+
+  private constructor(private readonly options: AmqpConnectionOptions) {}
+
+  static async open(options: AmqpConnectionOptions): Promise<AmqpConnection> {
+    const amqp = new AmqpConnection(options);
+    await amqp.establish(options.startupTimeoutMs ?? 30_000);
+    return amqp;
+  }
+
+  get isConnected(): boolean {
+    return this.connection !== null;
+  }
+
+  /** Registers a setup; it runs now if connected and again after every reconnection. */
+  async onConnected(setup: ConnectionSetup): Promise<void> {
+    this.setups.push(setup);
+    if (this.connection) await setup(this.connection);
+  }
+
+  current(): ChannelModel {
+    if (!this.connection) throw new BrokerUnavailableError('not connected');
+    return this.connection;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const connection = this.connection;
+    this.connection = null;
+    if (connection) await connection.close().catch(() => undefined);
+  }
+
+  private async establish(deadlineMs: number): Promise<void> {
+    const giveUpAt = Date.now() + deadlineMs;
+    let delay = this.options.minRetryDelayMs ?? 250;
+    for (;;) {
+      try {
+        await this.connectOnce();
+        return;
+      } catch (error) {
+        if (this.closing) return;
+        if (Date.now() + delay > giveUpAt) {
+          throw new BrokerUnavailableError(`${redact(this.options.url)}: ${(error as Error).message}`);
+        }
+        this.options.logger.warn?.(`broker not reachable (${(error as Error).message}); retrying in ${delay} ms`);
+        await sleep(delay);
+        delay = Math.min(delay * 2, this.options.maxRetryDelayMs ?? 5_000);
+      }
+    }
+  }
+
+  private async connectOnce(): Promise<void> {
+    const connection = await connect(this.options.url, { clientProperties: { connection_name: this.options.name } });
+    connection.on('error', (error: Error) => this.options.logger.warn?.(`broker connection error: ${error.message}`));
+    connection.on('close', () => this.handleClose(connection));
+    this.connection = connection;
+    try {
+      for (const setup of this.setups) await setup(connection);
+    } catch (error) {
+      this.connection = null;
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
+    this.options.logger.log(`connected to broker ${redact(this.options.url)}`);
+  }
+
+  private handleClose(connection: ChannelModel): void {
+    if (this.connection !== connection) return;
+    this.connection = null;
+    if (this.closing || this.reconnecting) return;
+    this.options.logger.warn?.('broker connection lost; reconnecting');
+    this.reconnecting = this.establish(Number.POSITIVE_INFINITY)
+      .catch((error) => this.options.logger.error(`broker reconnection failed: ${(error as Error).message}`))
+      .finally(() => {
+        this.reconnecting = null;
+      });
+  }
+}
+
+/** Hides the password of a URL before it reaches a log line. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}

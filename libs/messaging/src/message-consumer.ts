@@ -1,0 +1,116 @@
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { LoggerService } from '@nestjs/common';
+import { Exchanges } from '@chargeflow/contracts';
+import type { AmqpConnection } from './amqp-connection';
+import { PoisonMessageError } from './poison-message.error';
+import { declareExchanges, declareFactQueue, type FactQueue } from './topology';
+
+export type MessageHandler = (message: ConsumeMessage) => Promise<void>;
+
+export interface MessageConsumerOptions {
+  queue: FactQueue;
+  handler: MessageHandler;
+  logger: LoggerService;
+  /** Unacknowledged messages the broker may push at once (100 to 500 keeps memory bounded). */
+  prefetch?: number;
+  /** Pause before handing a failed message back, so a short outage does not burn the delivery limit. */
+  retryDelayMs?: number;
+}
+
+export const DEFAULT_PREFETCH = 200;
+
+/**
+ * Consumes a fact queue with manual acks. A message is acked only after its handler resolved (the
+ * handler commits its transaction first). A PoisonMessageError sends the message to the queue's
+ * dead-letter queue with an `x-rejection-reason` header; any other error hands it back for
+ * redelivery, and the queue's delivery limit dead-letters it if it keeps failing.
+ */
+export class MessageConsumer {
+  private channel: ConfirmChannel | null = null;
+  private consumerTag: string | null = null;
+  private stopped = false;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly options: MessageConsumerOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.connection.onConnected(async (model) => {
+      if (this.stopped) return;
+      const channel = await model.createConfirmChannel();
+      channel.on('error', () => undefined);
+      await declareExchanges(channel);
+      await declareFactQueue(channel, this.options.queue);
+      await channel.prefetch(this.options.prefetch ?? DEFAULT_PREFETCH);
+      this.channel = channel;
+      const { consumerTag } = await channel.consume(
+        this.options.queue.name,
+        (message) => {
+          if (message) this.track(this.deliver(channel, message));
+        },
+        { noAck: false },
+      );
+      this.consumerTag = consumerTag;
+    });
+  }
+
+  /** Stops taking messages, lets in-flight handlers finish and settle, then closes the channel. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const channel = this.channel;
+    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    await Promise.allSettled([...this.inFlight]);
+    if (channel) await channel.close().catch(() => undefined);
+    this.channel = null;
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async deliver(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+    try {
+      await this.options.handler(message);
+      channel.ack(message);
+    } catch (error) {
+      if (error instanceof PoisonMessageError) {
+        await this.deadLetter(channel, message, error);
+        return;
+      }
+      this.options.logger.warn?.(
+        `handling ${message.properties.type ?? 'message'} ${message.properties.messageId ?? ''} from ${this.options.queue.name} failed; redelivering: ${(error as Error).message}`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1_000));
+      try {
+        channel.nack(message, false, true);
+      } catch {
+        // The channel closed meanwhile: the broker redelivers the unacked message by itself.
+      }
+    }
+  }
+
+  private async deadLetter(channel: ConfirmChannel, message: ConsumeMessage, error: PoisonMessageError): Promise<void> {
+    this.options.logger.warn?.(`dead-lettering message from ${this.options.queue.name}: ${error.reason}: ${error.message}`);
+    const headers = {
+      ...message.properties.headers,
+      'x-rejection-reason': error.reason,
+      'x-rejection-detail': error.message.slice(0, 1_000),
+      'x-original-exchange': message.fields.exchange,
+      'x-original-routing-key': message.fields.routingKey,
+    };
+    await new Promise<void>((resolve, reject) =>
+      channel.publish(
+        Exchanges.deadLetter,
+        this.options.queue.name,
+        message.content,
+        { ...message.properties, headers, persistent: true },
+        (failure) => (failure ? reject(failure) : resolve()),
+      ),
+    )
+      .then(() => channel.ack(message))
+      .catch(() => channel.nack(message, false, true));
+  }
+}

@@ -1,0 +1,109 @@
+import type { LoggerService } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { Envelope } from '@chargeflow/contracts';
+import type { ConfirmPublisher } from '../confirm-publisher';
+import { OUTBOX_CHANNEL } from './outbox';
+
+interface OutboxRow {
+  id: string;
+  exchange: string;
+  routing_key: string;
+  envelope: Envelope;
+}
+
+export interface OutboxRelayOptions {
+  dataSource: DataSource;
+  publisher: ConfirmPublisher;
+  logger: LoggerService;
+  batchSize?: number;
+  /** Poll interval: the safety net behind LISTEN/NOTIFY, and the retry pace while the broker is away. */
+  pollIntervalMs?: number;
+}
+
+/** Arbitrary constant key: one relay at a time per database publishes, which keeps events in order. */
+const RELAY_LOCK_KEY = 7_461_203;
+
+/**
+ * Publishes outbox rows in id order with publisher confirms and marks them published in the same
+ * transaction. A crash between confirm and commit republishes the rows: delivery is at least once,
+ * and consumers deduplicate by message id.
+ */
+export class OutboxRelay {
+  private listener: QueryRunner | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(private readonly options: OutboxRelayOptions) {}
+
+  async start(): Promise<void> {
+    const listener = this.options.dataSource.createQueryRunner();
+    const client = (await listener.connect()) as PoolClient;
+    client.on('notification', () => void this.trigger());
+    await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.listener = listener;
+    this.timer = setInterval(() => this.trigger(), this.options.pollIntervalMs ?? 1_000);
+    this.trigger();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    if (this.listener) {
+      await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
+      await this.listener.release();
+    }
+  }
+
+  /** Number of events waiting to be published: the backlog a metric or a health check reports. */
+  async backlog(): Promise<number> {
+    const [row] = await this.options.dataSource.query(`SELECT count(*)::int AS n FROM outbox_message WHERE published_at IS NULL`);
+    return row.n as number;
+  }
+
+  /** Runs one drain now, or right after the one in progress; resolves when the outbox is empty or stuck. */
+  trigger(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.drain()
+      .catch((error) => this.options.logger.warn?.(`outbox relay paused: ${(error as Error).message}`))
+      .finally(() => {
+        this.running = null;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          void this.trigger();
+        }
+      });
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 200;
+    for (;;) {
+      const published = await this.options.dataSource.transaction(async (manager) => {
+        const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK_KEY]);
+        if (!locked) return 0;
+        const rows: OutboxRow[] = await manager.query(
+          `SELECT id, exchange, routing_key, envelope FROM outbox_message
+           WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+          [batchSize],
+        );
+        if (rows.length === 0) return 0;
+        await Promise.all(
+          rows.map((row) => this.options.publisher.publishEnvelope(row.exchange, row.routing_key, row.envelope)),
+        );
+        await manager.query(`UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])`, [
+          rows.map((row) => row.id),
+        ]);
+        return rows.length;
+      });
+      if (published < batchSize || this.stopped) return;
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { DataSource } from 'typeorm';
+import { createEnvelope, Exchanges } from '@chargeflow/contracts';
+import { createIsolatedDatabase, createIsolatedVhost, RecordingLogger, waitFor, type IsolatedDatabase, type IsolatedVhost } from '@chargeflow/testing';
+import { AmqpConnection } from '../amqp-connection';
+import { ConfirmPublisher } from '../confirm-publisher';
+import { processOnce } from '../inbox/inbox';
+import { CreateInbox1763800000001 } from '../inbox/inbox.migration';
+import { declareExchanges, declareFactQueue } from '../topology';
+import { addToOutbox } from './outbox';
+import { OutboxRelay } from './outbox-relay';
+import { CreateOutbox1763800000000 } from './outbox.migration';
+
+describe('transactional outbox and idempotent inbox on real PostgreSQL and RabbitMQ', () => {
+  let database: IsolatedDatabase;
+  let vhost: IsolatedVhost;
+  let dataSource: DataSource;
+  let connection: AmqpConnection;
+  let relay: OutboxRelay;
+  const logger = new RecordingLogger();
+  const received: string[] = [];
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([createIsolatedDatabase('outbox'), createIsolatedVhost('outbox')]);
+    dataSource = await new DataSource({
+      type: 'postgres',
+      url: database.url,
+      migrations: [CreateOutbox1763800000000, CreateInbox1763800000001],
+      migrationsRun: true,
+    }).initialize();
+    await dataSource.query('CREATE TABLE effect (id serial PRIMARY KEY, note text NOT NULL)');
+    connection = await AmqpConnection.open({ url: vhost.url, name: 'outbox-test', logger });
+    await connection.onConnected(async (model) => {
+      const channel = await model.createChannel();
+      await declareExchanges(channel);
+      await declareFactQueue(channel, { name: 'test.outbox', bindings: [{ exchange: Exchanges.events, routingKey: 'outbox.#' }] });
+      await channel.consume('test.outbox', (message) => {
+        if (!message) return;
+        received.push(JSON.parse(message.content.toString()).payload.note);
+        channel.ack(message);
+      });
+    });
+    relay = new OutboxRelay({ dataSource, publisher: await ConfirmPublisher.create(connection), logger, pollIntervalMs: 200 });
+    await relay.start();
+  });
+
+  afterAll(async () => {
+    await relay.stop();
+    await connection.close();
+    await dataSource.destroy();
+    await Promise.all([database.drop(), vhost.remove()]);
+  });
+
+  async function writeWithEvent(note: string, fail = false): Promise<void> {
+    await dataSource.transaction(async (manager) => {
+      await manager.query('INSERT INTO effect (note) VALUES ($1)', [note]);
+      await addToOutbox(manager, Exchanges.events, 'outbox.test.v1', createEnvelope('outbox.test.v1', { note }, { correlationId: note }));
+      if (fail) throw new Error('the change failed');
+    });
+  }
+
+  it('publishes an event committed with its change, in order, and marks it published', async () => {
+    await writeWithEvent('a');
+    await writeWithEvent('b');
+    await waitFor(async () => (received.includes('b') ? true : undefined), 5_000, 'the events');
+    expect(received.filter((note) => note === 'a' || note === 'b')).toEqual(['a', 'b']);
+    await waitFor(async () => ((await relay.backlog()) === 0 ? true : undefined), 5_000, 'an empty backlog');
+  });
+
+  it('publishes nothing when the change rolls back', async () => {
+    await expect(writeWithEvent('rolled-back', true)).rejects.toThrow('the change failed');
+    await writeWithEvent('after-rollback');
+    await waitFor(async () => (received.includes('after-rollback') ? true : undefined), 5_000, 'the next event');
+    expect(received).not.toContain('rolled-back');
+    const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM outbox_message WHERE envelope->'payload'->>'note' = 'rolled-back'`);
+    expect(n).toBe(0);
+  });
+
+  it('keeps events written while the broker is away and publishes them after it comes back', async () => {
+    await vhost.dropConnections();
+    await writeWithEvent('during-outage');
+    await waitFor(async () => (received.includes('during-outage') ? true : undefined), 15_000, 'the event written during the outage');
+  });
+
+  it('refuses to write an event outside a transaction', async () => {
+    await expect(
+      addToOutbox(dataSource.manager, Exchanges.events, 'outbox.test.v1', createEnvelope('outbox.test.v1', {}, { correlationId: 'x' })),
+    ).rejects.toThrow('inside the transaction');
+  });
+
+  it('applies a message once per consumer, however often it is delivered', async () => {
+    const messageId = createEnvelope('x', {}, { correlationId: 'inbox' }).messageId;
+    const apply = () =>
+      processOnce(dataSource, 'test-consumer', messageId, async (manager) => {
+        await manager.query(`INSERT INTO effect (note) VALUES ('inbox')`);
+      });
+    const results = await Promise.all([apply(), apply(), apply()]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM effect WHERE note = 'inbox'`);
+    expect(n).toBe(1);
+    expect(await processOnce(dataSource, 'another-consumer', messageId, async () => undefined)).toBe(true);
+  });
+});

@@ -1,0 +1,96 @@
+import type { Channel, ConsumeMessage } from 'amqplib';
+import { createEnvelope, Exchanges, rpcQueueOf, type BackendService, type RpcReply } from '@chargeflow/contracts';
+import { BrokerUnavailableError, type AmqpConnection } from '../amqp-connection';
+import { declareExchanges } from '../topology';
+import { RPC_DEADLINE_HEADER } from './amqp-rpc.server';
+import { RpcUnavailableError } from './rpc-errors';
+
+interface PendingRequest {
+  resolve(reply: RpcReply): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export interface RpcRequestOptions {
+  correlationId: string;
+  timeoutMs: number;
+}
+
+/**
+ * Sends RPC requests to backend services and waits for their replies on an exclusive reply queue.
+ * Every request carries a deadline: the broker expires it unread, the server drops it if late, and
+ * the caller gets RpcUnavailableError instead of waiting forever.
+ */
+export class RpcClient {
+  private channel: Channel | null = null;
+  private replyQueue: string | null = null;
+  private readonly pending = new Map<string, PendingRequest>();
+
+  private constructor() {}
+
+  static async create(connection: AmqpConnection): Promise<RpcClient> {
+    const client = new RpcClient();
+    await connection.onConnected(async (model) => {
+      const channel = await model.createChannel();
+      channel.on('error', () => undefined);
+      channel.on('close', () => {
+        if (client.channel === channel) client.channel = null;
+      });
+      await declareExchanges(channel);
+      const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+      await channel.consume(queue, (message) => message && client.settle(channel, message), { noAck: false });
+      client.channel = channel;
+      client.replyQueue = queue;
+    });
+    return client;
+  }
+
+  request<T>(service: BackendService, pattern: string, payload: object, options: RpcRequestOptions): Promise<RpcReply<T>> {
+    const channel = this.channel;
+    const replyTo = this.replyQueue;
+    if (!channel || !replyTo) {
+      return Promise.reject(new RpcUnavailableError(service, pattern, new BrokerUnavailableError('no channel').message));
+    }
+    const envelope = createEnvelope(pattern, payload, { correlationId: options.correlationId });
+    return new Promise<RpcReply<T>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(envelope.messageId);
+        reject(new RpcUnavailableError(service, pattern, `no answer within ${options.timeoutMs} ms`));
+      }, options.timeoutMs);
+      this.pending.set(envelope.messageId, { resolve: resolve as (reply: RpcReply) => void, reject, timer });
+      channel.publish(Exchanges.rpc, rpcQueueOf(service), Buffer.from(JSON.stringify(envelope)), {
+        type: pattern,
+        messageId: envelope.messageId,
+        correlationId: envelope.messageId,
+        replyTo,
+        expiration: String(options.timeoutMs),
+        persistent: false,
+        contentType: 'application/json',
+        headers: { [RPC_DEADLINE_HEADER]: Date.now() + options.timeoutMs, 'x-correlation-id': options.correlationId },
+      });
+    });
+  }
+
+  /** Fails every waiting request at shutdown instead of leaving it to its timer. */
+  close(): void {
+    for (const [id, request] of this.pending) {
+      clearTimeout(request.timer);
+      request.reject(new Error('RPC client closed'));
+      this.pending.delete(id);
+    }
+  }
+
+  private settle(channel: Channel, message: ConsumeMessage): void {
+    channel.ack(message);
+    const id = message.properties.correlationId as string | undefined;
+    const request = id ? this.pending.get(id) : undefined;
+    if (!id || !request) return;
+    this.pending.delete(id);
+    clearTimeout(request.timer);
+    try {
+      request.resolve(JSON.parse(message.content.toString('utf8')) as RpcReply);
+    } catch {
+      request.reject(new Error('malformed RPC reply'));
+    }
+  }
+}

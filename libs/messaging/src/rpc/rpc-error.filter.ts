@@ -1,0 +1,23 @@
+import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
+import { throwError, type Observable } from 'rxjs';
+import type { RpcError } from '@chargeflow/contracts';
+import { isExposableError } from './rpc-errors';
+
+/**
+ * Turns whatever a handler threw into the RpcError its caller receives: exposable errors (domain
+ * errors, invalid requests) as they are, anything else as INTERNAL without its internals.
+ */
+@Catch()
+export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
+  private readonly logger = new Logger('rpc');
+
+  catch(exception: unknown): Observable<RpcError> {
+    return throwError(() => this.toRpcError(exception));
+  }
+
+  private toRpcError(exception: unknown): RpcError {
+    if (isExposableError(exception)) return exception.toRpcError();
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return { kind: 'INTERNAL', code: 'INTERNAL_ERROR', message: 'the service failed to handle the request' };
+  }
+}

@@ -1,0 +1,35 @@
+import { IsUrl } from 'class-validator';
+import { BaseServiceConfig, POSTGRES_URL } from './base-config';
+import { ConfigurationError, loadConfig } from './config';
+
+class ExampleConfig extends BaseServiceConfig {
+  @IsUrl(POSTGRES_URL)
+  EXAMPLE_DATABASE_URL = 'postgres://example:example@127.0.0.1:5432/example';
+}
+
+describe('loadConfig', () => {
+  it('takes the local defaults when nothing is set', () => {
+    const config = loadConfig(ExampleConfig, {});
+    expect(config.RABBITMQ_URL).toBe('amqp://guest:guest@127.0.0.1:5672');
+    expect(config.EXAMPLE_DATABASE_URL).toBe('postgres://example:example@127.0.0.1:5432/example');
+    expect(config.LOG_LEVEL).toBe('info');
+  });
+
+  it('takes values from the environment', () => {
+    const config = loadConfig(ExampleConfig, { RABBITMQ_URL: 'amqps://u:p@broker.internal:5671', LOG_LEVEL: 'debug' });
+    expect(config.RABBITMQ_URL).toBe('amqps://u:p@broker.internal:5671');
+    expect(config.LOG_LEVEL).toBe('debug');
+  });
+
+  it('names the invalid variable in one line', () => {
+    expect(() => loadConfig(ExampleConfig, { EXAMPLE_DATABASE_URL: 'mysql://nope' })).toThrow(ConfigurationError);
+    expect(() => loadConfig(ExampleConfig, { EXAMPLE_DATABASE_URL: 'mysql://nope' })).toThrow(/^EXAMPLE_DATABASE_URL .*mysql:\/\/nope/);
+    expect(() => loadConfig(ExampleConfig, { LOG_LEVEL: 'loud' })).toThrow(/^LOG_LEVEL /);
+  });
+
+  it('has no defaults in production for the variables that must be configured', () => {
+    expect(() => loadConfig(ExampleConfig, { NODE_ENV: 'production' }, ['EXAMPLE_DATABASE_URL'])).toThrow(
+      'EXAMPLE_DATABASE_URL is required (NODE_ENV=production has no defaults)',
+    );
+  });
+});

@@ -1,0 +1,25 @@
+import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+
+export interface DatabaseOptions {
+  url: string;
+  applicationName: string;
+  entities?: MixedList<string | Function | EntitySchema>;
+  migrations: MixedList<Function>;
+  poolSize?: number;
+}
+
+/** The one way a service opens its database: its own URL and role, migrations at start, never synchronize. */
+export function postgresOptions(options: DatabaseOptions): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: options.url,
+    applicationName: options.applicationName,
+    entities: options.entities ?? [],
+    migrations: options.migrations,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error', 'migration'],
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 },
+  };
+}

@@ -1,0 +1,50 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { DATABASE_URL_VARIABLES, DatabaseOwners } from '@chargeflow/contracts';
+import { REPO_ROOT } from '@chargeflow/infra';
+import { createIsolatedDatabase } from './isolated-database';
+import { createIsolatedVhost, type IsolatedVhost } from './isolated-vhost';
+
+export interface StackEnvironment {
+  env: NodeJS.ProcessEnv;
+  vhost: IsolatedVhost;
+  logDir: string;
+  gatewayUrl: string;
+  cleanup(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Everything a whole stack needs for one suite alone: a database per service, a virtual host and a
+ * gateway port of its own, so an end-to-end suite runs beside the others (or beside `npm start`).
+ */
+export async function createStackEnvironment(label: string): Promise<StackEnvironment> {
+  const [vhost, port, ...databases] = await Promise.all([
+    createIsolatedVhost(label),
+    freePort(),
+    ...DatabaseOwners.map((owner) => createIsolatedDatabase(`${label}_${owner}`)),
+  ]);
+  const env: NodeJS.ProcessEnv = { ...process.env, RABBITMQ_URL: vhost.url, GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' };
+  DatabaseOwners.forEach((owner, index) => {
+    env[DATABASE_URL_VARIABLES[owner]] = databases[index].url;
+  });
+  return {
+    env,
+    vhost,
+    logDir: join(REPO_ROOT, '.data', 'e2e-logs', `${label}-${vhost.name}`),
+    gatewayUrl: `http://127.0.0.1:${port}`,
+    cleanup: async () => {
+      await Promise.all([vhost.remove(), ...databases.map((database) => database.drop())]);
+    },
+  };
+}
