@@ -1,11 +1,13 @@
-import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
 import { postgresOptions } from '@chargeflow/runtime';
+import { ApiModule } from './api/api.module';
 import { GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { gatewayMigrations } from './migrations';
 
+@Global()
 @Module({})
 export class AppModule implements OnApplicationShutdown {
   static register(config: GatewayConfig, connection: AmqpConnection, rpc: RpcClient): DynamicModule {
@@ -17,6 +19,7 @@ export class AppModule implements OnApplicationShutdown {
           retryAttempts: 10,
           retryDelay: 1_000,
         }),
+        ApiModule,
       ],
       controllers: [HealthController],
       providers: [
@@ -24,6 +27,7 @@ export class AppModule implements OnApplicationShutdown {
         { provide: AmqpConnection, useValue: connection },
         { provide: RpcClient, useValue: rpc },
       ],
+      exports: [GatewayConfig, AmqpConnection, RpcClient],
     };
   }
 

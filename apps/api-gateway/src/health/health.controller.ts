@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { BackendServices, CommonRpcPatterns, type BackendService, type HealthReport } from '@chargeflow/contracts';
 import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
 import { GatewayConfig } from '../config';
+import { Public } from '../auth/roles.decorator';
 import { ProblemException } from '../problem/problem';
 
 export interface ServiceReadiness {
@@ -18,6 +19,7 @@ export interface Readiness {
   services: Record<BackendService | 'api-gateway', ServiceReadiness>;
 }
 
+@Public()
 @Controller()
 export class HealthController {
   constructor(
