@@ -39,7 +39,10 @@ export class ServiceProcess {
 
   start(): void {
     const logFile = this.logFile;
-    if (logFile) this.log = createWriteStream(logFile, { flags: 'a' });
+    if (logFile && this.options.logDir) {
+      mkdirSync(this.options.logDir, { recursive: true });
+      this.log = createWriteStream(logFile, { flags: 'a' });
+    }
     const child = spawn(process.execPath, ['-r', '@swc-node/register', entrypointOf(this.service)], {
       cwd: REPO_ROOT,
       env: this.options.env,
@@ -93,7 +96,6 @@ export class Stack {
     readonly gatewayUrl: string,
     private readonly options: StackOptions,
   ) {
-    if (options.logDir) mkdirSync(options.logDir, { recursive: true });
     this.processes = Object.fromEntries(StackServices.map((service) => [service, new ServiceProcess(service, options)])) as Record<
       StackService,
       ServiceProcess

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxRelayModule, postgresOptions } from '@chargeflow/runtime';
 import type { SessionsConfig } from './config';
 import { sessionsMigrations } from './migrations';
+import { SessionModule } from './session/session.module';
 
 @Module({})
 export class AppModule {
@@ -14,7 +15,9 @@ export class AppModule {
           ...postgresOptions({ url: config.SESSIONS_DATABASE_URL, applicationName: 'chargeflow-sessions', migrations: sessionsMigrations }),
           retryAttempts: 10,
           retryDelay: 1_000,
-        }), OutboxRelayModule,
+        }),
+        OutboxRelayModule,
+        SessionModule.register(config.SEAL_TIMEOUT_MS),
       ],
     };
   }

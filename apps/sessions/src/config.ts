@@ -1,10 +1,18 @@
-import { IsUrl } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsUrl, Max, Min } from 'class-validator';
 import { defaultDatabaseUrl } from '@chargeflow/contracts';
 import { BaseServiceConfig, loadConfig, POSTGRES_URL } from '@chargeflow/runtime';
 
 export class SessionsConfig extends BaseServiceConfig {
   @IsUrl(POSTGRES_URL)
   SESSIONS_DATABASE_URL = defaultDatabaseUrl('sessions');
+
+  /** How long an end waits for telemetry's seal; below the gateway's deadline, so the client hears why. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  SEAL_TIMEOUT_MS = 3_000;
 }
 
 export function loadSessionsConfig(env: NodeJS.ProcessEnv = process.env): SessionsConfig {

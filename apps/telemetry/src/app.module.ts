@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxRelayModule, postgresOptions } from '@chargeflow/runtime';
 import type { TelemetryConfig } from './config';
+import { LedgerModule } from './ledger/ledger.module';
 import { telemetryMigrations } from './migrations';
 
 @Module({})
@@ -14,7 +15,9 @@ export class AppModule {
           ...postgresOptions({ url: config.TELEMETRY_DATABASE_URL, applicationName: 'chargeflow-telemetry', migrations: telemetryMigrations }),
           retryAttempts: 10,
           retryDelay: 1_000,
-        }), OutboxRelayModule,
+        }),
+        OutboxRelayModule,
+        LedgerModule,
       ],
     };
   }

@@ -1,9 +1,15 @@
 import { Module } from '@nestjs/common';
 import { BackendClient } from '../backend/backend.client';
+import { RidersController } from './fleet/riders.controller';
+import { StationsController } from './fleet/stations.controller';
+import { VehiclesController } from './fleet/vehicles.controller';
+import { ChargingSessionsController } from './sessions/charging-sessions.controller';
+import { RidesController } from './sessions/rides.controller';
+import { SessionsController } from './sessions/sessions.controller';
 
 /** The v1 REST resources, each answered by the service that owns it. */
 @Module({
-  controllers: [],
+  controllers: [RidesController, ChargingSessionsController, SessionsController, VehiclesController, StationsController, RidersController],
   providers: [BackendClient],
 })
 export class ApiModule {}

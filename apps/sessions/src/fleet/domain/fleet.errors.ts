@@ -1,0 +1,37 @@
+import { DomainError } from '@chargeflow/contracts';
+
+export class VehicleNotFoundError extends DomainError {
+  readonly kind = 'NOT_FOUND';
+  readonly code = 'VEHICLE_NOT_FOUND';
+
+  constructor(vehicleId: string) {
+    super(`no vehicle ${vehicleId}`, { vehicleId });
+  }
+}
+
+export class StationNotFoundError extends DomainError {
+  readonly kind = 'NOT_FOUND';
+  readonly code = 'STATION_NOT_FOUND';
+
+  constructor(stationId: string) {
+    super(`no station ${stationId}`, { stationId });
+  }
+}
+
+export class RiderNotFoundError extends DomainError {
+  readonly kind = 'NOT_FOUND';
+  readonly code = 'RIDER_NOT_FOUND';
+
+  constructor(riderId: string) {
+    super(`no rider ${riderId}`, { riderId });
+  }
+}
+
+export class BatteryOverfilledError extends DomainError {
+  readonly kind = 'UNPROCESSABLE';
+  readonly code = 'ENERGY_EXCEEDS_CAPACITY';
+
+  constructor(energyWh: string, capacityWh: string) {
+    super(`a battery of ${capacityWh} Wh cannot hold ${energyWh} Wh`, { energyWh, batteryCapacityWh: capacityWh });
+  }
+}

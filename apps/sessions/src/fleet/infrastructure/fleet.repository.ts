@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { RiderView, StationView, VehicleView } from '@chargeflow/contracts';
+import type { Position } from '../../shared/cursor';
+
+export interface VehicleRecord {
+  id: string;
+  label: string;
+  batteryCapacityWh: string;
+  energyWh: string;
+  activeSessionId: string | null;
+  createdAt: Date;
+}
+
+export interface StationRecord {
+  id: string;
+  name: string;
+  ratedPowerW: number;
+  timeZone: string;
+  metered: boolean;
+  activeSessionId: string | null;
+  createdAt: Date;
+}
+
+export interface RiderRecord {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+const VEHICLE = `SELECT v.id, v.label, v.battery_capacity_wh AS "batteryCapacityWh", v.energy_wh AS "energyWh",
+  v.created_at AS "createdAt", s.id AS "activeSessionId"
+  FROM vehicle v LEFT JOIN session s ON s.vehicle_id = v.id AND s.state = 'ACTIVE'`;
+
+const STATION = `SELECT t.id, t.name, t.rated_power_w AS "ratedPowerW", t.time_zone AS "timeZone", t.metered,
+  t.created_at AS "createdAt", s.id AS "activeSessionId"
+  FROM station t LEFT JOIN session s ON s.station_id = t.id AND s.state = 'ACTIVE'`;
+
+const RIDER = `SELECT id, name, created_at AS "createdAt" FROM rider`;
+
+function afterClause(alias: string, after: Position | null): [string, unknown[]] {
+  return after ? [`WHERE (${alias}.created_at, ${alias}.id) < ($1, $2)`, [after.at, after.id]] : ['', []];
+}
+
+/** Vehicles, stations and riders: the reference data sessions stand on. */
+@Injectable()
+export class FleetRepository {
+  async vehicle(manager: EntityManager, id: string, lock = false): Promise<VehicleRecord | null> {
+    const sql = lock
+      ? `SELECT id, label, battery_capacity_wh AS "batteryCapacityWh", energy_wh AS "energyWh", created_at AS "createdAt",
+           NULL::uuid AS "activeSessionId" FROM vehicle WHERE id = $1 FOR UPDATE`
+      : `${VEHICLE} WHERE v.id = $1`;
+    const [row] = (await manager.query(sql, [id])) as VehicleRecord[];
+    return row ?? null;
+  }
+
+  async vehicles(manager: EntityManager, after: Position | null, limit: number): Promise<VehicleRecord[]> {
+    const [where, values] = afterClause('v', after);
+    return manager.query(`${VEHICLE} ${where} ORDER BY v.created_at DESC, v.id DESC LIMIT $${values.length + 1}`, [...values, limit + 1]);
+  }
+
+  async insertVehicle(manager: EntityManager, vehicle: { id: string; label: string; batteryCapacityWh: string; energyWh: string }): Promise<void> {
+    await manager.query(`INSERT INTO vehicle (id, label, battery_capacity_wh, energy_wh) VALUES ($1, $2, $3, $4)`, [
+      vehicle.id,
+      vehicle.label,
+      vehicle.batteryCapacityWh,
+      vehicle.energyWh,
+    ]);
+  }
+
+  async updateVehicle(manager: EntityManager, vehicle: { id: string; label: string; batteryCapacityWh: string; energyWh: string }): Promise<void> {
+    await manager.query(`UPDATE vehicle SET label = $2, battery_capacity_wh = $3, energy_wh = $4 WHERE id = $1`, [
+      vehicle.id,
+      vehicle.label,
+      vehicle.batteryCapacityWh,
+      vehicle.energyWh,
+    ]);
+  }
+
+  async station(manager: EntityManager, id: string, lock = false): Promise<StationRecord | null> {
+    const sql = lock
+      ? `SELECT id, name, rated_power_w AS "ratedPowerW", time_zone AS "timeZone", metered, created_at AS "createdAt",
+           NULL::uuid AS "activeSessionId" FROM station WHERE id = $1 FOR UPDATE`
+      : `${STATION} WHERE t.id = $1`;
+    const [row] = (await manager.query(sql, [id])) as StationRecord[];
+    return row ?? null;
+  }
+
+  async stations(manager: EntityManager, after: Position | null, limit: number): Promise<StationRecord[]> {
+    const [where, values] = afterClause('t', after);
+    return manager.query(`${STATION} ${where} ORDER BY t.created_at DESC, t.id DESC LIMIT $${values.length + 1}`, [...values, limit + 1]);
+  }
+
+  async saveStation(manager: EntityManager, station: Omit<StationRecord, 'activeSessionId' | 'createdAt'>): Promise<void> {
+    await manager.query(
+      `INSERT INTO station (id, name, rated_power_w, time_zone, metered) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO UPDATE SET name = $2, rated_power_w = $3, time_zone = $4, metered = $5`,
+      [station.id, station.name, station.ratedPowerW, station.timeZone, station.metered],
+    );
+  }
+
+  async rider(manager: EntityManager, id: string): Promise<RiderRecord | null> {
+    const [row] = (await manager.query(`${RIDER} WHERE id = $1`, [id])) as RiderRecord[];
+    return row ?? null;
+  }
+
+  async riders(manager: EntityManager, after: Position | null, limit: number): Promise<RiderRecord[]> {
+    const where = after ? 'WHERE (created_at, id) < ($1, $2)' : '';
+    const values = after ? [after.at, after.id] : [];
+    return manager.query(`${RIDER} ${where} ORDER BY created_at DESC, id DESC LIMIT $${values.length + 1}`, [...values, limit + 1]);
+  }
+
+  async saveRider(manager: EntityManager, rider: { id: string; name: string }): Promise<void> {
+    await manager.query(`INSERT INTO rider (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = $2`, [rider.id, rider.name]);
+  }
+}
+
+export function toVehicleView(record: VehicleRecord): VehicleView {
+  return {
+    id: record.id,
+    label: record.label,
+    batteryCapacityWh: Number(record.batteryCapacityWh),
+    energyWh: Number(record.energyWh),
+    activeSessionId: record.activeSessionId,
+    createdAt: record.createdAt.toISOString(),
+  };
+}
+
+export function toStationView(record: StationRecord): StationView {
+  return { ...record, createdAt: record.createdAt.toISOString() };
+}
+
+export function toRiderView(record: RiderRecord): RiderView {
+  return { ...record, createdAt: record.createdAt.toISOString() };
+}

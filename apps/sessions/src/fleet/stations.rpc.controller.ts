@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { DataSource } from 'typeorm';
+import { ByIdRequest, CreateStationRequest, FleetRpc, ListRequest, UpdateStationRequest, type Page, type StationView } from '@chargeflow/contracts';
+import { decodeCursor, pageSize, toPage } from '../shared/cursor';
+import { StationNotFoundError } from './domain/fleet.errors';
+import { FleetRepository, toStationView } from './infrastructure/fleet.repository';
+
+@Controller()
+export class StationsRpcController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly fleet: FleetRepository,
+  ) {}
+
+  @MessagePattern(FleetRpc.createStation)
+  async create(@Payload() request: CreateStationRequest): Promise<StationView> {
+    const id = randomUUID();
+    await this.fleet.saveStation(this.dataSource.manager, { id, ...request });
+    return this.get({ id });
+  }
+
+  /** A running charge keeps the terms it started with; the change applies to the next one. */
+  @MessagePattern(FleetRpc.updateStation)
+  async update(@Payload() request: UpdateStationRequest): Promise<StationView> {
+    await this.dataSource.transaction(async (manager) => {
+      const station = await this.fleet.station(manager, request.id, true);
+      if (!station) throw new StationNotFoundError(request.id);
+      await this.fleet.saveStation(manager, {
+        id: station.id,
+        name: request.name ?? station.name,
+        ratedPowerW: request.ratedPowerW ?? station.ratedPowerW,
+        timeZone: request.timeZone ?? station.timeZone,
+        metered: request.metered ?? station.metered,
+      });
+    });
+    return this.get({ id: request.id });
+  }
+
+  @MessagePattern(FleetRpc.getStation)
+  async get(@Payload() request: ByIdRequest): Promise<StationView> {
+    const station = await this.fleet.station(this.dataSource.manager, request.id);
+    if (!station) throw new StationNotFoundError(request.id);
+    return toStationView(station);
+  }
+
+  @MessagePattern(FleetRpc.listStations)
+  async list(@Payload() request: ListRequest): Promise<Page<StationView>> {
+    const limit = pageSize(request.limit);
+    const rows = await this.fleet.stations(this.dataSource.manager, decodeCursor(request.cursor), limit);
+    return toPage(rows, limit, (row) => ({ at: row.createdAt, id: row.id }), toStationView);
+  }
+}

@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TelemetryRpc, type SealedTotals } from '@chargeflow/contracts';
+import { currentCorrelation, RpcClient, RpcUnavailableError } from '@chargeflow/messaging';
+import type { SessionSnapshot } from '../domain/session.aggregate';
+import { TelemetryUnavailableError } from '../domain/session.errors';
+
+export const SEAL_TIMEOUT_MS = Symbol('SEAL_TIMEOUT_MS');
+
+/** Asks the telemetry service to seal a session's ledger and returns the totals it fixed. */
+@Injectable()
+export class TelemetrySealClient {
+  constructor(
+    private readonly rpc: RpcClient,
+    @Inject(SEAL_TIMEOUT_MS) private readonly timeoutMs: number,
+  ) {}
+
+  async seal(session: SessionSnapshot): Promise<SealedTotals> {
+    const request = {
+      sessionId: session.id,
+      kind: session.kind,
+      vehicleId: session.vehicleId,
+      stationId: session.charge?.stationId ?? null,
+      startedAt: session.startedAt.toISOString(),
+    };
+    try {
+      const reply = await this.rpc.request<SealedTotals>('telemetry', TelemetryRpc.seal, request, {
+        correlationId: currentCorrelation()?.correlationId ?? session.id,
+        timeoutMs: this.timeoutMs,
+      });
+      if (!reply.ok) throw new Error(`telemetry refused the seal: ${reply.error.code}`);
+      return reply.data;
+    } catch (error) {
+      if (error instanceof RpcUnavailableError) throw new TelemetryUnavailableError(session.id);
+      throw error;
+    }
+  }
+}

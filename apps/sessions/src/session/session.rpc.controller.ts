@@ -1,0 +1,51 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  EndSessionRequest,
+  GetSessionRequest,
+  ListSessionsRequest,
+  SessionRpc,
+  StartChargingRequest,
+  StartRideRequest,
+  type Page,
+  type SessionView,
+} from '@chargeflow/contracts';
+import { EndSessionHandler } from './end-session/end-session.handler';
+import { QuerySessionsHandler } from './query-sessions/query-sessions.handler';
+import { StartChargingHandler } from './start-charging/start-charging.handler';
+import { StartRideHandler } from './start-ride/start-ride.handler';
+
+@Controller()
+export class SessionRpcController {
+  constructor(
+    private readonly startRide: StartRideHandler,
+    private readonly startCharging: StartChargingHandler,
+    private readonly endSession: EndSessionHandler,
+    private readonly query: QuerySessionsHandler,
+  ) {}
+
+  @MessagePattern(SessionRpc.startRide)
+  onStartRide(@Payload() request: StartRideRequest): Promise<SessionView> {
+    return this.startRide.execute(request);
+  }
+
+  @MessagePattern(SessionRpc.startCharging)
+  onStartCharging(@Payload() request: StartChargingRequest): Promise<SessionView> {
+    return this.startCharging.execute(request);
+  }
+
+  @MessagePattern(SessionRpc.end)
+  onEnd(@Payload() request: EndSessionRequest): Promise<SessionView> {
+    return this.endSession.execute(request);
+  }
+
+  @MessagePattern(SessionRpc.get)
+  onGet(@Payload() request: GetSessionRequest): Promise<SessionView> {
+    return this.query.get(request.sessionId);
+  }
+
+  @MessagePattern(SessionRpc.list)
+  onList(@Payload() request: ListSessionsRequest): Promise<Page<SessionView>> {
+    return this.query.list(request);
+  }
+}

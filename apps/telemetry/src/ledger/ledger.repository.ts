@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { SealedTotals, SessionKind } from '@chargeflow/contracts';
+
+export interface LedgerOpening {
+  sessionId: string;
+  kind: SessionKind;
+  vehicleId: string;
+  stationId: string | null;
+  startedAt: string;
+}
+
+interface LedgerRow {
+  session_id: string;
+  state: 'ACTIVE' | 'SEALED';
+  energy_wh: string;
+  distance_m: string;
+  sample_count: number;
+  sealed_at: Date | null;
+}
+
+/** The per-session ledger in the telemetry database. */
+@Injectable()
+export class LedgerRepository {
+  /** Opens the ledger if it does not exist yet; opening twice changes nothing. */
+  async open(manager: EntityManager, opening: LedgerOpening): Promise<void> {
+    await manager.query(
+      `INSERT INTO session_ledger (session_id, kind, vehicle_id, station_id, state, started_at)
+       VALUES ($1, $2, $3, $4, 'ACTIVE', $5) ON CONFLICT (session_id) DO NOTHING`,
+      [opening.sessionId, opening.kind, opening.vehicleId, opening.stationId, opening.startedAt],
+    );
+  }
+
+  /** Takes the row's lock and seals it if still Active; returns the totals, the same every time. */
+  async seal(manager: EntityManager, sessionId: string): Promise<SealedTotals> {
+    const [row] = (await manager.query(
+      `SELECT session_id, state, energy_wh, distance_m, sample_count, sealed_at FROM session_ledger WHERE session_id = $1 FOR UPDATE`,
+      [sessionId],
+    )) as LedgerRow[];
+    if (!row) throw new Error(`no ledger for session ${sessionId}`);
+    if (row.state === 'SEALED') return toTotals(row);
+    const [[sealed]] = (await manager.query(
+      `UPDATE session_ledger SET state = 'SEALED', sealed_at = now() WHERE session_id = $1
+       RETURNING session_id, state, energy_wh, distance_m, sample_count, sealed_at`,
+      [sessionId],
+    )) as [LedgerRow[], number];
+    return toTotals(sealed);
+  }
+}
+
+function toTotals(row: LedgerRow): SealedTotals {
+  return {
+    sessionId: row.session_id,
+    energyWh: row.energy_wh,
+    distanceM: row.distance_m,
+    sampleCount: row.sample_count,
+    sealedAt: (row.sealed_at as Date).toISOString(),
+  };
+}

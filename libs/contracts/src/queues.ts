@@ -1,0 +1,4 @@
+/** Queues consumers bind to `chargeflow.events`; each has its own dead-letter queue `<name>.dlq`. */
+export const Queues = {
+  telemetrySessionEvents: 'telemetry.session-events',
+} as const;

@@ -1,0 +1,94 @@
+import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { PageRequest } from '../common/pagination';
+import { SessionKinds, SessionStates, type EnergySource, type SessionKind, type SessionState } from './session-kinds';
+
+/** RPC patterns the sessions service answers. */
+export const SessionRpc = {
+  startRide: 'sessions.start-ride.v1',
+  startCharging: 'sessions.start-charging.v1',
+  end: 'sessions.end.v1',
+  get: 'sessions.get.v1',
+  list: 'sessions.list.v1',
+} as const;
+
+export class StartRideRequest {
+  @IsUUID()
+  vehicleId!: string;
+
+  @IsUUID()
+  riderId!: string;
+}
+
+export class StartChargingRequest {
+  @IsUUID()
+  vehicleId!: string;
+
+  @IsUUID()
+  stationId!: string;
+}
+
+export class EndSessionRequest {
+  @IsUUID()
+  sessionId!: string;
+
+  /** The kind the caller believes it ends: a ride id sent to the charging route is not found. */
+  @IsIn(SessionKinds)
+  kind!: SessionKind;
+}
+
+export class GetSessionRequest {
+  @IsUUID()
+  sessionId!: string;
+}
+
+export class ListSessionsRequest extends PageRequest {
+  @IsOptional()
+  @IsIn(SessionKinds)
+  kind?: SessionKind;
+
+  @IsOptional()
+  @IsIn(SessionStates)
+  state?: SessionState;
+
+  @IsOptional()
+  @IsUUID()
+  vehicleId?: string;
+
+  @IsOptional()
+  @IsUUID()
+  stationId?: string;
+
+  @IsOptional()
+  @IsUUID()
+  riderId?: string;
+
+  /** Sessions started at or after this instant. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  /** Sessions started before this instant. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+/** A session as the API shows it. Totals are null while it is active. */
+export interface SessionView {
+  id: string;
+  kind: SessionKind;
+  state: SessionState;
+  vehicleId: string;
+  riderId: string | null;
+  stationId: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  durationS: number | null;
+  /** Rides: energy consumed. */
+  energyConsumedWh?: number | null;
+  /** Charges: energy delivered. */
+  energyDeliveredWh?: number | null;
+  energySource: EnergySource | null;
+  distanceM: number | null;
+  sampleCount: number | null;
+}

@@ -1,0 +1,39 @@
+import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import type { DecimalString } from '../common/decimal-string';
+import { SessionKinds, type SessionKind } from '../sessions/session-kinds';
+
+/** RPC patterns the telemetry service answers. */
+export const TelemetryRpc = {
+  seal: 'telemetry.seal.v1',
+} as const;
+
+/**
+ * Close a session's ledger: no sample is counted after this. Idempotent. Carries the session's facts
+ * so telemetry can open the ledger itself when the seal overtakes `session.started.v1`.
+ */
+export class SealSessionRequest {
+  @IsUUID()
+  sessionId!: string;
+
+  @IsIn(SessionKinds)
+  kind!: SessionKind;
+
+  @IsUUID()
+  vehicleId!: string;
+
+  @IsOptional()
+  @IsUUID()
+  stationId?: string | null;
+
+  @IsISO8601({ strict: true })
+  startedAt!: string;
+}
+
+/** The ledger's totals at the seal: fixed, and the same every time the seal is asked again. */
+export interface SealedTotals {
+  sessionId: string;
+  energyWh: DecimalString;
+  distanceM: DecimalString;
+  sampleCount: number;
+  sealedAt: string;
+}
