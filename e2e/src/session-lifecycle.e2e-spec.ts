@@ -1,0 +1,130 @@
+import type { Channel } from 'amqplib';
+import { Exchanges, SESSION_FINALIZED_V1, type Envelope, type SessionFinalizedV1 } from '@chargeflow/contracts';
+import { Stack } from '@chargeflow/infra';
+import { AmqpConnection } from '@chargeflow/messaging';
+import { createStackEnvironment, RecordingLogger, waitFor, type StackEnvironment } from '@chargeflow/testing';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers are checked field by field
+type Json = Record<string, any>;
+
+interface Answer {
+  status: number;
+  type: string | null;
+  body: Json;
+}
+
+describe('rides and charges through the gateway', () => {
+  let environment: StackEnvironment;
+  let stack: Stack;
+  let connection: AmqpConnection;
+  const finalized: Envelope<SessionFinalizedV1>[] = [];
+
+  async function api(method: string, path: string, body?: object, requestId = `e2e-${Math.random().toString(36).slice(2)}`): Promise<Answer> {
+    const response = await fetch(`${stack.gatewayUrl}${path}`, {
+      method,
+      headers: { 'x-request-id': requestId, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Json };
+  }
+
+  beforeAll(async () => {
+    environment = await createStackEnvironment('sessions');
+    stack = await Stack.start({ env: environment.env, logDir: environment.logDir, readyTimeoutMs: 120_000 });
+    connection = await AmqpConnection.open({ url: environment.vhost.url, name: 'e2e-listener', logger: new RecordingLogger() });
+    const channel: Channel = await connection.current().createChannel();
+    const { queue } = await channel.assertQueue('', { exclusive: true });
+    await channel.bindQueue(queue, Exchanges.events, SESSION_FINALIZED_V1);
+    await channel.consume(queue, (message) => {
+      if (!message) return;
+      finalized.push(JSON.parse(message.content.toString()) as Envelope<SessionFinalizedV1>);
+      channel.ack(message);
+    });
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+    await stack?.stop();
+    await environment?.cleanup();
+  });
+
+  it('starts, reads, ends and reads a ride; the finalized event reaches a queue bound to chargeflow.events', async () => {
+    const vehicle = await api('POST', '/v1/vehicles', { label: 'e-bike 7', batteryCapacityWh: 500, energyWh: 400 });
+    const rider = await api('POST', '/v1/riders', { name: 'Grace' });
+    expect([vehicle.status, rider.status]).toEqual([201, 201]);
+
+    const started = await api('POST', '/v1/rides', { vehicleId: vehicle.body.id, riderId: rider.body.id });
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({ kind: 'RIDE', state: 'ACTIVE', vehicleId: vehicle.body.id, riderId: rider.body.id, endedAt: null });
+    expect((await api('GET', `/v1/sessions/${started.body.id}`)).body.state).toBe('ACTIVE');
+    expect((await api('GET', `/v1/vehicles/${vehicle.body.id}`)).body.activeSessionId).toBe(started.body.id);
+
+    const busy = await api('POST', '/v1/rides', { vehicleId: vehicle.body.id, riderId: rider.body.id });
+    expect(busy.status).toBe(409);
+    expect(busy.type).toContain('application/problem+json');
+    expect(busy.body).toMatchObject({ code: 'VEHICLE_HAS_ACTIVE_SESSION', activeSessionId: started.body.id });
+
+    const ended = await api('POST', `/v1/rides/${started.body.id}/end`, undefined, 'end-ride-request');
+    expect(ended.status).toBe(200);
+    expect(ended.body).toMatchObject({ state: 'FINALIZED', energyConsumedWh: 0, sampleCount: 0, energySource: 'TELEMETRY' });
+    expect(Date.parse(ended.body.endedAt)).toBeGreaterThanOrEqual(Date.parse(ended.body.startedAt));
+    expect((await api('GET', `/v1/sessions/${started.body.id}`)).body).toEqual(ended.body);
+    expect((await api('GET', `/v1/vehicles/${vehicle.body.id}`)).body).toMatchObject({ activeSessionId: null, energyWh: 400 });
+
+    const again = await api('POST', `/v1/rides/${started.body.id}/end`);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'SESSION_ALREADY_FINALIZED', session: ended.body });
+
+    const event = await waitFor(
+      async () => finalized.find((envelope) => envelope.payload.sessionId === started.body.id),
+      10_000,
+      'session.finalized.v1',
+    );
+    expect(event.correlationId).toBe('end-ride-request');
+    expect(event.payload).toMatchObject({ kind: 'RIDE', vehicleId: vehicle.body.id, riderId: rider.body.id, energyWh: '0', durationS: ended.body.durationS });
+  });
+
+  it('charges at an unmetered station by rated power over time, and fills the battery by that much', async () => {
+    const vehicle = await api('POST', '/v1/vehicles', { label: 'van 3', batteryCapacityWh: 60_000, energyWh: 10_000 });
+    const station = await api('POST', '/v1/stations', { name: 'Depot A', ratedPowerW: 36_000, timeZone: 'Europe/Amsterdam', metered: false });
+    const charge = await api('POST', '/v1/charging-sessions', { vehicleId: vehicle.body.id, stationId: station.body.id });
+    expect(charge.status).toBe(201);
+    expect((await api('GET', `/v1/stations/${station.body.id}`)).body.activeSessionId).toBe(charge.body.id);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const ended = await api('POST', `/v1/charging-sessions/${charge.body.id}/end`);
+    expect(ended.status).toBe(200);
+    const elapsedS = (Date.parse(ended.body.endedAt) - Date.parse(ended.body.startedAt)) / 1000;
+    expect(ended.body).toMatchObject({ kind: 'CHARGING', state: 'FINALIZED', energySource: 'RATED_POWER' });
+    expect(ended.body.energyDeliveredWh).toBeCloseTo(elapsedS * 10, 2);
+    const after = await api('GET', `/v1/vehicles/${vehicle.body.id}`);
+    expect(after.body.energyWh).toBeCloseTo(10_000 + ended.body.energyDeliveredWh, 3);
+  });
+
+  it('answers bad input with problem+json naming what is wrong', async () => {
+    const malformed = await api('POST', '/v1/rides', { vehicleId: 'not-a-uuid', extra: true });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.code).toBe('VALIDATION_FAILED');
+    expect(malformed.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['extra', 'riderId', 'vehicleId']);
+
+    const unknownVehicle = await api('POST', '/v1/rides', { vehicleId: '00000000-0000-4000-8000-000000000001', riderId: '00000000-0000-4000-8000-000000000002' });
+    expect(unknownVehicle).toMatchObject({ status: 404, body: { code: 'VEHICLE_NOT_FOUND' } });
+    expect((await api('GET', '/v1/sessions/00000000-0000-4000-8000-000000000003')).body.code).toBe('SESSION_NOT_FOUND');
+    expect((await api('GET', '/v1/sessions/nope')).status).toBe(400);
+    expect((await api('POST', '/v1/vehicles', { label: 'x', batteryCapacityWh: 10, energyWh: 11 })).body.code).toBe('ENERGY_EXCEEDS_CAPACITY');
+    expect((await api('GET', '/v1/sessions?limit=5000')).status).toBe(400);
+    expect((await api('GET', '/v1/sessions?cursor=garbage')).body.code).toBe('INVALID_CURSOR');
+  });
+
+  it('lists sessions newest first with filters and cursor pages', async () => {
+    const all = await api('GET', '/v1/sessions?limit=1000');
+    expect(all.status).toBe(200);
+    const first = await api('GET', '/v1/sessions?limit=1&state=FINALIZED');
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await api('GET', `/v1/sessions?limit=1&state=FINALIZED&cursor=${first.body.nextCursor}`);
+    expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+    expect(Date.parse(second.body.items[0].startedAt)).toBeLessThanOrEqual(Date.parse(first.body.items[0].startedAt));
+    const charges = await api('GET', '/v1/sessions?kind=CHARGING');
+    expect(charges.body.items.every((session: { kind: string }) => session.kind === 'CHARGING')).toBe(true);
+  });
+});
