@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxRelayModule, postgresOptions } from '@chargeflow/runtime';
 import type { TelemetryConfig } from './config';
-import { LedgerModule } from './ledger/ledger.module';
+import { IngestModule } from './ingest/ingest.module';
 import { telemetryMigrations } from './migrations';
 
 @Module({})
@@ -17,7 +17,7 @@ export class AppModule {
           retryDelay: 1_000,
         }),
         OutboxRelayModule,
-        LedgerModule,
+        IngestModule.register(config.TELEMETRY_PREFETCH),
       ],
     };
   }

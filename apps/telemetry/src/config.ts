@@ -1,10 +1,18 @@
-import { IsUrl } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsUrl, Max, Min } from 'class-validator';
 import { defaultDatabaseUrl } from '@chargeflow/contracts';
 import { BaseServiceConfig, loadConfig, POSTGRES_URL } from '@chargeflow/runtime';
 
 export class TelemetryConfig extends BaseServiceConfig {
   @IsUrl(POSTGRES_URL)
   TELEMETRY_DATABASE_URL = defaultDatabaseUrl('telemetry');
+
+  /** Samples in flight from the broker at once; also the largest batch written in one transaction. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2_000)
+  TELEMETRY_PREFETCH = 500;
 }
 
 export function loadTelemetryConfig(env: NodeJS.ProcessEnv = process.env): TelemetryConfig {

@@ -17,3 +17,6 @@ export * from './sessions/session-rpc';
 export * from './sessions/session-started.v1';
 export * from './sessions/session-finalized.v1';
 export * from './telemetry/seal';
+export * from './telemetry/telemetry-rejected.v1';
+export * from './telemetry/telemetry-rpc';
+export * from './telemetry/telemetry-sample';

@@ -1,4 +1,5 @@
 /** Queues consumers bind to `chargeflow.events`; each has its own dead-letter queue `<name>.dlq`. */
 export const Queues = {
   telemetrySessionEvents: 'telemetry.session-events',
+  telemetrySamples: 'telemetry.samples',
 } as const;

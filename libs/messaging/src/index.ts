@@ -1,4 +1,5 @@
 export * from './amqp-connection';
+export * from './batch-consumer';
 export * from './confirm-publisher';
 export * from './correlation';
 export * from './decode-envelope';

@@ -1,5 +1,6 @@
 export * from './base-config';
 export * from './config';
+export * from './cursor-pages';
 export * from './database';
 export * from './health.rpc.controller';
 export * from './logger';

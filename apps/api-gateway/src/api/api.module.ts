@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AmqpConnection, ConfirmPublisher } from '@chargeflow/messaging';
 import { BackendClient } from '../backend/backend.client';
 import { RidersController } from './fleet/riders.controller';
 import { StationsController } from './fleet/stations.controller';
@@ -6,10 +7,22 @@ import { VehiclesController } from './fleet/vehicles.controller';
 import { ChargingSessionsController } from './sessions/charging-sessions.controller';
 import { RidesController } from './sessions/rides.controller';
 import { SessionsController } from './sessions/sessions.controller';
+import { TelemetryController } from './telemetry/telemetry.controller';
 
 /** The v1 REST resources, each answered by the service that owns it. */
 @Module({
-  controllers: [RidesController, ChargingSessionsController, SessionsController, VehiclesController, StationsController, RidersController],
-  providers: [BackendClient],
+  controllers: [
+    RidesController,
+    ChargingSessionsController,
+    SessionsController,
+    TelemetryController,
+    VehiclesController,
+    StationsController,
+    RidersController,
+  ],
+  providers: [
+    BackendClient,
+    { provide: ConfirmPublisher, useFactory: (connection: AmqpConnection) => ConfirmPublisher.create(connection), inject: [AmqpConnection] },
+  ],
 })
 export class ApiModule {}

@@ -3,7 +3,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { ByIdRequest, CreateRiderRequest, FleetRpc, ListRequest, UpdateRiderRequest, type Page, type RiderView } from '@chargeflow/contracts';
-import { decodeCursor, pageSize, toPage } from '../shared/cursor';
+import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { RiderNotFoundError } from './domain/fleet.errors';
 import { FleetRepository, toRiderView } from './infrastructure/fleet.repository';
 

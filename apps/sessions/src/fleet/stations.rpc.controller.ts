@@ -3,7 +3,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { ByIdRequest, CreateStationRequest, FleetRpc, ListRequest, UpdateStationRequest, type Page, type StationView } from '@chargeflow/contracts';
-import { decodeCursor, pageSize, toPage } from '../shared/cursor';
+import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { StationNotFoundError } from './domain/fleet.errors';
 import { FleetRepository, toStationView } from './infrastructure/fleet.repository';
 

@@ -3,7 +3,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { ByIdRequest, CreateVehicleRequest, FleetRpc, ListRequest, UpdateVehicleRequest, type Page, type VehicleView } from '@chargeflow/contracts';
-import { decodeCursor, pageSize, toPage } from '../shared/cursor';
+import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { Battery } from './domain/battery';
 import { VehicleNotFoundError } from './domain/fleet.errors';
 import { FleetRepository, toVehicleView } from './infrastructure/fleet.repository';

@@ -8,5 +8,6 @@ import { SealSessionHandler } from './seal-session/seal-session.handler';
 @Module({
   controllers: [LedgerRpcController],
   providers: [LedgerRepository, SealSessionHandler, SessionStartedConsumer],
+  exports: [LedgerRepository],
 })
 export class LedgerModule {}

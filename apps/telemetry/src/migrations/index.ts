@@ -1,5 +1,11 @@
 import { CreateInbox1763800000001, CreateOutbox1763800000000 } from '@chargeflow/messaging';
 import { CreateSessionLedger1763800002000 } from './1763800002000-create-session-ledger';
+import { CreateSamplesAndRejections1763800003000 } from './1763800003000-create-samples-and-rejections';
 
 /** Applied in this order at start-up. */
-export const telemetryMigrations = [CreateOutbox1763800000000, CreateInbox1763800000001, CreateSessionLedger1763800002000];
+export const telemetryMigrations = [
+  CreateOutbox1763800000000,
+  CreateInbox1763800000001,
+  CreateSessionLedger1763800002000,
+  CreateSamplesAndRejections1763800003000,
+];

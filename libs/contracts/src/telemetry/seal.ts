@@ -5,6 +5,8 @@ import { SessionKinds, type SessionKind } from '../sessions/session-kinds';
 /** RPC patterns the telemetry service answers. */
 export const TelemetryRpc = {
   seal: 'telemetry.seal.v1',
+  listSamples: 'telemetry.list-samples.v1',
+  listRejections: 'telemetry.list-rejections.v1',
 } as const;
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { RiderView, StationView, VehicleView } from '@chargeflow/contracts';
-import type { Position } from '../../shared/cursor';
+import type { Position } from '@chargeflow/runtime';
 
 export interface VehicleRecord {
   id: string;

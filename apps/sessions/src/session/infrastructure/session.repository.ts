@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EnergySource, ListSessionsRequest, SessionKind, SessionState } from '@chargeflow/contracts';
-import type { Position } from '../../shared/cursor';
+import type { Position } from '@chargeflow/runtime';
 import type { SessionSnapshot } from '../domain/session.aggregate';
 
 interface SessionRow {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ListSessionsRequest, Page, SessionView } from '@chargeflow/contracts';
-import { decodeCursor, pageSize, toPage } from '../../shared/cursor';
+import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { SessionNotFoundError } from '../domain/session.errors';
 import { SessionRepository } from '../infrastructure/session.repository';
 import { toSessionView } from '../session.view';

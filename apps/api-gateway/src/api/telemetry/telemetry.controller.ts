@@ -1,0 +1,91 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UsePipes } from '@nestjs/common';
+import {
+  Exchanges,
+  ListRejectionsRequest,
+  PageRequest,
+  TELEMETRY_ROUTING,
+  TelemetryRpc,
+  type Page,
+  type RejectionView,
+  type SampleView,
+} from '@chargeflow/contracts';
+import { ConfirmPublisher } from '@chargeflow/messaging';
+import { Roles } from '../../auth/roles.decorator';
+import { BackendClient } from '../../backend/backend.client';
+import { ProblemException } from '../../problem/problem';
+import { RequestId } from '../request-id.decorator';
+import { IdParams, strictValidation } from '../validation';
+
+export const MAX_SAMPLES_PER_REQUEST = 1_000;
+
+interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Where a sample goes on the `telemetry` exchange; the telemetry service checks everything else. */
+function routingKeyOf(sample: unknown, index: number, sessionId: string, errors: FieldError[]): string | null {
+  const at = (field: string) => `[${index}].${field}`;
+  if (typeof sample !== 'object' || sample === null || Array.isArray(sample)) {
+    errors.push({ field: `[${index}]`, message: 'a sample must be a JSON object' });
+    return null;
+  }
+  const { vehicleId, stationId, sessionId: given } = sample as Record<string, unknown>;
+  if (given !== undefined && given !== sessionId) errors.push({ field: at('sessionId'), message: 'must be the session of the URL, or absent' });
+  if (typeof vehicleId === 'string' && stationId === undefined) return TELEMETRY_ROUTING.vehicleSample(vehicleId);
+  if (typeof stationId === 'string' && vehicleId === undefined) return TELEMETRY_ROUTING.stationMeter(stationId);
+  errors.push({ field: at('vehicleId'), message: 'exactly one of vehicleId and stationId is required' });
+  return null;
+}
+
+@Controller('v1')
+export class TelemetryController {
+  constructor(
+    private readonly backend: BackendClient,
+    private readonly publisher: ConfirmPublisher,
+  ) {}
+
+  /**
+   * For devices that cannot speak AMQP: one sample or a batch of up to 1,000, answered 202 once the
+   * broker has confirmed every one. They join the AMQP path, so they are validated, counted once, or
+   * refused with a reason exactly like published samples.
+   */
+  @Post('sessions/:id/telemetry')
+  @HttpCode(202)
+  @Roles('device', 'operator', 'admin')
+  async ingest(@Param(strictValidation) params: IdParams, @Body() body: unknown, @RequestId() requestId: string): Promise<{ queued: number }> {
+    const samples = Array.isArray(body) ? body : [body];
+    if (samples.length === 0 || samples.length > MAX_SAMPLES_PER_REQUEST) {
+      throw new ProblemException(400, 'INVALID_BATCH_SIZE', 'Bad request', `send between 1 and ${MAX_SAMPLES_PER_REQUEST} samples`);
+    }
+    const errors: FieldError[] = [];
+    const routed = samples.map((sample, index) => ({ sample, routingKey: routingKeyOf(sample, index, params.id, errors) }));
+    if (errors.length > 0) {
+      throw new ProblemException(400, 'VALIDATION_FAILED', 'Bad request', errors.map((error) => `${error.field}: ${error.message}`).join('; '), { errors });
+    }
+    await Promise.all(
+      routed.map(({ sample, routingKey }) =>
+        this.publisher.publish(Exchanges.telemetry, routingKey as string, Buffer.from(JSON.stringify({ ...(sample as object), sessionId: params.id })), {
+          correlationId: requestId,
+        }),
+      ),
+    );
+    return { queued: samples.length };
+  }
+
+  /** A session's accepted samples, in emission order. */
+  @Get('sessions/:id/telemetry')
+  @Roles('operator', 'admin')
+  @UsePipes(strictValidation)
+  samples(@Param() params: IdParams, @Query() query: PageRequest, @RequestId() requestId: string): Promise<Page<SampleView>> {
+    return this.backend.call('telemetry', TelemetryRpc.listSamples, { ...query, sessionId: params.id }, requestId);
+  }
+
+  /** Refused device messages with their reason and original payload, newest first. */
+  @Get('telemetry/rejections')
+  @Roles('operator', 'admin')
+  @UsePipes(strictValidation)
+  rejections(@Query() query: ListRejectionsRequest, @RequestId() requestId: string): Promise<Page<RejectionView>> {
+    return this.backend.call('telemetry', TelemetryRpc.listRejections, query, requestId);
+  }
+}

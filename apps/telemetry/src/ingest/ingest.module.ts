@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
+import { LedgerModule } from '../ledger/ledger.module';
+import { IngestSamplesHandler } from './ingest-samples/ingest-samples.handler';
+import { SessionDirectory } from './ingest-samples/session-directory';
+import { IngestRepository } from './infrastructure/ingest.repository';
+import { TelemetryReadsRepository } from './infrastructure/telemetry-reads.repository';
+import { SAMPLE_PREFETCH, SampleIngestConsumer } from './sample-ingest.consumer';
+import { TelemetryReadsRpcController } from './telemetry-reads.rpc.controller';
+
+/** Device samples: validated, counted once into their session's ledger, or refused with a reason. */
+@Module({})
+export class IngestModule {
+  static register(prefetch: number): DynamicModule {
+    return {
+      module: IngestModule,
+      imports: [LedgerModule],
+      controllers: [TelemetryReadsRpcController],
+      providers: [
+        IngestRepository,
+        TelemetryReadsRepository,
+        IngestSamplesHandler,
+        SessionDirectory,
+        SampleIngestConsumer,
+        { provide: SAMPLE_PREFETCH, useValue: prefetch },
+        { provide: RpcClient, useFactory: (connection: AmqpConnection) => RpcClient.create(connection), inject: [AmqpConnection] },
+      ],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { Exchanges, Queues, TELEMETRY_ROUTING } from '@chargeflow/contracts';
+import { AmqpConnection, BatchConsumer } from '@chargeflow/messaging';
+import { NestPinoLogger, PINO_LOGGER } from '@chargeflow/runtime';
+import { IngestSamplesHandler } from './ingest-samples/ingest-samples.handler';
+
+export const SAMPLE_PREFETCH = Symbol('SAMPLE_PREFETCH');
+
+/** Takes device samples off the `telemetry` exchange in batches and acks them after their commit. */
+@Injectable()
+export class SampleIngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly consumer: BatchConsumer;
+
+  constructor(connection: AmqpConnection, handler: IngestSamplesHandler, @Inject(PINO_LOGGER) logger: Logger, @Inject(SAMPLE_PREFETCH) prefetch: number) {
+    const log = logger.child({ component: 'sample-ingest' });
+    this.consumer = new BatchConsumer(connection, {
+      queue: {
+        name: Queues.telemetrySamples,
+        bindings: [
+          { exchange: Exchanges.telemetry, routingKey: TELEMETRY_ROUTING.allVehicleSamples },
+          { exchange: Exchanges.telemetry, routingKey: TELEMETRY_ROUTING.allStationMeters },
+        ],
+      },
+      prefetch,
+      logger: new NestPinoLogger(log),
+      handleBatch: async (messages) => {
+        const result = await handler.handle(
+          messages.map((message) => ({
+            content: message.content,
+            routingKey: message.fields.routingKey,
+            correlationId: message.properties.correlationId as string | undefined,
+          })),
+        );
+        if (result.rejected > 0) log.info({ event: 'telemetry.rejected', ...result }, `refused ${result.rejected} of ${messages.length} samples`);
+      },
+    });
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.consumer.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.consumer.stop();
+  }
+}

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import type { ConfirmChannel } from 'amqplib';
+import Decimal from 'decimal.js';
+import { Client } from 'pg';
+import {
+  Exchanges,
+  FleetRpc,
+  SessionRpc,
+  TELEMETRY_ROUTING,
+  TelemetryRpc,
+  type BackendService,
+  type Page,
+  type RejectionView,
+  type RiderView,
+  type RpcReply,
+  type SessionView,
+  type VehicleView,
+} from '@chargeflow/contracts';
+import { ServiceProcess } from '@chargeflow/infra';
+import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
+import { createStackEnvironment, RecordingLogger, waitFor, type StackEnvironment } from '@chargeflow/testing';
+
+/** Telemetry ingest against real processes: sessions and telemetry on their own databases and vhost. */
+describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
+  let environment: StackEnvironment;
+  let sessions: ServiceProcess;
+  let telemetry: ServiceProcess;
+  let connection: AmqpConnection;
+  let channel: ConfirmChannel;
+  let rpc: RpcClient;
+  let database: Client;
+  let rider: RiderView;
+
+  async function ok<T>(service: BackendService, pattern: string, payload: object): Promise<T> {
+    const reply: RpcReply<T> = await rpc.request<T>(service, pattern, payload, { correlationId: 'ingest-test', timeoutMs: 10_000 });
+    if (!reply.ok) throw new Error(`${pattern} failed: ${JSON.stringify(reply.error)}`);
+    return reply.data;
+  }
+
+  async function aRide(): Promise<SessionView> {
+    const vehicle = await ok<VehicleView>('sessions', FleetRpc.createVehicle, { label: 'bike', batteryCapacityWh: 100_000, energyWh: 100_000 });
+    return ok<SessionView>('sessions', SessionRpc.startRide, { vehicleId: vehicle.id, riderId: rider.id });
+  }
+
+  const aSample = (ride: SessionView, energyWh: number, overrides: Record<string, unknown> = {}) => ({
+    telemetryId: randomUUID(),
+    sessionId: ride.id,
+    vehicleId: ride.vehicleId,
+    emittedAt: new Date().toISOString(),
+    energyWh,
+    distanceM: 1,
+    ...overrides,
+  });
+
+  async function publish(samples: (object | string)[], routingKey?: (sample: Record<string, unknown>) => string): Promise<void> {
+    for (const sample of samples) {
+      const record = sample as Record<string, unknown>;
+      channel.publish(
+        Exchanges.telemetry,
+        routingKey ? routingKey(record) : TELEMETRY_ROUTING.vehicleSample(String(record.vehicleId)),
+        Buffer.from(typeof sample === 'string' ? sample : JSON.stringify(sample)),
+        { persistent: true, contentType: 'application/json' },
+      );
+    }
+    await channel.waitForConfirms();
+  }
+
+  async function ledgerOf(sessionId: string): Promise<{ energy_wh: string; sample_count: number; distance_m: string } | undefined> {
+    const { rows } = await database.query('SELECT energy_wh, sample_count, distance_m FROM session_ledger WHERE session_id = $1', [sessionId]);
+    return rows[0];
+  }
+
+  async function rejectionsOf(sessionId: string): Promise<RejectionView[]> {
+    return (await ok<Page<RejectionView>>('telemetry', TelemetryRpc.listRejections, { sessionId, limit: 1000 })).items;
+  }
+
+  beforeAll(async () => {
+    environment = await createStackEnvironment('ingest');
+    sessions = new ServiceProcess('sessions', { env: environment.env, logDir: environment.logDir });
+    telemetry = new ServiceProcess('telemetry', { env: environment.env, logDir: environment.logDir });
+    sessions.start();
+    telemetry.start();
+    connection = await AmqpConnection.open({ url: environment.vhost.url, name: 'ingest-test', logger: new RecordingLogger() });
+    rpc = await RpcClient.create(connection);
+    channel = await connection.current().createConfirmChannel();
+    await channel.assertExchange(Exchanges.telemetry, 'topic', { durable: true });
+    database = new Client({ connectionString: environment.env.TELEMETRY_DATABASE_URL });
+    await database.connect();
+    await waitFor(async () => {
+      const replies = await Promise.all(['sessions', 'telemetry'].map((service) => rpc.request(service as BackendService, 'health.v1', {}, { correlationId: 'x', timeoutMs: 1_000 })));
+      return replies.every((reply) => reply.ok) ? true : undefined;
+    }, 60_000, 'sessions and telemetry', 250);
+    rider = await ok<RiderView>('sessions', FleetRpc.createRider, { name: 'Linus' });
+  });
+
+  afterAll(async () => {
+    await database?.end();
+    rpc?.close();
+    await connection?.close();
+    await Promise.all([sessions?.stop(), telemetry?.stop()]);
+    await environment?.cleanup();
+  });
+
+  it('counts a duplicate once and refuses the same telemetryId with other content', async () => {
+    const ride = await aRide();
+    const sample = aSample(ride, 1.25);
+    await publish([sample, sample, { ...sample, energyWh: 9 }]);
+    await waitFor(async () => ((await rejectionsOf(ride.id)).length === 1 ? true : undefined), 10_000, 'the conflict');
+    expect(await ledgerOf(ride.id)).toMatchObject({ energy_wh: '1.250', sample_count: 1 });
+    expect((await rejectionsOf(ride.id))[0]).toMatchObject({ reason: 'TELEMETRY_ID_CONFLICT', telemetryId: sample.telemetryId });
+  });
+
+  it('refuses a sample after the seal with SESSION_FINALIZED, and one for an unknown session', async () => {
+    const ride = await aRide();
+    await publish([aSample(ride, 2)]);
+    await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined), 10_000, 'the first sample');
+    const ended = await ok<SessionView>('sessions', SessionRpc.end, { sessionId: ride.id, kind: 'RIDE' });
+    expect(ended.energyConsumedWh).toBe(2);
+    await publish([aSample(ride, 5)]);
+    const unknownSession = randomUUID();
+    await publish([aSample({ ...ride, id: unknownSession }, 1)]);
+    await waitFor(async () => ((await rejectionsOf(ride.id)).length === 1 ? true : undefined), 10_000, 'the late sample refused');
+    expect((await rejectionsOf(ride.id))[0].reason).toBe('SESSION_FINALIZED');
+    await waitFor(async () => ((await rejectionsOf(unknownSession)).length === 1 ? true : undefined), 10_000, 'the unknown session refused');
+    expect((await rejectionsOf(unknownSession))[0].reason).toBe('SESSION_UNKNOWN');
+    expect(await ledgerOf(ride.id)).toMatchObject({ energy_wh: '2.000', sample_count: 1 });
+  });
+
+  it('records a poison message with its payload and keeps consuming', async () => {
+    const ride = await aRide();
+    const poison = '{"telemetryId": "broken';
+    await publish([poison], () => TELEMETRY_ROUTING.vehicleSample(ride.vehicleId));
+    await publish([aSample(ride, 3, { energyWh: -1 })]);
+    await publish([aSample(ride, 4)]);
+    await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined), 10_000, 'the good sample');
+    const { rows } = await database.query(`SELECT reason, payload FROM telemetry_rejection WHERE payload = $1`, [poison]);
+    expect(rows).toEqual([{ reason: 'MALFORMED_JSON', payload: poison }]);
+    expect((await rejectionsOf(ride.id)).map((rejection) => rejection.reason)).toEqual(['VALUE_OUT_OF_RANGE']);
+  });
+
+  it('counts every distinct sample exactly once when the consumer is killed in the middle of the stream', async () => {
+    const ride = await aRide();
+    const samples = Array.from({ length: 3_000 }, (_, index) => aSample(ride, Number(((index % 97) * 0.013 + 0.001).toFixed(3))));
+    const expected = samples.reduce((sum, sample) => sum.plus(String(sample.energyWh)), new Decimal(0));
+    await publish(samples.slice(0, 1_500));
+    await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count ?? 0) > 0 ? true : undefined, 10_000, 'the first batches', 5);
+    await telemetry.kill();
+    expect((await ledgerOf(ride.id))?.sample_count).toBeLessThan(3_000);
+    await publish([...samples.slice(1_500), ...samples.slice(0, 200)]);
+    telemetry.start();
+    await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 3_000 ? true : undefined), 60_000, 'all samples counted', 200);
+    const ledger = await ledgerOf(ride.id);
+    expect(new Decimal(ledger?.energy_wh ?? 0).equals(expected)).toBe(true);
+    const { rows } = await database.query('SELECT count(*)::int AS n, sum(energy_wh) AS total FROM telemetry_sample WHERE session_id = $1', [ride.id]);
+    expect(rows[0].n).toBe(3_000);
+    expect(new Decimal(rows[0].total).equals(expected)).toBe(true);
+  });
+
+  it('has a database that refuses to change or delete a sample', async () => {
+    const ride = await aRide();
+    const sample = aSample(ride, 1);
+    await publish([sample]);
+    await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined), 10_000, 'the sample');
+    await expect(database.query('UPDATE telemetry_sample SET energy_wh = 100 WHERE telemetry_id = $1', [sample.telemetryId])).rejects.toThrow(/append-only/);
+    await expect(database.query('DELETE FROM telemetry_sample WHERE telemetry_id = $1', [sample.telemetryId])).rejects.toThrow(/append-only/);
+  });
+
+  it('turns a charger’s meter readings into the energy of its charge', async () => {
+    const vehicle = await ok<VehicleView>('sessions', FleetRpc.createVehicle, { label: 'van', batteryCapacityWh: 80_000, energyWh: 1_000 });
+    const station = await ok<{ id: string }>('sessions', FleetRpc.createStation, { name: 'Meter 1', ratedPowerW: 11_000, timeZone: 'UTC', metered: true });
+    const charge = await ok<SessionView>('sessions', SessionRpc.startCharging, { vehicleId: vehicle.id, stationId: station.id });
+    const reading = (meterWh: number, seq: number) => ({
+      telemetryId: randomUUID(),
+      sessionId: charge.id,
+      stationId: station.id,
+      emittedAt: new Date().toISOString(),
+      meterWh,
+      seq,
+    });
+    await publish([reading(5_000, 1), reading(5_400.5, 2), reading(5_300, 3), reading(6_000, 4)], () => TELEMETRY_ROUTING.stationMeter(station.id));
+    await waitFor(async () => ((await rejectionsOf(charge.id)).length === 1 ? true : undefined), 10_000, 'the backwards reading refused');
+    expect((await rejectionsOf(charge.id))[0].reason).toBe('METER_WENT_BACKWARDS');
+    const ended = await ok<SessionView>('sessions', SessionRpc.end, { sessionId: charge.id, kind: 'CHARGING' });
+    expect(ended).toMatchObject({ energyDeliveredWh: 1_000, energySource: 'TELEMETRY', sampleCount: 3 });
+  });
+});

@@ -1,0 +1,103 @@
+import type { Channel, ConsumeMessage } from 'amqplib';
+import type { LoggerService } from '@nestjs/common';
+import type { AmqpConnection } from './amqp-connection';
+import { declareExchanges, declareFactQueue, type FactQueue } from './topology';
+
+export interface BatchConsumerOptions {
+  queue: FactQueue;
+  /** Handles a whole batch, committing its effects in one transaction; resolves only after the commit. */
+  handleBatch(messages: ConsumeMessage[]): Promise<void>;
+  logger: LoggerService;
+  /** Unacknowledged messages the broker may push at once; also the largest batch. */
+  prefetch?: number;
+  /** A partial batch waits at most this long, so a lone message is not held back. */
+  maxWaitMs?: number;
+  retryDelayMs?: number;
+}
+
+/**
+ * Consumes a fact queue in batches: messages gather until the batch is full or `maxWaitMs` passed,
+ * the handler commits them together, then one ack covers the whole batch. Batches run one after
+ * another, so a single multiple-ack settles exactly the batch. If the handler fails, the batch goes
+ * back to the queue; the queue's delivery limit keeps a batch that always fails from looping.
+ */
+export class BatchConsumer {
+  private channel: Channel | null = null;
+  private consumerTag: string | null = null;
+  private buffer: ConsumeMessage[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly options: BatchConsumerOptions,
+  ) {}
+
+  private get batchSize(): number {
+    return this.options.prefetch ?? 500;
+  }
+
+  async start(): Promise<void> {
+    await this.connection.onConnected(async (model) => {
+      if (this.stopped) return;
+      const channel = await model.createChannel();
+      channel.on('error', () => undefined);
+      await declareExchanges(channel);
+      await declareFactQueue(channel, this.options.queue);
+      await channel.prefetch(this.batchSize);
+      this.buffer = [];
+      this.channel = channel;
+      const { consumerTag } = await channel.consume(this.options.queue.name, (message) => message && this.collect(channel, message), {
+        noAck: false,
+      });
+      this.consumerTag = consumerTag;
+    });
+  }
+
+  /** Stops taking messages, handles what is buffered, waits for the batch in flight, closes the channel. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const channel = this.channel;
+    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    if (channel) this.flush(channel);
+    await this.chain;
+    if (channel) await channel.close().catch(() => undefined);
+    this.channel = null;
+  }
+
+  private collect(channel: Channel, message: ConsumeMessage): void {
+    if (channel !== this.channel) return;
+    this.buffer.push(message);
+    if (this.buffer.length >= this.batchSize) {
+      this.flush(channel);
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(channel), this.options.maxWaitMs ?? 5);
+    }
+  }
+
+  private flush(channel: Channel): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.buffer;
+    this.buffer = [];
+    if (batch.length === 0) return;
+    this.chain = this.chain.then(() => this.process(channel, batch));
+  }
+
+  private async process(channel: Channel, batch: ConsumeMessage[]): Promise<void> {
+    const last = batch[batch.length - 1];
+    try {
+      await this.options.handleBatch(batch);
+      channel.ack(last, true);
+    } catch (error) {
+      this.options.logger.warn?.(`batch of ${batch.length} from ${this.options.queue.name} failed; redelivering: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1_000));
+      try {
+        channel.nack(last, true, true);
+      } catch {
+        // The channel closed meanwhile: the broker redelivers the unacked batch by itself.
+      }
+    }
+  }
+}
