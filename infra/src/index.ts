@@ -1,3 +1,4 @@
+export * from './build';
 export * from './infrastructure';
 export * from './process';
 export * from './provision';

@@ -1,14 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { DIST } from './build';
 import { REPO_ROOT, sleep } from './process';
 
 export const StackServices = ['sessions', 'telemetry', 'pricing', 'analytics', 'api-gateway'] as const;
 
 export type StackService = (typeof StackServices)[number];
 
+/** The compiled entry point (see build.ts): services run as plain JavaScript, as in production. */
 export function entrypointOf(service: StackService): string {
-  return join('apps', service, 'src', 'main.ts');
+  return join(DIST, 'apps', service, 'src', 'main.js');
 }
 
 export interface StackOptions {
@@ -33,17 +35,23 @@ export class ServiceProcess {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get logFile(): string | null {
     return this.options.logDir ? join(this.options.logDir, `${this.service}.log`) : null;
   }
 
   start(): void {
+    const entrypoint = entrypointOf(this.service);
+    if (!existsSync(entrypoint)) throw new Error(`${entrypoint} is missing: build the services first (npm run build)`);
     const logFile = this.logFile;
     if (logFile && this.options.logDir) {
       mkdirSync(this.options.logDir, { recursive: true });
       this.log = createWriteStream(logFile, { flags: 'a' });
     }
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', entrypointOf(this.service)], {
+    const child = spawn(process.execPath, [entrypoint], {
       cwd: REPO_ROOT,
       env: this.options.env,
       stdio: ['ignore', this.log ? 'pipe' : 'inherit', this.log ? 'pipe' : 'inherit'],

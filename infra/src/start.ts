@@ -1,3 +1,4 @@
+import { buildServices } from './build';
 import { ensureInfrastructure, InfrastructureMissingError } from './infrastructure';
 import { provisionServiceDatabases } from './provision';
 import { infraSettings } from './settings';
@@ -11,6 +12,8 @@ async function main(): Promise<void> {
   const created = await provisionServiceDatabases(settings.adminDatabaseUrl, process.env);
   if (created.length > 0) log(`created databases: ${created.join(', ')}`);
   const env = { ...process.env, RABBITMQ_URL: settings.rabbitmqUrl };
+  const build = buildServices();
+  log(`built ${build.files} files in ${build.ms} ms`);
   log('starting api-gateway, sessions, telemetry, pricing, analytics');
   const stack = await Stack.start({ env });
   log(`ready: gateway ${stack.gatewayUrl}`);

@@ -17,7 +17,7 @@ export class AppModule {
           retryDelay: 1_000,
         }),
         OutboxRelayModule,
-        IngestModule.register(config.TELEMETRY_PREFETCH),
+        IngestModule.register(config.TELEMETRY_BATCH_SIZE),
       ],
     };
   }

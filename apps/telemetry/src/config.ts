@@ -7,12 +7,12 @@ export class TelemetryConfig extends BaseServiceConfig {
   @IsUrl(POSTGRES_URL)
   TELEMETRY_DATABASE_URL = defaultDatabaseUrl('telemetry');
 
-  /** Samples in flight from the broker at once; also the largest batch written in one transaction. */
+  /** The largest batch of samples written in one transaction; the broker may push twice as many at once. */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(2_000)
-  TELEMETRY_PREFETCH = 500;
+  TELEMETRY_BATCH_SIZE = 500;
 }
 
 export function loadTelemetryConfig(env: NodeJS.ProcessEnv = process.env): TelemetryConfig {

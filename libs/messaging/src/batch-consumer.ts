@@ -8,8 +8,8 @@ export interface BatchConsumerOptions {
   /** Handles a whole batch, committing its effects in one transaction; resolves only after the commit. */
   handleBatch(messages: ConsumeMessage[]): Promise<void>;
   logger: LoggerService;
-  /** Unacknowledged messages the broker may push at once; also the largest batch. */
-  prefetch?: number;
+  /** The largest batch. The broker may push twice as many, so the next batch fills while one commits. */
+  batchSize?: number;
   /** A partial batch waits at most this long, so a lone message is not held back. */
   maxWaitMs?: number;
   retryDelayMs?: number;
@@ -35,7 +35,7 @@ export class BatchConsumer {
   ) {}
 
   private get batchSize(): number {
-    return this.options.prefetch ?? 500;
+    return this.options.batchSize ?? 500;
   }
 
   async start(): Promise<void> {
@@ -45,7 +45,7 @@ export class BatchConsumer {
       channel.on('error', () => undefined);
       await declareExchanges(channel);
       await declareFactQueue(channel, this.options.queue);
-      await channel.prefetch(this.batchSize);
+      await channel.prefetch(this.batchSize * 2);
       this.buffer = [];
       this.channel = channel;
       const { consumerTag } = await channel.consume(this.options.queue.name, (message) => message && this.collect(channel, message), {

@@ -5,13 +5,13 @@ import { IngestSamplesHandler } from './ingest-samples/ingest-samples.handler';
 import { SessionDirectory } from './ingest-samples/session-directory';
 import { IngestRepository } from './infrastructure/ingest.repository';
 import { TelemetryReadsRepository } from './infrastructure/telemetry-reads.repository';
-import { SAMPLE_PREFETCH, SampleIngestConsumer } from './sample-ingest.consumer';
+import { SAMPLE_BATCH_SIZE, SampleIngestConsumer } from './sample-ingest.consumer';
 import { TelemetryReadsRpcController } from './telemetry-reads.rpc.controller';
 
 /** Device samples: validated, counted once into their session's ledger, or refused with a reason. */
 @Module({})
 export class IngestModule {
-  static register(prefetch: number): DynamicModule {
+  static register(batchSize: number): DynamicModule {
     return {
       module: IngestModule,
       imports: [LedgerModule],
@@ -22,7 +22,7 @@ export class IngestModule {
         IngestSamplesHandler,
         SessionDirectory,
         SampleIngestConsumer,
-        { provide: SAMPLE_PREFETCH, useValue: prefetch },
+        { provide: SAMPLE_BATCH_SIZE, useValue: batchSize },
         { provide: RpcClient, useFactory: (connection: AmqpConnection) => RpcClient.create(connection), inject: [AmqpConnection] },
       ],
     };

@@ -5,14 +5,14 @@ import { AmqpConnection, BatchConsumer } from '@chargeflow/messaging';
 import { NestPinoLogger, PINO_LOGGER } from '@chargeflow/runtime';
 import { IngestSamplesHandler } from './ingest-samples/ingest-samples.handler';
 
-export const SAMPLE_PREFETCH = Symbol('SAMPLE_PREFETCH');
+export const SAMPLE_BATCH_SIZE = Symbol('SAMPLE_BATCH_SIZE');
 
 /** Takes device samples off the `telemetry` exchange in batches and acks them after their commit. */
 @Injectable()
 export class SampleIngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly consumer: BatchConsumer;
 
-  constructor(connection: AmqpConnection, handler: IngestSamplesHandler, @Inject(PINO_LOGGER) logger: Logger, @Inject(SAMPLE_PREFETCH) prefetch: number) {
+  constructor(connection: AmqpConnection, handler: IngestSamplesHandler, @Inject(PINO_LOGGER) logger: Logger, @Inject(SAMPLE_BATCH_SIZE) batchSize: number) {
     const log = logger.child({ component: 'sample-ingest' });
     this.consumer = new BatchConsumer(connection, {
       queue: {
@@ -22,7 +22,7 @@ export class SampleIngestConsumer implements OnApplicationBootstrap, OnModuleDes
           { exchange: Exchanges.telemetry, routingKey: TELEMETRY_ROUTING.allStationMeters },
         ],
       },
-      prefetch,
+      batchSize,
       logger: new NestPinoLogger(log),
       handleBatch: async (messages) => {
         const result = await handler.handle(

@@ -32,6 +32,7 @@ export type Parsed = { sample: Sample } | { refusal: Refusal };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const PLAIN_MILLI = /^\d+(\.\d{1,3})?$/;
 const FIELDS = new Set(['telemetryId', 'sessionId', 'vehicleId', 'stationId', 'emittedAt', 'energyWh', 'meterWh', 'distanceM', 'speedKmh', 'batteryLevelWh', 'seq']);
 
 class Refused extends Error {
@@ -57,7 +58,9 @@ function quantity(body: Record<string, unknown>, field: string, max: number): st
   if (value === undefined || value === null) return null;
   if (typeof value !== 'number') throw new Refused('SCHEMA_VIOLATION', `${field} must be a number`);
   if (!Number.isFinite(value) || value < 0 || value > max) throw new Refused('VALUE_OUT_OF_RANGE', `${field} must be between 0 and ${max}`);
-  return new Decimal(String(value)).toDecimalPlaces(3, Decimal.ROUND_HALF_EVEN).toFixed();
+  const written = String(value);
+  // Most devices send at most three decimals: their shortest form is already exact; only rounding needs Decimal.
+  return PLAIN_MILLI.test(written) ? written : new Decimal(written).toDecimalPlaces(3, Decimal.ROUND_HALF_EVEN).toFixed();
 }
 
 /**

@@ -23,13 +23,6 @@ export class IngestRepository {
     return new Map(rows.map((row) => [row.sessionId, row]));
   }
 
-  async knownLedgers(manager: EntityManager, sessionIds: string[]): Promise<Set<string>> {
-    const rows = (await manager.query(`SELECT session_id FROM session_ledger WHERE session_id = ANY($1::uuid[])`, [sessionIds])) as {
-      session_id: string;
-    }[];
-    return new Set(rows.map((row) => row.session_id));
-  }
-
   async storedHashes(manager: EntityManager, telemetryIds: string[]): Promise<Map<string, string>> {
     const rows = (await manager.query(`SELECT telemetry_id, content_hash FROM telemetry_sample WHERE telemetry_id = ANY($1::uuid[])`, [
       telemetryIds,

@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { createEnvelope, Exchanges, TELEMETRY_REJECTED_V1, type TelemetryRejectedV1 } from '@chargeflow/contracts';
 import { addToOutbox } from '@chargeflow/messaging';
-import { admit } from '../domain/admission';
-import { parseSample, type Sample } from '../domain/sample';
+import { admit, type LedgerState } from '../domain/admission';
+import { parseSample, type Refusal, type Sample } from '../domain/sample';
 import { IngestRepository, type RejectionRecord } from '../infrastructure/ingest.repository';
 import { SessionDirectory } from './session-directory';
 
@@ -21,6 +21,47 @@ export interface IngestResult {
   rejected: number;
 }
 
+type Rejection = RejectionRecord & { correlationId: string };
+
+/** A batch after the checks that need no database: the well-formed samples and the refusals so far. */
+class ParsedBatch {
+  readonly samples: Sample[] = [];
+  readonly rejections: Rejection[] = [];
+  private readonly origin = new Map<Sample, DeviceMessage>();
+
+  constructor(
+    messages: DeviceMessage[],
+    readonly receivedAt: Date,
+  ) {
+    for (const message of messages) {
+      const parsed = parseSample(message.content, receivedAt, message.routingKey);
+      if ('refusal' in parsed) {
+        this.refuse(parsed.refusal, message);
+      } else {
+        this.samples.push(parsed.sample);
+        this.origin.set(parsed.sample, message);
+      }
+    }
+  }
+
+  get sessionIds(): string[] {
+    return [...new Set(this.samples.map((sample) => sample.sessionId))];
+  }
+
+  get telemetryIds(): string[] {
+    return [...new Set(this.samples.map((sample) => sample.telemetryId))];
+  }
+
+  refuse(refusal: Refusal, message: DeviceMessage): void {
+    const id = randomUUID();
+    this.rejections.push({ ...refusal, id, payload: message.content.toString('utf8'), correlationId: message.correlationId ?? refusal.telemetryId ?? id });
+  }
+
+  refuseSample(sample: Sample, refusal: Refusal): void {
+    this.refuse(refusal, this.origin.get(sample) as DeviceMessage);
+  }
+}
+
 /**
  * Counts a batch of samples exactly once: new samples are inserted and added to their ledgers in one
  * transaction with the rejections (and their `telemetry.rejected.v1` events) of the same batch. A
@@ -35,54 +76,39 @@ export class IngestSamplesHandler {
   ) {}
 
   async handle(messages: DeviceMessage[]): Promise<IngestResult> {
-    const receivedAt = new Date();
-    const rejections: (RejectionRecord & { correlationId: string })[] = [];
-    const samples: Sample[] = [];
-    const origin = new Map<Sample, DeviceMessage>();
-    for (const message of messages) {
-      const parsed = parseSample(message.content, receivedAt, message.routingKey);
-      if ('refusal' in parsed) {
-        rejections.push(this.rejection(parsed.refusal, message));
-      } else {
-        samples.push(parsed.sample);
-        origin.set(parsed.sample, message);
-      }
-    }
-    const sessionIds = [...new Set(samples.map((sample) => sample.sessionId))];
-    const known = await this.repository.knownLedgers(this.dataSource.manager, sessionIds);
-    const unknown = sessionIds.filter((sessionId) => !known.has(sessionId));
-    if (unknown.length > 0) await this.directory.openLedgers(this.dataSource.manager, unknown, messages[0]?.correlationId ?? unknown[0]);
-
-    return this.dataSource.transaction(async (manager) => {
-      const ledgers = await this.repository.lockLedgers(manager, sessionIds);
-      const stored = await this.repository.storedHashes(manager, [...new Set(samples.map((sample) => sample.telemetryId))]);
-      const admission = admit(samples, ledgers, stored);
-      for (const { sample, refusal } of admission.refused) rejections.push(this.rejection(refusal, origin.get(sample) as DeviceMessage));
-      await this.repository.insertSamples(manager, admission.accepted);
-      await this.repository.addToLedgers(manager, admission.increments);
-      await this.repository.insertRejections(manager, rejections, receivedAt);
-      await this.publishRejections(manager, rejections, receivedAt);
-      return { accepted: admission.accepted.length, duplicates: admission.duplicates, rejected: rejections.length };
+    const batch = new ParsedBatch(messages, new Date());
+    const unknown = await this.dataSource.transaction(async (manager) => {
+      const ledgers = await this.repository.lockLedgers(manager, batch.sessionIds);
+      const missing = batch.sessionIds.filter((sessionId) => !ledgers.has(sessionId));
+      return missing.length > 0 ? missing : this.count(manager, batch, ledgers);
     });
+    if (!Array.isArray(unknown)) return unknown;
+
+    // Samples that overtook session.started.v1: ask the sessions service, outside any transaction.
+    await this.directory.openLedgers(this.dataSource.manager, unknown, messages[0]?.correlationId ?? unknown[0]);
+    return this.dataSource.transaction(async (manager) => this.count(manager, batch, await this.repository.lockLedgers(manager, batch.sessionIds)));
   }
 
-  private rejection(refusal: RejectionRecord | Omit<RejectionRecord, 'id' | 'payload'>, message: DeviceMessage): RejectionRecord & { correlationId: string } {
-    const id = randomUUID();
-    return { ...refusal, id, payload: message.content.toString('utf8'), correlationId: message.correlationId ?? refusal.telemetryId ?? id };
+  private async count(manager: EntityManager, batch: ParsedBatch, ledgers: Map<string, LedgerState>): Promise<IngestResult> {
+    const admission = admit(batch.samples, ledgers, await this.repository.storedHashes(manager, batch.telemetryIds));
+    for (const { sample, refusal } of admission.refused) batch.refuseSample(sample, refusal);
+    await this.repository.insertSamples(manager, admission.accepted);
+    await this.repository.addToLedgers(manager, admission.increments);
+    await this.repository.insertRejections(manager, batch.rejections, batch.receivedAt);
+    for (const rejection of batch.rejections) await this.publishRejection(manager, rejection, batch.receivedAt);
+    return { accepted: admission.accepted.length, duplicates: admission.duplicates, rejected: batch.rejections.length };
   }
 
-  private async publishRejections(manager: EntityManager, rejections: (RejectionRecord & { correlationId: string })[], receivedAt: Date): Promise<void> {
-    for (const rejection of rejections) {
-      const event: TelemetryRejectedV1 = {
-        rejectionId: rejection.id,
-        reason: rejection.reason,
-        detail: rejection.detail,
-        telemetryId: rejection.telemetryId,
-        sessionId: rejection.sessionId,
-        deviceId: rejection.deviceId,
-        receivedAt: receivedAt.toISOString(),
-      };
-      await addToOutbox(manager, Exchanges.events, TELEMETRY_REJECTED_V1, createEnvelope(TELEMETRY_REJECTED_V1, event, { correlationId: rejection.correlationId }));
-    }
+  private async publishRejection(manager: EntityManager, rejection: Rejection, receivedAt: Date): Promise<void> {
+    const event: TelemetryRejectedV1 = {
+      rejectionId: rejection.id,
+      reason: rejection.reason,
+      detail: rejection.detail,
+      telemetryId: rejection.telemetryId,
+      sessionId: rejection.sessionId,
+      deviceId: rejection.deviceId,
+      receivedAt: receivedAt.toISOString(),
+    };
+    await addToOutbox(manager, Exchanges.events, TELEMETRY_REJECTED_V1, createEnvelope(TELEMETRY_REJECTED_V1, event, { correlationId: rejection.correlationId }));
   }
 }

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { connect, type ConfirmChannel } from 'amqplib';
+import { Client } from 'pg';
+import { Exchanges, TELEMETRY_ROUTING } from '@chargeflow/contracts';
+import { buildServices, ensureInfrastructure, infraSettings, Stack } from '@chargeflow/infra';
+import { createStackEnvironment, waitFor } from '@chargeflow/testing';
+
+/**
+ * `npm run bench:telemetry`: end-to-end telemetry throughput against the broker-only ceiling measured
+ * in the same run, with the same publisher. A benchmark, not a test: it prints figures.
+ */
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200_000);
+const WINDOW = 2_000;
+
+async function publishAll(channel: ConfirmChannel, messages: { routingKey: string; body: Buffer }[], exchange: string): Promise<void> {
+  for (let start = 0; start < messages.length; start += WINDOW) {
+    for (const message of messages.slice(start, start + WINDOW)) {
+      channel.publish(exchange, message.routingKey, message.body, { persistent: true, contentType: 'application/json' });
+    }
+    await channel.waitForConfirms();
+  }
+}
+
+function rssMb(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:'));
+    return line ? Number(line.replace(/\D+/g, '')) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function api(base: string, path: string, body: object): Promise<{ id: string; vehicleId?: string }> {
+  const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (response.status !== 201) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string; vehicleId?: string };
+}
+
+async function main(): Promise<void> {
+  const log = (line: string) => console.log(`bench:telemetry: ${line}`);
+  await ensureInfrastructure(infraSettings(process.env), log);
+  buildServices();
+  const environment = await createStackEnvironment('bench');
+  const stack = await Stack.start({ env: { ...environment.env, LOG_LEVEL: 'warn' }, logDir: environment.logDir });
+  const connection = await connect(environment.vhost.url);
+  const database = new Client({ connectionString: environment.env.TELEMETRY_DATABASE_URL });
+  await database.connect();
+  try {
+    log(`opening ${SESSIONS} rides`);
+    const rider = await api(stack.gatewayUrl, '/v1/riders', { name: 'bench' });
+    const rides = [];
+    for (let index = 0; index < SESSIONS; index += 1) {
+      const vehicle = await api(stack.gatewayUrl, '/v1/vehicles', { label: `bench-${index}`, batteryCapacityWh: 1_000_000, energyWh: 1_000_000 });
+      rides.push(await api(stack.gatewayUrl, '/v1/rides', { vehicleId: vehicle.id, riderId: rider.id }));
+    }
+    const emittedAt = new Date().toISOString();
+    const samples = Array.from({ length: SAMPLES }, (_, index) => {
+      const ride = rides[index % rides.length];
+      const body = { telemetryId: randomUUID(), sessionId: ride.id, vehicleId: ride.vehicleId, emittedAt, energyWh: 0.125, distanceM: 1, seq: index };
+      return { routingKey: TELEMETRY_ROUTING.vehicleSample(String(ride.vehicleId)), body: Buffer.from(JSON.stringify(body)) };
+    });
+
+    log(`broker-only ceiling: ${SAMPLES} persistent confirmed messages through a quorum queue, a consumer that only acks`);
+    const channel = await connection.createConfirmChannel();
+    const ceilingQueue = `bench.ceiling.${randomUUID()}`;
+    await channel.assertExchange('bench.ceiling', 'topic', { durable: false, autoDelete: true });
+    await channel.assertQueue(ceilingQueue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await channel.bindQueue(ceilingQueue, 'bench.ceiling', '#');
+    const consumer = await connection.createChannel();
+    await consumer.prefetch(500);
+    let consumed = 0;
+    await consumer.consume(ceilingQueue, (message) => {
+      if (!message) return;
+      consumed += 1;
+      consumer.ack(message);
+    });
+    let started = Date.now();
+    await publishAll(channel, samples, 'bench.ceiling');
+    await waitFor(async () => (consumed >= SAMPLES ? true : undefined), 600_000, 'the broker-only run', 20);
+    const ceilingSeconds = (Date.now() - started) / 1000;
+    await consumer.close();
+    await channel.deleteQueue(ceilingQueue);
+
+    log(`end to end: ${SAMPLES} samples over AMQP until every one is persisted and counted in its ledger`);
+    const telemetryPid = stack.processes.telemetry.pid;
+    const idleRss = rssMb(telemetryPid);
+    let peakRss = idleRss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(telemetryPid))), 100);
+    started = Date.now();
+    await publishAll(channel, samples, Exchanges.telemetry);
+    await waitFor(async () => {
+      const { rows } = await database.query('SELECT coalesce(sum(sample_count), 0)::int AS n FROM session_ledger');
+      return rows[0].n >= SAMPLES ? true : undefined;
+    }, 600_000, 'every sample counted', 100);
+    const pipelineSeconds = (Date.now() - started) / 1000;
+    clearInterval(sampler);
+
+    const ceiling = SAMPLES / ceilingSeconds;
+    const pipeline = SAMPLES / pipelineSeconds;
+    console.log('\n| measure | value |\n|---|---|');
+    console.log(`| broker-only ceiling (quorum queue, ack only) | ${Math.round(ceiling)} msg/s |`);
+    console.log(`| telemetry end to end (persisted and counted) | ${Math.round(pipeline)} samples/s |`);
+    console.log(`| ratio (target >= 0.6) | ${(pipeline / ceiling).toFixed(2)} |`);
+    console.log(`| telemetry RSS before the run / peak (target < 200 MB) | ${Math.round(idleRss)} MB / ${Math.round(peakRss)} MB |`);
+    console.log(`| samples, sessions | ${SAMPLES}, ${SESSIONS} |`);
+  } finally {
+    await database.end();
+    await connection.close();
+    await stack.stop();
+    await environment.cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench:telemetry failed: ${(error as Error).stack ?? error}`);
+    process.exit(1);
+  },
+);
