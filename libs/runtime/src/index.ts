@@ -3,6 +3,8 @@ export * from './config';
 export * from './database';
 export * from './health.rpc.controller';
 export * from './logger';
+export * from './metrics.rpc.controller';
 export * from './outbox-relay.module';
+export * from './rpc-access-log.interceptor';
 export * from './run-service';
 export * from './service-tokens';
