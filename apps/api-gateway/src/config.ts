@@ -1,5 +1,5 @@
-import { IsInt, IsIP, IsString, IsUrl, Max, Min } from 'class-validator';
-import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsIP, IsString, IsUrl, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
 import { defaultDatabaseUrl } from '@chargeflow/contracts';
 import { BaseServiceConfig, ConfigurationError, loadConfig, POSTGRES_URL } from '@chargeflow/runtime';
 import { isWellFormedApiKey } from './auth/api-key-secret';
@@ -30,6 +30,11 @@ export class GatewayConfig extends BaseServiceConfig {
   @Min(100)
   @Max(60_000)
   READINESS_TIMEOUT_MS = 2_000;
+
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (for per-address limits). */
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  GATEWAY_TRUST_PROXY = false;
 
   /** The bootstrap admin key, installed (hashed) at start-up; empty means none. */
   @IsString()

@@ -26,7 +26,12 @@ function requestIdOf(request: IncomingMessage): string {
  * validation, metrics, one access log line per request (when given a logger), and the API docs.
  */
 export async function createGatewayApp(module: Type | DynamicModule, config: GatewayConfig, logger?: Logger): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES, genReqId: requestIdOf, requestIdHeader: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
+    trustProxy: config.GATEWAY_TRUST_PROXY,
+    genReqId: requestIdOf,
+    requestIdHeader: false,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: logger ? new NestPinoLogger(logger) : false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');

@@ -182,5 +182,6 @@ describe('gateway rate limits', () => {
     }
     expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
     expect(statuses[3]).toBe(429);
+    expect((await gateway.request('GET', '/healthz')).status).toBe(200);
   });
 });

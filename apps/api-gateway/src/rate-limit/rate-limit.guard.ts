@@ -1,5 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext, type OnModuleDestroy } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { routeAccessOf } from '../auth/route-access';
 import { GatewayConfig } from '../config';
 import { ProblemException } from '../problem/problem';
 import { TokenBuckets, type RateLimit } from './token-buckets';
@@ -9,6 +11,7 @@ const SWEEP_INTERVAL_MS = 60_000;
 /**
  * Limits each API key, and each address for requests without a valid key (failed key attempts
  * included), with a token bucket; answers 429 with Retry-After. Counted per gateway instance.
+ * Public routes (health probes) are not limited: a busy address must never fail the probes.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate, OnModuleDestroy {
@@ -17,7 +20,10 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
   private readonly addressLimit: RateLimit;
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(@Inject(GatewayConfig) config: GatewayConfig) {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(GatewayConfig) config: GatewayConfig,
+  ) {
     this.keyLimit = { perMinute: config.RATE_LIMIT_KEY_PER_MINUTE, capacity: config.RATE_LIMIT_KEY_BURST };
     this.addressLimit = { perMinute: config.RATE_LIMIT_ADDRESS_PER_MINUTE, capacity: config.RATE_LIMIT_ADDRESS_BURST };
     this.sweeper = setInterval(() => this.buckets.sweep((subject) => this.limitOf(subject), Date.now()), SWEEP_INTERVAL_MS).unref();
@@ -25,6 +31,7 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
+    if (routeAccessOf(this.reflector, context.getHandler(), context.getClass()).kind === 'public') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const subject = request.principal ? `key:${request.principal.keyId}` : `address:${request.ip}`;
     const limit = this.limitOf(subject);
