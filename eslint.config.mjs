@@ -8,6 +8,7 @@ const productionConstraints = [
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:tooling', 'type:contracts'] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:tooling', 'type:lib', 'type:contracts'] },
+  { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:testing', 'type:tooling', 'type:lib', 'type:contracts'] },
 ];
 
 /** Tests of a project may also use the test infrastructure; production code may not. */
@@ -37,7 +38,7 @@ export default [
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries(testConstraints)] },
   },
   {
-    files: ['infra/src/**/*.ts', 'tools/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    files: ['infra/src/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -40,6 +40,13 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsString()
   CHARGEFLOW_ADMIN_KEY = '';
 
+  /** How long a verified key is trusted without asking the database; revocations reach every instance at once regardless. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  API_KEY_CACHE_TTL_MS = 5_000;
+
   /** Largest request body accepted; larger ones get 413. */
   @Type(() => Number)
   @IsInt()

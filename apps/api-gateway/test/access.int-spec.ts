@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { ApiRoles, type ApiRole } from '../src/auth/roles.decorator';
 import type { CatalogRoute } from '../src/auth/route-catalog';
 import { FixtureRoutesModule } from './fixture-routes';
@@ -108,6 +109,23 @@ describe('gateway access: every route, every role', () => {
     expect(await gateway.request('GET', '/metrics', { key: forged })).toMatchObject({ status: 401, body: { code: 'API_KEY_INVALID' } });
     const basic = await gateway.request('GET', '/metrics', { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
     expect(basic).toMatchObject({ status: 401, body: { code: 'API_KEY_INVALID' } });
+  });
+
+  it('refuses at once a key another gateway instance revoked, although this one had it cached', async () => {
+    const operator = await gateway.createKey('operator');
+    expect((await gateway.request('GET', '/metrics', { key: operator.key })).status).toBe(200);
+    const otherInstance = new Client({ connectionString: gateway.databaseUrl });
+    await otherInstance.connect();
+    try {
+      await otherInstance.query('UPDATE api_key SET revoked_at = now() WHERE id = $1', [operator.id]);
+    } finally {
+      await otherInstance.end();
+    }
+    const refusedAt = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - refusedAt < 2_000) status = (await gateway.request('GET', '/metrics', { key: operator.key })).status;
+    expect(status).toBe(401);
+    expect(Date.now() - refusedAt).toBeLessThan(1_000);
   });
 
   describe('API keys', () => {

@@ -83,6 +83,10 @@ export class GatewayHarness {
     return { status: response.status, headers: response.headers, body: parsed as T };
   }
 
+  get databaseUrl(): string {
+    return this.database.url;
+  }
+
   /** A new key of `role`, created through the API with the bootstrap admin key. */
   async createKey(role: ApiRole, extra: Record<string, unknown> = {}): Promise<{ id: string; key: string }> {
     const name = `${role}-${Math.random().toString(36).slice(2, 10)}`;

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { issueApiKey } from '../auth/api-key-secret';
+import { ApiKeyCache } from '../auth/api-key.cache';
 import { ApiKeyNameTakenError, ApiKeyRepository } from '../auth/api-key.repository';
 import { RoleSets } from '../auth/role-policy';
 import { Roles } from '../auth/roles.decorator';
@@ -19,7 +20,10 @@ const uuid = new ParseUUIDPipe({
 @Roles(...RoleSets.apiKeys)
 @Controller('v1/api-keys')
 export class ApiKeysController {
-  constructor(private readonly apiKeys: ApiKeyRepository) {}
+  constructor(
+    private readonly apiKeys: ApiKeyRepository,
+    private readonly cache: ApiKeyCache,
+  ) {}
 
   @Post()
   @NotIdempotent('the key would have to be stored to be replayed; it is shown once only')
@@ -65,6 +69,7 @@ export class ApiKeysController {
   async revoke(@Param('id', uuid) id: string): Promise<void> {
     const revoked = await this.apiKeys.revoke(id);
     if (!revoked) throw ProblemException.of(404, 'API_KEY_NOT_FOUND', `no API key ${id}`);
+    this.cache.forget(id);
   }
 }
 

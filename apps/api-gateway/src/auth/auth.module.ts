@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { ApiKeyCache } from './api-key.cache';
 import { ApiKeyRepository } from './api-key.repository';
 import { AuthenticationGuard } from './authentication.guard';
 import { AuthorizationGuard } from './authorization.guard';
@@ -12,12 +13,13 @@ import { RouteCatalog } from './route-catalog';
   imports: [DiscoveryModule],
   providers: [
     ApiKeyRepository,
+    ApiKeyCache,
     BootstrapAdminKey,
     RouteCatalog,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AuthorizationGuard },
   ],
-  exports: [ApiKeyRepository, RouteCatalog],
+  exports: [ApiKeyRepository, ApiKeyCache, RouteCatalog],
 })
 export class AuthModule {}

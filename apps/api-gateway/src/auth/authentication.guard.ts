@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { statusOf } from './api-key';
 import { bearerKeyOf, hashApiKey } from './api-key-secret';
-import { ApiKeyRepository } from './api-key.repository';
+import { ApiKeyCache } from './api-key.cache';
 import { routeAccessOf } from './route-access';
 
 /**
@@ -15,7 +15,7 @@ import { routeAccessOf } from './route-access';
 export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly apiKeys: ApiKeyRepository,
+    private readonly apiKeys: ApiKeyCache,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
