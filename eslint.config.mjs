@@ -34,7 +34,7 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'apps/*/test/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries(testConstraints)] },
   },
   {

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   try {
     log(`opening ${SESSIONS} rides`);
     const rider = await api(stack.gatewayUrl, '/v1/riders', { name: 'bench' });
-    const rides = [];
+    const rides: { id: string; vehicleId?: string }[] = [];
     for (let index = 0; index < SESSIONS; index += 1) {
       const vehicle = await api(stack.gatewayUrl, '/v1/vehicles', { label: `bench-${index}`, batteryCapacityWh: 1_000_000, energyWh: 1_000_000 });
       rides.push(await api(stack.gatewayUrl, '/v1/rides', { vehicleId: vehicle.id, riderId: rider.id }));

@@ -22,7 +22,11 @@ describe('rides and charges through the gateway', () => {
   async function api(method: string, path: string, body?: object, requestId = `e2e-${Math.random().toString(36).slice(2)}`): Promise<Answer> {
     const response = await fetch(`${stack.gatewayUrl}${path}`, {
       method,
-      headers: { 'x-request-id': requestId, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${environment.adminKey}`,
+        'x-request-id': requestId,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Json };

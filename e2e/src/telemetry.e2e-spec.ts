@@ -12,13 +12,20 @@ describe('telemetry from devices to the finalized ride', () => {
   let environment: StackEnvironment;
   let stack: Stack;
 
-  async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
+  async function api(method: string, path: string, body?: unknown, key = environment.adminKey): Promise<{ status: number; body: Json }> {
     const response = await fetch(`${stack.gatewayUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Json };
+  }
+
+  /** A device key bound to the vehicle: the only kind of key that may post telemetry. */
+  async function deviceKeyFor(vehicleId: string): Promise<string> {
+    const created = await api('POST', '/v1/api-keys', { name: `device-${vehicleId}`, role: 'device', vehicleId });
+    expect(created.status).toBe(201);
+    return created.body.key;
   }
 
   async function aRide(): Promise<Json> {
@@ -80,7 +87,9 @@ describe('telemetry from devices to the finalized ride', () => {
       emittedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString(),
       energyWh: second,
     }));
-    const accepted = await api('POST', `/v1/sessions/${ride.id}/telemetry`, batch);
+    const device = await deviceKeyFor(ride.vehicleId);
+    expect((await api('POST', `/v1/sessions/${ride.id}/telemetry`, batch)).status).toBe(403);
+    const accepted = await api('POST', `/v1/sessions/${ride.id}/telemetry`, batch, device);
     expect(accepted).toEqual({ status: 202, body: { queued: 3 } });
     const page = await waitFor(async () => {
       const answer = await api('GET', `/v1/sessions/${ride.id}/telemetry?limit=2`);
@@ -93,11 +102,13 @@ describe('telemetry from devices to the finalized ride', () => {
 
   it('refuses bad batches at the door and records bad samples with their reason', async () => {
     const ride = await aRide();
-    expect((await api('POST', `/v1/sessions/${ride.id}/telemetry`, [])).body.code).toBe('INVALID_BATCH_SIZE');
-    const noDevice = await api('POST', `/v1/sessions/${ride.id}/telemetry`, { telemetryId: randomUUID(), energyWh: 1 });
-    expect(noDevice).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    const device = await deviceKeyFor(ride.vehicleId);
+    const other = { telemetryId: randomUUID(), vehicleId: randomUUID(), emittedAt: new Date().toISOString(), energyWh: 1 };
+    expect((await api('POST', `/v1/sessions/${ride.id}/telemetry`, other, device)).body.code).toBe('DEVICE_NOT_BOUND');
+    const tooMany = Array.from({ length: 1_001 }, () => ({ vehicleId: ride.vehicleId }));
+    expect((await api('POST', `/v1/sessions/${ride.id}/telemetry`, tooMany, device)).body.code).toBe('INVALID_BATCH_SIZE');
     const bad = { telemetryId: randomUUID(), vehicleId: ride.vehicleId, emittedAt: new Date().toISOString(), energyWh: 1e9 };
-    expect((await api('POST', `/v1/sessions/${ride.id}/telemetry`, bad)).status).toBe(202);
+    expect((await api('POST', `/v1/sessions/${ride.id}/telemetry`, bad, device)).status).toBe(202);
     const rejections = await waitFor(async () => {
       const answer = await api('GET', `/v1/telemetry/rejections?sessionId=${ride.id}`);
       return answer.body.items?.length === 1 ? answer : undefined;

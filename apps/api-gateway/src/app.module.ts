@@ -3,8 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
 import { postgresOptions } from '@chargeflow/runtime';
 import { ApiModule } from './api/api.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuthModule } from './auth/auth.module';
 import { GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
+import { IdempotencyModule } from './idempotency/idempotency.module';
+import { MetricsController } from './metrics/metrics.controller';
 import { gatewayMigrations } from './migrations';
 
 @Global()
@@ -19,9 +23,12 @@ export class AppModule implements OnApplicationShutdown {
           retryAttempts: 10,
           retryDelay: 1_000,
         }),
+        AuthModule,
+        IdempotencyModule,
+        ApiKeysModule,
         ApiModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: GatewayConfig, useValue: config },
         { provide: AmqpConnection, useValue: connection },

@@ -7,6 +7,7 @@ export * from './envelope';
 export * from './exchanges';
 export * from './queues';
 export * from './services';
+export * from './metrics/metrics-report';
 export * from './rpc/rpc-reply';
 export * from './rpc/rpc-patterns';
 export * from './rpc/domain-error';

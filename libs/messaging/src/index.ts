@@ -4,6 +4,7 @@ export * from './confirm-publisher';
 export * from './correlation';
 export * from './decode-envelope';
 export * from './message-consumer';
+export * from './messaging-metrics';
 export * from './poison-message.error';
 export * from './topology';
 export * from './outbox/outbox';

@@ -2,6 +2,7 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { LoggerService } from '@nestjs/common';
 import { Exchanges } from '@chargeflow/contracts';
 import type { AmqpConnection } from './amqp-connection';
+import { messagingMetrics } from './messaging-metrics';
 import { PoisonMessageError } from './poison-message.error';
 import { declareExchanges, declareFactQueue, type FactQueue } from './topology';
 
@@ -75,11 +76,13 @@ export class MessageConsumer {
     try {
       await this.options.handler(message);
       channel.ack(message);
+      messagingMetrics.consumed.inc({ queue: this.options.queue.name });
     } catch (error) {
       if (error instanceof PoisonMessageError) {
         await this.deadLetter(channel, message, error);
         return;
       }
+      messagingMetrics.rejected.inc({ queue: this.options.queue.name });
       this.options.logger.warn?.(
         `handling ${message.properties.type ?? 'message'} ${message.properties.messageId ?? ''} from ${this.options.queue.name} failed; redelivering: ${(error as Error).message}`,
       );
@@ -110,7 +113,10 @@ export class MessageConsumer {
         (failure) => (failure ? reject(failure) : resolve()),
       ),
     )
-      .then(() => channel.ack(message))
+      .then(() => {
+        channel.ack(message);
+        messagingMetrics.deadLettered.inc({ queue: this.options.queue.name, reason: error.reason });
+      })
       .catch(() => channel.nack(message, false, true));
   }
 }

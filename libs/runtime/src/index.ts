@@ -4,6 +4,8 @@ export * from './cursor-pages';
 export * from './database';
 export * from './health.rpc.controller';
 export * from './logger';
+export * from './metrics.rpc.controller';
 export * from './outbox-relay.module';
+export * from './rpc-access-log.interceptor';
 export * from './run-service';
 export * from './service-tokens';

@@ -8,6 +8,8 @@ import type { BaseServiceConfig } from './base-config';
 import { ConfigurationError } from './config';
 import { HealthRpcController } from './health.rpc.controller';
 import { createLogger, NestPinoLogger } from './logger';
+import { MetricsRpcController } from './metrics.rpc.controller';
+import { RpcAccessLogInterceptor } from './rpc-access-log.interceptor';
 import { PINO_LOGGER, SERVICE_NAME } from './service-tokens';
 
 export interface ServiceDefinition<C extends BaseServiceConfig> {
@@ -23,7 +25,7 @@ class ServiceCoreModule implements BeforeApplicationShutdown, OnApplicationShutd
   static forRoot(service: BackendService, connection: AmqpConnection, publisher: ConfirmPublisher, logger: Logger): DynamicModule {
     return {
       module: ServiceCoreModule,
-      controllers: [HealthRpcController],
+      controllers: [HealthRpcController, MetricsRpcController],
       providers: [
         { provide: SERVICE_NAME, useValue: service },
         { provide: AmqpConnection, useValue: connection },
@@ -85,6 +87,7 @@ export async function runService<C extends BaseServiceConfig>(definition: Servic
     );
     app.useGlobalPipes(rpcValidationPipe());
     app.useGlobalFilters(new RpcErrorFilter());
+    app.useGlobalInterceptors(new RpcAccessLogInterceptor(logger));
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
     await app.listen();
     logger.info({ event: 'service.ready' }, `${service} ready`);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DATABASE_URL_VARIABLES, DatabaseOwners } from '@chargeflow/contracts';
@@ -10,6 +11,8 @@ export interface StackEnvironment {
   vhost: IsolatedVhost;
   logDir: string;
   gatewayUrl: string;
+  /** The gateway's bootstrap admin key (CHARGEFLOW_ADMIN_KEY), to create the keys a test needs. */
+  adminKey: string;
   cleanup(): Promise<void>;
 }
 
@@ -34,7 +37,14 @@ export async function createStackEnvironment(label: string): Promise<StackEnviro
     freePort(),
     ...DatabaseOwners.map((owner) => createIsolatedDatabase(`${label}_${owner}`)),
   ]);
-  const env: NodeJS.ProcessEnv = { ...process.env, RABBITMQ_URL: vhost.url, GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' };
+  const adminKey = `cf_${randomBytes(32).toString('base64url')}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    RABBITMQ_URL: vhost.url,
+    GATEWAY_PORT: String(port),
+    GATEWAY_HOST: '127.0.0.1',
+    CHARGEFLOW_ADMIN_KEY: adminKey,
+  };
   DatabaseOwners.forEach((owner, index) => {
     env[DATABASE_URL_VARIABLES[owner]] = databases[index].url;
   });
@@ -43,6 +53,7 @@ export async function createStackEnvironment(label: string): Promise<StackEnviro
     vhost,
     logDir: join(REPO_ROOT, '.data', 'e2e-logs', `${label}-${vhost.name}`),
     gatewayUrl: `http://127.0.0.1:${port}`,
+    adminKey,
     cleanup: async () => {
       await Promise.all([vhost.remove(), ...databases.map((database) => database.drop())]);
     },

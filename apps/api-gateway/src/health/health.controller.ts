@@ -1,10 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { BackendServices, CommonRpcPatterns, type BackendService, type HealthReport } from '@chargeflow/contracts';
 import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
 import { GatewayConfig } from '../config';
 import { Public } from '../auth/roles.decorator';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 import { ProblemException } from '../problem/problem';
 
 export interface ServiceReadiness {
@@ -19,6 +21,9 @@ export interface Readiness {
   services: Record<BackendService | 'api-gateway', ServiceReadiness>;
 }
 
+const UP = { status: 'up', database: 'up', broker: 'up' };
+
+@ApiTags('Health')
 @Public()
 @Controller()
 export class HealthController {
@@ -32,12 +37,25 @@ export class HealthController {
   /** The gateway process is up; says nothing about what is behind it. */
   @Get('healthz')
   @HttpCode(200)
+  @ApiOperation({ summary: 'The gateway process is up' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } }, example: { status: 'ok' } })
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** Ready only when every service answers its health check in time with its database up. */
   @Get('readyz')
+  @ApiOperation({ summary: 'Every service answers with its database up', description: 'Each service has READINESS_TIMEOUT_MS to answer its health check.' })
+  @ApiOkResponse({
+    schema: { type: 'object', properties: { status: { type: 'string', enum: ['ready'] }, services: { type: 'object' } } },
+    example: { status: 'ready', services: { 'api-gateway': UP, sessions: UP, telemetry: UP, pricing: UP, analytics: UP } },
+  })
+  @ApiProblems({
+    status: 503,
+    code: 'NOT_READY',
+    detail: 'not ready: telemetry (no answer within 2000 ms)',
+    services: { 'api-gateway': UP, sessions: UP, telemetry: { status: 'down', reason: 'no answer within 2000 ms' }, pricing: UP, analytics: UP },
+  })
   async readyz(@Req() request: FastifyRequest): Promise<Readiness> {
     const entries = await Promise.all(
       BackendServices.map(async (service) => [service, await this.probe(service, String(request.id))] as const),

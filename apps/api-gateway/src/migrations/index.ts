@@ -1,2 +1,5 @@
-/** Applied in this order at start-up; the gateway's own tables (API keys, idempotency keys) arrive with the gateway issue. */
-export const gatewayMigrations: Function[] = [];
+import { CreateApiKeys1765000000000 } from './1765000000000-create-api-keys';
+import { CreateIdempotencyRecords1765000000001 } from './1765000000001-create-idempotency-records';
+
+/** Applied in this order at start-up. */
+export const gatewayMigrations: Function[] = [CreateApiKeys1765000000000, CreateIdempotencyRecords1765000000001];

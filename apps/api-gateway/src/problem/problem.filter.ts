@@ -1,21 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RpcUnavailableError } from '@chargeflow/messaging';
-import { PROBLEM_CONTENT_TYPE, ProblemException, problemTypeOf, type Problem } from './problem';
-
-const TITLES: Record<number, [string, string]> = {
-  400: ['BAD_REQUEST', 'Bad request'],
-  401: ['UNAUTHENTICATED', 'Unauthenticated'],
-  403: ['FORBIDDEN', 'Forbidden'],
-  404: ['NOT_FOUND', 'Not found'],
-  405: ['METHOD_NOT_ALLOWED', 'Method not allowed'],
-  409: ['CONFLICT', 'Conflict'],
-  413: ['PAYLOAD_TOO_LARGE', 'Payload too large'],
-  415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
-  422: ['UNPROCESSABLE', 'Unprocessable content'],
-  429: ['RATE_LIMITED', 'Too many requests'],
-  503: ['SERVICE_UNAVAILABLE', 'Service unavailable'],
-};
+import { PROBLEM_CONTENT_TYPE, ProblemException, problemTypeOf, STATUS_PROBLEMS, titleOf, type Problem } from './problem';
 
 /** Every error leaves the gateway as application/problem+json; no stack trace ever does. */
 @Catch()
@@ -25,8 +11,10 @@ export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
     const problem = { ...this.toProblem(exception, request), instance: request.url, requestId: String(request.id) };
-    void http.getResponse<FastifyReply>().status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+    if (exception instanceof ProblemException) void reply.headers(exception.headers);
+    void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 
   private toProblem(exception: unknown, request: FastifyRequest): Problem {
@@ -44,14 +32,13 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
       return problem(500, 'INTERNAL_ERROR', 'the gateway failed to handle the request');
     }
-    const [code, title] = TITLES[status] ?? ['BAD_REQUEST', 'Bad request'];
-    return { type: problemTypeOf(code), title, status, detail: messageOf(exception), code };
+    const { code } = STATUS_PROBLEMS[status] ?? STATUS_PROBLEMS[400];
+    return problem(status, code, messageOf(exception));
   }
 }
 
 function problem(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): Problem {
-  const title = TITLES[status]?.[1] ?? 'Internal server error';
-  return { ...extensions, type: problemTypeOf(code), title, status, detail, code };
+  return { ...extensions, type: problemTypeOf(code), title: titleOf(status), status, detail, code };
 }
 
 function statusOf(exception: unknown): number {

@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Envelope } from '@chargeflow/contracts';
 import type { ConfirmPublisher } from '../confirm-publisher';
+import { trackOutboxBacklog } from '../messaging-metrics';
 import { OUTBOX_CHANNEL } from './outbox';
 
 interface OutboxRow {
@@ -35,6 +36,7 @@ export class OutboxRelay {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private untrackBacklog: (() => void) | null = null;
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
@@ -45,11 +47,13 @@ export class OutboxRelay {
     await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
     this.listener = listener;
     this.timer = setInterval(() => this.trigger(), this.options.pollIntervalMs ?? 1_000);
+    this.untrackBacklog = trackOutboxBacklog(() => this.backlog());
     this.trigger();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.untrackBacklog?.();
     if (this.timer) clearInterval(this.timer);
     await this.running;
     if (this.listener) {

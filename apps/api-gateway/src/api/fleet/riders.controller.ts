@@ -1,36 +1,53 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UsePipes } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateRiderRequest, FleetRpc, ListRequest, RiderChanges, type Page, type RiderView } from '@chargeflow/contracts';
+import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
+import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
+import { EXAMPLE, RiderDocument, RiderPageDocument } from '../api-docs';
 import { RequestId } from '../request-id.decorator';
-import { IdParams, strictValidation } from '../validation';
+import { IdParams } from '../id-params';
 
+@ApiTags('Riders')
+@ApiBearerAuth()
 @Controller('v1/riders')
-@UsePipes(strictValidation)
 export class RidersController {
   constructor(private readonly backend: BackendClient) {}
 
   @Post()
   @HttpCode(201)
-  @Roles('admin')
+  @Roles(...RoleSets.referenceDataWrites)
+  @ApiOperation({ summary: 'Register a rider' })
+  @ApiCreatedResponse({ type: RiderDocument })
+  @ApiProblems(serviceUnavailable('sessions'))
   create(@Body() body: CreateRiderRequest, @RequestId() requestId: string): Promise<RiderView> {
     return this.backend.call('sessions', FleetRpc.createRider, body, requestId);
   }
 
   @Get()
-  @Roles('operator', 'admin')
+  @Roles(...RoleSets.reads)
+  @ApiOperation({ summary: 'List riders' })
+  @ApiOkResponse({ type: RiderPageDocument })
+  @ApiProblems(serviceUnavailable('sessions'))
   list(@Query() query: ListRequest, @RequestId() requestId: string): Promise<Page<RiderView>> {
     return this.backend.call('sessions', FleetRpc.listRiders, query, requestId);
   }
 
   @Get(':id')
-  @Roles('operator', 'admin')
+  @Roles(...RoleSets.reads)
+  @ApiOperation({ summary: 'Read a rider' })
+  @ApiOkResponse({ type: RiderDocument })
+  @ApiProblems({ status: 404, code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` }, serviceUnavailable('sessions'))
   get(@Param() params: IdParams, @RequestId() requestId: string): Promise<RiderView> {
     return this.backend.call('sessions', FleetRpc.getRider, { id: params.id }, requestId);
   }
 
   @Patch(':id')
-  @Roles('admin')
+  @Roles(...RoleSets.referenceDataWrites)
+  @ApiOperation({ summary: 'Change a rider' })
+  @ApiOkResponse({ type: RiderDocument })
+  @ApiProblems({ status: 404, code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` }, serviceUnavailable('sessions'))
   update(@Param() params: IdParams, @Body() body: RiderChanges, @RequestId() requestId: string): Promise<RiderView> {
     return this.backend.call('sessions', FleetRpc.updateRider, { ...body, id: params.id }, requestId);
   }

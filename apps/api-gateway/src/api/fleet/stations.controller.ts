@@ -1,38 +1,55 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UsePipes } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateStationRequest, FleetRpc, ListRequest, StationChanges, type Page, type StationView } from '@chargeflow/contracts';
+import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
+import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
+import { EXAMPLE, StationDocument, StationPageDocument } from '../api-docs';
 import { RequestId } from '../request-id.decorator';
-import { IdParams, strictValidation } from '../validation';
+import { IdParams } from '../id-params';
 
+@ApiTags('Stations')
+@ApiBearerAuth()
 @Controller('v1/stations')
-@UsePipes(strictValidation)
 export class StationsController {
   constructor(private readonly backend: BackendClient) {}
 
   @Post()
   @HttpCode(201)
-  @Roles('admin')
+  @Roles(...RoleSets.referenceDataWrites)
+  @ApiOperation({ summary: 'Register a station' })
+  @ApiCreatedResponse({ type: StationDocument })
+  @ApiProblems(serviceUnavailable('sessions'))
   create(@Body() body: CreateStationRequest, @RequestId() requestId: string): Promise<StationView> {
     return this.backend.call('sessions', FleetRpc.createStation, body, requestId);
   }
 
   @Get()
-  @Roles('operator', 'admin')
+  @Roles(...RoleSets.reads)
+  @ApiOperation({ summary: 'List stations' })
+  @ApiOkResponse({ type: StationPageDocument })
+  @ApiProblems(serviceUnavailable('sessions'))
   list(@Query() query: ListRequest, @RequestId() requestId: string): Promise<Page<StationView>> {
     return this.backend.call('sessions', FleetRpc.listStations, query, requestId);
   }
 
   /** The station with its active session, if any. */
   @Get(':id')
-  @Roles('operator', 'admin')
+  @Roles(...RoleSets.reads)
+  @ApiOperation({ summary: 'Read a station' })
+  @ApiOkResponse({ type: StationDocument })
+  @ApiProblems({ status: 404, code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` }, serviceUnavailable('sessions'))
   get(@Param() params: IdParams, @RequestId() requestId: string): Promise<StationView> {
     return this.backend.call('sessions', FleetRpc.getStation, { id: params.id }, requestId);
   }
 
   /** A running charge keeps the terms it started with; the change applies to the next one. */
   @Patch(':id')
-  @Roles('admin')
+  @Roles(...RoleSets.referenceDataWrites)
+  @ApiOperation({ summary: 'Change a station' })
+  @ApiOkResponse({ type: StationDocument })
+  @ApiProblems({ status: 404, code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` }, serviceUnavailable('sessions'))
   update(@Param() params: IdParams, @Body() body: StationChanges, @RequestId() requestId: string): Promise<StationView> {
     return this.backend.call('sessions', FleetRpc.updateStation, { ...body, id: params.id }, requestId);
   }

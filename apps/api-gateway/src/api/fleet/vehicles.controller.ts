@@ -1,38 +1,56 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UsePipes } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateVehicleRequest, FleetRpc, ListRequest, VehicleChanges, type Page, type VehicleView } from '@chargeflow/contracts';
+import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
+import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
+import { EXAMPLE, VehicleDocument, VehiclePageDocument } from '../api-docs';
 import { RequestId } from '../request-id.decorator';
-import { IdParams, strictValidation } from '../validation';
+import { IdParams } from '../id-params';
 
+@ApiTags('Vehicles')
+@ApiBearerAuth()
 @Controller('v1/vehicles')
-@UsePipes(strictValidation)
 export class VehiclesController {
   constructor(private readonly backend: BackendClient) {}
 
   @Post()
   @HttpCode(201)
-  @Roles('admin')
+  @Roles(...RoleSets.referenceDataWrites)
+  @ApiOperation({ summary: 'Register a vehicle' })
+  @ApiCreatedResponse({ type: VehicleDocument })
+  @ApiProblems({ status: 422, code: 'ENERGY_EXCEEDS_CAPACITY', detail: 'a battery of 500 Wh cannot hold 520 Wh' }, serviceUnavailable('sessions'))
   create(@Body() body: CreateVehicleRequest, @RequestId() requestId: string): Promise<VehicleView> {
     return this.backend.call('sessions', FleetRpc.createVehicle, body, requestId);
   }
 
   @Get()
-  @Roles('operator', 'admin')
+  @Roles(...RoleSets.reads)
+  @ApiOperation({ summary: 'List vehicles' })
+  @ApiOkResponse({ type: VehiclePageDocument })
+  @ApiProblems(serviceUnavailable('sessions'))
   list(@Query() query: ListRequest, @RequestId() requestId: string): Promise<Page<VehicleView>> {
     return this.backend.call('sessions', FleetRpc.listVehicles, query, requestId);
   }
 
   /** The vehicle with its battery level and its active session, if any. */
   @Get(':id')
-  @Roles('operator', 'admin')
+  @Roles(...RoleSets.reads)
+  @ApiOperation({ summary: 'Read a vehicle' })
+  @ApiOkResponse({ type: VehicleDocument })
+  @ApiProblems({ status: 404, code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` }, serviceUnavailable('sessions'))
   get(@Param() params: IdParams, @RequestId() requestId: string): Promise<VehicleView> {
     return this.backend.call('sessions', FleetRpc.getVehicle, { id: params.id }, requestId);
   }
 
   /** Label and capacity; the battery level changes only through finalized sessions. */
   @Patch(':id')
-  @Roles('admin')
+  @Roles(...RoleSets.referenceDataWrites)
+  @ApiOperation({ summary: 'Change a vehicle' })
+  @ApiOkResponse({ type: VehicleDocument })
+  @ApiProblems({ status: 404, code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
+    { status: 422, code: 'ENERGY_EXCEEDS_CAPACITY', detail: 'a battery of 500 Wh cannot hold 520 Wh' }, serviceUnavailable('sessions'))
   update(@Param() params: IdParams, @Body() body: VehicleChanges, @RequestId() requestId: string): Promise<VehicleView> {
     return this.backend.call('sessions', FleetRpc.updateVehicle, { ...body, id: params.id }, requestId);
   }

@@ -1,19 +1,33 @@
-import { Body, Controller, HttpCode, Param, Post, UsePipes } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SessionRpc, StartChargingRequest, type SessionView } from '@chargeflow/contracts';
+import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
+import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
+import { EXAMPLE, SessionDocument } from '../api-docs';
 import { RequestId } from '../request-id.decorator';
-import { IdParams, strictValidation } from '../validation';
+import { IdParams } from '../id-params';
 
+@ApiTags('Charging sessions')
+@ApiBearerAuth()
 @Controller('v1/charging-sessions')
-@UsePipes(strictValidation)
 export class ChargingSessionsController {
   constructor(private readonly backend: BackendClient) {}
 
   /** Starts a charge of an idle vehicle at an idle station. */
   @Post()
   @HttpCode(201)
-  @Roles('operator', 'admin')
+  @Roles(...RoleSets.sessionCommands)
+  @ApiOperation({ summary: 'Start a charging session' })
+  @ApiCreatedResponse({ type: SessionDocument })
+  @ApiProblems(
+    { status: 404, code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
+    { status: 404, code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` },
+    { status: 409, code: 'VEHICLE_HAS_ACTIVE_SESSION', detail: `vehicle ${EXAMPLE.vehicleId} already has the active session ${EXAMPLE.sessionId}`, activeSessionId: EXAMPLE.sessionId },
+    { status: 409, code: 'STATION_HAS_ACTIVE_SESSION', detail: `station ${EXAMPLE.stationId} already has the active session ${EXAMPLE.sessionId}`, activeSessionId: EXAMPLE.sessionId },
+    serviceUnavailable('sessions'),
+  )
   start(@Body() body: StartChargingRequest, @RequestId() requestId: string): Promise<SessionView> {
     return this.backend.call('sessions', SessionRpc.startCharging, body, requestId);
   }
@@ -21,7 +35,15 @@ export class ChargingSessionsController {
   /** Ends a charge: metered stations by their sealed meter energy, others by rated power over time. */
   @Post(':id/end')
   @HttpCode(200)
-  @Roles('operator', 'admin')
+  @Roles(...RoleSets.sessionCommands)
+  @ApiOperation({ summary: 'End a charging session', description: 'Fixes the energy delivered forever.' })
+  @ApiOkResponse({ type: SessionDocument })
+  @ApiProblems(
+    { status: 404, code: 'SESSION_NOT_FOUND', detail: `no charging session ${EXAMPLE.sessionId}` },
+    { status: 409, code: 'SESSION_ALREADY_FINALIZED', detail: `session ${EXAMPLE.sessionId} is already finalized` },
+    { status: 503, code: 'TELEMETRY_UNAVAILABLE', detail: `telemetry did not seal session ${EXAMPLE.sessionId} in time; nothing changed, end it again` },
+    serviceUnavailable('sessions'),
+  )
   end(@Param() params: IdParams, @RequestId() requestId: string): Promise<SessionView> {
     return this.backend.call('sessions', SessionRpc.end, { sessionId: params.id, kind: 'CHARGING' }, requestId);
   }

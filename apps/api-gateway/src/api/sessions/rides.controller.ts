@@ -1,19 +1,32 @@
-import { Body, Controller, HttpCode, Param, Post, UsePipes } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SessionRpc, StartRideRequest, type SessionView } from '@chargeflow/contracts';
+import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
+import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
+import { EXAMPLE, SessionDocument } from '../api-docs';
 import { RequestId } from '../request-id.decorator';
-import { IdParams, strictValidation } from '../validation';
+import { IdParams } from '../id-params';
 
+@ApiTags('Rides')
+@ApiBearerAuth()
 @Controller('v1/rides')
-@UsePipes(strictValidation)
 export class RidesController {
   constructor(private readonly backend: BackendClient) {}
 
   /** Starts a ride for an idle vehicle; 409 names the session that keeps it busy. */
   @Post()
   @HttpCode(201)
-  @Roles('operator', 'admin')
+  @Roles(...RoleSets.sessionCommands)
+  @ApiOperation({ summary: 'Start a ride' })
+  @ApiCreatedResponse({ type: SessionDocument })
+  @ApiProblems(
+    { status: 404, code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
+    { status: 404, code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` },
+    { status: 409, code: 'VEHICLE_HAS_ACTIVE_SESSION', detail: `vehicle ${EXAMPLE.vehicleId} already has the active session ${EXAMPLE.sessionId}`, activeSessionId: EXAMPLE.sessionId },
+    serviceUnavailable('sessions'),
+  )
   start(@Body() body: StartRideRequest, @RequestId() requestId: string): Promise<SessionView> {
     return this.backend.call('sessions', SessionRpc.startRide, body, requestId);
   }
@@ -21,7 +34,15 @@ export class RidesController {
   /** Ends a ride with the totals its telemetry ledger holds at the seal. */
   @Post(':id/end')
   @HttpCode(200)
-  @Roles('operator', 'admin')
+  @Roles(...RoleSets.sessionCommands)
+  @ApiOperation({ summary: 'End a ride', description: 'Seals its telemetry and fixes its totals forever.' })
+  @ApiOkResponse({ type: SessionDocument })
+  @ApiProblems(
+    { status: 404, code: 'SESSION_NOT_FOUND', detail: `no ride ${EXAMPLE.sessionId}` },
+    { status: 409, code: 'SESSION_ALREADY_FINALIZED', detail: `session ${EXAMPLE.sessionId} is already finalized` },
+    { status: 503, code: 'TELEMETRY_UNAVAILABLE', detail: `telemetry did not seal session ${EXAMPLE.sessionId} in time; nothing changed, end it again` },
+    serviceUnavailable('sessions'),
+  )
   end(@Param() params: IdParams, @RequestId() requestId: string): Promise<SessionView> {
     return this.backend.call('sessions', SessionRpc.end, { sessionId: params.id, kind: 'RIDE' }, requestId);
   }

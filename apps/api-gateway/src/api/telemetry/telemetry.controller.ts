@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UsePipes } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import {
   Exchanges,
   ListRejectionsRequest,
@@ -10,11 +11,15 @@ import {
   type SampleView,
 } from '@chargeflow/contracts';
 import { ConfirmPublisher } from '@chargeflow/messaging';
+import { DeviceBound } from '../../auth/device-bound.decorator';
+import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
+import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
 import { ProblemException } from '../../problem/problem';
+import { EXAMPLE, QueuedDocument, RejectionPageDocument, SampleBody, SamplePageDocument } from '../api-docs';
 import { RequestId } from '../request-id.decorator';
-import { IdParams, strictValidation } from '../validation';
+import { IdParams } from '../id-params';
 
 export const MAX_SAMPLES_PER_REQUEST = 1_000;
 
@@ -38,6 +43,9 @@ function routingKeyOf(sample: unknown, index: number, sessionId: string, errors:
   return null;
 }
 
+@ApiTags('Telemetry')
+@ApiBearerAuth()
+@ApiExtraModels(SampleBody)
 @Controller('v1')
 export class TelemetryController {
   constructor(
@@ -52,8 +60,18 @@ export class TelemetryController {
    */
   @Post('sessions/:id/telemetry')
   @HttpCode(202)
-  @Roles('device', 'operator', 'admin')
-  async ingest(@Param(strictValidation) params: IdParams, @Body() body: unknown, @RequestId() requestId: string): Promise<{ queued: number }> {
+  @Roles(...RoleSets.telemetryIngest)
+  @DeviceBound()
+  @ApiOperation({ summary: 'Post telemetry samples', description: 'One sample or an array of up to 1,000; 202 once the broker confirmed them all.' })
+  @ApiBody({
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(SampleBody) }, { type: 'array', maxItems: MAX_SAMPLES_PER_REQUEST, items: { $ref: getSchemaPath(SampleBody) } }],
+      example: { telemetryId: EXAMPLE.telemetryId, vehicleId: EXAMPLE.vehicleId, emittedAt: EXAMPLE.instant, energyWh: 0.875, distanceM: 21.5 },
+    },
+  })
+  @ApiAcceptedResponse({ type: QueuedDocument })
+  @ApiProblems({ status: 400, code: 'INVALID_BATCH_SIZE', detail: 'send between 1 and 1000 samples' }, { status: 503, code: 'SERVICE_UNAVAILABLE', detail: 'the broker did not confirm the samples; send them again' })
+  async ingest(@Param() params: IdParams, @Body() body: unknown, @RequestId() requestId: string): Promise<{ queued: number }> {
     const samples = Array.isArray(body) ? body : [body];
     if (samples.length === 0 || samples.length > MAX_SAMPLES_PER_REQUEST) {
       throw new ProblemException(400, 'INVALID_BATCH_SIZE', 'Bad request', `send between 1 and ${MAX_SAMPLES_PER_REQUEST} samples`);
@@ -75,16 +93,20 @@ export class TelemetryController {
 
   /** A session's accepted samples, in emission order. */
   @Get('sessions/:id/telemetry')
-  @Roles('operator', 'admin')
-  @UsePipes(strictValidation)
+  @Roles(...RoleSets.reads)
+  @ApiOperation({ summary: 'List a session’s samples', description: 'In emission order.' })
+  @ApiOkResponse({ type: SamplePageDocument })
+  @ApiProblems(serviceUnavailable('telemetry'))
   samples(@Param() params: IdParams, @Query() query: PageRequest, @RequestId() requestId: string): Promise<Page<SampleView>> {
     return this.backend.call('telemetry', TelemetryRpc.listSamples, { ...query, sessionId: params.id }, requestId);
   }
 
   /** Refused device messages with their reason and original payload, newest first. */
   @Get('telemetry/rejections')
-  @Roles('operator', 'admin')
-  @UsePipes(strictValidation)
+  @Roles(...RoleSets.reads)
+  @ApiOperation({ summary: 'List refused device messages', description: 'Newest first, with the reason and the original payload.' })
+  @ApiOkResponse({ type: RejectionPageDocument })
+  @ApiProblems(serviceUnavailable('telemetry'))
   rejections(@Query() query: ListRejectionsRequest, @RequestId() requestId: string): Promise<Page<RejectionView>> {
     return this.backend.call('telemetry', TelemetryRpc.listRejections, query, requestId);
   }

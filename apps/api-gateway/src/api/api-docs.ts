@@ -1,0 +1,342 @@
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import {
+  CreateRiderRequest,
+  CreateStationRequest,
+  CreateVehicleRequest,
+  ListRejectionsRequest,
+  ListRequest,
+  ListSessionsRequest,
+  MAX_BATTERY_WH,
+  MAX_PAGE_SIZE,
+  MAX_RATED_POWER_W,
+  PageRequest,
+  RejectionReasons,
+  RiderChanges,
+  SessionKinds,
+  SessionStates,
+  StartChargingRequest,
+  StartRideRequest,
+  StationChanges,
+  VehicleChanges,
+} from '@chargeflow/contracts';
+import { IdParams } from './id-params';
+
+/**
+ * OpenAPI metadata for the request classes of libs/contracts, which depend on no framework: the
+ * gateway documents them here, once, before Nest builds the document.
+ */
+export const EXAMPLE = {
+  vehicleId: '7d0f7a3e-2c43-4a55-9a3c-0c9a5f1b2e77',
+  riderId: '0b8e5d2a-6f1c-4e3b-9a7d-2c4f6e8a1b3d',
+  stationId: '5c2a9e7f-3b1d-4f6a-8e2c-7d9b1a3c5e4f',
+  sessionId: '9a1c3e5f-7b2d-4c6e-8f1a-3b5d7c9e2a4f',
+  telemetryId: '2f4a6c8e-1b3d-4e5f-9a7c-8e6d4b2a1c3f',
+  instant: '2026-11-22T08:30:00.000Z',
+} as const;
+
+function document(type: Function, properties: Record<string, ApiPropertyOptions & { optional?: boolean }>): void {
+  for (const [name, { optional, ...options }] of Object.entries(properties)) {
+    (optional ? ApiPropertyOptional(options) : ApiProperty(options))(type.prototype, name);
+  }
+}
+
+const uuid = (example: string, description?: string): ApiPropertyOptions => ({ type: String, format: 'uuid', example, description });
+
+// Parents before children: a subclass copies its parent's documented properties when it is documented.
+document(IdParams, { id: uuid(EXAMPLE.sessionId) });
+document(PageRequest, {
+  limit: { optional: true, type: Number, minimum: 1, maximum: MAX_PAGE_SIZE, default: 50, example: 50 },
+  cursor: { optional: true, type: String, description: 'The `nextCursor` of the previous page.', example: 'WyIyMDI2LTExLTIyVDA4OjMwOjAwLjAwMFoiLCI5YTFjIl0' },
+});
+document(ListRequest, {});
+document(ListSessionsRequest, {
+  kind: { optional: true, enum: SessionKinds, example: 'RIDE' },
+  state: { optional: true, enum: SessionStates, example: 'FINALIZED' },
+  vehicleId: { optional: true, ...uuid(EXAMPLE.vehicleId) },
+  stationId: { optional: true, ...uuid(EXAMPLE.stationId) },
+  riderId: { optional: true, ...uuid(EXAMPLE.riderId) },
+  from: { optional: true, type: String, format: 'date-time', description: 'Sessions started at or after.', example: '2026-11-01T00:00:00Z' },
+  to: { optional: true, type: String, format: 'date-time', description: 'Sessions started before.', example: '2026-12-01T00:00:00Z' },
+});
+document(ListRejectionsRequest, {
+  sessionId: { optional: true, ...uuid(EXAMPLE.sessionId) },
+  vehicleId: { optional: true, ...uuid(EXAMPLE.vehicleId) },
+  reason: { optional: true, enum: RejectionReasons, example: 'SESSION_FINALIZED' },
+  from: { optional: true, type: String, format: 'date-time', example: '2026-11-01T00:00:00Z' },
+  to: { optional: true, type: String, format: 'date-time', example: '2026-12-01T00:00:00Z' },
+});
+document(StartRideRequest, { vehicleId: uuid(EXAMPLE.vehicleId), riderId: uuid(EXAMPLE.riderId) });
+document(StartChargingRequest, { vehicleId: uuid(EXAMPLE.vehicleId), stationId: uuid(EXAMPLE.stationId) });
+document(CreateVehicleRequest, {
+  label: { type: String, maxLength: 200, example: 'e-bike 42' },
+  batteryCapacityWh: { type: Number, minimum: 1, maximum: MAX_BATTERY_WH, example: 500 },
+  energyWh: { type: Number, minimum: 0, description: 'The battery level now; afterwards only finalized sessions change it.', example: 420.5 },
+});
+document(VehicleChanges, {
+  label: { optional: true, type: String, maxLength: 200, example: 'e-bike 42 (blue)' },
+  batteryCapacityWh: { optional: true, type: Number, minimum: 1, maximum: MAX_BATTERY_WH, example: 520 },
+});
+document(CreateStationRequest, {
+  name: { type: String, maxLength: 200, example: 'Depot Nord, bay 3' },
+  ratedPowerW: { type: Number, minimum: 1, maximum: MAX_RATED_POWER_W, example: 11_000 },
+  timeZone: { type: String, description: 'IANA time zone, for tariff restrictions.', example: 'Europe/Berlin' },
+  metered: { type: Boolean, description: 'True when the charger reports meter telemetry; otherwise energy is rated power times time.', example: false },
+});
+document(StationChanges, {
+  name: { optional: true, type: String, maxLength: 200, example: 'Depot Nord, bay 3' },
+  ratedPowerW: { optional: true, type: Number, example: 22_000 },
+  timeZone: { optional: true, type: String, example: 'Europe/Berlin' },
+  metered: { optional: true, type: Boolean, example: true },
+});
+document(CreateRiderRequest, { name: { type: String, maxLength: 200, example: 'Ada Lovelace' } });
+document(RiderChanges, { name: { optional: true, type: String, maxLength: 200, example: 'Ada King' } });
+
+const nullable = (options: ApiPropertyOptions): ApiPropertyOptions => ({ ...options, nullable: true } as ApiPropertyOptions);
+
+export class SessionDocument {
+  @ApiProperty(uuid(EXAMPLE.sessionId))
+  id!: string;
+
+  @ApiProperty({ enum: SessionKinds, example: 'RIDE' })
+  kind!: string;
+
+  @ApiProperty({ enum: SessionStates, example: 'FINALIZED' })
+  state!: string;
+
+  @ApiProperty(uuid(EXAMPLE.vehicleId))
+  vehicleId!: string;
+
+  @ApiProperty(nullable(uuid(EXAMPLE.riderId)))
+  riderId!: string | null;
+
+  @ApiProperty(nullable({ type: String, format: 'uuid', example: null }))
+  stationId!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
+  startedAt!: string;
+
+  @ApiProperty(nullable({ type: String, format: 'date-time', example: '2026-11-22T08:52:10.000Z' }))
+  endedAt!: string | null;
+
+  @ApiProperty(nullable({ type: Number, example: 1330 }))
+  durationS!: number | null;
+
+  @ApiPropertyOptional(nullable({ type: Number, description: 'Rides: energy consumed, the sum of the sealed telemetry.', example: 182.375 }))
+  energyConsumedWh?: number | null;
+
+  @ApiPropertyOptional(nullable({ type: Number, description: 'Charges: energy delivered.', example: null }))
+  energyDeliveredWh?: number | null;
+
+  @ApiProperty(nullable({ enum: ['TELEMETRY', 'RATED_POWER'], example: 'TELEMETRY' }))
+  energySource!: string | null;
+
+  @ApiProperty(nullable({ type: Number, example: 5120 }))
+  distanceM!: number | null;
+
+  @ApiProperty(nullable({ type: Number, example: 266 }))
+  sampleCount!: number | null;
+}
+
+export class SessionPageDocument {
+  @ApiProperty({ type: [SessionDocument] })
+  items!: SessionDocument[];
+
+  @ApiProperty(nullable({ type: String, example: null }))
+  nextCursor!: string | null;
+}
+
+export class VehicleDocument {
+  @ApiProperty(uuid(EXAMPLE.vehicleId))
+  id!: string;
+
+  @ApiProperty({ example: 'e-bike 42' })
+  label!: string;
+
+  @ApiProperty({ example: 500 })
+  batteryCapacityWh!: number;
+
+  @ApiProperty({ description: 'The battery level: changed only by finalized sessions.', example: 238.125 })
+  energyWh!: number;
+
+  @ApiProperty(nullable({ type: String, format: 'uuid', example: EXAMPLE.sessionId }))
+  activeSessionId!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
+  createdAt!: string;
+}
+
+export class VehiclePageDocument {
+  @ApiProperty({ type: [VehicleDocument] })
+  items!: VehicleDocument[];
+
+  @ApiProperty(nullable({ type: String, example: null }))
+  nextCursor!: string | null;
+}
+
+export class StationDocument {
+  @ApiProperty(uuid(EXAMPLE.stationId))
+  id!: string;
+
+  @ApiProperty({ example: 'Depot Nord, bay 3' })
+  name!: string;
+
+  @ApiProperty({ example: 11_000 })
+  ratedPowerW!: number;
+
+  @ApiProperty({ example: 'Europe/Berlin' })
+  timeZone!: string;
+
+  @ApiProperty({ example: false })
+  metered!: boolean;
+
+  @ApiProperty(nullable({ type: String, format: 'uuid', example: null }))
+  activeSessionId!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
+  createdAt!: string;
+}
+
+export class StationPageDocument {
+  @ApiProperty({ type: [StationDocument] })
+  items!: StationDocument[];
+
+  @ApiProperty(nullable({ type: String, example: null }))
+  nextCursor!: string | null;
+}
+
+export class RiderDocument {
+  @ApiProperty(uuid(EXAMPLE.riderId))
+  id!: string;
+
+  @ApiProperty({ example: 'Ada Lovelace' })
+  name!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
+  createdAt!: string;
+}
+
+export class RiderPageDocument {
+  @ApiProperty({ type: [RiderDocument] })
+  items!: RiderDocument[];
+
+  @ApiProperty(nullable({ type: String, example: null }))
+  nextCursor!: string | null;
+}
+
+export class SampleDocument {
+  @ApiProperty(uuid(EXAMPLE.telemetryId))
+  telemetryId!: string;
+
+  @ApiProperty(uuid(EXAMPLE.sessionId))
+  sessionId!: string;
+
+  @ApiProperty(nullable({ type: String, format: 'uuid', example: EXAMPLE.vehicleId }))
+  vehicleId!: string | null;
+
+  @ApiProperty(nullable({ type: String, format: 'uuid', example: null }))
+  stationId!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
+  emittedAt!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-22T08:30:00.120Z' })
+  receivedAt!: string;
+
+  @ApiProperty({ description: 'Energy since the previous sample.', example: 0.875 })
+  energyWh!: number;
+
+  @ApiProperty(nullable({ type: Number, example: null }))
+  meterWh!: number | null;
+
+  @ApiProperty(nullable({ type: Number, example: 21.5 }))
+  distanceM!: number | null;
+
+  @ApiProperty(nullable({ type: Number, example: 18.2 }))
+  speedKmh!: number | null;
+
+  @ApiProperty(nullable({ type: Number, example: 402.25 }))
+  batteryLevelWh!: number | null;
+
+  @ApiProperty(nullable({ type: Number, example: 17 }))
+  seq!: number | null;
+}
+
+export class SamplePageDocument {
+  @ApiProperty({ type: [SampleDocument] })
+  items!: SampleDocument[];
+
+  @ApiProperty(nullable({ type: String, example: null }))
+  nextCursor!: string | null;
+}
+
+export class RejectionDocument {
+  @ApiProperty(uuid('6e8a1c3f-5b7d-4f2a-9c1e-3a5c7e9b1d2f'))
+  id!: string;
+
+  @ApiProperty({ enum: RejectionReasons, example: 'SESSION_FINALIZED' })
+  reason!: string;
+
+  @ApiProperty({ example: `session ${EXAMPLE.sessionId} is finalized; its totals are fixed` })
+  detail!: string;
+
+  @ApiProperty(nullable({ type: String, example: EXAMPLE.telemetryId }))
+  telemetryId!: string | null;
+
+  @ApiProperty(nullable({ type: String, example: EXAMPLE.sessionId }))
+  sessionId!: string | null;
+
+  @ApiProperty(nullable({ type: String, example: EXAMPLE.vehicleId }))
+  deviceId!: string | null;
+
+  @ApiProperty({ description: 'The message as the device sent it.', example: `{"telemetryId":"${EXAMPLE.telemetryId}","energyWh":0.5}` })
+  payload!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
+  receivedAt!: string;
+}
+
+export class RejectionPageDocument {
+  @ApiProperty({ type: [RejectionDocument] })
+  items!: RejectionDocument[];
+
+  @ApiProperty(nullable({ type: String, example: null }))
+  nextCursor!: string | null;
+}
+
+/** One sample as a device posts it over HTTP; the session comes from the URL. */
+export class SampleBody {
+  @ApiProperty(uuid(EXAMPLE.telemetryId, 'Client-generated: the idempotency key of the sample.'))
+  telemetryId!: string;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'Vehicles: exactly one of vehicleId and stationId.', example: EXAMPLE.vehicleId })
+  vehicleId?: string;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'Chargers.' })
+  stationId?: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
+  emittedAt!: string;
+
+  @ApiPropertyOptional({ type: Number, description: 'Energy since the previous sample (Wh); chargers may send meterWh instead.', example: 0.875 })
+  energyWh?: number;
+
+  @ApiPropertyOptional({ type: Number, description: 'Chargers: the cumulative meter reading (Wh).' })
+  meterWh?: number;
+
+  @ApiPropertyOptional({ type: Number, example: 21.5 })
+  distanceM?: number;
+
+  @ApiPropertyOptional({ type: Number, example: 18.2 })
+  speedKmh?: number;
+
+  @ApiPropertyOptional({ type: Number, example: 402.25 })
+  batteryLevelWh?: number;
+
+  @ApiPropertyOptional({ type: Number, example: 17 })
+  seq?: number;
+}
+
+export class QueuedDocument {
+  @ApiProperty({ description: 'Samples the broker confirmed; each is then counted once or recorded as a rejection.', example: 1 })
+  queued!: number;
+}

@@ -1,0 +1,7 @@
+import { IsUUID } from 'class-validator';
+
+/** The `{id}` of a resource route; anything but a UUID is a 400 naming the field. */
+export class IdParams {
+  @IsUUID()
+  id!: string;
+}

@@ -1,0 +1,40 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { statusOf } from './api-key';
+import { bearerKeyOf, hashApiKey } from './api-key-secret';
+import { ApiKeyCache } from './api-key.cache';
+import { routeAccessOf } from './route-access';
+
+/**
+ * Finds out who is calling: sets `request.principal` from a valid bearer key, or records why there
+ * is none. It refuses nothing itself, so the rate limiter can count failed attempts per address
+ * before AuthorizationGuard answers 401 or 403.
+ */
+@Injectable()
+export class AuthenticationGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeyCache,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const access = routeAccessOf(this.reflector, context.getHandler(), context.getClass());
+    if (access.kind !== 'roles') return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const key = bearerKeyOf(request.headers.authorization);
+    if (!key) {
+      request.authenticationFailure = request.headers.authorization === undefined ? 'UNAUTHENTICATED' : 'API_KEY_INVALID';
+      return true;
+    }
+    const apiKey = await this.apiKeys.findByHash(hashApiKey(key));
+    const status = apiKey ? statusOf(apiKey) : null;
+    if (!apiKey || status !== 'active') {
+      request.authenticationFailure = status === 'revoked' ? 'API_KEY_REVOKED' : status === 'expired' ? 'API_KEY_EXPIRED' : 'API_KEY_INVALID';
+      return true;
+    }
+    request.principal = { keyId: apiKey.id, name: apiKey.name, role: apiKey.role, vehicleId: apiKey.vehicleId, stationId: apiKey.stationId };
+    return true;
+  }
+}
