@@ -38,7 +38,7 @@ export default [
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries(testConstraints)] },
   },
   {
-    files: ['infra/src/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    files: ['infra/src/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
     rules: { 'no-console': 'off' },
   },
   {

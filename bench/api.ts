@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { ensureInfrastructure, infraSettings, Stack } from '@chargeflow/infra';
+import { buildServices, ensureInfrastructure, infraSettings, Stack } from '@chargeflow/infra';
 import { createStackEnvironment } from '@chargeflow/testing';
 
 /**
@@ -40,11 +40,11 @@ function measure(options: autocannon.Options): Promise<autocannon.Result> {
 }
 
 /** Each connection rides its own vehicle with its own rider: start, end, start, end, ... */
-async function ridePairs(baseUrl: string, key: string): Promise<autocannon.Result> {
+async function ridePairs(baseUrl: string, adminKey: string, key: string): Promise<autocannon.Result> {
   const fixtures: { vehicleId: string; riderId: string }[] = [];
   for (let index = 0; index < CONNECTIONS; index += 1) {
-    const vehicle = await created<{ id: string }>(baseUrl, '/v1/vehicles', key, { label: `bench-${index}`, batteryCapacityWh: '500', energyWh: '500' });
-    const rider = await created<{ id: string }>(baseUrl, '/v1/riders', key, { name: `Bench Rider ${index}` });
+    const vehicle = await created<{ id: string }>(baseUrl, '/v1/vehicles', adminKey, { label: `bench-${index}`, batteryCapacityWh: 500, energyWh: 500 });
+    const rider = await created<{ id: string }>(baseUrl, '/v1/riders', adminKey, { name: `Bench Rider ${index}` });
     fixtures.push({ vehicleId: vehicle.id, riderId: rider.id });
   }
   let assigned = 0;
@@ -97,6 +97,7 @@ async function main(): Promise<void> {
   const infrastructure = await ensureInfrastructure(settings, log);
   process.env.RABBITMQ_URL = settings.rabbitmqUrl;
   process.env.DATABASE_URL = settings.adminDatabaseUrl;
+  buildServices();
   const environment = await createStackEnvironment('bench');
   const env = {
     ...environment.env,
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
     const operator = await created<{ id: string; key: string }>(stack.gatewayUrl, '/v1/api-keys', environment.adminKey, { name: 'bench operator', role: 'operator' });
     log(`${CONNECTIONS} connections, ${DURATION_S} s per endpoint`);
     try {
-      rows.push({ name: 'POST /v1/rides + POST /v1/rides/{id}/end', result: await ridePairs(stack.gatewayUrl, operator.key) });
+      rows.push({ name: 'POST /v1/rides + POST /v1/rides/{id}/end', result: await ridePairs(stack.gatewayUrl, environment.adminKey, operator.key) });
     } catch (error) {
       log(`ride pairs not measured: ${(error as Error).message}`);
     }

@@ -33,8 +33,12 @@ function rssMb(pid: number | undefined): number {
   }
 }
 
-async function api(base: string, path: string, body: object): Promise<{ id: string; vehicleId?: string }> {
-  const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function api(base: string, key: string, path: string, body: object): Promise<{ id: string; vehicleId?: string }> {
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (response.status !== 201) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as { id: string; vehicleId?: string };
 }
@@ -50,11 +54,11 @@ async function main(): Promise<void> {
   await database.connect();
   try {
     log(`opening ${SESSIONS} rides`);
-    const rider = await api(stack.gatewayUrl, '/v1/riders', { name: 'bench' });
+    const rider = await api(stack.gatewayUrl, environment.adminKey, '/v1/riders', { name: 'bench' });
     const rides: { id: string; vehicleId?: string }[] = [];
     for (let index = 0; index < SESSIONS; index += 1) {
-      const vehicle = await api(stack.gatewayUrl, '/v1/vehicles', { label: `bench-${index}`, batteryCapacityWh: 1_000_000, energyWh: 1_000_000 });
-      rides.push(await api(stack.gatewayUrl, '/v1/rides', { vehicleId: vehicle.id, riderId: rider.id }));
+      const vehicle = await api(stack.gatewayUrl, environment.adminKey, '/v1/vehicles', { label: `bench-${index}`, batteryCapacityWh: 1_000_000, energyWh: 1_000_000 });
+      rides.push(await api(stack.gatewayUrl, environment.adminKey, '/v1/rides', { vehicleId: vehicle.id, riderId: rider.id }));
     }
     const emittedAt = new Date().toISOString();
     const samples = Array.from({ length: SAMPLES }, (_, index) => {

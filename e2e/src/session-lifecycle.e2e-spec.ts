@@ -19,13 +19,20 @@ describe('rides and charges through the gateway', () => {
   let connection: AmqpConnection;
   const finalized: Envelope<SessionFinalizedV1>[] = [];
 
-  async function api(method: string, path: string, body?: object, requestId = `e2e-${Math.random().toString(36).slice(2)}`): Promise<Answer> {
+  async function api(
+    method: string,
+    path: string,
+    body?: object,
+    requestId = `e2e-${Math.random().toString(36).slice(2)}`,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Answer> {
     const response = await fetch(`${stack.gatewayUrl}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${environment.adminKey}`,
         'x-request-id': requestId,
         ...(body ? { 'content-type': 'application/json' } : {}),
+        ...extraHeaders,
       },
       body: body ? JSON.stringify(body) : undefined,
     });
@@ -117,6 +124,21 @@ describe('rides and charges through the gateway', () => {
     expect((await api('POST', '/v1/vehicles', { label: 'x', batteryCapacityWh: 10, energyWh: 11 })).body.code).toBe('ENERGY_EXCEEDS_CAPACITY');
     expect((await api('GET', '/v1/sessions?limit=5000')).status).toBe(400);
     expect((await api('GET', '/v1/sessions?cursor=garbage')).body.code).toBe('INVALID_CURSOR');
+  });
+
+  it('answers a repeated start with the same Idempotency-Key with the first answer, starting one ride', async () => {
+    const vehicle = await api('POST', '/v1/vehicles', { label: 'e-bike 8', batteryCapacityWh: 500, energyWh: 500 });
+    const rider = await api('POST', '/v1/riders', { name: 'Barbara' });
+    const body = { vehicleId: vehicle.body.id, riderId: rider.body.id };
+    const first = await api('POST', '/v1/rides', body, 'idem-1', { 'idempotency-key': 'start-ride-once' });
+    const again = await api('POST', '/v1/rides', body, 'idem-2', { 'idempotency-key': 'start-ride-once' });
+    expect(first.status).toBe(201);
+    expect(again).toMatchObject({ status: 201, body: first.body });
+    const rides = await api('GET', `/v1/sessions?vehicleId=${vehicle.body.id}`);
+    expect(rides.body.items).toHaveLength(1);
+    const ended = await api('POST', `/v1/rides/${first.body.id}/end`, undefined, 'idem-3', { 'idempotency-key': 'end-ride-once' });
+    const endedAgain = await api('POST', `/v1/rides/${first.body.id}/end`, undefined, 'idem-4', { 'idempotency-key': 'end-ride-once' });
+    expect(endedAgain).toMatchObject({ status: 200, body: ended.body });
   });
 
   it('lists sessions newest first with filters and cursor pages', async () => {
