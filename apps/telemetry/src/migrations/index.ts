@@ -1,6 +1,7 @@
 import { CreateInbox1763800000001, CreateOutbox1763800000000 } from '@chargeflow/messaging';
 import { CreateSessionLedger1763800002000 } from './1763800002000-create-session-ledger';
 import { CreateSamplesAndRejections1763800003000 } from './1763800003000-create-samples-and-rejections';
+import { LedgerGuardOnlyWhenSealed1763800004000 } from './1763800004000-ledger-guard-only-when-sealed';
 
 /** Applied in this order at start-up. */
 export const telemetryMigrations = [
@@ -8,4 +9,5 @@ export const telemetryMigrations = [
   CreateInbox1763800000001,
   CreateSessionLedger1763800002000,
   CreateSamplesAndRejections1763800003000,
+  LedgerGuardOnlyWhenSealed1763800004000,
 ];
