@@ -124,6 +124,8 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     await waitFor(async () => ((await rejectionsOf(unknownSession)).length === 1 ? true : undefined), 10_000, 'the unknown session refused');
     expect((await rejectionsOf(unknownSession))[0].reason).toBe('SESSION_UNKNOWN');
     expect(await ledgerOf(ride.id)).toMatchObject({ energy_wh: '2.000', sample_count: 1 });
+    await expect(database.query('UPDATE session_ledger SET energy_wh = 0 WHERE session_id = $1', [ride.id])).rejects.toThrow(/is sealed/);
+    await expect(database.query('DELETE FROM session_ledger WHERE session_id = $1', [ride.id])).rejects.toThrow(/never deleted/);
   });
 
   it('records a poison message with its payload and keeps consuming', async () => {
