@@ -27,4 +27,10 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson({ a: Number.NaN })).toThrow(TypeError);
     expect(() => canonicalJson(Number.POSITIVE_INFINITY)).toThrow(TypeError);
   });
+
+  it('refuses values that are not plain JSON, rather than serialize them by hidden rules', () => {
+    expect(() => canonicalJson({ at: new Date(0) })).toThrow(TypeError);
+    expect(() => canonicalJson(undefined)).toThrow(TypeError);
+    expect(() => canonicalJson(1n)).toThrow(TypeError);
+  });
 });
