@@ -17,9 +17,12 @@ export function canonicalJson(value: unknown): string {
   return `{${members.join(',')}}`;
 }
 
-/** Only plain objects: a Date or a Decimal would otherwise serialize by its own hidden rules. */
+/**
+ * Only plain objects: a Date or a Decimal would otherwise serialize by its own hidden rules. Any
+ * realm's Object.prototype counts (structuredClone and vm contexts bring their own).
+ */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
 }
