@@ -278,11 +278,19 @@ describe('priceSession', () => {
     expect(record).toMatchObject({ totalExclVat: '4.44', totalVat: '0.80', totalInclVat: '5.24' });
   });
 
-  it('gives the max_price adjustment the tariff\'s VAT rate, by the same rule as every line', () => {
+  it('makes a capped session cost exactly the published max_price, incl. VAT too', () => {
     const tariff = aTariff({ elements: [anElement([energy('0.30', { vat: '20' })])], max_price: { excl_vat: '2.50', incl_vat: '3.00' } });
     const record = priceSession(tariff, aCharge());
     expect(record.lineItems[1]).toMatchObject({ type: 'MAX_PRICE', amountExclVat: '-0.50', vat: '20', vatAmount: '-0.10', amountInclVat: '-0.60' });
     expect(record).toMatchObject({ totalExclVat: '2.50', totalVat: '0.50', totalInclVat: '3.00' });
+  });
+
+  it('gives a clamped total the VAT of the limit itself, whatever the lines\' VAT rounded to', () => {
+    // Lines: 3 x 0.25 excl, each VAT 21% = 0.0525 -> 0.05, so 0.15 in all; the minimum 1.00 carries VAT 0.21
+    const tariff = aTariff({ elements: [anElement([flat('0.25', { vat: '21' }), energy('0.25', { vat: '21' }), time('0.25', { vat: '21' })])], min_price: { excl_vat: '1.00' } });
+    const record = priceSession(tariff, aCharge({ energyWh: '1000' }));
+    expect(record.lineItems[3]).toMatchObject({ type: 'MIN_PRICE', amountExclVat: '0.25', vatAmount: '0.06', amountInclVat: '0.31' });
+    expect(record).toMatchObject({ totalExclVat: '1.00', totalVat: '0.21', totalInclVat: '1.21' });
   });
 
   it('rounds the dimension total once with the last priced component\'s step, billed on its line', () => {
@@ -294,6 +302,13 @@ describe('priceSession', () => {
       { type: 'TIME', elementIndex: 1, billedVolume: '0.333333', amountExclVat: '1.00' },
     ]);
     expect(record.lineItems.map((line) => line.volume)).toEqual(['0.166667', '0.166667']);
+  });
+
+  it('can get cheaper with more energy when a kWh restriction gates another dimension, as OCPI defines it', () => {
+    // TIME is charged only below 1 kWh so far: at 2 kWh that is the first 30 minutes, at 4 kWh the first 15
+    const tariff = aTariff({ elements: [anElement([time('6.00')], { max_kwh: '1' }), anElement([energy('0.10')])] });
+    expect(priceSession(tariff, aCharge({ energyWh: '2000' })).totalExclVat).toBe('3.20');
+    expect(priceSession(tariff, aCharge({ energyWh: '4000' })).totalExclVat).toBe('1.90');
   });
 
   it('shows the periods that made each line, cut where the first kWh ran out', () => {

@@ -67,9 +67,9 @@ interface Slice {
 }
 
 interface ExactLine {
-  type: LineItemType;
-  elementIndex: number | null;
-  component: { price: string; vat?: string };
+  type: TariffDimension;
+  elementIndex: number;
+  component: PriceComponent;
   volume: Exact;
   billedVolume: Exact;
   amountExclVat: Exact;
@@ -84,7 +84,7 @@ const METERED: readonly Slice['type'][] = ['ENERGY', 'TIME', 'PARKING_TIME'];
  * Rounding, the one rule: each line's amount excl. VAT is computed exactly and rounded to the
  * currency's minor unit half to even; its VAT is that rounded amount times the rate, rounded the
  * same way; incl. VAT is their sum; the totals are the sums of the rounded lines. min_price and
- * max_price clamp the total excl. VAT through one adjustment line that follows the same rule.
+ * max_price clamp the total excl. VAT through one adjustment line (see priceLimitAdjustment).
  */
 export function priceSession(tariffDocument: Tariff, input: PricingInput): BillingRecord {
   const facts = sessionFactsOf(input);
@@ -111,9 +111,8 @@ export function priceSession(tariffDocument: Tariff, input: PricingInput): Billi
     ...flatLine(tariff, momentAt(startMs, new Exact(0)), startMs, endMs),
     ...METERED.flatMap((type) => meteredLines(slices.filter((slice) => slice.type === type))),
   ];
-  const clamped = [...lines, ...priceLimitAdjustment(tariff, lines)];
-
-  const lineItems = clamped.map((line) => roundedLine(line, tariff.currency));
+  const priced = lines.map((line) => roundedLine(line, tariff.currency));
+  const lineItems = [...priced, ...priceLimitAdjustment(tariff, priced)];
   const sum = (pick: (line: LineItem) => string) => lineItems.reduce((total, line) => total.plus(pick(line)), new Exact(0));
   return {
     tariffId: tariff.id,
@@ -219,18 +218,36 @@ function mergedPeriods(slices: Slice[]): PricedPeriod[] {
 
 /**
  * Clamps the total excl. VAT into [min_price, max_price] with one explicit line, so the record still
- * shows what the tariff's components came to. Validation guarantees one VAT rate, which the line takes.
+ * shows what the components came to. Its VAT brings the total VAT to exactly the limit's: incl_vat
+ * minus excl_vat when the tariff publishes incl_vat, else the limit times the tariff's one VAT rate
+ * (validation guarantees one), rounded half to even. A clamped session thus costs the published price.
  */
-function priceLimitAdjustment(tariff: Tariff, lines: ExactLine[]): ExactLine[] {
-  const total = lines.reduce((sum, line) => sum.plus(roundMoney(line.amountExclVat, tariff.currency)), new Exact(0));
-  const vat = tariff.elements.flatMap((element) => element.price_components)[0]?.vat;
-  const adjust = (type: 'MIN_PRICE' | 'MAX_PRICE', limit: string): ExactLine[] => {
-    const amount = new Exact(limit).minus(total);
-    return [{ type, elementIndex: null, component: { price: amount.toFixed(), vat }, volume: new Exact(1), billedVolume: new Exact(1), amountExclVat: amount, periods: [] }];
-  };
-  if (tariff.min_price && total.lt(tariff.min_price.excl_vat)) return adjust('MIN_PRICE', tariff.min_price.excl_vat);
-  if (tariff.max_price && total.gt(tariff.max_price.excl_vat)) return adjust('MAX_PRICE', tariff.max_price.excl_vat);
-  return [];
+function priceLimitAdjustment(tariff: Tariff, lines: LineItem[]): LineItem[] {
+  const sum = (pick: (line: LineItem) => string) => lines.reduce((total, line) => total.plus(pick(line)), new Exact(0));
+  const totalExclVat = sum((line) => line.amountExclVat);
+  const { min_price: min, max_price: max } = tariff;
+  const limit = min && totalExclVat.lt(min.excl_vat) ? { type: 'MIN_PRICE' as const, price: min } : max && totalExclVat.gt(max.excl_vat) ? { type: 'MAX_PRICE' as const, price: max } : null;
+  if (!limit) return [];
+
+  const vatPercent = new Exact(tariff.elements.flatMap((element) => element.price_components)[0]?.vat ?? 0);
+  const limitVat = limit.price.incl_vat === undefined ? roundMoney(new Exact(limit.price.excl_vat).times(vatPercent).div(100), tariff.currency) : new Exact(limit.price.incl_vat).minus(limit.price.excl_vat);
+  const exclVat = new Exact(limit.price.excl_vat).minus(totalExclVat);
+  const vatAmount = limitVat.minus(sum((line) => line.vatAmount));
+  const money = (amount: Exact) => formatMoney(amount, tariff.currency);
+  return [
+    {
+      type: limit.type,
+      elementIndex: null,
+      volume: '1',
+      billedVolume: '1',
+      unitPrice: money(exclVat),
+      amountExclVat: money(exclVat),
+      vat: vatPercent.toFixed(),
+      vatAmount: money(vatAmount),
+      amountInclVat: money(exclVat.plus(vatAmount)),
+      periods: [],
+    },
+  ];
 }
 
 function roundedLine(line: ExactLine, currency: string): LineItem {

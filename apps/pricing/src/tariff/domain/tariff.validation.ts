@@ -132,11 +132,8 @@ function validatePriceLimits(document: Json, currency: string | null, vatRates: 
     const price = document[key];
     if (price === undefined) return null;
     if (!isRecord(price)) return fail(key, 'must be a Price object') || null;
-    const exclOk = checkDecimal(price.excl_vat, `${key}.excl_vat`, fail);
-    if (exclOk && currency !== null && new Decimal(price.excl_vat as string).decimalPlaces() > minorUnitDigits(currency)) {
-      fail(`${key}.excl_vat`, `must have at most ${minorUnitDigits(currency)} decimals in ${currency}`);
-    }
-    if (price.incl_vat !== undefined && checkDecimal(price.incl_vat, `${key}.incl_vat`, fail) && exclOk && new Decimal(price.incl_vat as string).lt(price.excl_vat as string)) {
+    const exclOk = checkMoney(price.excl_vat, `${key}.excl_vat`, currency, fail);
+    if (price.incl_vat !== undefined && checkMoney(price.incl_vat, `${key}.incl_vat`, currency, fail) && exclOk && new Decimal(price.incl_vat as string).lt(price.excl_vat as string)) {
       fail(`${key}.incl_vat`, 'must not be below excl_vat');
     }
     return exclOk ? new Decimal(price.excl_vat as string) : null;
@@ -153,6 +150,13 @@ function validatePriceLimits(document: Json, currency: string | null, vatRates: 
 function checkDecimal(value: unknown, field: string, fail: Fail): boolean {
   if (typeof value !== 'string' || !DECIMAL.test(value)) return fail(field, 'must be a decimal string (at most 9 decimals)');
   if (new Decimal(value).lt(0)) return fail(field, 'must not be negative');
+  return true;
+}
+
+/** A price limit is an amount a customer pays, so it is in whole minor units. */
+function checkMoney(value: unknown, field: string, currency: string | null, fail: Fail): boolean {
+  if (!checkDecimal(value, field, fail)) return false;
+  if (currency !== null && new Decimal(value as string).decimalPlaces() > minorUnitDigits(currency)) return fail(field, `must have at most ${minorUnitDigits(currency)} decimals in ${currency}`);
   return true;
 }
 
