@@ -158,6 +158,27 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     expect(new Decimal(rows[0].total).equals(expected)).toBe(true);
   });
 
+  it('counts every sample once when two telemetry instances race on duplicates of the same samples', async () => {
+    const readyLines = () => (telemetry.tail(10_000).match(/"event":"service.ready"/g) ?? []).length;
+    const before = readyLines();
+    const second = new ServiceProcess('telemetry', { env: environment.env, logDir: environment.logDir });
+    second.start();
+    try {
+      await waitFor(async () => (readyLines() > before ? true : undefined), 30_000, 'the second instance', 100);
+      const ride = await aRide();
+      const samples = Array.from({ length: 2_000 }, (_, index) => aSample(ride, Number((0.001 + (index % 89) * 0.021).toFixed(3))));
+      const expected = samples.reduce((sum, sample) => sum.plus(String(sample.energyWh)), new Decimal(0));
+      await publish(samples.flatMap((sample) => [sample, sample]));
+      await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 2_000 ? true : undefined), 60_000, 'all samples counted', 200);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const ledger = await ledgerOf(ride.id);
+      expect(ledger?.sample_count).toBe(2_000);
+      expect(new Decimal(ledger?.energy_wh ?? 0).equals(expected)).toBe(true);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('has a database that refuses to change or delete a sample', async () => {
     const ride = await aRide();
     const sample = aSample(ride, 1);
