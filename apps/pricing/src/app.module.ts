@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxRelayModule, postgresOptions } from '@chargeflow/runtime';
 import type { PricingConfig } from './config';
 import { pricingMigrations } from './migrations';
+import { TariffModule } from './tariff/tariff.module';
 
 @Module({})
 export class AppModule {
@@ -14,7 +15,9 @@ export class AppModule {
           ...postgresOptions({ url: config.PRICING_DATABASE_URL, applicationName: 'chargeflow-pricing', migrations: pricingMigrations }),
           retryAttempts: 10,
           retryDelay: 1_000,
-        }), OutboxRelayModule,
+        }),
+        OutboxRelayModule,
+        TariffModule.register(config.OPERATOR_TIME_ZONE),
       ],
     };
   }

@@ -17,6 +17,7 @@ export * from './sessions/session-kinds';
 export * from './sessions/session-rpc';
 export * from './sessions/session-started.v1';
 export * from './sessions/session-finalized.v1';
+export * from './pricing/tariff-rpc';
 export * from './telemetry/seal';
 export * from './telemetry/telemetry-rejected.v1';
 export * from './telemetry/telemetry-rpc';

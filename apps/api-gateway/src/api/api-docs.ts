@@ -6,10 +6,12 @@ import {
   ListRejectionsRequest,
   ListRequest,
   ListSessionsRequest,
+  ListTariffsRequest,
   MAX_BATTERY_WH,
   MAX_PAGE_SIZE,
   MAX_RATED_POWER_W,
   PageRequest,
+  QuoteTerms,
   RejectionReasons,
   RiderChanges,
   SessionKinds,
@@ -49,6 +51,7 @@ document(PageRequest, {
   cursor: { optional: true, type: String, description: 'The `nextCursor` of the previous page.', example: 'WyIyMDI2LTExLTIyVDA4OjMwOjAwLjAwMFoiLCI5YTFjIl0' },
 });
 document(ListRequest, {});
+document(ListTariffsRequest, {});
 document(ListSessionsRequest, {
   kind: { optional: true, enum: SessionKinds, example: 'RIDE' },
   state: { optional: true, enum: SessionStates, example: 'FINALIZED' },
@@ -64,6 +67,15 @@ document(ListRejectionsRequest, {
   reason: { optional: true, enum: RejectionReasons, example: 'SESSION_FINALIZED' },
   from: { optional: true, type: String, format: 'date-time', example: '2026-11-01T00:00:00Z' },
   to: { optional: true, type: String, format: 'date-time', example: '2026-12-01T00:00:00Z' },
+});
+document(QuoteTerms, {
+  kind: { enum: SessionKinds, example: 'CHARGING' },
+  startedAt: { type: String, format: 'date-time', example: '2026-11-22T18:30:00Z' },
+  endedAt: { type: String, format: 'date-time', example: '2026-11-22T20:00:00Z' },
+  energyWh: { type: Number, minimum: 0, example: 22_500 },
+  parkingDurationS: { optional: true, type: Number, minimum: 0, description: 'Plugged in without drawing energy, at the end.', example: 1_800 },
+  stationId: { optional: true, ...uuid(EXAMPLE.stationId) },
+  timeZone: { optional: true, type: String, description: 'IANA zone for time restrictions; the operator zone when absent.', example: 'Europe/Berlin' },
 });
 document(StartRideRequest, { vehicleId: uuid(EXAMPLE.vehicleId), riderId: uuid(EXAMPLE.riderId) });
 document(StartChargingRequest, { vehicleId: uuid(EXAMPLE.vehicleId), stationId: uuid(EXAMPLE.stationId) });
@@ -339,4 +351,92 @@ export class SampleBody {
 export class QueuedDocument {
   @ApiProperty({ description: 'Samples the broker confirmed; each is then counted once or recorded as a rejection.', example: 1 })
   queued!: number;
+}
+
+/** A tariff as operators publish it: OCPI 2.2.1 fields, plus what it applies to. */
+export const EXAMPLE_TARIFF = {
+  currency: 'EUR',
+  appliesTo: { kind: 'CHARGING' },
+  elements: [
+    { price_components: [{ type: 'ENERGY', price: '0.25', vat: '19', step_size: 1 }], restrictions: { start_time: '22:00', end_time: '06:00' } },
+    { price_components: [{ type: 'ENERGY', price: '0.39', vat: '19', step_size: 1 }] },
+    { price_components: [{ type: 'PARKING_TIME', price: '6.00', vat: '19', step_size: 60 }] },
+    { price_components: [{ type: 'FLAT', price: '0.50', vat: '19', step_size: 1 }] },
+  ],
+  max_price: { excl_vat: '60.00' },
+};
+
+export class TariffVersionDocument {
+  @ApiProperty({ example: 1 })
+  version!: number;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-01T00:00:00.000Z' })
+  effectiveFrom!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-10-20T09:12:00.000Z' })
+  publishedAt!: string;
+}
+
+export class TariffDocument {
+  @ApiProperty(uuid('4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f'))
+  id!: string;
+
+  @ApiProperty({ example: 1 })
+  version!: number;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-01T00:00:00.000Z' })
+  effectiveFrom!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-10-20T09:12:00.000Z' })
+  publishedAt!: string;
+
+  @ApiProperty({ type: Object, example: { kind: 'CHARGING' } })
+  appliesTo!: object;
+
+  @ApiProperty({ type: Object, description: 'The OCPI tariff document of this version.', example: EXAMPLE_TARIFF })
+  document!: object;
+
+  @ApiProperty({ type: [TariffVersionDocument] })
+  versions!: TariffVersionDocument[];
+}
+
+export class TariffPageDocument {
+  @ApiProperty({ type: [TariffDocument] })
+  items!: TariffDocument[];
+
+  @ApiProperty(nullable({ type: String, example: null }))
+  nextCursor!: string | null;
+}
+
+export class QuoteDocument {
+  @ApiProperty({ example: 'EUR' })
+  currency!: string;
+
+  @ApiProperty({ example: '9.28' })
+  totalExclVat!: string;
+
+  @ApiProperty({ example: '1.76' })
+  totalVat!: string;
+
+  @ApiProperty({ example: '11.04' })
+  totalInclVat!: string;
+
+  @ApiProperty({
+    type: Object,
+    isArray: true,
+    example: [{ type: 'ENERGY', volume: '22.5', billedVolume: '22.5', unitPrice: '0.39', amountExclVat: '8.78', vat: '19', vatAmount: '1.67', amountInclVat: '10.45', periods: [] }],
+  })
+  lineItems!: object[];
+
+  @ApiProperty(uuid('4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f'))
+  tariffId!: string;
+
+  @ApiProperty({ example: 1 })
+  tariffVersion!: number;
+
+  @ApiProperty({ example: 'tariff-engine/1' })
+  engineVersion!: string;
+
+  @ApiProperty({ description: 'sha256 of the canonical inputs: the same inputs always give the same record.', example: 'Zq3…' })
+  inputHash!: string;
 }

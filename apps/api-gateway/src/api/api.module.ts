@@ -6,6 +6,7 @@ import { StationsController } from './fleet/stations.controller';
 import { VehiclesController } from './fleet/vehicles.controller';
 import { ChargingSessionsController } from './sessions/charging-sessions.controller';
 import { RidesController } from './sessions/rides.controller';
+import { TariffsController } from './pricing/tariffs.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { TelemetryController } from './telemetry/telemetry.controller';
 
@@ -16,6 +17,7 @@ import { TelemetryController } from './telemetry/telemetry.controller';
     ChargingSessionsController,
     SessionsController,
     TelemetryController,
+    TariffsController,
     VehiclesController,
     StationsController,
     RidersController,

@@ -1,4 +1,5 @@
 import { CreateInbox1763800000001, CreateOutbox1763800000000 } from '@chargeflow/messaging';
+import { CreateTariffs1763800005000 } from './1763800005000-create-tariffs';
 
 /** Applied in this order at start-up. */
-export const pricingMigrations = [CreateOutbox1763800000000, CreateInbox1763800000001];
+export const pricingMigrations = [CreateOutbox1763800000000, CreateInbox1763800000001, CreateTariffs1763800005000];
