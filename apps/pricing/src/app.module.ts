@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxRelayModule, postgresOptions } from '@chargeflow/runtime';
 import type { PricingConfig } from './config';
 import { pricingMigrations } from './migrations';
-import { TariffModule } from './tariff/tariff.module';
+import { PricingModule } from './pricing.module';
 
 @Module({})
 export class AppModule {
@@ -17,7 +17,7 @@ export class AppModule {
           retryDelay: 1_000,
         }),
         OutboxRelayModule,
-        TariffModule.register(config.OPERATOR_TIME_ZONE),
+        PricingModule.register(config.OPERATOR_TIME_ZONE),
       ],
     };
   }

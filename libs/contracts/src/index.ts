@@ -17,6 +17,8 @@ export * from './sessions/session-kinds';
 export * from './sessions/session-rpc';
 export * from './sessions/session-started.v1';
 export * from './sessions/session-finalized.v1';
+export * from './pricing/billing-calculated.v1';
+export * from './pricing/billing-rpc';
 export * from './pricing/tariff-rpc';
 export * from './telemetry/seal';
 export * from './telemetry/telemetry-rejected.v1';

@@ -2,4 +2,5 @@
 export const Queues = {
   telemetrySessionEvents: 'telemetry.session-events',
   telemetrySamples: 'telemetry.samples',
+  pricingFinalizedSessions: 'pricing.finalized-sessions',
 } as const;

@@ -6,7 +6,10 @@ import {
   ListRejectionsRequest,
   ListRequest,
   ListSessionsRequest,
+  ListBillingRequest,
   ListTariffsRequest,
+  BillingStatuses,
+  VerifyBillingRequest,
   MAX_BATTERY_WH,
   MAX_PAGE_SIZE,
   MAX_RATED_POWER_W,
@@ -21,7 +24,8 @@ import {
   StationChanges,
   VehicleChanges,
 } from '@chargeflow/contracts';
-import { IdParams } from './id-params';
+import { IsISO8601 } from 'class-validator';
+import { IdParams, SessionIdParams } from './id-params';
 
 /**
  * OpenAPI metadata for the request classes of libs/contracts, which depend on no framework: the
@@ -46,12 +50,24 @@ const uuid = (example: string, description?: string): ApiPropertyOptions => ({ t
 
 // Parents before children: a subclass copies its parent's documented properties when it is documented.
 document(IdParams, { id: uuid(EXAMPLE.sessionId) });
+document(SessionIdParams, { sessionId: uuid(EXAMPLE.sessionId) });
 document(PageRequest, {
   limit: { optional: true, type: Number, minimum: 1, maximum: MAX_PAGE_SIZE, default: 50, example: 50 },
   cursor: { optional: true, type: String, description: 'The `nextCursor` of the previous page.', example: 'WyIyMDI2LTExLTIyVDA4OjMwOjAwLjAwMFoiLCI5YTFjIl0' },
 });
 document(ListRequest, {});
 document(ListTariffsRequest, {});
+document(ListBillingRequest, {
+  status: { optional: true, enum: BillingStatuses, example: 'PRICED' },
+  kind: { optional: true, enum: SessionKinds, example: 'CHARGING' },
+  riderId: { optional: true, ...uuid(EXAMPLE.riderId) },
+  from: { optional: true, type: String, format: 'date-time', example: '2026-11-01T00:00:00Z' },
+  to: { optional: true, type: String, format: 'date-time', example: '2026-12-01T00:00:00Z' },
+});
+document(VerifyBillingRequest, {
+  from: { optional: true, type: String, format: 'date-time', description: 'Only sessions started at or after.', example: '2026-11-01T00:00:00Z' },
+  to: { optional: true, type: String, format: 'date-time', description: 'Only sessions started before.', example: '2026-12-01T00:00:00Z' },
+});
 document(ListSessionsRequest, {
   kind: { optional: true, enum: SessionKinds, example: 'RIDE' },
   state: { optional: true, enum: SessionStates, example: 'FINALIZED' },
@@ -439,4 +455,90 @@ export class QuoteDocument {
 
   @ApiProperty({ description: 'sha256 of the canonical inputs: the same inputs always give the same record.', example: 'Zq3…' })
   inputHash!: string;
+}
+
+/** The period of a statement: sessions started in [from, to). */
+export class StatementQuery {
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-01T00:00:00Z' })
+  @IsISO8601({ strict: true })
+  from!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-12-01T00:00:00Z' })
+  @IsISO8601({ strict: true })
+  to!: string;
+}
+
+export class BillingRecordDocument {
+  @ApiProperty(uuid(EXAMPLE.sessionId))
+  sessionId!: string;
+
+  @ApiProperty({ enum: BillingStatuses, example: 'PRICED' })
+  status!: string;
+
+  @ApiProperty(nullable({ type: String, description: 'Why an UNPRICED record has no price yet.', example: null }))
+  reason!: string | null;
+
+  @ApiProperty({ enum: SessionKinds, example: 'CHARGING' })
+  kind!: string;
+
+  @ApiProperty(nullable({ type: String, format: 'uuid', example: null }))
+  riderId!: string | null;
+
+  @ApiProperty(uuid(EXAMPLE.vehicleId))
+  vehicleId!: string;
+
+  @ApiProperty(nullable({ type: String, format: 'uuid', example: EXAMPLE.stationId }))
+  stationId!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-22T18:30:00.000Z' })
+  startedAt!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-22T20:00:00.000Z' })
+  endedAt!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-22T20:00:01.120Z' })
+  calculatedAt!: string;
+
+  @ApiProperty(nullable({ type: QuoteDocument }))
+  billing!: QuoteDocument | null;
+}
+
+export class BillingPageDocument {
+  @ApiProperty({ type: [BillingRecordDocument] })
+  items!: BillingRecordDocument[];
+
+  @ApiProperty(nullable({ type: String, example: null }))
+  nextCursor!: string | null;
+}
+
+export class StatementDocument {
+  @ApiProperty(uuid(EXAMPLE.riderId))
+  riderId!: string;
+
+  @ApiProperty({ example: '2026-11-01T00:00:00Z' })
+  from!: string;
+
+  @ApiProperty({ example: '2026-12-01T00:00:00Z' })
+  to!: string;
+
+  @ApiProperty({
+    type: Object,
+    isArray: true,
+    example: [{ sessionId: EXAMPLE.sessionId, kind: 'RIDE', startedAt: '2026-11-22T08:30:00.000Z', status: 'PRICED', currency: 'EUR', totalExclVat: '3.40', totalVat: '0.65', totalInclVat: '4.05' }],
+  })
+  lines!: object[];
+
+  @ApiProperty({ type: Object, isArray: true, example: [{ currency: 'EUR', totalExclVat: '3.40', totalVat: '0.65', totalInclVat: '4.05', sessions: 1 }] })
+  totals!: object[];
+
+  @ApiProperty({ description: 'Sessions in the period that have no price yet.', example: 0 })
+  unpriced!: number;
+}
+
+export class VerifyReportDocument {
+  @ApiProperty({ example: 1250 })
+  checked!: number;
+
+  @ApiProperty({ type: Object, isArray: true, example: [] })
+  mismatches!: object[];
 }

@@ -6,6 +6,7 @@ import { StationsController } from './fleet/stations.controller';
 import { VehiclesController } from './fleet/vehicles.controller';
 import { ChargingSessionsController } from './sessions/charging-sessions.controller';
 import { RidesController } from './sessions/rides.controller';
+import { BillingController } from './pricing/billing.controller';
 import { TariffsController } from './pricing/tariffs.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { TelemetryController } from './telemetry/telemetry.controller';
@@ -18,6 +19,7 @@ import { TelemetryController } from './telemetry/telemetry.controller';
     SessionsController,
     TelemetryController,
     TariffsController,
+    BillingController,
     VehiclesController,
     StationsController,
     RidersController,

@@ -5,3 +5,9 @@ export class IdParams {
   @IsUUID()
   id!: string;
 }
+
+/** The `{sessionId}` of a billing route. */
+export class SessionIdParams {
+  @IsUUID()
+  sessionId!: string;
+}

@@ -1,5 +1,11 @@
 import { CreateInbox1763800000001, CreateOutbox1763800000000 } from '@chargeflow/messaging';
 import { CreateTariffs1763800005000 } from './1763800005000-create-tariffs';
+import { CreateBillingRecords1763800006000 } from './1763800006000-create-billing-records';
 
 /** Applied in this order at start-up. */
-export const pricingMigrations = [CreateOutbox1763800000000, CreateInbox1763800000001, CreateTariffs1763800005000];
+export const pricingMigrations = [
+  CreateOutbox1763800000000,
+  CreateInbox1763800000001,
+  CreateTariffs1763800005000,
+  CreateBillingRecords1763800006000,
+];

@@ -94,6 +94,24 @@ export class TariffRepository {
     return row ? toRecord(row) : null;
   }
 
+  /**
+   * The version that prices a session: for a charge, its station's tariff when one is in force at the
+   * session's start, else the default tariff of the session's kind.
+   */
+  async applicable(manager: EntityManager, kind: SessionKind, stationId: string | null, startedAt: Date): Promise<TariffVersionRecord | null> {
+    const [row] = (await manager.query(
+      `${VERSION} WHERE t.applies_kind = $1 AND (t.applies_station_id IS NULL OR t.applies_station_id = $2) AND v.effective_from <= $3
+       ORDER BY t.applies_station_id NULLS LAST, v.version DESC LIMIT 1`,
+      [kind, stationId, startedAt],
+    )) as VersionRow[];
+    return row ? toRecord(row) : null;
+  }
+
+  async version(manager: EntityManager, id: string, version: number): Promise<TariffVersionRecord | null> {
+    const [row] = (await manager.query(`${VERSION} WHERE v.tariff_id = $1 AND v.version = $2`, [id, version])) as VersionRow[];
+    return row ? toRecord(row) : null;
+  }
+
   async latest(manager: EntityManager, id: string): Promise<TariffVersionRecord | null> {
     const [row] = (await manager.query(`${VERSION} WHERE v.tariff_id = $1 ORDER BY v.version DESC LIMIT 1`, [id])) as VersionRow[];
     return row ? toRecord(row) : null;

@@ -1,0 +1,20 @@
+import { DomainError } from '@chargeflow/contracts';
+
+export class BillingRecordNotFoundError extends DomainError {
+  readonly kind = 'NOT_FOUND';
+  readonly code = 'BILLING_RECORD_NOT_FOUND';
+
+  constructor(sessionId: string) {
+    super(`no billing record for session ${sessionId}`, { sessionId });
+  }
+}
+
+export class SessionNotFinalizedError extends DomainError {
+  readonly kind = 'CONFLICT';
+  readonly code = 'SESSION_NOT_FINALIZED';
+
+  /** Billing runs only on finalized sessions. */
+  constructor(sessionId: string) {
+    super(`session ${sessionId} is still active; it is billed once it is finalized`, { sessionId });
+  }
+}
