@@ -137,7 +137,10 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined), 10_000, 'the good sample');
     const { rows } = await database.query(`SELECT reason, payload FROM telemetry_rejection WHERE payload = $1`, [poison]);
     expect(rows).toEqual([{ reason: 'MALFORMED_JSON', payload: poison }]);
-    expect((await rejectionsOf(ride.id)).map((rejection) => rejection.reason)).toEqual(['VALUE_OUT_OF_RANGE']);
+    const nul = { ...aSample(ride, 1), telemetryId: 'nul\u0000id' };
+    await publish([nul]);
+    await waitFor(async () => ((await rejectionsOf(ride.id)).length === 2 ? true : undefined), 10_000, 'the sample with a NUL recorded');
+    expect((await rejectionsOf(ride.id)).map((rejection) => rejection.reason).sort()).toEqual(['SCHEMA_VIOLATION', 'VALUE_OUT_OF_RANGE']);
   });
 
   it('counts every distinct sample exactly once when the consumer is killed in the middle of the stream', async () => {

@@ -1,6 +1,7 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { LoggerService } from '@nestjs/common';
 import type { AmqpConnection } from './amqp-connection';
+import { messagingMetrics } from './messaging-metrics';
 import { declareExchanges, declareFactQueue, type FactQueue } from './topology';
 
 export interface BatchConsumerOptions {
@@ -46,6 +47,9 @@ export class BatchConsumer {
       await declareExchanges(channel);
       await declareFactQueue(channel, this.options.queue);
       await channel.prefetch(this.batchSize * 2);
+      // Whatever the previous channel buffered is redelivered on this one.
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
       this.buffer = [];
       this.channel = channel;
       const { consumerTag } = await channel.consume(this.options.queue.name, (message) => message && this.collect(channel, message), {
@@ -90,7 +94,9 @@ export class BatchConsumer {
     try {
       await this.options.handleBatch(batch);
       channel.ack(last, true);
+      messagingMetrics.consumed.inc({ queue: this.options.queue.name }, batch.length);
     } catch (error) {
+      messagingMetrics.rejected.inc({ queue: this.options.queue.name }, batch.length);
       this.options.logger.warn?.(`batch of ${batch.length} from ${this.options.queue.name} failed; redelivering: ${(error as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1_000));
       try {

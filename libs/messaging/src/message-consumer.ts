@@ -69,7 +69,9 @@ export class MessageConsumer {
 
   private track(work: Promise<void>): void {
     this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+    void work
+      .catch((error: Error) => this.options.logger.warn?.(`settling a message from ${this.options.queue.name} failed: ${error.message}`))
+      .finally(() => this.inFlight.delete(work));
   }
 
   private async deliver(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {

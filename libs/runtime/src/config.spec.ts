@@ -27,6 +27,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig(ExampleConfig, { LOG_LEVEL: 'loud' })).toThrow(/^LOG_LEVEL /);
   });
 
+  it('never echoes a password of a URL it refuses', () => {
+    expect(() => loadConfig(ExampleConfig, { EXAMPLE_DATABASE_URL: 'postgres://app:p#ss@db.internal:5432/app' })).toThrow(/postgres:\/\/app:\*\*\*@/);
+    expect(() => loadConfig(ExampleConfig, { EXAMPLE_DATABASE_URL: 'postgres://app:p#ss@db.internal:5432/app' })).not.toThrow(/p#ss/);
+  });
+
   it('has no defaults in production for the variables that must be configured', () => {
     expect(() => loadConfig(ExampleConfig, { NODE_ENV: 'production' }, ['EXAMPLE_DATABASE_URL'])).toThrow(
       'EXAMPLE_DATABASE_URL is required (NODE_ENV=production has no defaults)',

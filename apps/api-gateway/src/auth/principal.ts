@@ -1,5 +1,3 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
 import type { ApiRole } from './roles.decorator';
 
 /** Who is calling: the API key the request was authenticated with. */
@@ -22,7 +20,3 @@ declare module 'fastify' {
   }
 }
 
-/** The authenticated caller of a route that declares @Roles. */
-export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal | undefined =>
-  context.switchToHttp().getRequest<FastifyRequest>().principal,
-);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { BackendService, RpcError, RpcErrorKind } from '@chargeflow/contracts';
 import { RpcClient } from '@chargeflow/messaging';
 import { GatewayConfig } from '../config';
-import { ProblemException } from '../problem/problem';
+import { ProblemException, titleOf } from '../problem/problem';
 
 const STATUS_OF: Record<RpcErrorKind, number> = {
   INVALID: 400,
@@ -13,20 +13,12 @@ const STATUS_OF: Record<RpcErrorKind, number> = {
   INTERNAL: 500,
 };
 
-const TITLE_OF: Record<RpcErrorKind, string> = {
-  INVALID: 'Bad request',
-  NOT_FOUND: 'Not found',
-  CONFLICT: 'Conflict',
-  UNPROCESSABLE: 'Unprocessable content',
-  UNAVAILABLE: 'Service unavailable',
-  INTERNAL: 'Internal server error',
-};
 
 /** A service's typed error as the problem the client sees: the kind picks the status, the code stays. */
 export function problemOf(error: RpcError): ProblemException {
   const extensions: Record<string, unknown> = { ...(error.details ?? {}) };
   if (error.errors) extensions.errors = error.errors;
-  return new ProblemException(STATUS_OF[error.kind], error.code, TITLE_OF[error.kind], error.message, extensions);
+  return new ProblemException(STATUS_OF[error.kind], error.code, titleOf(STATUS_OF[error.kind]), error.message, extensions);
 }
 
 /**

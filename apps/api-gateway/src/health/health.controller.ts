@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { BackendServices, CommonRpcPatterns, type BackendService, type HealthReport } from '@chargeflow/contracts';
-import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
+import { AmqpConnection, RpcClient, RpcUnavailableError } from '@chargeflow/messaging';
 import { GatewayConfig } from '../config';
 import { Public } from '../auth/roles.decorator';
 import { ApiProblems } from '../openapi/api-problems.decorator';
@@ -86,7 +86,7 @@ export class HealthController {
       const { status, database, broker } = reply.data;
       return { status, database, broker, ...(status === 'down' ? { reason: `database ${database}, broker ${broker}` } : {}) };
     } catch (error) {
-      return { status: 'down', reason: `no answer within ${this.config.READINESS_TIMEOUT_MS} ms` };
+      return { status: 'down', reason: error instanceof RpcUnavailableError ? `no answer within ${this.config.READINESS_TIMEOUT_MS} ms` : (error as Error).message };
     }
   }
 }

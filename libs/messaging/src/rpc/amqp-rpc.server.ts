@@ -86,7 +86,9 @@ export class AmqpRpcServer extends Server implements CustomTransportStrategy {
 
   private track(work: Promise<void>): void {
     this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+    void work
+      .catch((error: Error) => this.logger.warn?.(`answering a request failed: ${error.message}`))
+      .finally(() => this.inFlight.delete(work));
   }
 
   private async answer(channel: Channel, message: ConsumeMessage): Promise<void> {

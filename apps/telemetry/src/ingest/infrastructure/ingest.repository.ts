@@ -30,15 +30,16 @@ export class IngestRepository {
     return new Map(rows.map((row) => [row.telemetry_id, row.content_hash]));
   }
 
-  async insertSamples(manager: EntityManager, samples: AcceptedSample[]): Promise<void> {
-    if (samples.length === 0) return;
+  /** Inserts the samples not stored yet and resolves how many were new. */
+  async insertSamples(manager: EntityManager, samples: AcceptedSample[]): Promise<number> {
+    if (samples.length === 0) return 0;
     const column = <T>(pick: (sample: AcceptedSample) => T) => samples.map(pick);
-    await manager.query(
+    const inserted = (await manager.query(
       `INSERT INTO telemetry_sample (telemetry_id, session_id, source, device_id, emitted_at, energy_wh, meter_wh, distance_m,
          speed_kmh, battery_level_wh, seq, content_hash)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::timestamptz[], $6::numeric[], $7::numeric[],
          $8::numeric[], $9::numeric[], $10::numeric[], $11::bigint[], $12::text[])
-       ON CONFLICT (telemetry_id) DO NOTHING`,
+       ON CONFLICT (telemetry_id) DO NOTHING RETURNING 1`,
       [
         column((sample) => sample.telemetryId),
         column((sample) => sample.sessionId),
@@ -53,7 +54,8 @@ export class IngestRepository {
         column((sample) => sample.seq),
         column((sample) => sample.contentHash),
       ],
-    );
+    )) as unknown[];
+    return inserted.length;
   }
 
   async addToLedgers(manager: EntityManager, increments: LedgerIncrement[]): Promise<void> {

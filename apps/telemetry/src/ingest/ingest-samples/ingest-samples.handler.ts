@@ -23,6 +23,11 @@ export interface IngestResult {
 
 type Rejection = RejectionRecord & { correlationId: string };
 
+/** PostgreSQL text and jsonb cannot hold NUL: a device must not be able to make its rejection unstorable. */
+function storable<T extends string | null>(text: T): T {
+  return (text === null ? text : text.replace(/\u0000/g, '\uFFFD')) as T;
+}
+
 /** A batch after the checks that need no database: the well-formed samples and the refusals so far. */
 class ParsedBatch {
   readonly samples: Sample[] = [];
@@ -54,7 +59,16 @@ class ParsedBatch {
 
   refuse(refusal: Refusal, message: DeviceMessage): void {
     const id = randomUUID();
-    this.rejections.push({ ...refusal, id, payload: message.content.toString('utf8'), correlationId: message.correlationId ?? refusal.telemetryId ?? id });
+    this.rejections.push({
+      reason: refusal.reason,
+      detail: storable(refusal.detail),
+      telemetryId: storable(refusal.telemetryId),
+      sessionId: storable(refusal.sessionId),
+      deviceId: storable(refusal.deviceId),
+      id,
+      payload: storable(message.content.toString('utf8')),
+      correlationId: storable(message.correlationId ?? refusal.telemetryId ?? id),
+    });
   }
 
   refuseSample(sample: Sample, refusal: Refusal): void {
@@ -92,7 +106,10 @@ export class IngestSamplesHandler {
   private async count(manager: EntityManager, batch: ParsedBatch, ledgers: Map<string, LedgerState>): Promise<IngestResult> {
     const admission = admit(batch.samples, ledgers, await this.repository.storedHashes(manager, batch.telemetryIds));
     for (const { sample, refusal } of admission.refused) batch.refuseSample(sample, refusal);
-    await this.repository.insertSamples(manager, admission.accepted);
+    const inserted = await this.repository.insertSamples(manager, admission.accepted);
+    // A concurrent batch stored one of these telemetryIds for another session first: roll back and
+    // redeliver; the next attempt sees it stored and refuses the copy as TELEMETRY_ID_CONFLICT.
+    if (inserted !== admission.accepted.length) throw new Error('a sample of this batch was stored concurrently; trying the batch again');
     await this.repository.addToLedgers(manager, admission.increments);
     await this.repository.insertRejections(manager, batch.rejections, batch.receivedAt);
     for (const rejection of batch.rejections) await this.publishRejection(manager, rejection, batch.receivedAt);
