@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import {
   CreateRiderRequest,
@@ -121,6 +122,19 @@ document(RiderChanges, { name: { optional: true, type: String, maxLength: 200, e
 
 const nullable = (options: ApiPropertyOptions): ApiPropertyOptions => ({ ...options, nullable: true } as ApiPropertyOptions);
 
+/** The documented shape of every list: `{ items, nextCursor }`, named for OpenAPI's components. */
+function pageOf(item: Type, name: string): Type {
+  class Page {
+    @ApiProperty({ type: [item] })
+    items!: unknown[];
+
+    @ApiProperty(nullable({ type: String, description: 'Pass as `cursor` for the next page; null on the last.', example: null }))
+    nextCursor!: string | null;
+  }
+  Object.defineProperty(Page, 'name', { value: name });
+  return Page;
+}
+
 export class SessionDocument {
   @ApiProperty(uuid(EXAMPLE.sessionId))
   id!: string;
@@ -165,13 +179,7 @@ export class SessionDocument {
   sampleCount!: number | null;
 }
 
-export class SessionPageDocument {
-  @ApiProperty({ type: [SessionDocument] })
-  items!: SessionDocument[];
-
-  @ApiProperty(nullable({ type: String, example: null }))
-  nextCursor!: string | null;
-}
+export const SessionPageDocument = pageOf(SessionDocument, 'SessionPage');
 
 export class VehicleDocument {
   @ApiProperty(uuid(EXAMPLE.vehicleId))
@@ -193,13 +201,7 @@ export class VehicleDocument {
   createdAt!: string;
 }
 
-export class VehiclePageDocument {
-  @ApiProperty({ type: [VehicleDocument] })
-  items!: VehicleDocument[];
-
-  @ApiProperty(nullable({ type: String, example: null }))
-  nextCursor!: string | null;
-}
+export const VehiclePageDocument = pageOf(VehicleDocument, 'VehiclePage');
 
 export class StationDocument {
   @ApiProperty(uuid(EXAMPLE.stationId))
@@ -224,13 +226,7 @@ export class StationDocument {
   createdAt!: string;
 }
 
-export class StationPageDocument {
-  @ApiProperty({ type: [StationDocument] })
-  items!: StationDocument[];
-
-  @ApiProperty(nullable({ type: String, example: null }))
-  nextCursor!: string | null;
-}
+export const StationPageDocument = pageOf(StationDocument, 'StationPage');
 
 export class RiderDocument {
   @ApiProperty(uuid(EXAMPLE.riderId))
@@ -243,13 +239,7 @@ export class RiderDocument {
   createdAt!: string;
 }
 
-export class RiderPageDocument {
-  @ApiProperty({ type: [RiderDocument] })
-  items!: RiderDocument[];
-
-  @ApiProperty(nullable({ type: String, example: null }))
-  nextCursor!: string | null;
-}
+export const RiderPageDocument = pageOf(RiderDocument, 'RiderPage');
 
 export class SampleDocument {
   @ApiProperty(uuid(EXAMPLE.telemetryId))
@@ -289,13 +279,7 @@ export class SampleDocument {
   seq!: number | null;
 }
 
-export class SamplePageDocument {
-  @ApiProperty({ type: [SampleDocument] })
-  items!: SampleDocument[];
-
-  @ApiProperty(nullable({ type: String, example: null }))
-  nextCursor!: string | null;
-}
+export const SamplePageDocument = pageOf(SampleDocument, 'SamplePage');
 
 export class RejectionDocument {
   @ApiProperty(uuid('6e8a1c3f-5b7d-4f2a-9c1e-3a5c7e9b1d2f'))
@@ -323,13 +307,7 @@ export class RejectionDocument {
   receivedAt!: string;
 }
 
-export class RejectionPageDocument {
-  @ApiProperty({ type: [RejectionDocument] })
-  items!: RejectionDocument[];
-
-  @ApiProperty(nullable({ type: String, example: null }))
-  nextCursor!: string | null;
-}
+export const RejectionPageDocument = pageOf(RejectionDocument, 'RejectionPage');
 
 /** One sample as a device posts it over HTTP; the session comes from the URL. */
 export class SampleBody {
@@ -416,13 +394,7 @@ export class TariffDocument {
   versions!: TariffVersionDocument[];
 }
 
-export class TariffPageDocument {
-  @ApiProperty({ type: [TariffDocument] })
-  items!: TariffDocument[];
-
-  @ApiProperty(nullable({ type: String, example: null }))
-  nextCursor!: string | null;
-}
+export const TariffPageDocument = pageOf(TariffDocument, 'TariffPage');
 
 export class QuoteDocument {
   @ApiProperty({ example: 'EUR' })
@@ -503,13 +475,7 @@ export class BillingRecordDocument {
   billing!: QuoteDocument | null;
 }
 
-export class BillingPageDocument {
-  @ApiProperty({ type: [BillingRecordDocument] })
-  items!: BillingRecordDocument[];
-
-  @ApiProperty(nullable({ type: String, example: null }))
-  nextCursor!: string | null;
-}
+export const BillingPageDocument = pageOf(BillingRecordDocument, 'BillingPage');
 
 export class StatementDocument {
   @ApiProperty(uuid(EXAMPLE.riderId))
