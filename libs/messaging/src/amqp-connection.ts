@@ -1,4 +1,4 @@
-import { connect, type ChannelModel } from 'amqplib';
+import { connect, type Channel, type ChannelModel } from 'amqplib';
 import type { LoggerService } from '@nestjs/common';
 
 export interface AmqpConnectionOptions {
@@ -13,8 +13,12 @@ export interface AmqpConnectionOptions {
   maxRetryDelayMs?: number;
 }
 
-/** Runs after every (re)connection: declare topology, open channels, resume consumers. */
-export type ConnectionSetup = (connection: ChannelModel) => Promise<void>;
+/**
+ * Runs after every (re)connection: declare topology, open channels, resume consumers. A setup that
+ * returns its channel runs again when the broker closes that channel while the connection stays up
+ * (a channel error such as publishing to a missing exchange), so no part stays silently detached.
+ */
+export type ConnectionSetup = (connection: ChannelModel) => Promise<Channel | void>;
 
 export class BrokerUnavailableError extends Error {
   constructor(reason: string) {
@@ -50,7 +54,7 @@ export class AmqpConnection {
   /** Registers a setup; it runs now if connected and again after every reconnection. */
   async onConnected(setup: ConnectionSetup): Promise<void> {
     this.setups.push(setup);
-    if (this.connection) await setup(this.connection);
+    if (this.connection) await this.run(setup, this.connection);
   }
 
   current(): ChannelModel {
@@ -90,13 +94,28 @@ export class AmqpConnection {
     connection.on('close', () => this.handleClose(connection));
     this.connection = connection;
     try {
-      for (const setup of this.setups) await setup(connection);
+      for (const setup of this.setups) await this.run(setup, connection);
     } catch (error) {
       this.connection = null;
       await connection.close().catch(() => undefined);
       throw error;
     }
     this.options.logger.log(`connected to broker ${redact(this.options.url)}`);
+  }
+
+  private async run(setup: ConnectionSetup, connection: ChannelModel): Promise<void> {
+    const channel = await setup(connection);
+    if (channel) channel.once('close', () => this.reopen(setup, connection));
+  }
+
+  /** A channel closed under a live connection: run its setup again after a short pause. */
+  private reopen(setup: ConnectionSetup, connection: ChannelModel): void {
+    const stillCurrent = () => !this.closing && this.connection === connection;
+    if (!stillCurrent()) return;
+    setTimeout(() => {
+      if (!stillCurrent()) return;
+      this.run(setup, connection).catch((error: Error) => this.options.logger.warn?.(`reopening a channel failed: ${error.message}`));
+    }, 250).unref();
   }
 
   private handleClose(connection: ChannelModel): void {

@@ -56,6 +56,7 @@ export class BatchConsumer {
         noAck: false,
       });
       this.consumerTag = consumerTag;
+      return channel;
     });
   }
 

@@ -21,6 +21,7 @@ export class ConfirmPublisher {
       });
       await declareExchanges(channel);
       publisher.channel = channel;
+      return channel;
     });
     return publisher;
   }

@@ -89,6 +89,26 @@ describe('ConfirmPublisher and MessageConsumer on a real broker', () => {
     expect(deadLetters[0].properties.headers?.['x-death']?.[0]?.reason).toBe('delivery_limit');
   });
 
+  it('reopens a channel the broker closed for an error, while the connection stays up', async () => {
+    const received: string[] = [];
+    const consumer = await consumeWith(async (message) => {
+      received.push(JSON.parse(message.content.toString()).payload.n);
+    });
+    await expect(publisher.publishEnvelope('no.such.exchange', 'x', createEnvelope('x', { n: 'lost' }, { correlationId: 'c-6' }))).rejects.toThrow();
+    await waitFor(
+      async () => {
+        await publisher.publishEnvelope(Exchanges.events, 'test.after-error', createEnvelope('test.after-error', { n: 'after-error' }, { correlationId: 'c-7' }));
+        return true;
+      },
+      10_000,
+      'a confirmed publish on the reopened channel',
+      100,
+    );
+    await waitFor(async () => (received.includes('after-error') ? true : undefined), 10_000, 'delivery after the channel error');
+    expect(connection.isConnected).toBe(true);
+    await consumer.stop();
+  });
+
   it('resumes publishing after the broker drops the connection', async () => {
     const received: string[] = [];
     const consumer = await consumeWith(async (message) => {

@@ -54,6 +54,7 @@ export class MessageConsumer {
         { noAck: false },
       );
       this.consumerTag = consumerTag;
+      return channel;
     });
   }
 

@@ -62,6 +62,7 @@ export class AmqpRpcServer extends Server implements CustomTransportStrategy {
           { noAck: false },
         );
         this.consumerTag = consumerTag;
+        return channel;
       })
       .then(() => callback(), callback);
   }

@@ -41,6 +41,7 @@ export class RpcClient {
       await channel.consume(queue, (message) => message && client.settle(channel, message), { noAck: false });
       client.channel = channel;
       client.replyQueue = queue;
+      return channel;
     });
     return client;
   }
