@@ -2,6 +2,7 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import type { LoggerService } from '@nestjs/common';
 import type { AmqpConnection } from './amqp-connection';
 import { messagingMetrics } from './messaging-metrics';
+import { DEFAULT_ATTEMPTS_PER_DELIVERY, retryTransient } from './transient-retry';
 import { declareExchanges, declareFactQueue, type FactQueue } from './topology';
 
 export interface BatchConsumerOptions {
@@ -13,14 +14,17 @@ export interface BatchConsumerOptions {
   batchSize?: number;
   /** A partial batch waits at most this long, so a lone message is not held back. */
   maxWaitMs?: number;
+  /** First pause between in-process attempts (doubling) before the batch goes back to the queue. */
   retryDelayMs?: number;
+  attemptsPerDelivery?: number;
 }
 
 /**
  * Consumes a fact queue in batches: messages gather until the batch is full or `maxWaitMs` passed,
  * the handler commits them together, then one ack covers the whole batch. Batches run one after
- * another, so a single multiple-ack settles exactly the batch. If the handler fails, the batch goes
- * back to the queue; the queue's delivery limit keeps a batch that always fails from looping.
+ * another, so a single multiple-ack settles exactly the batch. If the handler fails, it is retried in
+ * this process after growing pauses, then the batch goes back to the queue; the queue's delivery
+ * limit keeps a batch that always fails from looping.
  */
 export class BatchConsumer {
   private channel: Channel | null = null;
@@ -93,13 +97,17 @@ export class BatchConsumer {
   private async process(channel: Channel, batch: ConsumeMessage[]): Promise<void> {
     const last = batch[batch.length - 1];
     try {
-      await this.options.handleBatch(batch);
+      await retryTransient(() => this.options.handleBatch(batch), {
+        attempts: this.options.attemptsPerDelivery ?? DEFAULT_ATTEMPTS_PER_DELIVERY,
+        baseDelayMs: this.options.retryDelayMs ?? 500,
+        stopping: () => this.stopped,
+        onRetry: (error, attempt) => this.options.logger.warn?.(`batch of ${batch.length} from ${this.options.queue.name} failed (attempt ${attempt}); retrying: ${error.message}`),
+      });
       channel.ack(last, true);
       messagingMetrics.consumed.inc({ queue: this.options.queue.name }, batch.length);
     } catch (error) {
       messagingMetrics.rejected.inc({ queue: this.options.queue.name }, batch.length);
       this.options.logger.warn?.(`batch of ${batch.length} from ${this.options.queue.name} failed; redelivering: ${(error as Error).message}`);
-      await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1_000));
       try {
         channel.nack(last, true, true);
       } catch {

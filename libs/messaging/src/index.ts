@@ -7,6 +7,7 @@ export * from './message-consumer';
 export * from './messaging-metrics';
 export * from './poison-message.error';
 export * from './topology';
+export * from './transient-retry';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './outbox/outbox.migration';

@@ -4,6 +4,7 @@ import { Exchanges } from '@chargeflow/contracts';
 import type { AmqpConnection } from './amqp-connection';
 import { messagingMetrics } from './messaging-metrics';
 import { PoisonMessageError } from './poison-message.error';
+import { DEFAULT_ATTEMPTS_PER_DELIVERY, retryTransient } from './transient-retry';
 import { declareExchanges, declareFactQueue, type FactQueue } from './topology';
 
 export type MessageHandler = (message: ConsumeMessage) => Promise<void>;
@@ -14,8 +15,10 @@ export interface MessageConsumerOptions {
   logger: LoggerService;
   /** Unacknowledged messages the broker may push at once (100 to 500 keeps memory bounded). */
   prefetch?: number;
-  /** Pause before handing a failed message back, so a short outage does not burn the delivery limit. */
+  /** First pause between in-process attempts (doubling), so a short outage does not burn the delivery limit. */
   retryDelayMs?: number;
+  /** Attempts in this process per delivery before the message goes back to the queue. */
+  attemptsPerDelivery?: number;
 }
 
 export const DEFAULT_PREFETCH = 200;
@@ -23,8 +26,9 @@ export const DEFAULT_PREFETCH = 200;
 /**
  * Consumes a fact queue with manual acks. A message is acked only after its handler resolved (the
  * handler commits its transaction first). A PoisonMessageError sends the message to the queue's
- * dead-letter queue with an `x-rejection-reason` header; any other error hands it back for
- * redelivery, and the queue's delivery limit dead-letters it if it keeps failing.
+ * dead-letter queue with an `x-rejection-reason` header; any other error is retried in this process
+ * after growing pauses, then handed back for redelivery, and the queue's delivery limit dead-letters it
+ * if it keeps failing.
  */
 export class MessageConsumer {
   private channel: ConfirmChannel | null = null;
@@ -77,7 +81,12 @@ export class MessageConsumer {
 
   private async deliver(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
     try {
-      await this.options.handler(message);
+      await retryTransient(() => this.options.handler(message), {
+        attempts: this.options.attemptsPerDelivery ?? DEFAULT_ATTEMPTS_PER_DELIVERY,
+        baseDelayMs: this.options.retryDelayMs ?? 500,
+        stopping: () => this.stopped,
+        onRetry: (error, attempt) => this.options.logger.warn?.(`handling a message from ${this.options.queue.name} failed (attempt ${attempt}); retrying: ${error.message}`),
+      });
       channel.ack(message);
       messagingMetrics.consumed.inc({ queue: this.options.queue.name });
     } catch (error) {
@@ -89,7 +98,6 @@ export class MessageConsumer {
       this.options.logger.warn?.(
         `handling ${message.properties.type ?? 'message'} ${message.properties.messageId ?? ''} from ${this.options.queue.name} failed; redelivering: ${(error as Error).message}`,
       );
-      await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1_000));
       try {
         channel.nack(message, false, true);
       } catch {
