@@ -140,7 +140,7 @@ describe('gateway access: every route, every role', () => {
       expect(secret).toMatch(/^cf_/);
       expect(secret.startsWith(created.body.keyPrefix as string)).toBe(true);
 
-      const listed: GatewayResponse<{ items: Record<string, unknown>[]; total: number }> = await gateway.request('GET', '/v1/api-keys?limit=100', {
+      const listed: GatewayResponse<{ items: Record<string, unknown>[] }> = await gateway.request('GET', '/v1/api-keys?limit=100', {
         key: gateway.adminKey,
       });
       expect(listed.status).toBe(200);
@@ -153,15 +153,18 @@ describe('gateway access: every route, every role', () => {
     it('lists revoked keys only when asked, with strict flags and a capped page size', async () => {
       const key = await gateway.createKey('analyst');
       await gateway.request('DELETE', `/v1/api-keys/${key.id}`, { key: gateway.adminKey });
-      const list = (query: string) => gateway.request<{ items: { id: string; status: string }[] }>('GET', `/v1/api-keys?${query}`, { key: gateway.adminKey });
+      const list = (query: string) => gateway.request<{ items: { id: string; status: string }[]; code?: string }>('GET', `/v1/api-keys?${query}`, { key: gateway.adminKey });
       expect((await list('limit=100&includeRevoked=false')).body.items.map((item) => item.id)).not.toContain(key.id);
       expect((await list('limit=100&includeRevoked=true')).body.items).toContainEqual(expect.objectContaining({ id: key.id, status: 'revoked' }));
-      for (const query of ['includeRevoked=1', 'includeRevoked=yes', 'limit=101', 'limit=0', 'limit=abc', 'offset=-1', 'surprise=1']) {
+      for (const query of ['includeRevoked=1', 'includeRevoked=yes', 'limit=1001', 'limit=0', 'limit=abc', 'offset=10', 'surprise=1']) {
         expect({ query, answer: await list(query) }).toMatchObject({ query, answer: { status: 400, body: { code: 'VALIDATION_FAILED' } } });
       }
-      const page = await gateway.request<{ items: unknown[]; limit: number }>('GET', '/v1/api-keys?limit=2', { key: gateway.adminKey });
+      const page = await gateway.request<{ items: { id: string }[]; nextCursor: string }>('GET', '/v1/api-keys?limit=2', { key: gateway.adminKey });
       expect(page.body.items).toHaveLength(2);
-      expect(page.body.limit).toBe(2);
+      const next = await gateway.request<{ items: { id: string }[] }>('GET', `/v1/api-keys?limit=2&cursor=${page.body.nextCursor}`, { key: gateway.adminKey });
+      expect(next.status).toBe(200);
+      expect(next.body.items.map((item) => item.id)).not.toContain(page.body.items[0].id);
+      expect((await list('cursor=garbage')).body.code).toBe('INVALID_CURSOR');
     });
 
     it('binds device keys to exactly one vehicle or station and nothing else', async () => {

@@ -102,12 +102,6 @@ export class ApiKeyPage {
   @ApiProperty({ type: [ApiKeyView] })
   items!: ApiKeyView[];
 
-  @ApiProperty({ example: 20 })
-  limit!: number;
-
-  @ApiProperty({ example: 0 })
-  offset!: number;
-
-  @ApiProperty({ example: 1 })
-  total!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last.', example: null })
+  nextCursor!: string | null;
 }

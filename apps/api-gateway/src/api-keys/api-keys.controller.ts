@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { decodeCursor, toPage } from '@chargeflow/runtime';
 import { issueApiKey } from '../auth/api-key-secret';
 import { ApiKeyCache } from '../auth/api-key.cache';
 import { ApiKeyNameTakenError, ApiKeyRepository } from '../auth/api-key.repository';
@@ -57,8 +58,8 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'List API keys', description: 'Newest first, without their secrets.' })
   @ApiOkResponse({ type: ApiKeyPage })
   async list(@Query() query: ListApiKeysQuery): Promise<ApiKeyPage> {
-    const { items, total } = await this.apiKeys.list(query);
-    return { items: items.map(ApiKeyView.of), limit: query.limit, offset: query.offset, total };
+    const keys = await this.apiKeys.list({ limit: query.limit, after: decodeCursor(query.cursor), includeRevoked: query.includeRevoked });
+    return toPage(keys, query.limit, (key) => ({ at: key.createdAt, id: key.id }), ApiKeyView.of);
   }
 
   @Delete(':id')

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Position } from '@chargeflow/runtime';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ApiKey } from './api-key';
@@ -61,14 +62,19 @@ export class ApiKeyRepository {
     return toApiKey(rows[0]);
   }
 
-  /** Newest first; revoked keys only when asked for. */
-  async list(page: { limit: number; offset: number; includeRevoked: boolean }): Promise<{ items: ApiKey[]; total: number }> {
-    const where = page.includeRevoked ? '' : 'WHERE revoked_at IS NULL';
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(`SELECT ${COLUMNS} FROM api_key ${where} ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`, [page.limit, page.offset]),
-      this.dataSource.query(`SELECT count(*)::int AS total FROM api_key ${where}`),
-    ]);
-    return { items: (rows as ApiKeyRow[]).map(toApiKey), total: total as number };
+  /** Newest first, one more than `limit` to tell whether a next page exists; revoked keys only when asked for. */
+  async list(page: { limit: number; after: Position | null; includeRevoked: boolean }): Promise<ApiKey[]> {
+    const conditions = page.includeRevoked ? [] : ['revoked_at IS NULL'];
+    const values: unknown[] = [page.limit + 1];
+    if (page.after) {
+      values.push(page.after.at, page.after.id);
+      conditions.push('(created_at, id) < ($2, $3)');
+    }
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM api_key ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $1`,
+      values,
+    )) as ApiKeyRow[];
+    return rows.map(toApiKey);
   }
 
   /** Revokes the key (again: revoking twice keeps the first time); null when there is no such key. */

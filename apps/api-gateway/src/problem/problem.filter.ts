@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RpcUnavailableError } from '@chargeflow/messaging';
+import { isExposableError, RpcUnavailableError } from '@chargeflow/messaging';
+import { problemOf } from '../backend/backend.client';
 import { PROBLEM_CONTENT_TYPE, ProblemException, problemTypeOf, STATUS_PROBLEMS, titleOf, type Problem } from './problem';
 
 /** Every error leaves the gateway as application/problem+json; no stack trace ever does. */
@@ -18,6 +19,8 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown, request: FastifyRequest): Problem {
+    // A typed error raised in the gateway itself (an invalid cursor, say) answers as a service's would.
+    if (isExposableError(exception)) return this.toProblem(problemOf(exception.toRpcError()), request);
     if (exception instanceof ProblemException) {
       return { ...exception.extensions, type: problemTypeOf(exception.code), title: exception.title, status: exception.status, detail: exception.message, code: exception.code };
     }

@@ -1,13 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@chargeflow/contracts';
 import { QueryInt } from './query-values';
 
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
-
-/** Paging of every list: a page is at most MAX_PAGE_SIZE items, asking for more is a 400. */
+/** Cursor paging, as every list in the API pages: `?limit=&cursor=` in, `{ items, nextCursor }` out. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, example: 20 })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, example: 50 })
   @IsOptional()
   @QueryInt()
   @IsInt()
@@ -15,11 +13,9 @@ export class PageQuery {
   @Max(MAX_PAGE_SIZE)
   limit: number = DEFAULT_PAGE_SIZE;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0, example: 0 })
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page.', example: 'WyIyMDI2LTExLTIyVDA4OjMwOjAwLjAwMFoiLCI5YTFjIl0' })
   @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset: number = 0;
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
 }

@@ -21,9 +21,9 @@ describe('strict query values', () => {
   });
 
   it('caps the page size and refuses numbers that are not plain integers', () => {
-    expect(page({})).toMatchObject({ limit: 20, offset: 0 });
-    expect(page({ limit: '100', offset: '40' })).toMatchObject({ limit: 100, offset: 40 });
-    expect(validateSync(page({ limit: '100' }))).toHaveLength(0);
-    for (const limit of ['101', '0', '1e3', '10.5', 'ten', ' 5']) expect(validateSync(page({ limit }))).not.toHaveLength(0);
+    expect(page({})).toMatchObject({ limit: 50 });
+    expect(page({ limit: '1000', cursor: 'abc' })).toMatchObject({ limit: 1000, cursor: 'abc' });
+    expect(validateSync(page({ limit: '1000' }))).toHaveLength(0);
+    for (const limit of ['1001', '0', '1e3', '10.5', 'ten', ' 5']) expect(validateSync(page({ limit }))).not.toHaveLength(0);
   });
 });
