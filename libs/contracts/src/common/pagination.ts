@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 1_000;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -17,6 +17,17 @@ export class PageRequest {
   @IsString()
   @MaxLength(500)
   cursor?: string;
+}
+
+/** A page of a list filtered to the half-open period [from, to) of the list's own instant. */
+export class PeriodPageRequest extends PageRequest {
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
 }
 
 export interface Page<T> {

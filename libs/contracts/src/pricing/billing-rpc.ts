@@ -1,5 +1,5 @@
 import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
-import { PageRequest } from '../common/pagination';
+import { PeriodPageRequest } from '../common/pagination';
 import { SessionKinds, type SessionKind } from '../sessions/session-kinds';
 
 /** RPC patterns of the billing records the pricing service derives. */
@@ -18,7 +18,8 @@ export class BillingBySessionRequest {
   sessionId!: string;
 }
 
-export class ListBillingRequest extends PageRequest {
+/** Billing records, filtered on when their sessions started. */
+export class ListBillingRequest extends PeriodPageRequest {
   @IsOptional()
   @IsIn(BillingStatuses)
   status?: BillingStatus;
@@ -30,16 +31,6 @@ export class ListBillingRequest extends PageRequest {
   @IsOptional()
   @IsUUID()
   riderId?: string;
-
-  /** Sessions started at or after this instant. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  /** Sessions started before this instant. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
 }
 
 /** A rider's statement: the billing records of the sessions started in [from, to). */

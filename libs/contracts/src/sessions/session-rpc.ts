@@ -1,5 +1,5 @@
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
-import { PageRequest } from '../common/pagination';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { PeriodPageRequest } from '../common/pagination';
 import { SessionKinds, SessionStates, type EnergySource, type SessionKind, type SessionState } from './session-kinds';
 
 /** RPC patterns the sessions service answers. */
@@ -41,7 +41,8 @@ export class GetSessionRequest {
   sessionId!: string;
 }
 
-export class ListSessionsRequest extends PageRequest {
+/** Sessions, filtered on when they started. */
+export class ListSessionsRequest extends PeriodPageRequest {
   @IsOptional()
   @IsIn(SessionKinds)
   kind?: SessionKind;
@@ -61,16 +62,6 @@ export class ListSessionsRequest extends PageRequest {
   @IsOptional()
   @IsUUID()
   riderId?: string;
-
-  /** Sessions started at or after this instant. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  /** Sessions started before this instant. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
 }
 
 /** A session as the API shows it. Totals are null while it is active. */

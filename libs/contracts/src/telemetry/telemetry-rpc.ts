@@ -1,5 +1,5 @@
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
-import { PageRequest } from '../common/pagination';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { PageRequest, PeriodPageRequest } from '../common/pagination';
 import { RejectionReasons, type RejectionReason } from './telemetry-sample';
 
 export class ListSamplesRequest extends PageRequest {
@@ -22,7 +22,8 @@ export interface SampleView {
   seq: number | null;
 }
 
-export class ListRejectionsRequest extends PageRequest {
+/** Refused device messages, filtered on when they were received. */
+export class ListRejectionsRequest extends PeriodPageRequest {
   @IsOptional()
   @IsUUID()
   sessionId?: string;
@@ -34,14 +35,6 @@ export class ListRejectionsRequest extends PageRequest {
   @IsOptional()
   @IsIn(RejectionReasons)
   reason?: RejectionReason;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
 }
 
 export interface RejectionView {
