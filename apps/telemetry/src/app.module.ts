@@ -17,7 +17,7 @@ export class AppModule {
           retryDelay: 1_000,
         }),
         OutboxRelayModule,
-        IngestModule.register(config.TELEMETRY_BATCH_SIZE),
+        IngestModule.register({ batchSize: config.TELEMETRY_BATCH_SIZE, lanes: config.TELEMETRY_INGEST_LANES }),
       ],
     };
   }

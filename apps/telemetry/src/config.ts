@@ -7,12 +7,19 @@ export class TelemetryConfig extends BaseServiceConfig {
   @IsUrl(POSTGRES_URL)
   TELEMETRY_DATABASE_URL = defaultDatabaseUrl('telemetry');
 
-  /** The largest batch of samples written in one transaction; the broker may push twice as many at once. */
+  /** The largest batch of samples taken off the queue at once; the broker may push twice as many. */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(2_000)
   TELEMETRY_BATCH_SIZE = 500;
+
+  /** Transactions a batch is split into, by session, and written side by side (one database connection each). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(8)
+  TELEMETRY_INGEST_LANES = 2;
 }
 
 export function loadTelemetryConfig(env: NodeJS.ProcessEnv = process.env): TelemetryConfig {

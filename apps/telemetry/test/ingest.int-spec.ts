@@ -19,6 +19,7 @@ import {
 import { ServiceProcess } from '@chargeflow/infra';
 import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
 import { createStackEnvironment, RecordingLogger, waitFor, type StackEnvironment } from '@chargeflow/testing';
+import { laneOf } from '../src/ingest/ingest-samples/ingest-samples.handler';
 
 /** Telemetry ingest against real processes: sessions and telemetry on their own databases and vhost. */
 describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
@@ -208,5 +209,32 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     expect((await rejectionsOf(charge.id))[0].reason).toBe('METER_WENT_BACKWARDS');
     const ended = await ok<SessionView>('sessions', SessionRpc.end, { sessionId: charge.id, kind: 'CHARGING' });
     expect(ended).toMatchObject({ energyDeliveredWh: 1_000, energySource: 'TELEMETRY', sampleCount: 3 });
+  });
+
+  it('keeps each charger’s readings in order while a batch is written in lanes side by side', async () => {
+    const charges: { charge: SessionView; stationId: string }[] = [];
+    const inLane = (lane: number) => charges.filter(({ charge }) => laneOf(charge.id, 2) === lane).length;
+    while (inLane(0) < 2 || inLane(1) < 2) {
+      const vehicle = await ok<VehicleView>('sessions', FleetRpc.createVehicle, { label: 'van', batteryCapacityWh: 80_000, energyWh: 1_000 });
+      const station = await ok<{ id: string }>('sessions', FleetRpc.createStation, { name: 'Lane meter', ratedPowerW: 22_000, timeZone: 'UTC', metered: true });
+      charges.push({ charge: await ok<SessionView>('sessions', SessionRpc.startCharging, { vehicleId: vehicle.id, stationId: station.id }), stationId: station.id });
+    }
+    const readings = Array.from({ length: 20 }, (_, step) =>
+      charges.map(({ charge, stationId }) => ({
+        telemetryId: randomUUID(),
+        sessionId: charge.id,
+        stationId,
+        emittedAt: new Date().toISOString(),
+        meterWh: 10_000 + step * 10,
+        seq: step,
+      })),
+    ).flat();
+    await publish(readings, (reading) => TELEMETRY_ROUTING.stationMeter(String(reading.stationId)));
+    for (const { charge } of charges) {
+      await waitFor(async () => ((await ledgerOf(charge.id))?.sample_count === 20 ? true : undefined), 10_000, `the readings of ${charge.id}`);
+      expect(await rejectionsOf(charge.id)).toEqual([]);
+      const ended = await ok<SessionView>('sessions', SessionRpc.end, { sessionId: charge.id, kind: 'CHARGING' });
+      expect(ended).toMatchObject({ energyDeliveredWh: 190, energySource: 'TELEMETRY', sampleCount: 20 });
+    }
   });
 });

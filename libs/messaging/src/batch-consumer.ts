@@ -20,9 +20,11 @@ export interface BatchConsumerOptions {
 }
 
 /**
- * Consumes a fact queue in batches: messages gather until the batch is full or `maxWaitMs` passed,
- * the handler commits them together, then one ack covers the whole batch. Batches run one after
- * another, so a single multiple-ack settles exactly the batch. If the handler fails, it is retried in
+ * Consumes a fact queue in batches. While a batch commits, the messages that arrive gather in a
+ * buffer; when the commit is done they become the next batch at once (up to `batchSize`), so a busy
+ * queue is drained in full batches. An idle consumer waits at most `maxWaitMs` for a first message's
+ * companions, so a lone message is not held back. One ack covers the whole batch: batches run one
+ * after another, so a multiple-ack settles exactly the batch. If the handler fails, it is retried in
  * this process after growing pauses, then the batch goes back to the queue; the queue's delivery
  * limit keeps a batch that always fails from looping.
  */
@@ -32,6 +34,7 @@ export class BatchConsumer {
   private buffer: ConsumeMessage[] = [];
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
+  private busy = false;
   private stopped = false;
 
   constructor(
@@ -69,8 +72,10 @@ export class BatchConsumer {
     this.stopped = true;
     const channel = this.channel;
     if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
-    if (channel) this.flush(channel);
-    await this.chain;
+    while (channel && (this.busy || this.buffer.length > 0)) {
+      this.flush(channel);
+      await this.chain;
+    }
     if (channel) await channel.close().catch(() => undefined);
     this.channel = null;
   }
@@ -78,6 +83,7 @@ export class BatchConsumer {
   private collect(channel: Channel, message: ConsumeMessage): void {
     if (channel !== this.channel) return;
     this.buffer.push(message);
+    if (this.busy) return;
     if (this.buffer.length >= this.batchSize) {
       this.flush(channel);
     } else if (!this.timer) {
@@ -85,13 +91,18 @@ export class BatchConsumer {
     }
   }
 
+  /** Hands up to one batch of the buffer to the handler; what is left waits for that batch's end. */
   private flush(channel: Channel): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.buffer;
-    this.buffer = [];
-    if (batch.length === 0) return;
-    this.chain = this.chain.then(() => this.process(channel, batch));
+    if (this.busy || this.buffer.length === 0) return;
+    const batch = this.buffer.splice(0, this.batchSize);
+    this.busy = true;
+    this.chain = this.process(channel, batch).finally(() => {
+      this.busy = false;
+      // The buffer only ever holds deliveries of the current channel (a reconnect empties it).
+      if (this.channel) this.flush(this.channel);
+    });
   }
 
   private async process(channel: Channel, batch: ConsumeMessage[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
 import { LedgerModule } from '../ledger/ledger.module';
-import { IngestSamplesHandler } from './ingest-samples/ingest-samples.handler';
+import { INGEST_LANES, IngestSamplesHandler } from './ingest-samples/ingest-samples.handler';
 import { SessionDirectory } from './ingest-samples/session-directory';
 import { IngestRepository } from './infrastructure/ingest.repository';
 import { TelemetryReadsRepository } from './infrastructure/telemetry-reads.repository';
@@ -11,7 +11,7 @@ import { TelemetryReadsRpcController } from './telemetry-reads.rpc.controller';
 /** Device samples: validated, counted once into their session's ledger, or refused with a reason. */
 @Module({})
 export class IngestModule {
-  static register(batchSize: number): DynamicModule {
+  static register(options: { batchSize: number; lanes: number }): DynamicModule {
     return {
       module: IngestModule,
       imports: [LedgerModule],
@@ -22,7 +22,8 @@ export class IngestModule {
         IngestSamplesHandler,
         SessionDirectory,
         SampleIngestConsumer,
-        { provide: SAMPLE_BATCH_SIZE, useValue: batchSize },
+        { provide: SAMPLE_BATCH_SIZE, useValue: options.batchSize },
+        { provide: INGEST_LANES, useValue: options.lanes },
         { provide: RpcClient, useFactory: (connection: AmqpConnection) => RpcClient.create(connection), inject: [AmqpConnection] },
       ],
     };

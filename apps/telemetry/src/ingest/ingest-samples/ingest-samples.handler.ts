@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { createEnvelope, Exchanges, TELEMETRY_REJECTED_V1, type TelemetryRejectedV1 } from '@chargeflow/contracts';
 import { addToOutbox } from '@chargeflow/messaging';
@@ -28,25 +28,46 @@ function storable<T extends string | null>(text: T): T {
   return (text === null ? text : text.replace(/\u0000/g, '\uFFFD')) as T;
 }
 
+export const INGEST_LANES = Symbol('INGEST_LANES');
+
+/** The lane of a session: a session's samples always go through the same lane, in arrival order. */
+export function laneOf(sessionId: string, lanes: number): number {
+  return Number.parseInt(sessionId.slice(-8), 16) % lanes;
+}
+
 /** A batch after the checks that need no database: the well-formed samples and the refusals so far. */
 class ParsedBatch {
   readonly samples: Sample[] = [];
   readonly rejections: Rejection[] = [];
   private readonly origin = new Map<Sample, DeviceMessage>();
 
-  constructor(
-    messages: DeviceMessage[],
-    readonly receivedAt: Date,
-  ) {
+  constructor(readonly receivedAt: Date) {}
+
+  static parse(messages: DeviceMessage[], receivedAt: Date): ParsedBatch {
+    const batch = new ParsedBatch(receivedAt);
     for (const message of messages) {
       const parsed = parseSample(message.content, receivedAt, message.routingKey);
       if ('refusal' in parsed) {
-        this.refuse(parsed.refusal, message);
+        batch.refuse(parsed.refusal, message);
       } else {
-        this.samples.push(parsed.sample);
-        this.origin.set(parsed.sample, message);
+        batch.samples.push(parsed.sample);
+        batch.origin.set(parsed.sample, message);
       }
     }
+    return batch;
+  }
+
+  /** Splits the batch by session; the refusals made so far go with the first lane. */
+  split(lanes: number): ParsedBatch[] {
+    if (lanes === 1) return [this];
+    const parts = Array.from({ length: lanes }, () => new ParsedBatch(this.receivedAt));
+    parts[0].rejections.push(...this.rejections);
+    for (const sample of this.samples) {
+      const part = parts[laneOf(sample.sessionId, lanes)];
+      part.samples.push(sample);
+      part.origin.set(sample, this.origin.get(sample) as DeviceMessage);
+    }
+    return parts.filter((part) => part.samples.length > 0 || part.rejections.length > 0);
   }
 
   get sessionIds(): string[] {
@@ -80,6 +101,11 @@ class ParsedBatch {
  * Counts a batch of samples exactly once: new samples are inserted and added to their ledgers in one
  * transaction with the rejections (and their `telemetry.rejected.v1` events) of the same batch. A
  * redelivered batch finds its samples stored and changes nothing.
+ *
+ * The batch is split into lanes by session, each lane its own transaction, run side by side: lanes
+ * never share a ledger, so they never wait for each other's locks, and a session's samples keep
+ * their arrival order (a charger's meter readings depend on it). If one lane fails, the whole batch
+ * is tried again: the lanes that committed find their samples stored and count nothing twice.
  */
 @Injectable()
 export class IngestSamplesHandler {
@@ -87,10 +113,26 @@ export class IngestSamplesHandler {
     private readonly dataSource: DataSource,
     private readonly repository: IngestRepository,
     private readonly directory: SessionDirectory,
+    @Inject(INGEST_LANES) private readonly lanes: number,
   ) {}
 
   async handle(messages: DeviceMessage[]): Promise<IngestResult> {
-    const batch = new ParsedBatch(messages, new Date());
+    const lanes = ParsedBatch.parse(messages, new Date()).split(this.lanes);
+    // Every lane settles before the batch does, so a retry never runs beside a lane still at work.
+    const settled = await Promise.allSettled(lanes.map((lane) => this.handleLane(lane, messages[0]?.correlationId)));
+    const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    return (settled as PromiseFulfilledResult<IngestResult>[]).map((outcome) => outcome.value).reduce(
+      (total, result) => ({
+        accepted: total.accepted + result.accepted,
+        duplicates: total.duplicates + result.duplicates,
+        rejected: total.rejected + result.rejected,
+      }),
+      { accepted: 0, duplicates: 0, rejected: 0 },
+    );
+  }
+
+  private async handleLane(batch: ParsedBatch, correlationId: string | undefined): Promise<IngestResult> {
     const unknown = await this.dataSource.transaction(async (manager) => {
       const ledgers = await this.repository.lockLedgers(manager, batch.sessionIds);
       const missing = batch.sessionIds.filter((sessionId) => !ledgers.has(sessionId));
@@ -99,7 +141,7 @@ export class IngestSamplesHandler {
     if (!Array.isArray(unknown)) return unknown;
 
     // Samples that overtook session.started.v1: ask the sessions service, outside any transaction.
-    await this.directory.openLedgers(this.dataSource.manager, unknown, messages[0]?.correlationId ?? unknown[0]);
+    await this.directory.openLedgers(this.dataSource.manager, unknown, correlationId ?? unknown[0]);
     return this.dataSource.transaction(async (manager) => this.count(manager, batch, await this.repository.lockLedgers(manager, batch.sessionIds)));
   }
 
