@@ -38,13 +38,13 @@ export interface Admission {
  */
 export function admit(samples: Sample[], ledgers: Map<string, LedgerState>, stored: Map<string, string>): Admission {
   const admission: Admission = { accepted: [], refused: [], duplicates: 0, increments: [] };
-  const seen = new Map(stored);
+  const acceptedHere = new Map<string, string>();
   const totals = new Map<string, { energy: Decimal; distance: Decimal; count: number; lastMeter: string | null }>();
   const refuse = (sample: Sample, reason: Refusal['reason'], detail: string) =>
     admission.refused.push({ sample, refusal: { reason, detail, telemetryId: sample.telemetryId, sessionId: sample.sessionId, deviceId: sample.deviceId } });
 
   for (const sample of samples) {
-    const previous = seen.get(sample.telemetryId);
+    const previous = stored.get(sample.telemetryId) ?? acceptedHere.get(sample.telemetryId);
     if (previous !== undefined) {
       if (previous === sample.contentHash) admission.duplicates += 1;
       else refuse(sample, 'TELEMETRY_ID_CONFLICT', `telemetryId ${sample.telemetryId} was already accepted with other content`);
@@ -74,12 +74,12 @@ export function admit(samples: Sample[], ledgers: Map<string, LedgerState>, stor
       energyWh = running.lastMeter === null ? '0' : new Decimal(sample.meterWh).minus(running.lastMeter).toFixed();
       running.lastMeter = sample.meterWh;
     }
-    seen.set(sample.telemetryId, sample.contentHash);
+    acceptedHere.set(sample.telemetryId, sample.contentHash);
     running.energy = running.energy.plus(energyWh as string);
     running.distance = running.distance.plus(sample.distanceM ?? 0);
     running.count += 1;
     totals.set(ledger.sessionId, running);
-    admission.accepted.push({ ...sample, energyWh: energyWh as string });
+    admission.accepted.push(energyWh === sample.energyWh ? (sample as AcceptedSample) : { ...sample, energyWh: energyWh as string });
   }
   for (const [sessionId, running] of totals) {
     admission.increments.push({

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { SAMPLE_LIMITS, type RejectionReason } from '@chargeflow/contracts';
 
@@ -90,8 +90,12 @@ export function parseSample(content: Buffer | string, now: Date, routingKey?: st
 }
 
 function toSample(body: Record<string, unknown>, now: Date, routingKey?: string): Sample {
-  const unknown = Object.keys(body).filter((field) => !FIELDS.has(field));
-  if (unknown.length > 0) throw new Refused('SCHEMA_VIOLATION', `unknown fields: ${unknown.join(', ')}`);
+  for (const field in body) {
+    if (!FIELDS.has(field)) {
+      const unknown = Object.keys(body).filter((name) => !FIELDS.has(name));
+      throw new Refused('SCHEMA_VIOLATION', `unknown fields: ${unknown.join(', ')}`);
+    }
+  }
   const telemetryId = uuid(body, 'telemetryId', true) as string;
   const sessionId = uuid(body, 'sessionId', true) as string;
   const vehicleId = uuid(body, 'vehicleId', false);
@@ -119,7 +123,7 @@ function toSample(body: Record<string, unknown>, now: Date, routingKey?: string)
   if (seqValue !== undefined && (typeof seqValue !== 'number' || !Number.isSafeInteger(seqValue) || seqValue < 0)) {
     throw new Refused('SCHEMA_VIOLATION', 'seq must be a non-negative integer');
   }
-  const sample = {
+  const sample: Sample = {
     telemetryId,
     sessionId,
     source,
@@ -131,11 +135,13 @@ function toSample(body: Record<string, unknown>, now: Date, routingKey?: string)
     speedKmh: quantity(body, 'speedKmh', SAMPLE_LIMITS.maxSpeedKmh),
     batteryLevelWh: quantity(body, 'batteryLevelWh', SAMPLE_LIMITS.maxBatteryLevelWh),
     seq: (seqValue as number | undefined) ?? null,
-  } as const;
-  return { ...sample, contentHash: hashOf(sample) };
+    contentHash: '',
+  };
+  sample.contentHash = hashOf(sample);
+  return sample;
 }
 
-function hashOf(sample: Omit<Sample, 'contentHash'>): string {
+function hashOf(sample: Sample): string {
   const canonical = [
     sample.telemetryId,
     sample.sessionId,
@@ -149,5 +155,5 @@ function hashOf(sample: Omit<Sample, 'contentHash'>): string {
     sample.batteryLevelWh,
     sample.seq,
   ].join('|');
-  return createHash('sha256').update(canonical).digest('base64url');
+  return hash('sha256', canonical, 'base64url');
 }

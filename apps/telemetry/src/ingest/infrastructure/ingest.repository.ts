@@ -34,12 +34,13 @@ export class IngestRepository {
   async insertSamples(manager: EntityManager, samples: AcceptedSample[]): Promise<number> {
     if (samples.length === 0) return 0;
     const column = <T>(pick: (sample: AcceptedSample) => T) => samples.map(pick);
-    const inserted = (await manager.query(
-      `INSERT INTO telemetry_sample (telemetry_id, session_id, source, device_id, emitted_at, energy_wh, meter_wh, distance_m,
+    const [{ inserted }] = (await manager.query(
+      `WITH stored AS (INSERT INTO telemetry_sample (telemetry_id, session_id, source, device_id, emitted_at, energy_wh, meter_wh, distance_m,
          speed_kmh, battery_level_wh, seq, content_hash)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::timestamptz[], $6::numeric[], $7::numeric[],
          $8::numeric[], $9::numeric[], $10::numeric[], $11::bigint[], $12::text[])
-       ON CONFLICT (telemetry_id) DO NOTHING RETURNING 1`,
+       ON CONFLICT (telemetry_id) DO NOTHING RETURNING 1)
+       SELECT count(*)::int AS inserted FROM stored`,
       [
         column((sample) => sample.telemetryId),
         column((sample) => sample.sessionId),
@@ -54,8 +55,8 @@ export class IngestRepository {
         column((sample) => sample.seq),
         column((sample) => sample.contentHash),
       ],
-    )) as unknown[];
-    return inserted.length;
+    )) as { inserted: number }[];
+    return inserted;
   }
 
   async addToLedgers(manager: EntityManager, increments: LedgerIncrement[]): Promise<void> {

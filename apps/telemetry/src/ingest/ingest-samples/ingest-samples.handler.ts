@@ -134,8 +134,9 @@ export class IngestSamplesHandler {
 
   private async handleLane(batch: ParsedBatch, correlationId: string | undefined): Promise<IngestResult> {
     const unknown = await this.dataSource.transaction(async (manager) => {
-      const ledgers = await this.repository.lockLedgers(manager, batch.sessionIds);
-      const missing = batch.sessionIds.filter((sessionId) => !ledgers.has(sessionId));
+      const sessionIds = batch.sessionIds;
+      const ledgers = await this.repository.lockLedgers(manager, sessionIds);
+      const missing = sessionIds.filter((sessionId) => !ledgers.has(sessionId));
       return missing.length > 0 ? missing : this.count(manager, batch, ledgers);
     });
     if (!Array.isArray(unknown)) return unknown;
