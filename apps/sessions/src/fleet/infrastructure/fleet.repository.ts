@@ -45,10 +45,16 @@ function afterClause(alias: string, after: Position | null): [string, unknown[]]
 /** Vehicles, stations and riders: the reference data sessions stand on. */
 @Injectable()
 export class FleetRepository {
+  /**
+   * With `lock`, holds the vehicle's row until the transaction ends. Its active session is read by the
+   * same statement, so a start that waited for the lock may not see the session the holder started:
+   * the partial unique index on sessions refuses that start (see saveStartedSession).
+   */
   async vehicle(manager: EntityManager, id: string, lock = false): Promise<VehicleRecord | null> {
     const sql = lock
       ? `SELECT id, label, battery_capacity_wh AS "batteryCapacityWh", energy_wh AS "energyWh", created_at AS "createdAt",
-           NULL::uuid AS "activeSessionId" FROM vehicle WHERE id = $1 FOR UPDATE`
+           (SELECT s.id FROM session s WHERE s.vehicle_id = v.id AND s.state = 'ACTIVE') AS "activeSessionId"
+         FROM vehicle v WHERE v.id = $1 FOR UPDATE OF v`
       : `${VEHICLE} WHERE v.id = $1`;
     const [row] = (await manager.query(sql, [id])) as VehicleRecord[];
     return row ?? null;
@@ -77,10 +83,12 @@ export class FleetRepository {
     ]);
   }
 
+  /** As `vehicle`: with `lock`, holds the station's row and reads its active session in one statement. */
   async station(manager: EntityManager, id: string, lock = false): Promise<StationRecord | null> {
     const sql = lock
       ? `SELECT id, name, rated_power_w AS "ratedPowerW", time_zone AS "timeZone", metered, created_at AS "createdAt",
-           NULL::uuid AS "activeSessionId" FROM station WHERE id = $1 FOR UPDATE`
+           (SELECT s.id FROM session s WHERE s.station_id = t.id AND s.state = 'ACTIVE') AS "activeSessionId"
+         FROM station t WHERE t.id = $1 FOR UPDATE OF t`
       : `${STATION} WHERE t.id = $1`;
     const [row] = (await manager.query(sql, [id])) as StationRecord[];
     return row ?? null;

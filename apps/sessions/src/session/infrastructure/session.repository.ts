@@ -78,11 +78,16 @@ export class SessionRepository {
     return row?.id ?? null;
   }
 
-  async insert(manager: EntityManager, session: SessionSnapshot): Promise<void> {
-    await manager.query(
+  /**
+   * Inserts a new session unless a unique index refuses it: resolves false when the vehicle or the
+   * station already has an Active session (the partial unique indexes).
+   */
+  async insertUnlessActive(manager: EntityManager, session: SessionSnapshot): Promise<boolean> {
+    const inserted = (await manager.query(
       `INSERT INTO session (id, kind, state, vehicle_id, rider_id, station_id, station_rated_power_w, station_metered,
          station_time_zone, free_capacity_wh, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT DO NOTHING RETURNING id`,
       [
         session.id,
         session.kind,
@@ -96,7 +101,8 @@ export class SessionRepository {
         session.charge?.freeCapacityWh ?? null,
         session.startedAt,
       ],
-    );
+    )) as unknown[];
+    return inserted.length === 1;
   }
 
   /** The one write a session gets after its start: Active to Finalized, with its totals. */

@@ -28,10 +28,8 @@ export class StartChargingHandler {
       if (!vehicle) throw new VehicleNotFoundError(request.vehicleId);
       const station = await this.fleet.station(manager, request.stationId, true);
       if (!station) throw new StationNotFoundError(request.stationId);
-      const vehicleBusy = await this.sessions.activeSessionOf(manager, 'vehicle_id', vehicle.id);
-      if (vehicleBusy) throw new VehicleHasActiveSessionError(vehicle.id, vehicleBusy);
-      const stationBusy = await this.sessions.activeSessionOf(manager, 'station_id', station.id);
-      if (stationBusy) throw new StationHasActiveSessionError(station.id, stationBusy);
+      if (vehicle.activeSessionId) throw new VehicleHasActiveSessionError(vehicle.id, vehicle.activeSessionId);
+      if (station.activeSessionId) throw new StationHasActiveSessionError(station.id, station.activeSessionId);
 
       const charge = Session.startCharge({
         id: randomUUID(),

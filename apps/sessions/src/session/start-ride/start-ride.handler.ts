@@ -26,8 +26,7 @@ export class StartRideHandler {
       const vehicle = await this.fleet.vehicle(manager, request.vehicleId, true);
       if (!vehicle) throw new VehicleNotFoundError(request.vehicleId);
       if (!(await this.fleet.rider(manager, request.riderId))) throw new RiderNotFoundError(request.riderId);
-      const active = await this.sessions.activeSessionOf(manager, 'vehicle_id', vehicle.id);
-      if (active) throw new VehicleHasActiveSessionError(vehicle.id, active);
+      if (vehicle.activeSessionId) throw new VehicleHasActiveSessionError(vehicle.id, vehicle.activeSessionId);
 
       const ride = Session.startRide({ id: randomUUID(), vehicleId: vehicle.id, riderId: request.riderId, now: new Date() });
       await saveStartedSession(manager, this.sessions, ride);
