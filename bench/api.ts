@@ -70,10 +70,18 @@ async function rideFixtures(baseUrl: string, adminKey: string, count: number): P
   return fixtures;
 }
 
-/** Each connection rides its own vehicle with its own rider: start, end, start, end, ... as fast as answers come. */
+/**
+ * Each connection rides a vehicle of its own with its own rider: start, end, start, end, ... as fast
+ * as answers come. autocannon clears a connection's context before each start, so a pair takes an
+ * idle fixture and gives it back once its ride has ended (or did not start).
+ */
 async function ridePairs(baseUrl: string, fixtures: Fixture[], key: string): Promise<autocannon.Result> {
-  let assigned = 0;
-  type Connection = { fixture?: Fixture; rideId?: string };
+  const idle = [...fixtures];
+  type Pair = { fixture?: Fixture; rideId?: string };
+  const release = (pair: Pair) => {
+    if (pair.fixture) idle.push(pair.fixture);
+    pair.fixture = undefined;
+  };
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   return measure({
     url: baseUrl,
@@ -85,12 +93,15 @@ async function ridePairs(baseUrl: string, fixtures: Fixture[], key: string): Pro
         path: '/v1/rides',
         headers,
         setupRequest: (request, context) => {
-          const connection = context as Connection;
-          connection.fixture ??= fixtures[assigned++ % fixtures.length];
-          return { ...request, body: JSON.stringify(connection.fixture) };
+          const pair = context as Pair;
+          pair.fixture = idle.pop();
+          if (!pair.fixture) throw new Error('more connections than vehicles');
+          return { ...request, body: JSON.stringify(pair.fixture) };
         },
         onResponse: (status, body, context) => {
-          (context as Connection).rideId = status === 201 ? (JSON.parse(body) as { id: string }).id : undefined;
+          const pair = context as Pair;
+          pair.rideId = status === 201 ? (JSON.parse(body) as { id: string }).id : undefined;
+          if (!pair.rideId) release(pair);
         },
       },
       {
@@ -98,9 +109,10 @@ async function ridePairs(baseUrl: string, fixtures: Fixture[], key: string): Pro
         headers,
         body: '{}',
         setupRequest: (request, context) => {
-          const rideId = (context as Connection).rideId;
+          const rideId = (context as Pair).rideId;
           return rideId ? { ...request, path: `/v1/rides/${rideId}/end` } : (null as unknown as autocannon.Request);
         },
+        onResponse: (_status, _body, context) => release(context as Pair),
       },
     ],
   });
