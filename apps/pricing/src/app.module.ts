@@ -16,7 +16,7 @@ export class AppModule {
           retryAttempts: 10,
           retryDelay: 1_000,
         }),
-        OutboxRelayModule,
+        OutboxRelayModule.register(config.OUTBOX_RETENTION_HOURS),
         PricingModule.register(config.OPERATOR_TIME_ZONE),
       ],
     };

@@ -1,15 +1,23 @@
-import { IsIn, IsUrl } from 'class-validator';
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsUrl, Min } from 'class-validator';
 import type { IsURLOptions } from 'validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 export const POSTGRES_URL: IsURLOptions = { protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true };
 
-/** What every service needs: the broker and how much to log. Each service adds its database URL. */
+/** What every service needs: the broker, how much to log, its outbox's upkeep. Each service adds its database URL. */
 export class BaseServiceConfig {
   @IsUrl({ protocols: ['amqp', 'amqps'], require_tld: false, require_protocol: true })
   RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL = 'info';
+
+  /** How long published outbox rows are kept before they are deleted (unpublished ones always stay). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  OUTBOX_RETENTION_HOURS = 168;
 }

@@ -1,17 +1,19 @@
-import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ConfirmPublisher, OutboxRelay } from '@chargeflow/messaging';
 import { NestPinoLogger } from './logger';
 import { PINO_LOGGER } from './service-tokens';
 
-/** Runs the service's outbox relay for as long as the service runs. */
+const OUTBOX_RETENTION_MS = Symbol('OUTBOX_RETENTION_MS');
+
+/** Runs the service's outbox relay, and the deletion of long-published rows, for as long as the service runs. */
 @Injectable()
 export class OutboxRelayRunner implements OnApplicationBootstrap, OnModuleDestroy {
   readonly relay: OutboxRelay;
 
-  constructor(dataSource: DataSource, publisher: ConfirmPublisher, @Inject(PINO_LOGGER) logger: Logger) {
-    this.relay = new OutboxRelay({ dataSource, publisher, logger: new NestPinoLogger(logger.child({ component: 'outbox-relay' })) });
+  constructor(dataSource: DataSource, publisher: ConfirmPublisher, @Inject(PINO_LOGGER) logger: Logger, @Inject(OUTBOX_RETENTION_MS) retentionMs: number) {
+    this.relay = new OutboxRelay({ dataSource, publisher, retentionMs, logger: new NestPinoLogger(logger.child({ component: 'outbox-relay' })) });
   }
 
   onApplicationBootstrap(): Promise<void> {
@@ -23,5 +25,14 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnModuleDestro
   }
 }
 
-@Module({ providers: [OutboxRelayRunner], exports: [OutboxRelayRunner] })
-export class OutboxRelayModule {}
+@Module({})
+export class OutboxRelayModule {
+  /** `retentionHours`: the service's OUTBOX_RETENTION_HOURS. */
+  static register(retentionHours: number): DynamicModule {
+    return {
+      module: OutboxRelayModule,
+      providers: [OutboxRelayRunner, { provide: OUTBOX_RETENTION_MS, useValue: retentionHours * 3_600_000 }],
+      exports: [OutboxRelayRunner],
+    };
+  }
+}

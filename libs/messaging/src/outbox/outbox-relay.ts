@@ -20,7 +20,14 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Poll interval: the safety net behind LISTEN/NOTIFY, and the retry pace while the broker is away. */
   pollIntervalMs?: number;
+  /** How long a published row is kept (to look into what left); unpublished rows are never removed. */
+  retentionMs?: number;
+  /** How often published rows older than the retention are deleted. */
+  pruneIntervalMs?: number;
 }
+
+const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
+const PRUNE_BATCH = 5_000;
 
 /** Arbitrary constant key: one relay at a time per database publishes, which keeps events in order. */
 const RELAY_LOCK_KEY = 7_461_203;
@@ -33,6 +40,8 @@ const RELAY_LOCK_KEY = 7_461_203;
 export class OutboxRelay {
   private listener: QueryRunner | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
+  private pruning: Promise<number> | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -49,13 +58,15 @@ export class OutboxRelay {
     this.timer = setInterval(() => this.trigger(), this.options.pollIntervalMs ?? 1_000);
     this.untrackBacklog = trackOutboxBacklog(() => this.backlog());
     this.trigger();
+    this.pruneTimer = setInterval(() => void this.prune(), this.options.pruneIntervalMs ?? 600_000);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.untrackBacklog?.();
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await Promise.all([this.running, this.pruning]);
     if (this.listener) {
       await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
       await this.listener.release();
@@ -66,6 +77,36 @@ export class OutboxRelay {
   async backlog(): Promise<number> {
     const [row] = await this.options.dataSource.query(`SELECT count(*)::int AS n FROM outbox_message WHERE published_at IS NULL`);
     return row.n as number;
+  }
+
+  /**
+   * Deletes the rows published longer ago than the retention, a bounded batch per statement, oldest
+   * first; resolves how many went. Relays of other instances may prune at the same time: harmless.
+   */
+  prune(): Promise<number> {
+    this.pruning ??= this.deletePublished()
+      .catch((error: Error) => {
+        this.options.logger.warn?.(`outbox pruning failed: ${error.message}`);
+        return 0;
+      })
+      .finally(() => (this.pruning = null));
+    return this.pruning;
+  }
+
+  private async deletePublished(): Promise<number> {
+    const before = new Date(Date.now() - (this.options.retentionMs ?? DEFAULT_RETENTION_MS));
+    let deleted = 0;
+    for (;;) {
+      const [, count] = (await this.options.dataSource.query(
+        `DELETE FROM outbox_message WHERE id IN (
+           SELECT id FROM outbox_message WHERE published_at < $1 ORDER BY id LIMIT ${PRUNE_BATCH})`,
+        [before],
+      )) as [unknown, number];
+      deleted += count;
+      if (count < PRUNE_BATCH || this.stopped) break;
+    }
+    if (deleted > 0) this.options.logger.log(`outbox: deleted ${deleted} rows published before ${before.toISOString()}`);
+    return deleted;
   }
 
   /** Runs one drain now, or right after the one in progress; resolves when the outbox is empty or stuck. */

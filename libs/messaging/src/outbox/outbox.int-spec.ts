@@ -99,4 +99,25 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
     expect(n).toBe(1);
     expect(await processOnce(dataSource, 'another-consumer', messageId, async () => undefined)).toBe(true);
   });
+
+  it('deletes the rows published before the retention, in bounded batches, and keeps the rest', async () => {
+    const insertPublished = (count: number, age: string) =>
+      dataSource.query(
+        `INSERT INTO outbox_message (message_id, exchange, routing_key, envelope, created_at, published_at)
+         SELECT gen_random_uuid(), 'chargeflow.events', 'outbox.old.v1', '{}'::jsonb, now() - $2::interval, now() - $2::interval
+         FROM generate_series(1, $1::int)`,
+        [count, age],
+      );
+    await insertPublished(12_001, '8 days');
+    await insertPublished(3, '1 hour');
+    const [{ n: before }] = await dataSource.query(`SELECT count(*)::int AS n FROM outbox_message`);
+    const pruning = new OutboxRelay({ dataSource, publisher: await ConfirmPublisher.create(connection), logger, retentionMs: 24 * 3_600_000 });
+
+    expect(await pruning.prune()).toBe(12_001);
+    const [{ n: after }] = await dataSource.query(`SELECT count(*)::int AS n FROM outbox_message`);
+    expect(after).toBe(before - 12_001);
+    const [{ n: recent }] = await dataSource.query(`SELECT count(*)::int AS n FROM outbox_message WHERE routing_key = 'outbox.old.v1'`);
+    expect(recent).toBe(3);
+    expect(await pruning.prune()).toBe(0);
+  });
 });
