@@ -64,6 +64,11 @@ export class GatewayHarness {
     return this.app.get(RouteCatalog).routes();
   }
 
+  /** One of the running gateway's own providers, to observe it. */
+  provider<T>(type: Type<T>): T {
+    return this.app.get(type);
+  }
+
   async request<T = Record<string, unknown>>(method: string, path: string, options: RequestOptions = {}): Promise<GatewayResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.key) headers.authorization = `Bearer ${options.key}`;

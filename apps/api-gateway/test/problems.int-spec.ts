@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { ApiKeyRepository } from '../src/auth/api-key.repository';
+import { issueApiKey } from '../src/auth/api-key-secret';
 import { FixtureRoutesModule } from './fixture-routes';
 import { GatewayHarness, type GatewayResponse } from './gateway.harness';
 
@@ -152,7 +154,7 @@ describe('gateway rate limits', () => {
     gateway = await GatewayHarness.start('gw_rate', {
       RATE_LIMIT_KEY_PER_MINUTE: '6',
       RATE_LIMIT_KEY_BURST: '3',
-      RATE_LIMIT_ADDRESS_PER_MINUTE: '60',
+      RATE_LIMIT_ADDRESS_PER_MINUTE: '6',
       RATE_LIMIT_ADDRESS_BURST: '3',
     });
   });
@@ -183,5 +185,13 @@ describe('gateway rate limits', () => {
     expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
     expect(statuses[3]).toBe(429);
     expect((await gateway.request('GET', '/healthz')).status).toBe(200);
+
+    // Once the address is limited, made-up keys cost no database lookup.
+    const lookups = jest.spyOn(gateway.provider(ApiKeyRepository), 'findByHash');
+    const limited: number[] = [];
+    for (let attempt = 0; attempt < 5; attempt += 1) limited.push((await gateway.request('GET', '/v1/api-keys', { key: issueApiKey().key })).status);
+    expect(limited).toEqual([429, 429, 429, 429, 429]);
+    expect(lookups).not.toHaveBeenCalled();
+    lookups.mockRestore();
   });
 });

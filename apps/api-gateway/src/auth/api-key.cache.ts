@@ -31,10 +31,16 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(GatewayConfig) private readonly config: GatewayConfig,
   ) {}
 
+  /** The key with this hash if it is cached and fresh: no database round trip. */
+  cached(keyHash: string): ApiKey | null {
+    const entry = this.entries.get(keyHash);
+    return entry && Date.now() - entry.cachedAtMs < this.config.API_KEY_CACHE_TTL_MS ? entry.apiKey : null;
+  }
+
   async findByHash(keyHash: string): Promise<ApiKey | null> {
     const ttl = this.config.API_KEY_CACHE_TTL_MS;
-    const entry = this.entries.get(keyHash);
-    if (entry && Date.now() - entry.cachedAtMs < ttl) return entry.apiKey;
+    const cached = this.cached(keyHash);
+    if (cached) return cached;
     const apiKey = await this.apiKeys.findByHash(keyHash);
     this.entries.delete(keyHash);
     if (apiKey && ttl > 0) {

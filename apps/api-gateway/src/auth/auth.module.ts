@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { RateLimiter } from '../rate-limit/rate-limiter';
 import { ApiKeyCache } from './api-key.cache';
 import { ApiKeyRepository } from './api-key.repository';
 import { AuthenticationGuard } from './authentication.guard';
@@ -16,6 +17,7 @@ import { RouteCatalog } from './route-catalog';
     ApiKeyCache,
     BootstrapAdminKey,
     RouteCatalog,
+    RateLimiter,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AuthorizationGuard },

@@ -4,18 +4,21 @@ import type { FastifyRequest } from 'fastify';
 import { statusOf } from './api-key';
 import { bearerKeyOf, hashApiKey } from './api-key-secret';
 import { ApiKeyCache } from './api-key.cache';
+import { RateLimiter } from '../rate-limit/rate-limiter';
 import { routeAccessOf } from './route-access';
 
 /**
  * Finds out who is calling: sets `request.principal` from a valid bearer key, or records why there
  * is none. It refuses nothing itself, so the rate limiter can count failed attempts per address
- * before AuthorizationGuard answers 401 or 403.
+ * before AuthorizationGuard answers 401 or 403. An address that has used up its attempts gets no
+ * database lookup for a key not already cached: made-up keys cannot turn into a flood of queries.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyCache,
+    private readonly limiter: RateLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,7 +31,13 @@ export class AuthenticationGuard implements CanActivate {
       request.authenticationFailure = request.headers.authorization === undefined ? 'UNAUTHENTICATED' : 'API_KEY_INVALID';
       return true;
     }
-    const apiKey = await this.apiKeys.findByHash(hashApiKey(key));
+    const hash = hashApiKey(key);
+    if (!this.apiKeys.cached(hash) && !this.limiter.addressHasRoom(request.ip)) {
+      // RateLimitGuard answers 429 for this address; the key stays unchecked.
+      request.authenticationFailure = 'API_KEY_INVALID';
+      return true;
+    }
+    const apiKey = await this.apiKeys.findByHash(hash);
     const status = apiKey ? statusOf(apiKey) : null;
     if (!apiKey || status !== 'active') {
       request.authenticationFailure = status === 'revoked' ? 'API_KEY_REVOKED' : status === 'expired' ? 'API_KEY_EXPIRED' : 'API_KEY_INVALID';

@@ -1,0 +1,42 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { GatewayConfig } from '../config';
+import { TokenBuckets, type RateDecision, type RateLimit } from './token-buckets';
+
+const SWEEP_INTERVAL_MS = 60_000;
+
+/** Who a request is counted against: its API key, or its address when it has no valid key. */
+export type RateSubject = { keyId: string } | { address: string };
+
+/** The token buckets of this gateway instance: one per API key, one per address without a valid key. */
+@Injectable()
+export class RateLimiter implements OnModuleDestroy {
+  private readonly buckets = new TokenBuckets();
+  private readonly keyLimit: RateLimit;
+  private readonly addressLimit: RateLimit;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(@Inject(GatewayConfig) config: GatewayConfig) {
+    this.keyLimit = { perMinute: config.RATE_LIMIT_KEY_PER_MINUTE, capacity: config.RATE_LIMIT_KEY_BURST };
+    this.addressLimit = { perMinute: config.RATE_LIMIT_ADDRESS_PER_MINUTE, capacity: config.RATE_LIMIT_ADDRESS_BURST };
+    this.sweeper = setInterval(() => this.buckets.sweep((subject) => this.limitOf(subject), Date.now()), SWEEP_INTERVAL_MS).unref();
+  }
+
+  take(subject: RateSubject): RateDecision & { limit: RateLimit } {
+    const name = 'keyId' in subject ? `key:${subject.keyId}` : `address:${subject.address}`;
+    const limit = this.limitOf(name);
+    return { ...this.buckets.take(name, limit, Date.now()), limit };
+  }
+
+  /** Whether an address may still try a key it has not proved yet; takes nothing. */
+  addressHasRoom(address: string): boolean {
+    return this.buckets.hasRoom(`address:${address}`, this.addressLimit, Date.now());
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private limitOf(subject: string): RateLimit {
+    return subject.startsWith('key:') ? this.keyLimit : this.addressLimit;
+  }
+}
