@@ -1,3 +1,5 @@
+import { DEFAULT_RABBITMQ_URL } from '@chargeflow/contracts';
+
 /** Where the broker and the PostgreSQL server are, from the environment or the local defaults. */
 export interface InfraSettings {
   rabbitmqUrl: string;
@@ -7,7 +9,6 @@ export interface InfraSettings {
   rabbitmqManagementUrl: string;
 }
 
-export const DEFAULT_RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 export const DEFAULT_ADMIN_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 
 export function infraSettings(env: NodeJS.ProcessEnv = process.env): InfraSettings {

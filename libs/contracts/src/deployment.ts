@@ -2,6 +2,9 @@
  * The deployment contract between the services and whatever runs them: which databases exist, the
  * variable that locates each, and the local default that `npm start` provisions.
  */
+/** The broker every service and tool uses when RABBITMQ_URL is not set: the local one `npm start` runs. */
+export const DEFAULT_RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
 export const DatabaseOwners = ['api-gateway', 'sessions', 'telemetry', 'pricing', 'analytics'] as const;
 
 export type DatabaseOwner = (typeof DatabaseOwners)[number];

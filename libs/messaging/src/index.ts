@@ -2,6 +2,7 @@ export * from './amqp-connection';
 export * from './batch-consumer';
 export * from './confirm-publisher';
 export * from './correlation';
+export * from './dead-letters';
 export * from './decode-envelope';
 export * from './message-consumer';
 export * from './messaging-metrics';

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsUrl, Min } from 'class-validator';
 import type { IsURLOptions } from 'validator';
+import { DEFAULT_RABBITMQ_URL } from '@chargeflow/contracts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
@@ -10,7 +11,7 @@ export const POSTGRES_URL: IsURLOptions = { protocols: ['postgres', 'postgresql'
 /** What every service needs: the broker, how much to log, its outbox's upkeep. Each service adds its database URL. */
 export class BaseServiceConfig {
   @IsUrl({ protocols: ['amqp', 'amqps'], require_tld: false, require_protocol: true })
-  RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
+  RABBITMQ_URL = DEFAULT_RABBITMQ_URL;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL = 'info';
