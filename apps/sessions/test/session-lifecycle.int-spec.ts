@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Channel } from 'amqplib';
 import { Client } from 'pg';
 import {
@@ -92,6 +93,29 @@ describe('session lifecycle on real PostgreSQL and RabbitMQ', () => {
     const activeId = (started[0] as { data: SessionView }).data.id;
     expect(refusals.every((reply) => reply.error.details?.activeSessionId === activeId)).toBe(true);
     await waitFor(async () => (eventsOf(activeId, SESSION_STARTED_V1).length === 1 ? true : undefined), 10_000, 'one started event');
+  });
+
+  it('gives a create or a start retried with its id what the first attempt made, once', async () => {
+    const stationId = randomUUID();
+    const station = await ok<StationView>('sessions', FleetRpc.createStation, { id: stationId, name: 'Retry', ratedPowerW: 7_400, timeZone: 'UTC', metered: false });
+    expect(station.id).toBe(stationId);
+    await ok('sessions', FleetRpc.updateStation, { id: stationId, name: 'Renamed' });
+    expect(await ok<StationView>('sessions', FleetRpc.createStation, { id: stationId, name: 'Retry', ratedPowerW: 7_400, timeZone: 'UTC', metered: false })).toMatchObject({
+      id: stationId,
+      name: 'Renamed',
+    });
+    const riderId = randomUUID();
+    expect(await ok<RiderView>('sessions', FleetRpc.createRider, { id: riderId, name: 'Ada' })).toMatchObject({ id: riderId, name: 'Ada' });
+    expect(await ok<RiderView>('sessions', FleetRpc.createRider, { id: riderId, name: 'Ada' })).toMatchObject({ id: riderId, name: 'Ada' });
+
+    const vehicle = await aVehicle();
+    const chargeId = randomUUID();
+    const charge = await ok<SessionView>('sessions', SessionRpc.startCharging, { id: chargeId, vehicleId: vehicle.id, stationId });
+    expect(charge).toMatchObject({ id: chargeId, state: 'ACTIVE' });
+    expect(await ok<SessionView>('sessions', SessionRpc.startCharging, { id: chargeId, vehicleId: vehicle.id, stationId })).toEqual(charge);
+    const another = await call('sessions', SessionRpc.startCharging, { id: randomUUID(), vehicleId: vehicle.id, stationId });
+    expect(another).toMatchObject({ ok: false, error: { code: 'VEHICLE_HAS_ACTIVE_SESSION' } });
+    await waitFor(async () => (eventsOf(chargeId, SESSION_STARTED_V1).length === 1 ? true : undefined), 10_000, 'one started event');
   });
 
   it('finalizes once when 20 ends race, with one finalized event', async () => {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 
+export * from './common/create-command';
 export * from './common/decimal-string';
 export * from './common/pagination';
 export * from './deployment';

@@ -7,6 +7,7 @@ import { ProblemException } from '../problem/problem';
 import { IdempotencyRepository } from './idempotency.repository';
 import { NOT_IDEMPOTENT_KEY } from './idempotent.decorator';
 import { isValidIdempotencyKey, requestFingerprint } from './request-fingerprint';
+import { resourceIdOf } from './resource-id';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const IDEMPOTENT_REPLAY_HEADER = 'idempotent-replayed';
@@ -14,7 +15,9 @@ export const IDEMPOTENT_REPLAY_HEADER = 'idempotent-replayed';
 /**
  * `Idempotency-Key` on any authenticated POST: the first response is stored for 24 h; the same key
  * with the same request replays it, with a different request is 422, and while the first is still
- * running is 409. Failed requests are not stored, so they may be retried with the same key.
+ * running is 409. Failed requests are not stored, so they may be retried with the same key. A
+ * request that timed out (503) may still have been carried out: creates therefore pass on an id
+ * derived from the key (`request.resourceId`), so their retry finds what the lost attempt created.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -42,6 +45,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       mergeMap((claim) => {
         switch (claim.outcome) {
           case 'claimed':
+            request.resourceId = resourceIdOf(keyId, key, fingerprint);
             return next.handle().pipe(
               mergeMap(async (body: unknown) => {
                 await this.records.complete(keyId, key, status, body);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { ByIdRequest, CreateRiderRequest, FleetRpc, ListRequest, UpdateRiderRequest, type Page, type RiderView } from '@chargeflow/contracts';
+import { ByIdRequest, CreateRiderCommand, FleetRpc, ListRequest, UpdateRiderRequest, type Page, type RiderView } from '@chargeflow/contracts';
 import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { RiderNotFoundError } from './domain/fleet.errors';
 import { FleetRepository, toRiderView } from './infrastructure/fleet.repository';
@@ -15,16 +15,16 @@ export class RidersRpcController {
   ) {}
 
   @MessagePattern(FleetRpc.createRider)
-  async create(@Payload() request: CreateRiderRequest): Promise<RiderView> {
-    const id = randomUUID();
-    await this.fleet.saveRider(this.dataSource.manager, { id, name: request.name });
+  async create(@Payload() request: CreateRiderCommand): Promise<RiderView> {
+    const id = request.id ?? randomUUID();
+    await this.fleet.insertRider(this.dataSource.manager, { id, name: request.name });
     return this.get({ id });
   }
 
   @MessagePattern(FleetRpc.updateRider)
   async update(@Payload() request: UpdateRiderRequest): Promise<RiderView> {
     const rider = await this.get({ id: request.id });
-    await this.fleet.saveRider(this.dataSource.manager, { id: rider.id, name: request.name ?? rider.name });
+    await this.fleet.updateRider(this.dataSource.manager, { id: rider.id, name: request.name ?? rider.name });
     return this.get({ id: request.id });
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { ByIdRequest, CreateStationRequest, FleetRpc, ListRequest, UpdateStationRequest, type Page, type StationView } from '@chargeflow/contracts';
+import { ByIdRequest, CreateStationCommand, FleetRpc, ListRequest, UpdateStationRequest, type Page, type StationView } from '@chargeflow/contracts';
 import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { StationNotFoundError } from './domain/fleet.errors';
 import { FleetRepository, toStationView } from './infrastructure/fleet.repository';
@@ -15,9 +15,9 @@ export class StationsRpcController {
   ) {}
 
   @MessagePattern(FleetRpc.createStation)
-  async create(@Payload() request: CreateStationRequest): Promise<StationView> {
-    const id = randomUUID();
-    await this.fleet.saveStation(this.dataSource.manager, { id, ...request });
+  async create(@Payload() request: CreateStationCommand): Promise<StationView> {
+    const { id = randomUUID(), ...fields } = request;
+    await this.fleet.insertStation(this.dataSource.manager, { id, ...fields });
     return this.get({ id });
   }
 
@@ -27,7 +27,7 @@ export class StationsRpcController {
     await this.dataSource.transaction(async (manager) => {
       const station = await this.fleet.station(manager, request.id, true);
       if (!station) throw new StationNotFoundError(request.id);
-      await this.fleet.saveStation(manager, {
+      await this.fleet.updateStation(manager, {
         id: station.id,
         name: request.name ?? station.name,
         ratedPowerW: request.ratedPowerW ?? station.ratedPowerW,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { ByIdRequest, CreateVehicleRequest, FleetRpc, ListRequest, UpdateVehicleRequest, type Page, type VehicleView } from '@chargeflow/contracts';
+import { ByIdRequest, CreateVehicleCommand, FleetRpc, ListRequest, UpdateVehicleRequest, type Page, type VehicleView } from '@chargeflow/contracts';
 import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { Battery } from './domain/battery';
 import { VehicleNotFoundError } from './domain/fleet.errors';
@@ -16,9 +16,9 @@ export class VehiclesRpcController {
   ) {}
 
   @MessagePattern(FleetRpc.createVehicle)
-  async create(@Payload() request: CreateVehicleRequest): Promise<VehicleView> {
+  async create(@Payload() request: CreateVehicleCommand): Promise<VehicleView> {
     const battery = Battery.of(String(request.batteryCapacityWh), String(request.energyWh));
-    const id = randomUUID();
+    const id = request.id ?? randomUUID();
     await this.fleet.insertVehicle(this.dataSource.manager, {
       id,
       label: request.label,

@@ -5,8 +5,8 @@ import {
   GetSessionRequest,
   ListSessionsRequest,
   SessionRpc,
-  StartChargingRequest,
-  StartRideRequest,
+  StartChargingCommand,
+  StartRideCommand,
   type Page,
   type SessionView,
 } from '@chargeflow/contracts';
@@ -25,12 +25,12 @@ export class SessionRpcController {
   ) {}
 
   @MessagePattern(SessionRpc.startRide)
-  onStartRide(@Payload() request: StartRideRequest): Promise<SessionView> {
+  onStartRide(@Payload() request: StartRideCommand): Promise<SessionView> {
     return this.startRide.execute(request);
   }
 
   @MessagePattern(SessionRpc.startCharging)
-  onStartCharging(@Payload() request: StartChargingRequest): Promise<SessionView> {
+  onStartCharging(@Payload() request: StartChargingCommand): Promise<SessionView> {
     return this.startCharging.execute(request);
   }
 

@@ -1,4 +1,5 @@
 import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, IsTimeZone, IsUUID, Length, Max, Min } from 'class-validator';
+import { CreateCommandOf } from '../common/create-command';
 import { PageRequest } from '../common/pagination';
 
 /** RPC patterns of the reference data the sessions service owns: vehicles, stations, riders. */
@@ -46,6 +47,8 @@ export class CreateVehicleRequest {
   energyWh!: number;
 }
 
+export class CreateVehicleCommand extends CreateCommandOf(CreateVehicleRequest) {}
+
 /** The fields a PATCH may change; absent ones stay as they are. */
 export class VehicleChanges {
   @IsOptional()
@@ -92,6 +95,8 @@ export class CreateStationRequest {
   metered!: boolean;
 }
 
+export class CreateStationCommand extends CreateCommandOf(CreateStationRequest) {}
+
 /** The fields a PATCH may change; absent ones stay as they are. */
 export class StationChanges {
   @IsOptional()
@@ -134,6 +139,8 @@ export class CreateRiderRequest {
   @Length(1, 200)
   name!: string;
 }
+
+export class CreateRiderCommand extends CreateCommandOf(CreateRiderRequest) {}
 
 /** The fields a PATCH may change; absent ones stay as they are. */
 export class RiderChanges {

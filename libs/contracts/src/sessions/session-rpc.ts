@@ -1,4 +1,5 @@
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { CreateCommandOf } from '../common/create-command';
 import { PeriodPageRequest } from '../common/pagination';
 import { SessionKinds, SessionStates, type EnergySource, type SessionKind, type SessionState } from './session-kinds';
 
@@ -19,6 +20,9 @@ export class StartRideRequest {
   riderId!: string;
 }
 
+/** The session id, when given, comes from the caller's Idempotency-Key (see CreateCommandOf). */
+export class StartRideCommand extends CreateCommandOf(StartRideRequest) {}
+
 export class StartChargingRequest {
   @IsUUID()
   vehicleId!: string;
@@ -26,6 +30,9 @@ export class StartChargingRequest {
   @IsUUID()
   stationId!: string;
 }
+
+/** The session id, when given, comes from the caller's Idempotency-Key (see CreateCommandOf). */
+export class StartChargingCommand extends CreateCommandOf(StartChargingRequest) {}
 
 export class EndSessionRequest {
   @IsUUID()

@@ -7,6 +7,7 @@ import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
 import { EXAMPLE, RiderDocument, RiderPageDocument } from '../api-docs';
 import { RequestId } from '../request-id.decorator';
+import { ResourceId } from '../resource-id.decorator';
 import { IdParams } from '../id-params';
 
 @ApiTags('Riders')
@@ -21,8 +22,8 @@ export class RidersController {
   @ApiOperation({ summary: 'Register a rider' })
   @ApiCreatedResponse({ type: RiderDocument })
   @ApiProblems(serviceUnavailable('sessions'))
-  create(@Body() body: CreateRiderRequest, @RequestId() requestId: string): Promise<RiderView> {
-    return this.backend.call('sessions', FleetRpc.createRider, body, requestId);
+  create(@Body() body: CreateRiderRequest, @ResourceId() id: string | undefined, @RequestId() requestId: string): Promise<RiderView> {
+    return this.backend.call('sessions', FleetRpc.createRider, { ...body, id }, requestId);
   }
 
   @Get()

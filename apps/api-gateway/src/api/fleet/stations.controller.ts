@@ -7,6 +7,7 @@ import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
 import { EXAMPLE, StationDocument, StationPageDocument } from '../api-docs';
 import { RequestId } from '../request-id.decorator';
+import { ResourceId } from '../resource-id.decorator';
 import { IdParams } from '../id-params';
 
 @ApiTags('Stations')
@@ -21,8 +22,8 @@ export class StationsController {
   @ApiOperation({ summary: 'Register a station' })
   @ApiCreatedResponse({ type: StationDocument })
   @ApiProblems(serviceUnavailable('sessions'))
-  create(@Body() body: CreateStationRequest, @RequestId() requestId: string): Promise<StationView> {
-    return this.backend.call('sessions', FleetRpc.createStation, body, requestId);
+  create(@Body() body: CreateStationRequest, @ResourceId() id: string | undefined, @RequestId() requestId: string): Promise<StationView> {
+    return this.backend.call('sessions', FleetRpc.createStation, { ...body, id }, requestId);
   }
 
   @Get()

@@ -7,6 +7,7 @@ import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
 import { EXAMPLE, VehicleDocument, VehiclePageDocument } from '../api-docs';
 import { RequestId } from '../request-id.decorator';
+import { ResourceId } from '../resource-id.decorator';
 import { IdParams } from '../id-params';
 
 @ApiTags('Vehicles')
@@ -21,8 +22,8 @@ export class VehiclesController {
   @ApiOperation({ summary: 'Register a vehicle' })
   @ApiCreatedResponse({ type: VehicleDocument })
   @ApiProblems({ status: 422, code: 'ENERGY_EXCEEDS_CAPACITY', detail: 'a battery of 500 Wh cannot hold 520 Wh' }, serviceUnavailable('sessions'))
-  create(@Body() body: CreateVehicleRequest, @RequestId() requestId: string): Promise<VehicleView> {
-    return this.backend.call('sessions', FleetRpc.createVehicle, body, requestId);
+  create(@Body() body: CreateVehicleRequest, @ResourceId() id: string | undefined, @RequestId() requestId: string): Promise<VehicleView> {
+    return this.backend.call('sessions', FleetRpc.createVehicle, { ...body, id }, requestId);
   }
 
   @Get()

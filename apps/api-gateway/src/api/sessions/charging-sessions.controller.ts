@@ -7,6 +7,7 @@ import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
 import { EXAMPLE, SessionDocument } from '../api-docs';
 import { RequestId } from '../request-id.decorator';
+import { ResourceId } from '../resource-id.decorator';
 import { IdParams } from '../id-params';
 
 @ApiTags('Charging sessions')
@@ -28,8 +29,8 @@ export class ChargingSessionsController {
     { status: 409, code: 'STATION_HAS_ACTIVE_SESSION', detail: `station ${EXAMPLE.stationId} already has the active session ${EXAMPLE.sessionId}`, activeSessionId: EXAMPLE.sessionId },
     serviceUnavailable('sessions'),
   )
-  start(@Body() body: StartChargingRequest, @RequestId() requestId: string): Promise<SessionView> {
-    return this.backend.call('sessions', SessionRpc.startCharging, body, requestId);
+  start(@Body() body: StartChargingRequest, @ResourceId() id: string | undefined, @RequestId() requestId: string): Promise<SessionView> {
+    return this.backend.call('sessions', SessionRpc.startCharging, { ...body, id }, requestId);
   }
 
   /** Ends a charge: metered stations by their sealed meter energy, others by rated power over time. */

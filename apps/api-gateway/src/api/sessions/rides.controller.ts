@@ -7,6 +7,7 @@ import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
 import { EXAMPLE, SessionDocument } from '../api-docs';
 import { RequestId } from '../request-id.decorator';
+import { ResourceId } from '../resource-id.decorator';
 import { IdParams } from '../id-params';
 
 @ApiTags('Rides')
@@ -27,8 +28,8 @@ export class RidesController {
     { status: 409, code: 'VEHICLE_HAS_ACTIVE_SESSION', detail: `vehicle ${EXAMPLE.vehicleId} already has the active session ${EXAMPLE.sessionId}`, activeSessionId: EXAMPLE.sessionId },
     serviceUnavailable('sessions'),
   )
-  start(@Body() body: StartRideRequest, @RequestId() requestId: string): Promise<SessionView> {
-    return this.backend.call('sessions', SessionRpc.startRide, body, requestId);
+  start(@Body() body: StartRideRequest, @ResourceId() id: string | undefined, @RequestId() requestId: string): Promise<SessionView> {
+    return this.backend.call('sessions', SessionRpc.startRide, { ...body, id }, requestId);
   }
 
   /** Ends a ride with the totals its telemetry ledger holds at the seal. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { SessionView, StartChargingRequest } from '@chargeflow/contracts';
+import type { SessionView, StartChargingCommand } from '@chargeflow/contracts';
 import { Battery } from '../../fleet/domain/battery';
 import { StationNotFoundError, VehicleNotFoundError } from '../../fleet/domain/fleet.errors';
 import { FleetRepository } from '../../fleet/infrastructure/fleet.repository';
@@ -10,7 +10,7 @@ import { StationHasActiveSessionError, VehicleHasActiveSessionError } from '../d
 import { SessionRepository } from '../infrastructure/session.repository';
 import { publishSessionEvents } from '../session-events.outbox';
 import { toSessionView } from '../session.view';
-import { saveStartedSession } from '../start-session';
+import { saveStartedSession, startedEarlier } from '../start-session';
 
 /** Starts a charge: the vehicle and the station must exist and both be idle. */
 @Injectable()
@@ -21,18 +21,20 @@ export class StartChargingHandler {
     private readonly sessions: SessionRepository,
   ) {}
 
-  execute(request: StartChargingRequest): Promise<SessionView> {
+  execute(request: StartChargingCommand): Promise<SessionView> {
     return this.dataSource.transaction(async (manager) => {
       // Vehicle first, then station, in every transaction: starts serialize without deadlocking.
       const vehicle = await this.fleet.vehicle(manager, request.vehicleId, true);
       if (!vehicle) throw new VehicleNotFoundError(request.vehicleId);
+      const earlier = await startedEarlier(manager, this.sessions, request.id, { kind: 'CHARGING', vehicleId: vehicle.id });
+      if (earlier) return earlier;
       const station = await this.fleet.station(manager, request.stationId, true);
       if (!station) throw new StationNotFoundError(request.stationId);
       if (vehicle.activeSessionId) throw new VehicleHasActiveSessionError(vehicle.id, vehicle.activeSessionId);
       if (station.activeSessionId) throw new StationHasActiveSessionError(station.id, station.activeSessionId);
 
       const charge = Session.startCharge({
-        id: randomUUID(),
+        id: request.id ?? randomUUID(),
         vehicleId: vehicle.id,
         now: new Date(),
         terms: {
