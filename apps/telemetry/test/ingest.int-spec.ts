@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import {
   Exchanges,
   FleetRpc,
+  Queues,
   SessionRpc,
   TELEMETRY_ROUTING,
   TelemetryRpc,
@@ -17,7 +18,7 @@ import {
   type VehicleView,
 } from '@chargeflow/contracts';
 import { ServiceProcess } from '@chargeflow/infra';
-import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
+import { AmqpConnection, deadLetterQueueOf, replayDeadLetters, RpcClient } from '@chargeflow/messaging';
 import { createStackEnvironment, RecordingLogger, waitFor, type StackEnvironment } from '@chargeflow/testing';
 import { laneOf } from '../src/ingest/ingest-samples/ingest-samples.handler';
 
@@ -236,5 +237,20 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
       const ended = await ok<SessionView>('sessions', SessionRpc.end, { sessionId: charge.id, kind: 'CHARGING' });
       expect(ended).toMatchObject({ energyDeliveredWh: 190, energySource: 'TELEMETRY', sampleCount: 20 });
     }
+  });
+
+  it('counts a sample the broker dead-lettered once it is replayed, judged by the routing key it was published with', async () => {
+    const ride = await aRide();
+    const sample = aSample(ride, 7.5);
+    // As the broker leaves a message that reached its delivery limit (an outage outlasted the retries).
+    channel.sendToQueue(deadLetterQueueOf(Queues.telemetrySamples), Buffer.from(JSON.stringify(sample)), {
+      persistent: true,
+      headers: { 'x-death': [{ exchange: Exchanges.telemetry, 'routing-keys': [TELEMETRY_ROUTING.vehicleSample(ride.vehicleId)], reason: 'delivery_limit', count: 1 }] },
+    });
+    await channel.waitForConfirms();
+    expect(await replayDeadLetters(connection.current(), Queues.telemetrySamples)).toBe(1);
+    await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined), 10_000, 'the replayed sample counted');
+    expect(await ledgerOf(ride.id)).toMatchObject({ energy_wh: '7.500', sample_count: 1 });
+    expect(await rejectionsOf(ride.id)).toEqual([]);
   });
 });

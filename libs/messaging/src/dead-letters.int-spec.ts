@@ -3,7 +3,7 @@ import { createEnvelope, Exchanges } from '@chargeflow/contracts';
 import { createIsolatedVhost, RecordingLogger, waitFor, type IsolatedVhost } from '@chargeflow/testing';
 import { AmqpConnection } from './amqp-connection';
 import { ConfirmPublisher } from './confirm-publisher';
-import { countDeadLetters, replayDeadLetters } from './dead-letters';
+import { countDeadLetters, replayDeadLetters, routingKeyOf } from './dead-letters';
 import { MessageConsumer } from './message-consumer';
 import { deadLetterQueueOf, type FactQueue } from './topology';
 
@@ -59,6 +59,8 @@ describe('dead-letter replay on a real broker', () => {
     for (const message of handled) {
       expect(message.properties.headers?.['x-replayed-at']).toEqual(expect.any(String));
       expect(message.properties.headers?.['x-death']).toBeUndefined();
+      expect(message.fields.exchange).toBe('');
+      expect(routingKeyOf(message)).toBe('replay.fact');
       expect(message.properties.deliveryMode).toBe(2);
     }
     expect(await replayDeadLetters(connection.current(), queue.name)).toBe(0);

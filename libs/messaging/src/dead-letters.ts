@@ -1,4 +1,4 @@
-import type { ChannelModel, GetMessage } from 'amqplib';
+import type { ChannelModel, GetMessage, Message } from 'amqplib';
 import { deadLetterQueueOf } from './topology';
 
 export interface DeadLetterCount {
@@ -26,6 +26,32 @@ export async function countDeadLetters(model: ChannelModel, queues: readonly str
   return counts;
 }
 
+export const ORIGINAL_EXCHANGE_HEADER = 'x-original-exchange';
+export const ORIGINAL_ROUTING_KEY_HEADER = 'x-original-routing-key';
+
+/**
+ * Where a message was first published, through dead-lettering and replay: the headers a dead-lettering
+ * consumer or a replay wrote, else the broker's own `x-death` record, else the delivery itself.
+ */
+export function firstPublicationOf(message: Message): { exchange: string; routingKey: string } {
+  const headers = message.properties.headers ?? {};
+  const death = (headers['x-death'] as { exchange?: string; 'routing-keys'?: string[] }[] | undefined)?.[0];
+  return {
+    exchange: String(headers[ORIGINAL_EXCHANGE_HEADER] ?? death?.exchange ?? message.fields.exchange),
+    routingKey: String(headers[ORIGINAL_ROUTING_KEY_HEADER] ?? death?.['routing-keys']?.[0] ?? message.fields.routingKey),
+  };
+}
+
+/**
+ * The routing key a consumer should judge a message by. A replayed message comes through the default
+ * exchange, addressed to the queue itself, and carries its first routing key in a header; only then is
+ * the header trusted, since publishers to the real exchanges could write it too.
+ */
+export function routingKeyOf(message: Message): string {
+  const original = message.properties.headers?.[ORIGINAL_ROUTING_KEY_HEADER];
+  return message.fields.exchange === '' && typeof original === 'string' ? original : message.fields.routingKey;
+}
+
 const REPLAY_BATCH = 100;
 
 /** Headers the broker writes when it dead-letters; a replayed message starts its history afresh. */
@@ -33,7 +59,8 @@ const BROKER_HEADERS = ['x-death', 'x-first-death-exchange', 'x-first-death-queu
 
 /**
  * Moves messages from `<queue>.dlq` back to `<queue>` once their cause is fixed (an outage that outlasted
- * the retries, a consumer bug). Each copy goes straight to the queue through the default exchange, and
+ * the retries, a consumer bug). Each copy goes straight to the queue through the default exchange, with
+ * its first exchange and routing key in headers (see routingKeyOf), and
  * the dead letter is acked only after the broker confirmed its copy: a crash in between leaves a
  * duplicate, which consumers already ignore, never a loss. At most the messages present when it starts
  * are moved (or `limit`), so a message that fails again does not loop. Resolves how many moved.
@@ -41,6 +68,8 @@ const BROKER_HEADERS = ['x-death', 'x-first-death-exchange', 'x-first-death-queu
 export async function replayDeadLetters(model: ChannelModel, queue: string, limit = Number.POSITIVE_INFINITY): Promise<number> {
   const deadLetterQueue = deadLetterQueueOf(queue);
   const channel = await model.createConfirmChannel();
+  // A missing queue closes the channel with an error; the awaited call below rejects with it.
+  channel.on('error', () => undefined);
   try {
     await channel.checkQueue(queue);
     const { messageCount } = await channel.checkQueue(deadLetterQueue);
@@ -55,7 +84,13 @@ export async function replayDeadLetters(model: ChannelModel, queue: string, limi
       }
       if (batch.length === 0) break;
       for (const message of batch) {
-        const headers: Record<string, unknown> = { ...message.properties.headers, 'x-replayed-at': new Date().toISOString() };
+        const origin = firstPublicationOf(message);
+        const headers: Record<string, unknown> = {
+          ...message.properties.headers,
+          [ORIGINAL_EXCHANGE_HEADER]: origin.exchange,
+          [ORIGINAL_ROUTING_KEY_HEADER]: origin.routingKey,
+          'x-replayed-at': new Date().toISOString(),
+        };
         for (const header of BROKER_HEADERS) delete headers[header];
         channel.sendToQueue(queue, message.content, {
           ...message.properties,

@@ -2,6 +2,7 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { LoggerService } from '@nestjs/common';
 import { Exchanges } from '@chargeflow/contracts';
 import type { AmqpConnection } from './amqp-connection';
+import { firstPublicationOf, ORIGINAL_EXCHANGE_HEADER, ORIGINAL_ROUTING_KEY_HEADER } from './dead-letters';
 import { messagingMetrics } from './messaging-metrics';
 import { PoisonMessageError } from './poison-message.error';
 import { DEFAULT_ATTEMPTS_PER_DELIVERY, retryTransient } from './transient-retry';
@@ -108,12 +109,13 @@ export class MessageConsumer {
 
   private async deadLetter(channel: ConfirmChannel, message: ConsumeMessage, error: PoisonMessageError): Promise<void> {
     this.options.logger.warn?.(`dead-lettering message from ${this.options.queue.name}: ${error.reason}: ${error.message}`);
+    const origin = firstPublicationOf(message);
     const headers = {
       ...message.properties.headers,
       'x-rejection-reason': error.reason,
       'x-rejection-detail': error.message.slice(0, 1_000),
-      'x-original-exchange': message.fields.exchange,
-      'x-original-routing-key': message.fields.routingKey,
+      [ORIGINAL_EXCHANGE_HEADER]: origin.exchange,
+      [ORIGINAL_ROUTING_KEY_HEADER]: origin.routingKey,
     };
     await new Promise<void>((resolve, reject) =>
       channel.publish(

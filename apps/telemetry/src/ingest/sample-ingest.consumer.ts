@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Exchanges, Queues, TELEMETRY_ROUTING } from '@chargeflow/contracts';
-import { AmqpConnection, BatchConsumer } from '@chargeflow/messaging';
+import { AmqpConnection, BatchConsumer, routingKeyOf } from '@chargeflow/messaging';
 import { NestPinoLogger, PINO_LOGGER } from '@chargeflow/runtime';
 import { IngestSamplesHandler } from './ingest-samples/ingest-samples.handler';
 
@@ -28,7 +28,7 @@ export class SampleIngestConsumer implements OnApplicationBootstrap, OnModuleDes
         const result = await handler.handle(
           messages.map((message) => ({
             content: message.content,
-            routingKey: message.fields.routingKey,
+            routingKey: routingKeyOf(message),
             correlationId: message.properties.correlationId as string | undefined,
           })),
         );
