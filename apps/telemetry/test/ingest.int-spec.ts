@@ -118,13 +118,17 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined), 10_000, 'the first sample');
     const ended = await ok<SessionView>('sessions', SessionRpc.end, { sessionId: ride.id, kind: 'RIDE' });
     expect(ended.energyConsumedWh).toBe(2);
-    await publish([aSample(ride, 5)]);
+    const late = aSample(ride, 5);
+    // Sent twice, in two batches: the same message refused for the same reason is recorded once.
+    await publish([late]);
+    await waitFor(async () => ((await rejectionsOf(ride.id)).length === 1 ? true : undefined), 10_000, 'the late sample refused');
+    await publish([late]);
     const unknownSession = randomUUID();
     await publish([aSample({ ...ride, id: unknownSession }, 1)]);
-    await waitFor(async () => ((await rejectionsOf(ride.id)).length === 1 ? true : undefined), 10_000, 'the late sample refused');
     expect((await rejectionsOf(ride.id))[0].reason).toBe('SESSION_FINALIZED');
     await waitFor(async () => ((await rejectionsOf(unknownSession)).length === 1 ? true : undefined), 10_000, 'the unknown session refused');
     expect((await rejectionsOf(unknownSession))[0].reason).toBe('SESSION_UNKNOWN');
+    expect(await rejectionsOf(ride.id)).toHaveLength(1);
     expect(await ledgerOf(ride.id)).toMatchObject({ energy_wh: '2.000', sample_count: 1 });
     await expect(database.query('UPDATE session_ledger SET energy_wh = 0 WHERE session_id = $1', [ride.id])).rejects.toThrow(/is sealed/);
     await expect(database.query('DELETE FROM session_ledger WHERE session_id = $1', [ride.id])).rejects.toThrow(/never deleted/);

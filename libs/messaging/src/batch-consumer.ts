@@ -7,7 +7,10 @@ import { declareExchanges, declareFactQueue, type FactQueue } from './topology';
 
 export interface BatchConsumerOptions {
   queue: FactQueue;
-  /** Handles a whole batch, committing its effects in one transaction; resolves only after the commit. */
+  /**
+   * Handles a whole batch and resolves only once its effects are committed. A batch that failed is
+   * handed over again, whole: effects it committed before failing must not count twice.
+   */
   handleBatch(messages: ConsumeMessage[]): Promise<void>;
   logger: LoggerService;
   /** The largest batch. The broker may push twice as many, so the next batch fills while one commits. */

@@ -5,6 +5,7 @@ export * from './database';
 export * from './health.rpc.controller';
 export * from './logger';
 export * from './metrics.rpc.controller';
+export * from './name-based-uuid';
 export * from './outbox-relay.module';
 export * from './rpc-access-log.interceptor';
 export * from './run-service';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nameBasedUuid } from '@chargeflow/runtime';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -8,7 +8,7 @@ declare module 'fastify' {
 }
 
 /** The UUID namespace of ChargeFlow's idempotent creates (a fixed, random v4 UUID). */
-const NAMESPACE = Buffer.from('0f4c5a6e2b8d4c1fa3e97d21b6c08e45', 'hex');
+const NAMESPACE = '0f4c5a6e-2b8d-4c1f-a3e9-7d21b6c08e45';
 
 /**
  * The id of the resource a create makes, as a name-based UUID (RFC 9562 version 5) of the API key,
@@ -17,9 +17,5 @@ const NAMESPACE = Buffer.from('0f4c5a6e2b8d4c1fa3e97d21b6c08e45', 'hex');
  * other request, key or caller names another one.
  */
 export function resourceIdOf(apiKeyId: string, idempotencyKey: string, fingerprint: string): string {
-  const bytes = createHash('sha1').update(NAMESPACE).update(`${apiKeyId}\n${idempotencyKey}\n${fingerprint}`, 'utf8').digest().subarray(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x50;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedUuid(NAMESPACE, `${apiKeyId}\n${idempotencyKey}\n${fingerprint}`);
 }

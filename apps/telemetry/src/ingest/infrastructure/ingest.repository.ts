@@ -77,11 +77,13 @@ export class IngestRepository {
     );
   }
 
-  async insertRejections(manager: EntityManager, rejections: RejectionRecord[], receivedAt: Date): Promise<void> {
-    if (rejections.length === 0) return;
-    await manager.query(
+  /** Records the rejections not recorded yet (their ids name message and reason) and resolves their ids. */
+  async insertRejections(manager: EntityManager, rejections: RejectionRecord[], receivedAt: Date): Promise<Set<string>> {
+    if (rejections.length === 0) return new Set();
+    const rows = (await manager.query(
       `INSERT INTO telemetry_rejection (id, reason, detail, telemetry_id, session_id, device_id, payload, received_at)
-       SELECT *, $8::timestamptz FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+       SELECT *, $8::timestamptz FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
       [
         rejections.map((rejection) => rejection.id),
         rejections.map((rejection) => rejection.reason),
@@ -92,6 +94,7 @@ export class IngestRepository {
         rejections.map((rejection) => rejection.payload.slice(0, MAX_STORED_PAYLOAD)),
         receivedAt,
       ],
-    );
+    )) as { id: string }[];
+    return new Set(rows.map((row) => row.id));
   }
 }

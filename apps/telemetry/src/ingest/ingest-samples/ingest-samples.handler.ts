@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { createEnvelope, Exchanges, TELEMETRY_REJECTED_V1, type TelemetryRejectedV1 } from '@chargeflow/contracts';
 import { addToOutbox } from '@chargeflow/messaging';
+import { nameBasedUuid } from '@chargeflow/runtime';
 import { admit, type LedgerState } from '../domain/admission';
 import { parseSample, type Refusal, type Sample } from '../domain/sample';
 import { IngestRepository, type RejectionRecord } from '../infrastructure/ingest.repository';
@@ -29,6 +29,17 @@ function storable<T extends string | null>(text: T): T {
 }
 
 export const INGEST_LANES = Symbol('INGEST_LANES');
+
+/** The UUID namespace of rejection ids (a fixed, random v4 UUID). */
+const REJECTIONS = '5d0f3b7a-9c2e-4e61-8b4f-2a7c9e1d6f30';
+
+/**
+ * A rejection's id names the message and the reason: a redelivered batch, or the same bytes sent
+ * again and refused for the same reason, is recorded (and published) once.
+ */
+function rejectionIdOf(reason: string, content: Buffer): string {
+  return nameBasedUuid(REJECTIONS, Buffer.concat([Buffer.from(`${reason}\n`), content]));
+}
 
 /** The lane of a session: a session's samples always go through the same lane, in arrival order. */
 export function laneOf(sessionId: string, lanes: number): number {
@@ -57,9 +68,13 @@ class ParsedBatch {
     return batch;
   }
 
-  /** Splits the batch by session; the refusals made so far go with the first lane. */
+  /**
+   * Splits the batch by session; the refusals made so far go with the first lane. A telemetryId sent
+   * for two sessions keeps the batch in one lane: which copy is stored first (and which is refused as
+   * TELEMETRY_ID_CONFLICT) must follow arrival order, and two lanes inserting it could deadlock.
+   */
   split(lanes: number): ParsedBatch[] {
-    if (lanes === 1) return [this];
+    if (lanes === 1 || this.hasTelemetryIdInTwoSessions()) return [this];
     const parts = Array.from({ length: lanes }, () => new ParsedBatch(this.receivedAt));
     parts[0].rejections.push(...this.rejections);
     for (const sample of this.samples) {
@@ -68,6 +83,16 @@ class ParsedBatch {
       part.origin.set(sample, this.origin.get(sample) as DeviceMessage);
     }
     return parts.filter((part) => part.samples.length > 0 || part.rejections.length > 0);
+  }
+
+  private hasTelemetryIdInTwoSessions(): boolean {
+    const sessionOf = new Map<string, string>();
+    for (const sample of this.samples) {
+      const known = sessionOf.get(sample.telemetryId);
+      if (known !== undefined && known !== sample.sessionId) return true;
+      sessionOf.set(sample.telemetryId, sample.sessionId);
+    }
+    return false;
   }
 
   get sessionIds(): string[] {
@@ -79,7 +104,7 @@ class ParsedBatch {
   }
 
   refuse(refusal: Refusal, message: DeviceMessage): void {
-    const id = randomUUID();
+    const id = rejectionIdOf(refusal.reason, message.content);
     this.rejections.push({
       reason: refusal.reason,
       detail: storable(refusal.detail),
@@ -103,9 +128,9 @@ class ParsedBatch {
  * redelivered batch finds its samples stored and changes nothing.
  *
  * The batch is split into lanes by session, each lane its own transaction, run side by side: lanes
- * never share a ledger, so they never wait for each other's locks, and a session's samples keep
- * their arrival order (a charger's meter readings depend on it). If one lane fails, the whole batch
- * is tried again: the lanes that committed find their samples stored and count nothing twice.
+ * never share a ledger row, and a session's samples keep their arrival order (a charger's meter
+ * readings depend on it). If one lane fails, the whole batch is tried again: the lanes that committed
+ * find their samples stored and their rejections recorded, and change nothing twice.
  */
 @Injectable()
 export class IngestSamplesHandler {
@@ -154,8 +179,10 @@ export class IngestSamplesHandler {
     // redeliver; the next attempt sees it stored and refuses the copy as TELEMETRY_ID_CONFLICT.
     if (inserted !== admission.accepted.length) throw new Error('a sample of this batch was stored concurrently; trying the batch again');
     await this.repository.addToLedgers(manager, admission.increments);
-    await this.repository.insertRejections(manager, batch.rejections, batch.receivedAt);
-    for (const rejection of batch.rejections) await this.publishRejection(manager, rejection, batch.receivedAt);
+    const recorded = await this.repository.insertRejections(manager, batch.rejections, batch.receivedAt);
+    for (const rejection of batch.rejections) {
+      if (recorded.delete(rejection.id)) await this.publishRejection(manager, rejection, batch.receivedAt);
+    }
     return { accepted: admission.accepted.length, duplicates: admission.duplicates, rejected: batch.rejections.length };
   }
 
