@@ -46,15 +46,14 @@ function afterClause(alias: string, after: Position | null): [string, unknown[]]
 @Injectable()
 export class FleetRepository {
   /**
-   * With `lock`, holds the vehicle's row until the transaction ends. Its active session is read by the
-   * same statement, so a start that waited for the lock may not see the session the holder started:
-   * the partial unique index on sessions refuses that start (see saveStartedSession).
+   * With `lock`, holds the vehicle's row until the transaction ends. The locked read leaves out the
+   * active session: a start that waited for the lock would read it as of before the wait. Ask
+   * SessionRepository.activeSessionOf once the lock is held.
    */
   async vehicle(manager: EntityManager, id: string, lock = false): Promise<VehicleRecord | null> {
     const sql = lock
       ? `SELECT id, label, battery_capacity_wh AS "batteryCapacityWh", energy_wh AS "energyWh", created_at AS "createdAt",
-           (SELECT s.id FROM session s WHERE s.vehicle_id = v.id AND s.state = 'ACTIVE') AS "activeSessionId"
-         FROM vehicle v WHERE v.id = $1 FOR UPDATE OF v`
+           NULL::uuid AS "activeSessionId" FROM vehicle WHERE id = $1 FOR UPDATE`
       : `${VEHICLE} WHERE v.id = $1`;
     const [row] = (await manager.query(sql, [id])) as VehicleRecord[];
     return row ?? null;
@@ -84,12 +83,11 @@ export class FleetRepository {
     ]);
   }
 
-  /** As `vehicle`: with `lock`, holds the station's row and reads its active session in one statement. */
+  /** As `vehicle`: with `lock`, holds the station's row; its active session is read afterwards. */
   async station(manager: EntityManager, id: string, lock = false): Promise<StationRecord | null> {
     const sql = lock
       ? `SELECT id, name, rated_power_w AS "ratedPowerW", time_zone AS "timeZone", metered, created_at AS "createdAt",
-           (SELECT s.id FROM session s WHERE s.station_id = t.id AND s.state = 'ACTIVE') AS "activeSessionId"
-         FROM station t WHERE t.id = $1 FOR UPDATE OF t`
+           NULL::uuid AS "activeSessionId" FROM station WHERE id = $1 FOR UPDATE`
       : `${STATION} WHERE t.id = $1`;
     const [row] = (await manager.query(sql, [id])) as StationRecord[];
     return row ?? null;

@@ -30,8 +30,10 @@ export class StartChargingHandler {
       if (earlier) return earlier;
       const station = await this.fleet.station(manager, request.stationId, true);
       if (!station) throw new StationNotFoundError(request.stationId);
-      if (vehicle.activeSessionId) throw new VehicleHasActiveSessionError(vehicle.id, vehicle.activeSessionId);
-      if (station.activeSessionId) throw new StationHasActiveSessionError(station.id, station.activeSessionId);
+      const vehicleBusy = await this.sessions.activeSessionOf(manager, 'vehicle_id', vehicle.id);
+      if (vehicleBusy) throw new VehicleHasActiveSessionError(vehicle.id, vehicleBusy);
+      const stationBusy = await this.sessions.activeSessionOf(manager, 'station_id', station.id);
+      if (stationBusy) throw new StationHasActiveSessionError(station.id, stationBusy);
 
       const charge = Session.startCharge({
         id: request.id ?? randomUUID(),

@@ -28,7 +28,8 @@ export class StartRideHandler {
       const earlier = await startedEarlier(manager, this.sessions, request.id, { kind: 'RIDE', vehicleId: vehicle.id });
       if (earlier) return earlier;
       if (!(await this.fleet.rider(manager, request.riderId))) throw new RiderNotFoundError(request.riderId);
-      if (vehicle.activeSessionId) throw new VehicleHasActiveSessionError(vehicle.id, vehicle.activeSessionId);
+      const active = await this.sessions.activeSessionOf(manager, 'vehicle_id', vehicle.id);
+      if (active) throw new VehicleHasActiveSessionError(vehicle.id, active);
 
       const ride = Session.startRide({ id: request.id ?? randomUUID(), vehicleId: vehicle.id, riderId: request.riderId, now: new Date() });
       await saveStartedSession(manager, this.sessions, ride);
