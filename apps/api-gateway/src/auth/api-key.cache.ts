@@ -24,6 +24,7 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('api-keys');
   private readonly entries = new Map<string, Entry>();
   private listener: QueryRunner | null = null;
+  private listening = false;
 
   constructor(
     private readonly apiKeys: ApiKeyRepository,
@@ -31,10 +32,16 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(GatewayConfig) private readonly config: GatewayConfig,
   ) {}
 
-  /** The key with this hash if it is cached and fresh: no database round trip. */
-  cached(keyHash: string): ApiKey | null {
+  /**
+   * The key with this hash if it is cached and fresh: no database round trip. `evenIfStale` also
+   * takes an entry past its TTL while the change listener is up, since a revocation or expiry would
+   * have reached it (the key's own expiry is checked by the caller).
+   */
+  cached(keyHash: string, options: { evenIfStale?: boolean } = {}): ApiKey | null {
     const entry = this.entries.get(keyHash);
-    return entry && Date.now() - entry.cachedAtMs < this.config.API_KEY_CACHE_TTL_MS ? entry.apiKey : null;
+    if (!entry) return null;
+    const fresh = Date.now() - entry.cachedAtMs < this.config.API_KEY_CACHE_TTL_MS;
+    return fresh || (options.evenIfStale && this.listening) ? entry.apiKey : null;
   }
 
   async findByHash(keyHash: string): Promise<ApiKey | null> {
@@ -61,12 +68,15 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
     client.on('notification', (notification) => {
       if (notification.channel === CHANGES_CHANNEL && notification.payload) this.forget(notification.payload);
     });
+    client.on('end', () => (this.listening = false));
     client.on('error', (error) => {
       this.logger.warn(`API key change listener lost (${error.message}); cache entries now expire after ${this.config.API_KEY_CACHE_TTL_MS} ms`);
+      this.listening = false;
       this.entries.clear();
     });
     await listener.query(`LISTEN ${CHANGES_CHANNEL}`);
     this.listener = listener;
+    this.listening = true;
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -10,8 +10,9 @@ import { routeAccessOf } from './route-access';
 /**
  * Finds out who is calling: sets `request.principal` from a valid bearer key, or records why there
  * is none. It refuses nothing itself, so the rate limiter can count failed attempts per address
- * before AuthorizationGuard answers 401 or 403. An address that has used up its attempts gets no
- * database lookup for a key not already cached: made-up keys cannot turn into a flood of queries.
+ * before AuthorizationGuard answers 401 or 403. A key that is not cached costs its address a token
+ * before the database is asked, and an address out of tokens gets no lookup: made-up keys cannot
+ * turn into a flood of queries, while keys this instance knows keep working from that address.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
@@ -32,12 +33,22 @@ export class AuthenticationGuard implements CanActivate {
       return true;
     }
     const hash = hashApiKey(key);
-    if (!this.apiKeys.cached(hash) && !this.limiter.addressHasRoom(request.ip)) {
-      // RateLimitGuard answers 429 for this address; the key stays unchecked.
-      request.authenticationFailure = 'API_KEY_INVALID';
-      return true;
+    let apiKey = this.apiKeys.cached(hash);
+    if (!apiKey) {
+      // A lookup costs the address a token first, so made-up keys cannot outrun the limit.
+      request.addressDecision = this.limiter.take({ address: request.ip });
+      if (!request.addressDecision.allowed) {
+        // A key this instance knows, whose revocation would have reached it, still gets in.
+        apiKey = this.apiKeys.cached(hash, { evenIfStale: true });
+        if (!apiKey) {
+          request.authenticationFailure = 'API_KEY_INVALID';
+          return true;
+        }
+        request.addressDecision = undefined;
+      } else {
+        apiKey = await this.apiKeys.findByHash(hash);
+      }
     }
-    const apiKey = await this.apiKeys.findByHash(hash);
     const status = apiKey ? statusOf(apiKey) : null;
     if (!apiKey || status !== 'active') {
       request.authenticationFailure = status === 'revoked' ? 'API_KEY_REVOKED' : status === 'expired' ? 'API_KEY_EXPIRED' : 'API_KEY_INVALID';

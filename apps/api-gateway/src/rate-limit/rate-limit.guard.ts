@@ -21,7 +21,9 @@ export class RateLimitGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     if (routeAccessOf(this.reflector, context.getHandler(), context.getClass()).kind === 'public') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const decision = this.limiter.take(request.principal ? { keyId: request.principal.keyId } : { address: request.ip });
+    const decision = request.principal
+      ? this.limiter.take({ keyId: request.principal.keyId })
+      : (request.addressDecision ?? this.limiter.take({ address: request.ip }));
     if (!decision.allowed) {
       const per = request.principal ? 'API key' : 'address';
       throw ProblemException.of(

@@ -7,6 +7,15 @@ const SWEEP_INTERVAL_MS = 60_000;
 /** Who a request is counted against: its API key, or its address when it has no valid key. */
 export type RateSubject = { keyId: string } | { address: string };
 
+export type LimitedDecision = RateDecision & { limit: RateLimit };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set when authentication already charged the address for a key it had to look up. */
+    addressDecision?: LimitedDecision;
+  }
+}
+
 /** The token buckets of this gateway instance: one per API key, one per address without a valid key. */
 @Injectable()
 export class RateLimiter implements OnModuleDestroy {
@@ -21,15 +30,10 @@ export class RateLimiter implements OnModuleDestroy {
     this.sweeper = setInterval(() => this.buckets.sweep((subject) => this.limitOf(subject), Date.now()), SWEEP_INTERVAL_MS).unref();
   }
 
-  take(subject: RateSubject): RateDecision & { limit: RateLimit } {
+  take(subject: RateSubject): LimitedDecision {
     const name = 'keyId' in subject ? `key:${subject.keyId}` : `address:${subject.address}`;
     const limit = this.limitOf(name);
     return { ...this.buckets.take(name, limit, Date.now()), limit };
-  }
-
-  /** Whether an address may still try a key it has not proved yet; takes nothing. */
-  addressHasRoom(address: string): boolean {
-    return this.buckets.hasRoom(`address:${address}`, this.addressLimit, Date.now());
   }
 
   onModuleDestroy(): void {

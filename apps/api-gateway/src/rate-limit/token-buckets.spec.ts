@@ -11,16 +11,6 @@ describe('token bucket rate limiting', () => {
     expect(decisions[3].retryAfterSeconds).toBe(1);
   });
 
-  it('tells whether a request would pass without taking a token', () => {
-    const buckets = new TokenBuckets();
-    expect(buckets.hasRoom('address:x', sixtyPerMinute, 1_000)).toBe(true);
-    [0, 0, 0].forEach(() => buckets.take('address:x', sixtyPerMinute, 1_000));
-    expect(buckets.hasRoom('address:x', sixtyPerMinute, 1_000)).toBe(false);
-    expect(buckets.hasRoom('address:x', sixtyPerMinute, 1_999)).toBe(false);
-    expect(buckets.hasRoom('address:x', sixtyPerMinute, 2_000)).toBe(true);
-    expect(buckets.take('address:x', sixtyPerMinute, 2_000).allowed).toBe(true);
-  });
-
   it('refills at the sustained rate and never above the capacity', () => {
     expect(refilledTokens({ tokens: 0, updatedAtMs: 0 }, sixtyPerMinute, 1_500)).toBe(1.5);
     expect(refilledTokens({ tokens: 0, updatedAtMs: 0 }, sixtyPerMinute, 60_000)).toBe(3);

@@ -49,12 +49,6 @@ export class TokenBuckets {
     };
   }
 
-  /** Whether `take` would allow a request now; takes nothing. */
-  hasRoom(subject: string, limit: RateLimit, nowMs: number): boolean {
-    const bucket = this.buckets.get(subject);
-    return !bucket || refilledTokens(bucket, limit, nowMs) >= 1;
-  }
-
   sweep(limitOf: (subject: string) => RateLimit, nowMs: number): void {
     for (const [subject, bucket] of this.buckets) {
       const limit = limitOf(subject);
