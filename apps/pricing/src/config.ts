@@ -1,8 +1,8 @@
 import { IsTimeZone, IsUrl } from 'class-validator';
 import { defaultDatabaseUrl } from '@chargeflow/contracts';
-import { BaseServiceConfig, loadConfig, POSTGRES_URL } from '@chargeflow/runtime';
+import { OutboxServiceConfig, loadConfig, POSTGRES_URL } from '@chargeflow/runtime';
 
-export class PricingConfig extends BaseServiceConfig {
+export class PricingConfig extends OutboxServiceConfig {
   @IsUrl(POSTGRES_URL)
   PRICING_DATABASE_URL = defaultDatabaseUrl('pricing');
 

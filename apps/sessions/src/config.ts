@@ -1,9 +1,9 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsUrl, Max, Min } from 'class-validator';
 import { defaultDatabaseUrl } from '@chargeflow/contracts';
-import { BaseServiceConfig, loadConfig, POSTGRES_URL } from '@chargeflow/runtime';
+import { OutboxServiceConfig, loadConfig, POSTGRES_URL } from '@chargeflow/runtime';
 
-export class SessionsConfig extends BaseServiceConfig {
+export class SessionsConfig extends OutboxServiceConfig {
   @IsUrl(POSTGRES_URL)
   SESSIONS_DATABASE_URL = defaultDatabaseUrl('sessions');
 

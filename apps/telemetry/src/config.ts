@@ -1,9 +1,9 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsUrl, Max, Min } from 'class-validator';
 import { defaultDatabaseUrl } from '@chargeflow/contracts';
-import { BaseServiceConfig, loadConfig, POSTGRES_URL } from '@chargeflow/runtime';
+import { OutboxServiceConfig, loadConfig, POSTGRES_URL } from '@chargeflow/runtime';
 
-export class TelemetryConfig extends BaseServiceConfig {
+export class TelemetryConfig extends OutboxServiceConfig {
   @IsUrl(POSTGRES_URL)
   TELEMETRY_DATABASE_URL = defaultDatabaseUrl('telemetry');
 
@@ -14,11 +14,11 @@ export class TelemetryConfig extends BaseServiceConfig {
   @Max(2_000)
   TELEMETRY_BATCH_SIZE = 500;
 
-  /** Transactions a batch is split into, by session, and written side by side (one database connection each). */
+  /** Transactions a batch is split into, by session, and written side by side (one of the 10 pooled database connections each). */
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(8)
+  @Max(4)
   TELEMETRY_INGEST_LANES = 2;
 }
 

@@ -12,6 +12,7 @@ export * from './transient-retry';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './outbox/outbox.migration';
+export * from './outbox/outbox-published-index.migration';
 export * from './inbox/inbox';
 export * from './inbox/inbox.migration';
 export * from './rpc/amqp-rpc.server';

@@ -8,14 +8,17 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] a
 
 export const POSTGRES_URL: IsURLOptions = { protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true };
 
-/** What every service needs: the broker, how much to log, its outbox's upkeep. Each service adds its database URL. */
+/** What every service needs: the broker and how much to log. Each service adds its database URL. */
 export class BaseServiceConfig {
   @IsUrl({ protocols: ['amqp', 'amqps'], require_tld: false, require_protocol: true })
   RABBITMQ_URL = DEFAULT_RABBITMQ_URL;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL = 'info';
+}
 
+/** A service that publishes through an outbox: also how long its published rows are kept. */
+export class OutboxServiceConfig extends BaseServiceConfig {
   /** How long published outbox rows are kept before they are deleted (unpublished ones always stay). */
   @Type(() => Number)
   @IsInt()

@@ -1,4 +1,4 @@
-import { CreateInbox1763800000001, CreateOutbox1763800000000 } from '@chargeflow/messaging';
+import { CreateInbox1763800000001, CreateOutbox1763800000000, IndexOutboxPublishedAt1765100000000 } from '@chargeflow/messaging';
 import { CreateTariffs1763800005000 } from './1763800005000-create-tariffs';
 import { CreateBillingRecords1763800006000 } from './1763800006000-create-billing-records';
 
@@ -8,4 +8,5 @@ export const pricingMigrations = [
   CreateInbox1763800000001,
   CreateTariffs1763800005000,
   CreateBillingRecords1763800006000,
+  IndexOutboxPublishedAt1765100000000,
 ];

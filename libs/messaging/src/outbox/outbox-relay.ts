@@ -58,6 +58,7 @@ export class OutboxRelay {
     this.timer = setInterval(() => this.trigger(), this.options.pollIntervalMs ?? 1_000);
     this.untrackBacklog = trackOutboxBacklog(() => this.backlog());
     this.trigger();
+    void this.prune();
     this.pruneTimer = setInterval(() => void this.prune(), this.options.pruneIntervalMs ?? 600_000);
   }
 
@@ -80,8 +81,8 @@ export class OutboxRelay {
   }
 
   /**
-   * Deletes the rows published longer ago than the retention, a bounded batch per statement, oldest
-   * first; resolves how many went. Relays of other instances may prune at the same time: harmless.
+   * Deletes the rows published longer ago than the retention (at start, then every prune interval), a
+   * bounded batch per statement, oldest first, through the index on published_at; resolves how many went. Relays of other instances may prune at the same time: harmless.
    */
   prune(): Promise<number> {
     this.pruning ??= this.deletePublished()
@@ -99,7 +100,7 @@ export class OutboxRelay {
     for (;;) {
       const [, count] = (await this.options.dataSource.query(
         `DELETE FROM outbox_message WHERE id IN (
-           SELECT id FROM outbox_message WHERE published_at < $1 ORDER BY id LIMIT ${PRUNE_BATCH})`,
+           SELECT id FROM outbox_message WHERE published_at < $1 ORDER BY published_at LIMIT ${PRUNE_BATCH})`,
         [before],
       )) as [unknown, number];
       deleted += count;

@@ -8,6 +8,7 @@ import { CreateInbox1763800000001 } from '../inbox/inbox.migration';
 import { declareExchanges, declareFactQueue } from '../topology';
 import { addToOutbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
+import { IndexOutboxPublishedAt1765100000000 } from './outbox-published-index.migration';
 import { CreateOutbox1763800000000 } from './outbox.migration';
 
 describe('transactional outbox and idempotent inbox on real PostgreSQL and RabbitMQ', () => {
@@ -24,7 +25,7 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
     dataSource = await new DataSource({
       type: 'postgres',
       url: database.url,
-      migrations: [CreateOutbox1763800000000, CreateInbox1763800000001],
+      migrations: [CreateOutbox1763800000000, CreateInbox1763800000001, IndexOutboxPublishedAt1765100000000],
       migrationsRun: true,
     }).initialize();
     await dataSource.query('CREATE TABLE effect (id serial PRIMARY KEY, note text NOT NULL)');
