@@ -38,7 +38,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`dlq: ${(error as Error).message}`);
+    const unreachable = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
+    console.error(`dlq: ${(error as Error).message}${unreachable ? ' (no broker there: set RABBITMQ_URL, or npm run infra:up for the local one)' : ''}`);
     process.exit(1);
   },
 );
