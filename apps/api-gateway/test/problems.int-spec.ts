@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { ApiKeyCache } from '../src/auth/api-key.cache';
 import { ApiKeyRepository } from '../src/auth/api-key.repository';
-import { issueApiKey } from '../src/auth/api-key-secret';
+import { hashApiKey, issueApiKey } from '../src/auth/api-key-secret';
 import { FixtureRoutesModule } from './fixture-routes';
+import { waitFor } from '@chargeflow/testing';
 import { GatewayHarness, type GatewayResponse } from './gateway.harness';
 
 const PROBLEM_FIELDS = ['type', 'title', 'status', 'detail', 'code', 'instance', 'requestId'];
@@ -223,6 +226,41 @@ describe('gateway rate limits while key lookups are due', () => {
     expect((await gateway.request('GET', '/v1/api-keys', { key: issueApiKey().key })).status).toBe(429);
     expect(lookups).not.toHaveBeenCalled();
     lookups.mockRestore();
+  });
+});
+
+describe('the API key change listener', () => {
+  jest.setTimeout(60_000);
+  let gateway: GatewayHarness;
+  let database: Client;
+
+  beforeAll(async () => {
+    gateway = await GatewayHarness.start('gw_listen');
+    database = new Client({ connectionString: gateway.databaseUrl });
+    await database.connect();
+  });
+
+  afterAll(async () => {
+    await database?.end();
+    await gateway?.stop();
+  });
+
+  it('listens again after its connection is cut, and revocations reach the cache again', async () => {
+    const cache = gateway.provider(ApiKeyCache);
+    expect((await gateway.request('GET', '/v1/api-keys', { key: gateway.adminKey })).status).toBe(200);
+    const hash = hashApiKey(gateway.adminKey);
+    expect(cache.isListening).toBe(true);
+
+    await database.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN api_key_changed'`);
+    await waitFor(async () => (!cache.isListening ? true : undefined), 5_000, 'the listener to notice');
+    expect(cache.cached(hash)).toBeNull();
+    await waitFor(async () => (cache.isListening ? true : undefined), 10_000, 'the listener back');
+
+    expect((await gateway.request('GET', '/v1/api-keys', { key: gateway.adminKey })).status).toBe(200);
+    const adminKeyId = cache.cached(hash)?.id;
+    expect(adminKeyId).toEqual(expect.any(String));
+    await database.query(`SELECT pg_notify('api_key_changed', $1)`, [adminKeyId]);
+    await waitFor(async () => (cache.cached(hash) === null ? true : undefined), 5_000, 'the notification to evict the key');
   });
 });
 

@@ -7,6 +7,8 @@ import { ApiKeyRepository } from './api-key.repository';
 
 const CHANGES_CHANNEL = 'api_key_changed';
 const MAX_ENTRIES = 10_000;
+const RELISTEN_FIRST_DELAY_MS = 1_000;
+const RELISTEN_MAX_DELAY_MS = 30_000;
 
 interface Entry {
   apiKey: ApiKey;
@@ -16,7 +18,8 @@ interface Entry {
 /**
  * Known keys by hash for API_KEY_CACHE_TTL_MS, so most requests authenticate without a database
  * round trip. A revocation reaches every instance at once through LISTEN/NOTIFY; the TTL bounds how
- * stale an entry can be should a notification be lost (e.g. while the listener reconnects).
+ * stale an entry can be should a notification be lost. A lost listener empties the cache and
+ * listens again after 1 s (doubling up to 30 s).
  * Unknown keys are never cached: a flood of made-up keys cannot fill the memory.
  */
 @Injectable()
@@ -25,6 +28,8 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly entries = new Map<string, Entry>();
   private listener: QueryRunner | null = null;
   private listening = false;
+  private stopped = false;
+  private retry: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly apiKeys: ApiKeyRepository,
@@ -61,27 +66,70 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
     for (const [hash, entry] of this.entries) if (entry.apiKey.id === keyId) this.entries.delete(hash);
   }
 
+  /** Whether revocations reach this instance right now (the change listener is connected). */
+  get isListening(): boolean {
+    return this.listening;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.API_KEY_CACHE_TTL_MS === 0) return;
+    await this.listen();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    const listener = this.listener;
+    this.listener = null;
+    if (!listener) return;
+    await listener.query(`UNLISTEN ${CHANGES_CHANNEL}`).catch(() => undefined);
+    await listener.release();
+  }
+
+  /** LISTENs on a connection of its own; when it is lost, the cache is emptied and listening starts over. */
+  private async listen(): Promise<void> {
     const listener = this.dataSource.createQueryRunner();
     const client = (await listener.connect()) as PoolClient;
+    let lost = false;
+    const onLost = (reason: string) => {
+      if (lost) return;
+      lost = true;
+      this.listening = false;
+      // Notifications may have been missed meanwhile: no entry can be trusted past its TTL, or at all.
+      this.entries.clear();
+      if (this.listener === listener) this.listener = null;
+      void listener.release().catch(() => undefined);
+      if (this.stopped) return;
+      this.logger.warn(`API key change listener lost (${reason}); listening again in ${RELISTEN_FIRST_DELAY_MS} ms`);
+      this.listenAgain(RELISTEN_FIRST_DELAY_MS);
+    };
     client.on('notification', (notification) => {
       if (notification.channel === CHANGES_CHANNEL && notification.payload) this.forget(notification.payload);
     });
-    client.on('end', () => (this.listening = false));
-    client.on('error', (error) => {
-      this.logger.warn(`API key change listener lost (${error.message}); cache entries now expire after ${this.config.API_KEY_CACHE_TTL_MS} ms`);
-      this.listening = false;
-      this.entries.clear();
-    });
-    await listener.query(`LISTEN ${CHANGES_CHANNEL}`);
+    client.on('end', () => onLost('the connection ended'));
+    client.on('error', (error) => onLost(error.message));
+    try {
+      await listener.query(`LISTEN ${CHANGES_CHANNEL}`);
+    } catch (error) {
+      onLost((error as Error).message);
+      return;
+    }
+    if (lost) return;
     this.listener = listener;
     this.listening = true;
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (!this.listener) return;
-    await this.listener.query(`UNLISTEN ${CHANGES_CHANNEL}`).catch(() => undefined);
-    await this.listener.release();
+  private listenAgain(delayMs: number): void {
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.listen().then(
+        () => this.listening && this.logger.log('API key change listener back'),
+        (error: Error) => {
+          this.logger.warn(`API key change listener still down (${error.message})`);
+          if (!this.stopped) this.listenAgain(Math.min(delayMs * 2, RELISTEN_MAX_DELAY_MS));
+        },
+      );
+    }, delayMs);
+    this.retry.unref();
   }
 }
