@@ -27,7 +27,6 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('api-keys');
   private readonly entries = new Map<string, Entry>();
   private listener: QueryRunner | null = null;
-  private listening = false;
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
 
@@ -46,7 +45,7 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
     const entry = this.entries.get(keyHash);
     if (!entry) return null;
     const fresh = Date.now() - entry.cachedAtMs < this.config.API_KEY_CACHE_TTL_MS;
-    return fresh || (options.evenIfStale && this.listening) ? entry.apiKey : null;
+    return fresh || (options.evenIfStale && this.isListening) ? entry.apiKey : null;
   }
 
   async findByHash(keyHash: string): Promise<ApiKey | null> {
@@ -68,7 +67,7 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Whether revocations reach this instance right now (the change listener is connected). */
   get isListening(): boolean {
-    return this.listening;
+    return this.listener !== null;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -94,7 +93,6 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
     const onLost = (reason: string) => {
       if (lost) return;
       lost = true;
-      this.listening = false;
       // Notifications may have been missed meanwhile: no entry can be trusted past its TTL, or at all.
       this.entries.clear();
       if (this.listener === listener) this.listener = null;
@@ -114,16 +112,14 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
       onLost((error as Error).message);
       return;
     }
-    if (lost) return;
-    this.listener = listener;
-    this.listening = true;
+    if (!lost) this.listener = listener;
   }
 
   private listenAgain(delayMs: number): void {
     this.retry = setTimeout(() => {
       this.retry = null;
       this.listen().then(
-        () => this.listening && this.logger.log('API key change listener back'),
+        () => this.isListening && this.logger.log('API key change listener back'),
         (error: Error) => {
           this.logger.warn(`API key change listener still down (${error.message})`);
           if (!this.stopped) this.listenAgain(Math.min(delayMs * 2, RELISTEN_MAX_DELAY_MS));

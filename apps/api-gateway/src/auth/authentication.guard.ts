@@ -1,7 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { statusOf } from './api-key';
+import { statusOf, type ApiKey } from './api-key';
 import { bearerKeyOf, hashApiKey } from './api-key-secret';
 import { ApiKeyCache } from './api-key.cache';
 import { RateLimiter } from '../rate-limit/rate-limiter';
@@ -33,22 +33,7 @@ export class AuthenticationGuard implements CanActivate {
       return true;
     }
     const hash = hashApiKey(key);
-    let apiKey = this.apiKeys.cached(hash);
-    if (!apiKey) {
-      // A lookup costs the address a token first, so made-up keys cannot outrun the limit.
-      request.addressDecision = this.limiter.take({ address: request.ip });
-      if (!request.addressDecision.allowed) {
-        // A key this instance knows, whose revocation would have reached it, still gets in.
-        apiKey = this.apiKeys.cached(hash, { evenIfStale: true });
-        if (!apiKey) {
-          request.authenticationFailure = 'API_KEY_INVALID';
-          return true;
-        }
-        request.addressDecision = undefined;
-      } else {
-        apiKey = await this.apiKeys.findByHash(hash);
-      }
-    }
+    const apiKey = this.apiKeys.cached(hash) ?? (await this.lookUp(request, hash));
     const status = apiKey ? statusOf(apiKey) : null;
     if (!apiKey || status !== 'active') {
       request.authenticationFailure = status === 'revoked' ? 'API_KEY_REVOKED' : status === 'expired' ? 'API_KEY_EXPIRED' : 'API_KEY_INVALID';
@@ -56,5 +41,18 @@ export class AuthenticationGuard implements CanActivate {
     }
     request.principal = { keyId: apiKey.id, name: apiKey.name, role: apiKey.role, vehicleId: apiKey.vehicleId, stationId: apiKey.stationId };
     return true;
+  }
+
+  /** A key that is not cached: the lookup costs the address a token first, so made-up keys cannot outrun the limit. */
+  private async lookUp(request: FastifyRequest, hash: string): Promise<ApiKey | null> {
+    const decision = this.limiter.take({ address: request.ip });
+    if (decision.allowed) {
+      request.addressDecision = decision;
+      return this.apiKeys.findByHash(hash);
+    }
+    // A key this instance knows, whose revocation would have reached it, still gets in.
+    const known = this.apiKeys.cached(hash, { evenIfStale: true });
+    if (!known) request.addressDecision = decision;
+    return known;
   }
 }
