@@ -15,7 +15,12 @@ const productionConstraints = [
 const testConstraints = productionConstraints.map((constraint) =>
   constraint.sourceTag === 'type:contracts' || constraint.sourceTag === 'type:testing'
     ? constraint
-    : { ...constraint, onlyDependOnLibsWithTags: [...new Set([...constraint.onlyDependOnLibsWithTags, 'type:testing', 'type:tooling'])] },
+    : {
+        ...constraint,
+        onlyDependOnLibsWithTags: [
+          ...new Set([...constraint.onlyDependOnLibsWithTags, 'type:testing', 'type:tooling']),
+        ],
+      },
 );
 
 const boundaries = (depConstraints) => ({ enforceBuildableLibDependency: false, allow: [], depConstraints });
@@ -28,7 +33,10 @@ export default [
     plugins: { '@nx': nx },
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries(productionConstraints)],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
       '@typescript-eslint/no-unsafe-function-type': 'off',
       'no-console': 'error',
     },
@@ -38,7 +46,15 @@ export default [
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries(testConstraints)] },
   },
   {
-    files: ['infra/src/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    files: [
+      'infra/src/**/*.ts',
+      'tools/**/*.ts',
+      'bench/**/*.ts',
+      'examples/**/*.ts',
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
   {

@@ -32,8 +32,18 @@ interface Fixture {
 }
 
 function rowOf(name: string, result: autocannon.Result): Row {
-  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => [status, count ?? 0]));
-  return { name, requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, statuses };
+  const statuses = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => [status, count ?? 0]),
+  );
+  return {
+    name,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    statuses,
+  };
 }
 
 const log = (line: string) => console.log(`bench: ${line}`);
@@ -63,7 +73,11 @@ function measure(options: autocannon.Options): Promise<autocannon.Result> {
 async function rideFixtures(baseUrl: string, adminKey: string, count: number): Promise<Fixture[]> {
   const fixtures: Fixture[] = [];
   for (let index = 0; index < count; index += 1) {
-    const vehicle = await created<{ id: string }>(baseUrl, '/v1/vehicles', adminKey, { label: `bench-${index}`, batteryCapacityWh: 500, energyWh: 500 });
+    const vehicle = await created<{ id: string }>(baseUrl, '/v1/vehicles', adminKey, {
+      label: `bench-${index}`,
+      batteryCapacityWh: 500,
+      energyWh: 500,
+    });
     const rider = await created<{ id: string }>(baseUrl, '/v1/riders', adminKey, { name: `Bench Rider ${index}` });
     fixtures.push({ vehicleId: vehicle.id, riderId: rider.id });
   }
@@ -118,7 +132,8 @@ async function ridePairs(baseUrl: string, fixtures: Fixture[], key: string): Pro
   });
 }
 
-const percentile = (sorted: number[], fraction: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]);
+const percentile = (sorted: number[], fraction: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
 
 /**
  * Ride pairs started on a fixed schedule (an open loop): a request's latency includes any wait for a
@@ -163,7 +178,10 @@ async function steadyPairs(baseUrl: string, fixtures: Fixture[], key: string, se
   await Promise.all(pairs);
   const elapsedS = (performance.now() - began) / 1_000;
   latencies.sort((a, b) => a - b);
-  const non2xx = Object.entries(statuses).reduce((sum, [status, count]) => sum + (Number(status) >= 300 ? count : 0), 0);
+  const non2xx = Object.entries(statuses).reduce(
+    (sum, [status, count]) => sum + (Number(status) >= 300 ? count : 0),
+    0,
+  );
   return {
     name: `the same pairs sent at a steady ${STEADY_RATE} requests/s`,
     requestsPerSecond: latencies.length / elapsedS,
@@ -179,7 +197,10 @@ function table(rows: Row[]): string {
   const lines = [
     '| endpoint | requests/s | p50 ms | p99 ms | non-2xx | errors |',
     '|---|---:|---:|---:|---:|---:|',
-    ...rows.map((row) => `| ${row.name} | ${Math.round(row.requestsPerSecond)} | ${row.p50} | ${row.p99} | ${row.non2xx} | ${row.errors} |`),
+    ...rows.map(
+      (row) =>
+        `| ${row.name} | ${Math.round(row.requestsPerSecond)} | ${row.p50} | ${row.p99} | ${row.non2xx} | ${row.errors} |`,
+    ),
   ];
   return lines.join('\n');
 }
@@ -201,7 +222,12 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   let failure: unknown = null;
   try {
-    const operator = await created<{ id: string; key: string }>(stack.gatewayUrl, '/v1/api-keys', environment.adminKey, { name: 'bench operator', role: 'operator' });
+    const operator = await created<{ id: string; key: string }>(
+      stack.gatewayUrl,
+      '/v1/api-keys',
+      environment.adminKey,
+      { name: 'bench operator', role: 'operator' },
+    );
     log(`${CONNECTIONS} connections, ${DURATION_S} s per endpoint`);
     try {
       // The steady run goes first: after the saturating one, billing and the outbox still have a backlog to work off.
@@ -210,14 +236,34 @@ async function main(): Promise<void> {
       await steadyPairs(stack.gatewayUrl, pacing, operator.key, WARM_UP_S);
       const steady = await steadyPairs(stack.gatewayUrl, pacing, operator.key, DURATION_S);
       const fixtures = await rideFixtures(stack.gatewayUrl, environment.adminKey, CONNECTIONS);
-      rows.push(rowOf(`POST /v1/rides + POST /v1/rides/{id}/end (${CONNECTIONS} connections)`, await ridePairs(stack.gatewayUrl, fixtures, operator.key)));
+      rows.push(
+        rowOf(
+          `POST /v1/rides + POST /v1/rides/{id}/end (${CONNECTIONS} connections)`,
+          await ridePairs(stack.gatewayUrl, fixtures, operator.key),
+        ),
+      );
       rows.push(steady);
     } catch (error) {
       log(`ride pairs not measured: ${(error as Error).message}`);
     }
     const admin = { authorization: `Bearer ${environment.adminKey}` };
-    rows.push(rowOf('GET /v1/api-keys?limit=1 (key check and a page query)', await measure({ url: `${stack.gatewayUrl}/v1/api-keys?limit=1`, headers: admin, connections: CONNECTIONS, duration: DURATION_S })));
-    rows.push(rowOf('GET /healthz', await measure({ url: `${stack.gatewayUrl}/healthz`, connections: CONNECTIONS, duration: DURATION_S })));
+    rows.push(
+      rowOf(
+        'GET /v1/api-keys?limit=1 (key check and a page query)',
+        await measure({
+          url: `${stack.gatewayUrl}/v1/api-keys?limit=1`,
+          headers: admin,
+          connections: CONNECTIONS,
+          duration: DURATION_S,
+        }),
+      ),
+    );
+    rows.push(
+      rowOf(
+        'GET /healthz',
+        await measure({ url: `${stack.gatewayUrl}/healthz`, connections: CONNECTIONS, duration: DURATION_S }),
+      ),
+    );
   } catch (error) {
     failure = error;
   } finally {
@@ -231,7 +277,10 @@ async function main(): Promise<void> {
     if (row.non2xx > 0) log(`${row.name}: answers by status ${JSON.stringify(row.statuses)}`);
   }
   const rides = rows.find((row) => row.name.startsWith('POST /v1/rides'));
-  if (rides) log(`command p99 at ${CONNECTIONS} connections ${rides.p99} ms (target <= ${TARGET_P99_MS} ms): ${rides.p99 <= TARGET_P99_MS ? 'met' : 'NOT met'}`);
+  if (rides)
+    log(
+      `command p99 at ${CONNECTIONS} connections ${rides.p99} ms (target <= ${TARGET_P99_MS} ms): ${rides.p99 <= TARGET_P99_MS ? 'met' : 'NOT met'}`,
+    );
 }
 
 main().catch((error: unknown) => {

@@ -14,10 +14,17 @@ const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200_000);
 const WINDOW = 2_000;
 
-async function publishAll(channel: ConfirmChannel, messages: { routingKey: string; body: Buffer }[], exchange: string): Promise<void> {
+async function publishAll(
+  channel: ConfirmChannel,
+  messages: { routingKey: string; body: Buffer }[],
+  exchange: string,
+): Promise<void> {
   for (let start = 0; start < messages.length; start += WINDOW) {
     for (const message of messages.slice(start, start + WINDOW)) {
-      channel.publish(exchange, message.routingKey, message.body, { persistent: true, contentType: 'application/json' });
+      channel.publish(exchange, message.routingKey, message.body, {
+        persistent: true,
+        contentType: 'application/json',
+      });
     }
     await channel.waitForConfirms();
   }
@@ -26,7 +33,9 @@ async function publishAll(channel: ConfirmChannel, messages: { routingKey: strin
 function rssMb(pid: number | undefined): number {
   if (!pid) return 0;
   try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:'));
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((entry) => entry.startsWith('VmRSS:'));
     return line ? Number(line.replace(/\D+/g, '')) / 1024 : 0;
   } catch {
     return 0;
@@ -49,7 +58,12 @@ async function main(): Promise<void> {
   buildServices();
   const environment = await createStackEnvironment('bench');
   // Opening the rides is 400 requests with one key: above the default per-key rate limit.
-  const env = { ...environment.env, LOG_LEVEL: 'warn', RATE_LIMIT_KEY_PER_MINUTE: '100000000', RATE_LIMIT_KEY_BURST: '1000000' };
+  const env = {
+    ...environment.env,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_KEY_PER_MINUTE: '100000000',
+    RATE_LIMIT_KEY_BURST: '1000000',
+  };
   const stack = await Stack.start({ env, logDir: environment.logDir });
   const connection = await connect(environment.vhost.url);
   const database = new Client({ connectionString: environment.env.TELEMETRY_DATABASE_URL });
@@ -59,17 +73,36 @@ async function main(): Promise<void> {
     const rider = await api(stack.gatewayUrl, environment.adminKey, '/v1/riders', { name: 'bench' });
     const rides: { id: string; vehicleId?: string }[] = [];
     for (let index = 0; index < SESSIONS; index += 1) {
-      const vehicle = await api(stack.gatewayUrl, environment.adminKey, '/v1/vehicles', { label: `bench-${index}`, batteryCapacityWh: 1_000_000, energyWh: 1_000_000 });
-      rides.push(await api(stack.gatewayUrl, environment.adminKey, '/v1/rides', { vehicleId: vehicle.id, riderId: rider.id }));
+      const vehicle = await api(stack.gatewayUrl, environment.adminKey, '/v1/vehicles', {
+        label: `bench-${index}`,
+        batteryCapacityWh: 1_000_000,
+        energyWh: 1_000_000,
+      });
+      rides.push(
+        await api(stack.gatewayUrl, environment.adminKey, '/v1/rides', { vehicleId: vehicle.id, riderId: rider.id }),
+      );
     }
     const emittedAt = new Date().toISOString();
     const samples = Array.from({ length: SAMPLES }, (_, index) => {
       const ride = rides[index % rides.length];
-      const body = { telemetryId: randomUUID(), sessionId: ride.id, vehicleId: ride.vehicleId, emittedAt, energyWh: 0.125, distanceM: 1, seq: index };
-      return { routingKey: TELEMETRY_ROUTING.vehicleSample(String(ride.vehicleId)), body: Buffer.from(JSON.stringify(body)) };
+      const body = {
+        telemetryId: randomUUID(),
+        sessionId: ride.id,
+        vehicleId: ride.vehicleId,
+        emittedAt,
+        energyWh: 0.125,
+        distanceM: 1,
+        seq: index,
+      };
+      return {
+        routingKey: TELEMETRY_ROUTING.vehicleSample(String(ride.vehicleId)),
+        body: Buffer.from(JSON.stringify(body)),
+      };
     });
 
-    log(`broker-only ceiling: ${SAMPLES} persistent confirmed messages through a quorum queue, a consumer that only acks`);
+    log(
+      `broker-only ceiling: ${SAMPLES} persistent confirmed messages through a quorum queue, a consumer that only acks`,
+    );
     const channel = await connection.createConfirmChannel();
     const ceilingQueue = `bench.ceiling.${randomUUID()}`;
     await channel.assertExchange('bench.ceiling', 'topic', { durable: false, autoDelete: true });
@@ -97,10 +130,15 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(telemetryPid))), 100);
     started = Date.now();
     await publishAll(channel, samples, Exchanges.telemetry);
-    await waitFor(async () => {
-      const { rows } = await database.query('SELECT coalesce(sum(sample_count), 0)::int AS n FROM session_ledger');
-      return rows[0].n >= SAMPLES ? true : undefined;
-    }, 600_000, 'every sample counted', 100);
+    await waitFor(
+      async () => {
+        const { rows } = await database.query('SELECT coalesce(sum(sample_count), 0)::int AS n FROM session_ledger');
+        return rows[0].n >= SAMPLES ? true : undefined;
+      },
+      600_000,
+      'every sample counted',
+      100,
+    );
     const pipelineSeconds = (Date.now() - started) / 1000;
     clearInterval(sampler);
 
@@ -110,7 +148,9 @@ async function main(): Promise<void> {
     console.log(`| broker-only ceiling (quorum queue, ack only) | ${Math.round(ceiling)} msg/s |`);
     console.log(`| telemetry end to end (persisted and counted) | ${Math.round(pipeline)} samples/s |`);
     console.log(`| ratio (target >= 0.6) | ${(pipeline / ceiling).toFixed(2)} |`);
-    console.log(`| telemetry RSS before the run / peak (target < 200 MB) | ${Math.round(idleRss)} MB / ${Math.round(peakRss)} MB |`);
+    console.log(
+      `| telemetry RSS before the run / peak (target < 200 MB) | ${Math.round(idleRss)} MB / ${Math.round(peakRss)} MB |`,
+    );
     console.log(`| samples, sessions | ${SAMPLES}, ${SESSIONS} |`);
   } finally {
     await database.end();

@@ -22,8 +22,19 @@ async function main(): Promise<void> {
     const milliWh = Math.round(Math.random() * 2_000);
     totalMilliWh += milliWh;
     const energyWh = milliWh / 1_000;
-    const sample = { telemetryId: randomUUID(), sessionId, vehicleId, emittedAt: new Date().toISOString(), energyWh, distanceM: 12.5, seq };
-    channel.publish('telemetry', `sample.${vehicleId}`, Buffer.from(JSON.stringify(sample)), { persistent: true, contentType: 'application/json' });
+    const sample = {
+      telemetryId: randomUUID(),
+      sessionId,
+      vehicleId,
+      emittedAt: new Date().toISOString(),
+      energyWh,
+      distanceM: 12.5,
+      seq,
+    };
+    channel.publish('telemetry', `sample.${vehicleId}`, Buffer.from(JSON.stringify(sample)), {
+      persistent: true,
+      contentType: 'application/json',
+    });
   }
   await channel.waitForConfirms();
   await connection.close();

@@ -15,7 +15,12 @@ async function main(): Promise<number> {
     return 2;
   }
   const limit = limitText === undefined ? undefined : Number(limitText);
-  if (command === 'replay' && (!queue || !queues.includes(queue as (typeof queues)[number]) || (limit !== undefined && !(Number.isInteger(limit) && limit > 0)))) {
+  if (
+    command === 'replay' &&
+    (!queue ||
+      !queues.includes(queue as (typeof queues)[number]) ||
+      (limit !== undefined && !(Number.isInteger(limit) && limit > 0)))
+  ) {
     console.error(`dlq: replay takes one of ${queues.join(', ')} and an optional positive limit\n${USAGE}`);
     return 2;
   }
@@ -39,7 +44,9 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     const unreachable = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
-    console.error(`dlq: ${(error as Error).message}${unreachable ? ' (no broker there: set RABBITMQ_URL, or npm run infra:up for the local one)' : ''}`);
+    console.error(
+      `dlq: ${(error as Error).message}${unreachable ? ' (no broker there: set RABBITMQ_URL, or npm run infra:up for the local one)' : ''}`,
+    );
     process.exit(1);
   },
 );

@@ -17,7 +17,11 @@ function boundaryErrors(file: string, source: string): Promise<string[]> {
       (error, stdout) => {
         try {
           const [result] = JSON.parse(stdout) as LintResult[];
-          resolve(result.messages.filter((message) => message.ruleId === '@nx/enforce-module-boundaries').map((message) => message.message));
+          resolve(
+            result.messages
+              .filter((message) => message.ruleId === '@nx/enforce-module-boundaries')
+              .map((message) => message.message),
+          );
         } catch {
           reject(error ?? new Error(`eslint printed no report: ${stdout}`));
         }
@@ -31,17 +35,26 @@ describe('module boundaries (the lint rule npm test runs)', () => {
   jest.setTimeout(60_000);
 
   it('fails when an app imports another app', async () => {
-    const errors = await boundaryErrors('apps/sessions/src/leak.ts', "import { AppModule } from '../../telemetry/src/app.module';\nexport { AppModule };\n");
+    const errors = await boundaryErrors(
+      'apps/sessions/src/leak.ts',
+      "import { AppModule } from '../../telemetry/src/app.module';\nexport { AppModule };\n",
+    );
     expect(errors.length).toBeGreaterThan(0);
   });
 
   it('fails when contracts import anything of the workspace', async () => {
-    const errors = await boundaryErrors('libs/contracts/src/leak.ts', "import { AmqpConnection } from '@chargeflow/messaging';\nexport { AmqpConnection };\n");
+    const errors = await boundaryErrors(
+      'libs/contracts/src/leak.ts',
+      "import { AmqpConnection } from '@chargeflow/messaging';\nexport { AmqpConnection };\n",
+    );
     expect(errors.length).toBeGreaterThan(0);
   });
 
   it('lets an app import the libs', async () => {
-    const errors = await boundaryErrors('apps/sessions/src/fine.ts', "import { Exchanges } from '@chargeflow/contracts';\nexport { Exchanges };\n");
+    const errors = await boundaryErrors(
+      'apps/sessions/src/fine.ts',
+      "import { Exchanges } from '@chargeflow/contracts';\nexport { Exchanges };\n",
+    );
     expect(errors).toEqual([]);
   });
 });

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { Client } from 'pg';
-import { BILLING_CALCULATED_V1, Exchanges, SESSION_FINALIZED_V1, TELEMETRY_ROUTING, type Envelope } from '@chargeflow/contracts';
+import {
+  BILLING_CALCULATED_V1,
+  Exchanges,
+  SESSION_FINALIZED_V1,
+  TELEMETRY_ROUTING,
+  type Envelope,
+} from '@chargeflow/contracts';
 import { Stack } from '@chargeflow/infra';
 import { createStackEnvironment, waitFor, type StackEnvironment } from '@chargeflow/testing';
 
@@ -18,7 +24,10 @@ describe('ride, charge, derive: billing through the gateway', () => {
   async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
     const response = await fetch(`${stack.gatewayUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${environment.adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${environment.adminKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Json };
@@ -26,16 +35,22 @@ describe('ride, charge, derive: billing through the gateway', () => {
 
   async function publishSamples(routingKey: string, samples: Json[]): Promise<void> {
     const confirm = await connection.createConfirmChannel();
-    for (const sample of samples) confirm.publish(Exchanges.telemetry, routingKey, Buffer.from(JSON.stringify(sample)), { persistent: true });
+    for (const sample of samples)
+      confirm.publish(Exchanges.telemetry, routingKey, Buffer.from(JSON.stringify(sample)), { persistent: true });
     await confirm.waitForConfirms();
     await confirm.close();
   }
 
   const billingOf = (sessionId: string, status: string) =>
-    waitFor(async () => {
-      const answer = await api('GET', `/v1/billing/sessions/${sessionId}`);
-      return answer.status === 200 && answer.body.status === status ? answer.body : undefined;
-    }, 15_000, `a ${status} billing record`, 200);
+    waitFor(
+      async () => {
+        const answer = await api('GET', `/v1/billing/sessions/${sessionId}`);
+        return answer.status === 200 && answer.body.status === status ? answer.body : undefined;
+      },
+      15_000,
+      `a ${status} billing record`,
+      200,
+    );
 
   beforeAll(async () => {
     environment = await createStackEnvironment('billing');
@@ -59,15 +74,32 @@ describe('ride, charge, derive: billing through the gateway', () => {
   });
 
   it('bills a ride once a tariff appears and a metered charge at once, with totals checked by hand', async () => {
-    const vehicle = (await api('POST', '/v1/vehicles', { label: 'cargo bike', batteryCapacityWh: 60_000, energyWh: 30_000 })).body;
+    const vehicle = (
+      await api('POST', '/v1/vehicles', { label: 'cargo bike', batteryCapacityWh: 60_000, energyWh: 30_000 })
+    ).body;
     const rider = (await api('POST', '/v1/riders', { name: 'Hedy' })).body;
     const ride = (await api('POST', '/v1/rides', { vehicleId: vehicle.id, riderId: rider.id })).body;
     expect((await api('GET', `/v1/billing/sessions/${ride.id}`)).body.code).toBe('SESSION_NOT_FINALIZED');
     expect((await api('GET', `/v1/billing/sessions/${randomUUID()}`)).body.code).toBe('BILLING_RECORD_NOT_FOUND');
 
-    const sample = (energyWh: number) => ({ telemetryId: randomUUID(), sessionId: ride.id, vehicleId: vehicle.id, emittedAt: new Date().toISOString(), energyWh });
-    await publishSamples(TELEMETRY_ROUTING.vehicleSample(vehicle.id), [sample(250), sample(250), sample(250), sample(250)]);
-    await waitFor(async () => ((await api('GET', `/v1/sessions/${ride.id}/telemetry`)).body.items?.length === 4 ? true : undefined), 10_000, 'the samples');
+    const sample = (energyWh: number) => ({
+      telemetryId: randomUUID(),
+      sessionId: ride.id,
+      vehicleId: vehicle.id,
+      emittedAt: new Date().toISOString(),
+      energyWh,
+    });
+    await publishSamples(TELEMETRY_ROUTING.vehicleSample(vehicle.id), [
+      sample(250),
+      sample(250),
+      sample(250),
+      sample(250),
+    ]);
+    await waitFor(
+      async () => ((await api('GET', `/v1/sessions/${ride.id}/telemetry`)).body.items?.length === 4 ? true : undefined),
+      10_000,
+      'the samples',
+    );
     expect((await api('POST', `/v1/rides/${ride.id}/end`)).body.energyConsumedWh).toBe(1_000);
     const unpriced = await billingOf(ride.id, 'UNPRICED');
     expect(unpriced.reason).toContain('no RIDE tariff');
@@ -75,13 +107,27 @@ describe('ride, charge, derive: billing through the gateway', () => {
     const rideTariff = await api('POST', '/v1/tariffs', {
       currency: 'EUR',
       appliesTo: { kind: 'RIDE' },
-      elements: [{ price_components: [{ type: 'FLAT', price: '1.00', vat: '20', step_size: 1 }, { type: 'ENERGY', price: '0.30', vat: '20', step_size: 1 }] }],
+      elements: [
+        {
+          price_components: [
+            { type: 'FLAT', price: '1.00', vat: '20', step_size: 1 },
+            { type: 'ENERGY', price: '0.30', vat: '20', step_size: 1 },
+          ],
+        },
+      ],
       effectiveFrom: '2020-01-01T00:00:00Z',
     });
     expect(rideTariff.status).toBe(201);
     // 1.00 flat + 1 kWh at 0.30 = 1.30; VAT 20 %: 0.20 + 0.06 = 0.26; 1.56 in all.
     const rideBill = await billingOf(ride.id, 'PRICED');
-    expect(rideBill.billing).toMatchObject({ currency: 'EUR', totalExclVat: '1.30', totalVat: '0.26', totalInclVat: '1.56', tariffId: rideTariff.body.id, tariffVersion: 1 });
+    expect(rideBill.billing).toMatchObject({
+      currency: 'EUR',
+      totalExclVat: '1.30',
+      totalVat: '0.26',
+      totalInclVat: '1.56',
+      tariffId: rideTariff.body.id,
+      tariffVersion: 1,
+    });
 
     await api('POST', '/v1/tariffs', {
       currency: 'EUR',
@@ -92,18 +138,43 @@ describe('ride, charge, derive: billing through the gateway', () => {
       ],
       effectiveFrom: '2020-01-01T00:00:00Z',
     });
-    const station = (await api('POST', '/v1/stations', { name: 'Meter bay', ratedPowerW: 22_000, timeZone: 'Europe/Berlin', metered: true })).body;
+    const station = (
+      await api('POST', '/v1/stations', {
+        name: 'Meter bay',
+        ratedPowerW: 22_000,
+        timeZone: 'Europe/Berlin',
+        metered: true,
+      })
+    ).body;
     const charge = (await api('POST', '/v1/charging-sessions', { vehicleId: vehicle.id, stationId: station.id })).body;
-    const reading = (meterWh: number) => ({ telemetryId: randomUUID(), sessionId: charge.id, stationId: station.id, emittedAt: new Date().toISOString(), meterWh });
+    const reading = (meterWh: number) => ({
+      telemetryId: randomUUID(),
+      sessionId: charge.id,
+      stationId: station.id,
+      emittedAt: new Date().toISOString(),
+      meterWh,
+    });
     await publishSamples(TELEMETRY_ROUTING.stationMeter(station.id), [reading(1_000), reading(23_500)]);
-    await waitFor(async () => ((await api('GET', `/v1/sessions/${charge.id}/telemetry`)).body.items?.length === 2 ? true : undefined), 10_000, 'the readings');
+    await waitFor(
+      async () =>
+        (await api('GET', `/v1/sessions/${charge.id}/telemetry`)).body.items?.length === 2 ? true : undefined,
+      10_000,
+      'the readings',
+    );
     expect((await api('POST', `/v1/charging-sessions/${charge.id}/end`)).body.energyDeliveredWh).toBe(22_500);
     // 22.5 kWh at 0.39 = 8.775 -> 8.78 (half to even), VAT 1.6682 -> 1.67; flat 0.50, VAT 0.095 -> 0.10.
     const chargeBill = await billingOf(charge.id, 'PRICED');
     expect(chargeBill.billing).toMatchObject({ totalExclVat: '9.28', totalVat: '1.77', totalInclVat: '11.05' });
 
-    const statement = await api('GET', `/v1/riders/${rider.id}/statements?from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`);
-    expect(statement.body).toMatchObject({ lines: [{ sessionId: ride.id, totalInclVat: '1.56' }], totals: [{ currency: 'EUR', totalExclVat: '1.30', totalVat: '0.26', totalInclVat: '1.56', sessions: 1 }], unpriced: 0 });
+    const statement = await api(
+      'GET',
+      `/v1/riders/${rider.id}/statements?from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`,
+    );
+    expect(statement.body).toMatchObject({
+      lines: [{ sessionId: ride.id, totalInclVat: '1.56' }],
+      totals: [{ currency: 'EUR', totalExclVat: '1.30', totalVat: '0.26', totalInclVat: '1.56', sessions: 1 }],
+      unpriced: 0,
+    });
     expect((await api('GET', '/v1/billing?status=PRICED')).body.items).toHaveLength(2);
   });
 
@@ -114,7 +185,10 @@ describe('ride, charge, derive: billing through the gateway', () => {
     channel.publish(Exchanges.events, SESSION_FINALIZED_V1, Buffer.from(JSON.stringify(first)), { persistent: true });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const sessionId = (first.payload as { sessionId: string }).sessionId;
-    const calculated = events.filter((event) => event.type === BILLING_CALCULATED_V1 && (event.payload as { sessionId: string }).sessionId === sessionId);
+    const calculated = events.filter(
+      (event) =>
+        event.type === BILLING_CALCULATED_V1 && (event.payload as { sessionId: string }).sessionId === sessionId,
+    );
     expect(calculated).toHaveLength(1);
   });
 
@@ -123,7 +197,9 @@ describe('ride, charge, derive: billing through the gateway', () => {
     const database = new Client({ connectionString: environment.env.PRICING_DATABASE_URL });
     await database.connect();
     try {
-      const { rows } = await database.query(`UPDATE billing_record SET record = jsonb_set(record, '{totalInclVat}', '"0.01"') WHERE kind = 'RIDE' RETURNING session_id`);
+      const { rows } = await database.query(
+        `UPDATE billing_record SET record = jsonb_set(record, '{totalInclVat}', '"0.01"') WHERE kind = 'RIDE' RETURNING session_id`,
+      );
       const report = (await api('POST', '/v1/billing/verify', {})).body;
       expect(report.checked).toBe(2);
       expect(report.mismatches).toEqual([{ sessionId: rows[0].session_id, reason: expect.any(String) }]);

@@ -22,7 +22,10 @@ describe('the gateway in front of the whole stack', () => {
 
   const get = (path: string, key?: string, requestId?: string) =>
     fetch(`${stack.gatewayUrl}${path}`, {
-      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(requestId ? { 'x-request-id': requestId } : {}) },
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(requestId ? { 'x-request-id': requestId } : {}),
+      },
       signal: AbortSignal.timeout(10_000),
     });
 
@@ -56,7 +59,11 @@ describe('the gateway in front of the whole stack', () => {
       'the sessions service to log the request',
     );
     expect(handled).toMatchObject({ service: 'sessions', pattern: 'metrics.v1', outcome: 'ok' });
-    const gatewayLine = await waitFor(async () => logLines('api-gateway').find((line) => line.correlationId === requestId), 5_000, 'the gateway access log');
+    const gatewayLine = await waitFor(
+      async () => logLines('api-gateway').find((line) => line.correlationId === requestId),
+      5_000,
+      'the gateway access log',
+    );
     expect(gatewayLine).toMatchObject({ event: 'http.request', status: 200, route: '/metrics/:service' });
   });
 
@@ -66,14 +73,20 @@ describe('the gateway in front of the whole stack', () => {
       expect(text).toContain(`chargeflow_service_up{service="${service}"} 1`);
       expect(text).toMatch(new RegExp(`chargeflow_process_cpu_seconds_total\\{service="${service}"\\} `));
     }
-    expect(text).toMatch(/chargeflow_http_requests_total\{service="api-gateway",method="GET",route="\/metrics\/:service",status="200"\} [1-9]/);
+    expect(text).toMatch(
+      /chargeflow_http_requests_total\{service="api-gateway",method="GET",route="\/metrics\/:service",status="200"\} [1-9]/,
+    );
   });
 
   it('creates once when a create is retried with its Idempotency-Key after its answer was lost', async () => {
     const post = async (path: string, key: string, idempotencyKey: string, body: object) => {
       const response = await fetch(`${stack.gatewayUrl}${path}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          'idempotency-key': idempotencyKey,
+        },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(10_000),
       });
@@ -83,7 +96,8 @@ describe('the gateway in front of the whole stack', () => {
     // though the service may have carried the command out: this is that moment.
     const gatewayDatabase = new Client({ connectionString: environment.env.GATEWAY_DATABASE_URL });
     await gatewayDatabase.connect();
-    const loseTheAnswer = (idempotencyKey: string) => gatewayDatabase.query('DELETE FROM idempotency_record WHERE idempotency_key = $1', [idempotencyKey]);
+    const loseTheAnswer = (idempotencyKey: string) =>
+      gatewayDatabase.query('DELETE FROM idempotency_record WHERE idempotency_key = $1', [idempotencyKey]);
     try {
       const vehicleKey = `e2e-vehicle-${randomUUID()}`;
       const vehicleBody = { label: `retried ${vehicleKey}`, batteryCapacityWh: 500, energyWh: 400 };
@@ -91,18 +105,28 @@ describe('the gateway in front of the whole stack', () => {
       expect(vehicle.status).toBe(201);
       await loseTheAnswer(vehicleKey);
       expect(await post('/v1/vehicles', environment.adminKey, vehicleKey, vehicleBody)).toEqual(vehicle);
-      const listed = (await (await get('/v1/vehicles?limit=1000', operatorKey)).json()) as { items: { label: string }[] };
+      const listed = (await (await get('/v1/vehicles?limit=1000', operatorKey)).json()) as {
+        items: { label: string }[];
+      };
       expect(listed.items.filter((item) => item.label === vehicleBody.label)).toHaveLength(1);
 
       const rider = await post('/v1/riders', environment.adminKey, `e2e-rider-${randomUUID()}`, { name: 'Retry' });
       const rideKey = `e2e-ride-${randomUUID()}`;
-      const ride = await post('/v1/rides', operatorKey, rideKey, { vehicleId: vehicle.body.id, riderId: rider.body.id });
+      const ride = await post('/v1/rides', operatorKey, rideKey, {
+        vehicleId: vehicle.body.id,
+        riderId: rider.body.id,
+      });
       expect(ride).toMatchObject({ status: 201, body: { state: 'ACTIVE' } });
       await loseTheAnswer(rideKey);
-      expect(await post('/v1/rides', operatorKey, rideKey, { vehicleId: vehicle.body.id, riderId: rider.body.id })).toEqual(ride);
+      expect(
+        await post('/v1/rides', operatorKey, rideKey, { vehicleId: vehicle.body.id, riderId: rider.body.id }),
+      ).toEqual(ride);
 
       // Another key is another request: the vehicle is busy with the ride the first key started.
-      const other = await post('/v1/rides', operatorKey, `e2e-ride-${randomUUID()}`, { vehicleId: vehicle.body.id, riderId: rider.body.id });
+      const other = await post('/v1/rides', operatorKey, `e2e-ride-${randomUUID()}`, {
+        vehicleId: vehicle.body.id,
+        riderId: rider.body.id,
+      });
       expect(other).toMatchObject({ status: 409, body: { code: 'VEHICLE_HAS_ACTIVE_SESSION' } });
     } finally {
       await gatewayDatabase.end();

@@ -25,7 +25,11 @@ describe('the whole stack, started the way npm start starts it', () => {
 
   const readyz = async () => {
     const response = await fetch(`${stack.gatewayUrl}/readyz`);
-    return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as ReadinessBody };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      body: (await response.json()) as ReadinessBody,
+    };
   };
 
   it('is ready with every service up', async () => {
@@ -41,10 +45,14 @@ describe('the whole stack, started the way npm start starts it', () => {
   it('names a killed service within 5 s, and is ready again once it is back', async () => {
     await stack.processes.telemetry.kill();
     const killedAt = Date.now();
-    const notReady = await waitFor(async () => {
-      const answer = await readyz();
-      return answer.status === 503 ? answer : undefined;
-    }, 5_000, 'readyz to turn 503');
+    const notReady = await waitFor(
+      async () => {
+        const answer = await readyz();
+        return answer.status === 503 ? answer : undefined;
+      },
+      5_000,
+      'readyz to turn 503',
+    );
     expect(Date.now() - killedAt).toBeLessThan(5_000);
     expect(notReady.type).toContain('application/problem+json');
     expect(notReady.body).toMatchObject({ status: 503, code: 'NOT_READY' });

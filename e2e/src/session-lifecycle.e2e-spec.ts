@@ -36,13 +36,21 @@ describe('rides and charges through the gateway', () => {
       },
       body: body ? JSON.stringify(body) : undefined,
     });
-    return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Json };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      body: (await response.json()) as Json,
+    };
   }
 
   beforeAll(async () => {
     environment = await createStackEnvironment('sessions');
     stack = await Stack.start({ env: environment.env, logDir: environment.logDir, readyTimeoutMs: 120_000 });
-    connection = await AmqpConnection.open({ url: environment.vhost.url, name: 'e2e-listener', logger: new RecordingLogger() });
+    connection = await AmqpConnection.open({
+      url: environment.vhost.url,
+      name: 'e2e-listener',
+      logger: new RecordingLogger(),
+    });
     const channel: Channel = await connection.current().createChannel();
     const { queue } = await channel.assertQueue('', { exclusive: true });
     await channel.bindQueue(queue, Exchanges.events, SESSION_FINALIZED_V1);
@@ -66,7 +74,13 @@ describe('rides and charges through the gateway', () => {
 
     const started = await api('POST', '/v1/rides', { vehicleId: vehicle.body.id, riderId: rider.body.id });
     expect(started.status).toBe(201);
-    expect(started.body).toMatchObject({ kind: 'RIDE', state: 'ACTIVE', vehicleId: vehicle.body.id, riderId: rider.body.id, endedAt: null });
+    expect(started.body).toMatchObject({
+      kind: 'RIDE',
+      state: 'ACTIVE',
+      vehicleId: vehicle.body.id,
+      riderId: rider.body.id,
+      endedAt: null,
+    });
     expect((await api('GET', `/v1/sessions/${started.body.id}`)).body.state).toBe('ACTIVE');
     expect((await api('GET', `/v1/vehicles/${vehicle.body.id}`)).body.activeSessionId).toBe(started.body.id);
 
@@ -77,10 +91,18 @@ describe('rides and charges through the gateway', () => {
 
     const ended = await api('POST', `/v1/rides/${started.body.id}/end`, undefined, 'end-ride-request');
     expect(ended.status).toBe(200);
-    expect(ended.body).toMatchObject({ state: 'FINALIZED', energyConsumedWh: 0, sampleCount: 0, energySource: 'TELEMETRY' });
+    expect(ended.body).toMatchObject({
+      state: 'FINALIZED',
+      energyConsumedWh: 0,
+      sampleCount: 0,
+      energySource: 'TELEMETRY',
+    });
     expect(Date.parse(ended.body.endedAt)).toBeGreaterThanOrEqual(Date.parse(ended.body.startedAt));
     expect((await api('GET', `/v1/sessions/${started.body.id}`)).body).toEqual(ended.body);
-    expect((await api('GET', `/v1/vehicles/${vehicle.body.id}`)).body).toMatchObject({ activeSessionId: null, energyWh: 400 });
+    expect((await api('GET', `/v1/vehicles/${vehicle.body.id}`)).body).toMatchObject({
+      activeSessionId: null,
+      energyWh: 400,
+    });
 
     const again = await api('POST', `/v1/rides/${started.body.id}/end`);
     expect(again.status).toBe(409);
@@ -92,13 +114,27 @@ describe('rides and charges through the gateway', () => {
       'session.finalized.v1',
     );
     expect(event.correlationId).toBe('end-ride-request');
-    expect(event.payload).toMatchObject({ kind: 'RIDE', vehicleId: vehicle.body.id, riderId: rider.body.id, energyWh: '0', durationS: ended.body.durationS });
+    expect(event.payload).toMatchObject({
+      kind: 'RIDE',
+      vehicleId: vehicle.body.id,
+      riderId: rider.body.id,
+      energyWh: '0',
+      durationS: ended.body.durationS,
+    });
   });
 
   it('charges at an unmetered station by rated power over time, and fills the battery by that much', async () => {
     const vehicle = await api('POST', '/v1/vehicles', { label: 'van 3', batteryCapacityWh: 60_000, energyWh: 10_000 });
-    const station = await api('POST', '/v1/stations', { name: 'Depot A', ratedPowerW: 36_000, timeZone: 'Europe/Amsterdam', metered: false });
-    const charge = await api('POST', '/v1/charging-sessions', { vehicleId: vehicle.body.id, stationId: station.body.id });
+    const station = await api('POST', '/v1/stations', {
+      name: 'Depot A',
+      ratedPowerW: 36_000,
+      timeZone: 'Europe/Amsterdam',
+      metered: false,
+    });
+    const charge = await api('POST', '/v1/charging-sessions', {
+      vehicleId: vehicle.body.id,
+      stationId: station.body.id,
+    });
     expect(charge.status).toBe(201);
     expect((await api('GET', `/v1/stations/${station.body.id}`)).body.activeSessionId).toBe(charge.body.id);
     await new Promise((resolve) => setTimeout(resolve, 1_200));
@@ -115,13 +151,22 @@ describe('rides and charges through the gateway', () => {
     const malformed = await api('POST', '/v1/rides', { vehicleId: 'not-a-uuid', extra: true });
     expect(malformed.status).toBe(400);
     expect(malformed.body.code).toBe('VALIDATION_FAILED');
-    expect(malformed.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['extra', 'riderId', 'vehicleId']);
+    expect(malformed.body.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      'extra',
+      'riderId',
+      'vehicleId',
+    ]);
 
-    const unknownVehicle = await api('POST', '/v1/rides', { vehicleId: '00000000-0000-4000-8000-000000000001', riderId: '00000000-0000-4000-8000-000000000002' });
+    const unknownVehicle = await api('POST', '/v1/rides', {
+      vehicleId: '00000000-0000-4000-8000-000000000001',
+      riderId: '00000000-0000-4000-8000-000000000002',
+    });
     expect(unknownVehicle).toMatchObject({ status: 404, body: { code: 'VEHICLE_NOT_FOUND' } });
     expect((await api('GET', '/v1/sessions/00000000-0000-4000-8000-000000000003')).body.code).toBe('SESSION_NOT_FOUND');
     expect((await api('GET', '/v1/sessions/nope')).status).toBe(400);
-    expect((await api('POST', '/v1/vehicles', { label: 'x', batteryCapacityWh: 10, energyWh: 11 })).body.code).toBe('ENERGY_EXCEEDS_CAPACITY');
+    expect((await api('POST', '/v1/vehicles', { label: 'x', batteryCapacityWh: 10, energyWh: 11 })).body.code).toBe(
+      'ENERGY_EXCEEDS_CAPACITY',
+    );
     expect((await api('GET', '/v1/sessions?limit=5000')).status).toBe(400);
     expect((await api('GET', '/v1/sessions?cursor=garbage')).body.code).toBe('INVALID_CURSOR');
   });
@@ -136,8 +181,12 @@ describe('rides and charges through the gateway', () => {
     expect(again).toMatchObject({ status: 201, body: first.body });
     const rides = await api('GET', `/v1/sessions?vehicleId=${vehicle.body.id}`);
     expect(rides.body.items).toHaveLength(1);
-    const ended = await api('POST', `/v1/rides/${first.body.id}/end`, undefined, 'idem-3', { 'idempotency-key': 'end-ride-once' });
-    const endedAgain = await api('POST', `/v1/rides/${first.body.id}/end`, undefined, 'idem-4', { 'idempotency-key': 'end-ride-once' });
+    const ended = await api('POST', `/v1/rides/${first.body.id}/end`, undefined, 'idem-3', {
+      'idempotency-key': 'end-ride-once',
+    });
+    const endedAgain = await api('POST', `/v1/rides/${first.body.id}/end`, undefined, 'idem-4', {
+      'idempotency-key': 'end-ride-once',
+    });
     expect(endedAgain).toMatchObject({ status: 200, body: ended.body });
   });
 

@@ -22,7 +22,10 @@ describe('tariffs and quotes through the gateway', () => {
   async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
     const response = await fetch(`${stack.gatewayUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${environment.adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${environment.adminKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Json };
@@ -44,7 +47,9 @@ describe('tariffs and quotes through the gateway', () => {
     expect(created.body).toMatchObject({ version: 1, appliesTo: { kind: 'CHARGING' }, versions: [{ version: 1 }] });
 
     const second = await api('PUT', `/v1/tariffs/${created.body.id}`, {
-      ...aChargingTariff({ elements: [{ price_components: [{ type: 'ENERGY', price: '0.45', vat: '19', step_size: 1 }] }] }),
+      ...aChargingTariff({
+        elements: [{ price_components: [{ type: 'ENERGY', price: '0.45', vat: '19', step_size: 1 }] }],
+      }),
       effectiveFrom: '2099-01-01T00:00:00Z',
     });
     expect(second.status).toBe(200);
@@ -59,7 +64,13 @@ describe('tariffs and quotes through the gateway', () => {
       timeZone: 'Europe/Berlin',
     });
     expect(quote.status).toBe(200);
-    expect(quote.body).toMatchObject({ currency: 'EUR', tariffVersion: 1, totalExclVat: '9.28', totalVat: '1.77', totalInclVat: '11.05' });
+    expect(quote.body).toMatchObject({
+      currency: 'EUR',
+      tariffVersion: 1,
+      totalExclVat: '9.28',
+      totalVat: '1.77',
+      totalInclVat: '11.05',
+    });
     const energy = quote.body.lineItems.find((line: Json) => line.type === 'ENERGY');
     expect(energy).toMatchObject({ amountExclVat: '8.78', vatAmount: '1.67', amountInclVat: '10.45' });
     const again = await api('POST', `/v1/tariffs/${created.body.id}/quote`, {
@@ -73,7 +84,14 @@ describe('tariffs and quotes through the gateway', () => {
   });
 
   it('refuses bad tariffs and bad quotes with the field or the rule', async () => {
-    const invalid = await api('POST', '/v1/tariffs', aChargingTariff({ appliesTo: { kind: 'RIDE' }, elements: [{ price_components: [{ type: 'ENERGY', price: '-1', step_size: 0 }] }] }));
+    const invalid = await api(
+      'POST',
+      '/v1/tariffs',
+      aChargingTariff({
+        appliesTo: { kind: 'RIDE' },
+        elements: [{ price_components: [{ type: 'ENERGY', price: '-1', step_size: 0 }] }],
+      }),
+    );
     expect(invalid.status).toBe(422);
     expect(invalid.body.code).toBe('TARIFF_INVALID');
     expect(invalid.body.errors.map((error: Json) => error.field)).toEqual(
@@ -85,16 +103,36 @@ describe('tariffs and quotes through the gateway', () => {
     const ride = await api('POST', '/v1/tariffs', {
       currency: 'EUR',
       appliesTo: { kind: 'RIDE' },
-      elements: [{ price_components: [{ type: 'FLAT', price: '1.00', step_size: 1 }, { type: 'TIME', price: '6.00', step_size: 60 }] }],
+      elements: [
+        {
+          price_components: [
+            { type: 'FLAT', price: '1.00', step_size: 1 },
+            { type: 'TIME', price: '6.00', step_size: 60 },
+          ],
+        },
+      ],
       effectiveFrom: '2026-01-01T00:00:00Z',
     });
     expect(ride.status).toBe(201);
-    const backwards = await api('PUT', `/v1/tariffs/${ride.body.id}`, { ...ride.body.document, effectiveFrom: '2025-01-01T00:00:00Z' });
+    const backwards = await api('PUT', `/v1/tariffs/${ride.body.id}`, {
+      ...ride.body.document,
+      effectiveFrom: '2025-01-01T00:00:00Z',
+    });
     expect(backwards.body.code).toBe('EFFECTIVE_FROM_BEFORE_PREVIOUS');
-    const endsFirst = await api('POST', `/v1/tariffs/${ride.body.id}/quote`, { kind: 'RIDE', startedAt: '2026-11-22T10:00:00Z', endedAt: '2026-11-22T09:00:00Z', energyWh: 1 });
+    const endsFirst = await api('POST', `/v1/tariffs/${ride.body.id}/quote`, {
+      kind: 'RIDE',
+      startedAt: '2026-11-22T10:00:00Z',
+      endedAt: '2026-11-22T09:00:00Z',
+      energyWh: 1,
+    });
     expect(endsFirst.status).toBe(400);
     // 61 minutes of ride time billed per started minute at 6.00/h: 1.00 + 6.10 = 7.10.
-    const rideQuote = await api('POST', `/v1/tariffs/${ride.body.id}/quote`, { kind: 'RIDE', startedAt: '2026-11-22T09:00:00Z', endedAt: '2026-11-22T10:00:30Z', energyWh: 80 });
+    const rideQuote = await api('POST', `/v1/tariffs/${ride.body.id}/quote`, {
+      kind: 'RIDE',
+      startedAt: '2026-11-22T09:00:00Z',
+      endedAt: '2026-11-22T10:00:30Z',
+      energyWh: 80,
+    });
     expect(rideQuote.body.totalExclVat).toBe('7.10');
   });
 

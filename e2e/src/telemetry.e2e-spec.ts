@@ -12,10 +12,18 @@ describe('telemetry from devices to the finalized ride', () => {
   let environment: StackEnvironment;
   let stack: Stack;
 
-  async function api(method: string, path: string, body?: unknown, key = environment.adminKey): Promise<{ status: number; body: Json }> {
+  async function api(
+    method: string,
+    path: string,
+    body?: unknown,
+    key = environment.adminKey,
+  ): Promise<{ status: number; body: Json }> {
     const response = await fetch(`${stack.gatewayUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Json };
@@ -60,18 +68,28 @@ describe('telemetry from devices to the finalized ride', () => {
     const connection = await connect(environment.vhost.url);
     const channel = await connection.createConfirmChannel();
     for (const sample of samples) {
-      channel.publish(Exchanges.telemetry, TELEMETRY_ROUTING.vehicleSample(ride.vehicleId), Buffer.from(JSON.stringify(sample)), {
-        persistent: true,
-        contentType: 'application/json',
-      });
+      channel.publish(
+        Exchanges.telemetry,
+        TELEMETRY_ROUTING.vehicleSample(ride.vehicleId),
+        Buffer.from(JSON.stringify(sample)),
+        {
+          persistent: true,
+          contentType: 'application/json',
+        },
+      );
     }
     await channel.waitForConfirms();
     await connection.close();
 
-    await waitFor(async () => {
-      const page = await api('GET', `/v1/sessions/${ride.id}/telemetry?limit=1000`);
-      return page.body.items?.length === 1_000 ? page : undefined;
-    }, 30_000, 'all samples stored', 200);
+    await waitFor(
+      async () => {
+        const page = await api('GET', `/v1/sessions/${ride.id}/telemetry?limit=1000`);
+        return page.body.items?.length === 1_000 ? page : undefined;
+      },
+      30_000,
+      'all samples stored',
+      200,
+    );
     const ended = await api('POST', `/v1/rides/${ride.id}/end`);
     expect(ended.status).toBe(200);
     expect(ended.body).toMatchObject({ energyConsumedWh: expected, sampleCount: 1_000, distanceM: 2_500 });
@@ -91,10 +109,14 @@ describe('telemetry from devices to the finalized ride', () => {
     expect((await api('POST', `/v1/sessions/${ride.id}/telemetry`, batch)).status).toBe(403);
     const accepted = await api('POST', `/v1/sessions/${ride.id}/telemetry`, batch, device);
     expect(accepted).toEqual({ status: 202, body: { queued: 3 } });
-    const page = await waitFor(async () => {
-      const answer = await api('GET', `/v1/sessions/${ride.id}/telemetry?limit=2`);
-      return answer.body.items?.length === 2 ? answer : undefined;
-    }, 10_000, 'the samples');
+    const page = await waitFor(
+      async () => {
+        const answer = await api('GET', `/v1/sessions/${ride.id}/telemetry?limit=2`);
+        return answer.body.items?.length === 2 ? answer : undefined;
+      },
+      10_000,
+      'the samples',
+    );
     expect(page.body.items.map((sample: Json) => sample.energyWh)).toEqual([1, 2]);
     const next = await api('GET', `/v1/sessions/${ride.id}/telemetry?limit=2&cursor=${page.body.nextCursor}`);
     expect(next.body).toMatchObject({ items: [{ energyWh: 3 }], nextCursor: null });
@@ -103,17 +125,37 @@ describe('telemetry from devices to the finalized ride', () => {
   it('refuses bad batches at the door and records bad samples with their reason', async () => {
     const ride = await aRide();
     const device = await deviceKeyFor(ride.vehicleId);
-    const other = { telemetryId: randomUUID(), vehicleId: randomUUID(), emittedAt: new Date().toISOString(), energyWh: 1 };
+    const other = {
+      telemetryId: randomUUID(),
+      vehicleId: randomUUID(),
+      emittedAt: new Date().toISOString(),
+      energyWh: 1,
+    };
     expect((await api('POST', `/v1/sessions/${ride.id}/telemetry`, other, device)).body.code).toBe('DEVICE_NOT_BOUND');
     const tooMany = Array.from({ length: 1_001 }, () => ({ vehicleId: ride.vehicleId }));
-    expect((await api('POST', `/v1/sessions/${ride.id}/telemetry`, tooMany, device)).body.code).toBe('INVALID_BATCH_SIZE');
-    const bad = { telemetryId: randomUUID(), vehicleId: ride.vehicleId, emittedAt: new Date().toISOString(), energyWh: 1e9 };
+    expect((await api('POST', `/v1/sessions/${ride.id}/telemetry`, tooMany, device)).body.code).toBe(
+      'INVALID_BATCH_SIZE',
+    );
+    const bad = {
+      telemetryId: randomUUID(),
+      vehicleId: ride.vehicleId,
+      emittedAt: new Date().toISOString(),
+      energyWh: 1e9,
+    };
     expect((await api('POST', `/v1/sessions/${ride.id}/telemetry`, bad, device)).status).toBe(202);
-    const rejections = await waitFor(async () => {
-      const answer = await api('GET', `/v1/telemetry/rejections?sessionId=${ride.id}`);
-      return answer.body.items?.length === 1 ? answer : undefined;
-    }, 10_000, 'the rejection');
-    expect(rejections.body.items[0]).toMatchObject({ reason: 'VALUE_OUT_OF_RANGE', telemetryId: bad.telemetryId, sessionId: ride.id });
+    const rejections = await waitFor(
+      async () => {
+        const answer = await api('GET', `/v1/telemetry/rejections?sessionId=${ride.id}`);
+        return answer.body.items?.length === 1 ? answer : undefined;
+      },
+      10_000,
+      'the rejection',
+    );
+    expect(rejections.body.items[0]).toMatchObject({
+      reason: 'VALUE_OUT_OF_RANGE',
+      telemetryId: bad.telemetryId,
+      sessionId: ride.id,
+    });
     expect(JSON.parse(rejections.body.items[0].payload)).toMatchObject({ energyWh: 1e9 });
   });
 });

@@ -30,12 +30,24 @@ export function buildServices(): { files: number; ms: number } {
   for (const file of files) {
     const target = join(DIST, relative(REPO_ROOT, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, transformFileSync(file, { ...options, swcrc: false, sourceMaps: false, filename: file }).code);
+    writeFileSync(
+      target,
+      transformFileSync(file, { ...options, swcrc: false, sourceMaps: false, filename: file }).code,
+    );
   }
-  for (const lib of [...WORKSPACE_LIBS.map((name) => ({ name, path: `libs/${name}` })), { name: 'infra', path: 'infra' }]) {
+  for (const lib of [
+    ...WORKSPACE_LIBS.map((name) => ({ name, path: `libs/${name}` })),
+    { name: 'infra', path: 'infra' },
+  ]) {
     const home = join(DIST, 'node_modules', '@chargeflow', lib.name);
     mkdirSync(home, { recursive: true });
-    writeFileSync(join(home, 'package.json'), JSON.stringify({ name: `@chargeflow/${lib.name}`, main: relative(home, join(DIST, lib.path, 'src', 'index.js')) }));
+    writeFileSync(
+      join(home, 'package.json'),
+      JSON.stringify({
+        name: `@chargeflow/${lib.name}`,
+        main: relative(home, join(DIST, lib.path, 'src', 'index.js')),
+      }),
+    );
   }
   return { files: files.length, ms: Date.now() - started };
 }

@@ -20,7 +20,10 @@ export class InfrastructureMissingError extends Error {
 async function serversAnswer(settings: InfraSettings): Promise<boolean> {
   const broker = hostAndPort(settings.rabbitmqUrl, 5672);
   const database = hostAndPort(settings.adminDatabaseUrl, 5432);
-  const [brokerUp, databaseUp] = await Promise.all([answers(broker.host, broker.port), answers(database.host, database.port)]);
+  const [brokerUp, databaseUp] = await Promise.all([
+    answers(broker.host, broker.port),
+    answers(database.host, database.port),
+  ]);
   return brokerUp && databaseUp;
 }
 
@@ -47,7 +50,10 @@ function localScriptEnv(settings: InfraSettings): NodeJS.ProcessEnv {
  * else starts them with Docker when an engine answers, else with the local scripts (which install
  * the Debian packages when missing).
  */
-export async function ensureInfrastructure(settings: InfraSettings, log: (line: string) => void): Promise<RunningInfrastructure> {
+export async function ensureInfrastructure(
+  settings: InfraSettings,
+  log: (line: string) => void,
+): Promise<RunningInfrastructure> {
   if (await serversAnswer(settings)) {
     log('infrastructure: reusing the broker and database already running');
     return { origin: 'existing', stop: async () => undefined };
@@ -56,11 +62,15 @@ export async function ensureInfrastructure(settings: InfraSettings, log: (line: 
     log('infrastructure: starting RabbitMQ and PostgreSQL with docker compose');
     const up = await run('docker', ['compose', 'up', '--detach', '--wait', 'rabbitmq', 'postgres'], { echo: true });
     if (up.code !== 0) throw new InfrastructureMissingError(`docker compose failed:\n${up.output}`);
-    return { origin: 'docker', stop: async () => void (await run('docker', ['compose', 'stop', 'rabbitmq', 'postgres'])) };
+    return {
+      origin: 'docker',
+      stop: async () => void (await run('docker', ['compose', 'stop', 'rabbitmq', 'postgres'])),
+    };
   }
   const env = localScriptEnv(settings);
   const up = await run('bash', ['infra/local/up.sh'], { env, echo: true });
-  if (up.code === 2) throw new InfrastructureMissingError(up.output.trim().split('\n').pop() ?? 'infrastructure missing');
+  if (up.code === 2)
+    throw new InfrastructureMissingError(up.output.trim().split('\n').pop() ?? 'infrastructure missing');
   if (up.code !== 0) throw new Error(`infra/local/up.sh failed with exit code ${up.code}`);
   return {
     origin: 'local',

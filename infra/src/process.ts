@@ -10,9 +10,17 @@ export interface CommandResult {
 }
 
 /** Runs a command to completion, echoing its output when asked, and keeps what it printed. */
-export function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; echo?: boolean } = {}): Promise<CommandResult> {
+export function run(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; echo?: boolean } = {},
+): Promise<CommandResult> {
   return new Promise((resolvePromise) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: REPO_ROOT,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const collect = (chunk: Buffer) => {
       output += chunk.toString();

@@ -6,7 +6,10 @@ import { DatabaseOwners, databaseUrlOf } from '@chargeflow/contracts';
  * runs with its own credentials on a database nobody else may connect to. Idempotent. Databases
  * configured on another server are left to whoever runs that server.
  */
-export async function provisionServiceDatabases(adminDatabaseUrl: string, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+export async function provisionServiceDatabases(
+  adminDatabaseUrl: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string[]> {
   const admin = new URL(adminDatabaseUrl);
   const client = new Client({ connectionString: adminDatabaseUrl });
   await client.connect();
@@ -19,11 +22,15 @@ export async function provisionServiceDatabases(adminDatabaseUrl: string, env: N
       const database = decodeURIComponent(url.pathname.slice(1));
       const roleExists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
       if (roleExists.rowCount === 0) {
-        await client.query(`CREATE ROLE ${client.escapeIdentifier(role)} LOGIN PASSWORD ${client.escapeLiteral(decodeURIComponent(url.password))}`);
+        await client.query(
+          `CREATE ROLE ${client.escapeIdentifier(role)} LOGIN PASSWORD ${client.escapeLiteral(decodeURIComponent(url.password))}`,
+        );
       }
       const databaseExists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
       if (databaseExists.rowCount === 0) {
-        await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)} OWNER ${client.escapeIdentifier(role)}`);
+        await client.query(
+          `CREATE DATABASE ${client.escapeIdentifier(database)} OWNER ${client.escapeIdentifier(role)}`,
+        );
         await client.query(`REVOKE ALL ON DATABASE ${client.escapeIdentifier(database)} FROM PUBLIC`);
         created.push(database);
       }

@@ -113,10 +113,9 @@ export class Stack {
     readonly gatewayUrl: string,
     private readonly options: StackOptions,
   ) {
-    this.processes = Object.fromEntries(StackServices.map((service) => [service, new ServiceProcess(service, options)])) as Record<
-      StackService,
-      ServiceProcess
-    >;
+    this.processes = Object.fromEntries(
+      StackServices.map((service) => [service, new ServiceProcess(service, options)]),
+    ) as Record<StackService, ServiceProcess>;
   }
 
   static async start(options: StackOptions): Promise<Stack> {
@@ -140,7 +139,9 @@ export class Stack {
     while (Date.now() < giveUpAt) {
       const dead = Object.values(this.processes).find((process) => !process.running);
       if (dead) {
-        throw new Error(`${dead.service} exited with code ${await dead.waitForExit()} before the stack was ready\n${dead.tail()}`);
+        throw new Error(
+          `${dead.service} exited with code ${await dead.waitForExit()} before the stack was ready\n${dead.tail()}`,
+        );
       }
       try {
         const response = await fetch(`${this.gatewayUrl}/readyz`, { signal: AbortSignal.timeout(5_000) });

@@ -15,15 +15,24 @@ async function main(): Promise<void> {
   const build = buildServices();
   log(`built ${build.files} files in ${build.ms} ms`);
   // Locally, a fresh bootstrap admin key per start (it replaces the previous one); production sets its own.
-  const generatedAdminKey = !process.env.CHARGEFLOW_ADMIN_KEY && process.env.NODE_ENV !== 'production' ? `cf_${randomBytes(32).toString('base64url')}` : null;
-  const env = { ...process.env, RABBITMQ_URL: settings.rabbitmqUrl, ...(generatedAdminKey ? { CHARGEFLOW_ADMIN_KEY: generatedAdminKey } : {}) };
+  const generatedAdminKey =
+    !process.env.CHARGEFLOW_ADMIN_KEY && process.env.NODE_ENV !== 'production'
+      ? `cf_${randomBytes(32).toString('base64url')}`
+      : null;
+  const env = {
+    ...process.env,
+    RABBITMQ_URL: settings.rabbitmqUrl,
+    ...(generatedAdminKey ? { CHARGEFLOW_ADMIN_KEY: generatedAdminKey } : {}),
+  };
   log('starting api-gateway, sessions, telemetry, pricing, analytics');
   const stack = await Stack.start({ env });
   log(`ready: gateway ${stack.gatewayUrl}`);
   log(`        health ${stack.gatewayUrl}/healthz, readiness ${stack.gatewayUrl}/readyz`);
   log(`        API docs ${stack.gatewayUrl}/docs, OpenAPI ${stack.gatewayUrl}/openapi.json`);
   if (generatedAdminKey) {
-    log(`admin key (shown once, valid until the next start; set CHARGEFLOW_ADMIN_KEY to keep your own): ${generatedAdminKey}`);
+    log(
+      `admin key (shown once, valid until the next start; set CHARGEFLOW_ADMIN_KEY to keep your own): ${generatedAdminKey}`,
+    );
   }
   log('press Ctrl-C to stop');
 

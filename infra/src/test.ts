@@ -15,17 +15,20 @@ async function step(name: string, command: string, args: string[]): Promise<bool
   const started = Date.now();
   console.log(`\n== ${name}`);
   const result = await run(command, args, { echo: true, env: { ...process.env, NX_DAEMON: 'false' } });
-  console.log(`== ${name}: ${result.code === 0 ? 'ok' : `failed (exit ${result.code})`} in ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(
+    `== ${name}: ${result.code === 0 ? 'ok' : `failed (exit ${result.code})`} in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
   return result.code === 0;
 }
 
 /**
- * `npm test`: type check, lint (module boundaries included), then the unit, integration and end-to-end
+ * `npm test`: type check, format check (Prettier), lint (module boundaries included), then the unit, integration and end-to-end
  * tests on a real broker and database, ending with one plain line of passed and failed tests.
  */
 async function main(): Promise<void> {
   const bin = (name: string) => join(REPO_ROOT, 'node_modules', '.bin', name);
   const typed = await step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+  const formatted = await step('format', bin('prettier'), ['--check', '.', '--log-level=warn']);
   const graphed = await step('project graph', bin('nx'), ['show', 'projects']);
   const linted = graphed && (await step('lint', bin('eslint'), ['.', '--max-warnings=0']));
   const tested = await step('tests', bin('jest'), ['--maxWorkers=2', '--json', `--outputFile=${RESULTS}`]);
@@ -36,10 +39,11 @@ async function main(): Promise<void> {
   } catch {
     console.log('tests: no report was written');
   }
-  const failed = report.numFailedTests + report.numRuntimeErrorTestSuites + (typed ? 0 : 1) + (linted ? 0 : 1);
+  const failed =
+    report.numFailedTests + report.numRuntimeErrorTestSuites + (typed ? 0 : 1) + (formatted ? 0 : 1) + (linted ? 0 : 1);
   const skipped = report.numPendingTests > 0 ? `, ${report.numPendingTests} skipped` : '';
   console.log(`\ntests: ${report.numPassedTests} passed, ${failed} failed${skipped}`);
-  process.exit(typed && linted && tested && failed === 0 ? 0 : 1);
+  process.exit(typed && formatted && linted && tested && failed === 0 ? 0 : 1);
 }
 
 void main();

@@ -11,7 +11,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...postgresOptions({ url: config.ANALYTICS_DATABASE_URL, applicationName: 'chargeflow-analytics', migrations: analyticsMigrations }),
+          ...postgresOptions({
+            url: config.ANALYTICS_DATABASE_URL,
+            applicationName: 'chargeflow-analytics',
+            migrations: analyticsMigrations,
+          }),
           retryAttempts: 10,
           retryDelay: 1_000,
         }),

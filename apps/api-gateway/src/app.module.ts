@@ -19,7 +19,11 @@ export class AppModule implements OnApplicationShutdown {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...postgresOptions({ url: config.GATEWAY_DATABASE_URL, applicationName: 'chargeflow-api-gateway', migrations: gatewayMigrations }),
+          ...postgresOptions({
+            url: config.GATEWAY_DATABASE_URL,
+            applicationName: 'chargeflow-api-gateway',
+            migrations: gatewayMigrations,
+          }),
           retryAttempts: 10,
           retryDelay: 1_000,
         }),

@@ -14,7 +14,9 @@ describe('gateway configuration', () => {
   });
 
   it('refuses a weak bootstrap key without repeating it', () => {
-    expect(() => loadGatewayConfig({ CHARGEFLOW_ADMIN_KEY: 'hunter2-hunter2' })).toThrow(/^CHARGEFLOW_ADMIN_KEY .*value not shown/);
+    expect(() => loadGatewayConfig({ CHARGEFLOW_ADMIN_KEY: 'hunter2-hunter2' })).toThrow(
+      /^CHARGEFLOW_ADMIN_KEY .*value not shown/,
+    );
     expect(() => loadGatewayConfig({ CHARGEFLOW_ADMIN_KEY: 'hunter2-hunter2' })).not.toThrow(/hunter2/);
     expect(loadGatewayConfig({ CHARGEFLOW_ADMIN_KEY: `cf_${'k'.repeat(40)}` }).CHARGEFLOW_ADMIN_KEY).toHaveLength(43);
   });

@@ -25,20 +25,29 @@ function requestIdOf(request: IncomingMessage): string {
  * response, JSON bodies only and up to the size limit, problem+json for every error, strict
  * validation, metrics, one access log line per request (when given a logger), and the API docs.
  */
-export async function createGatewayApp(module: Type | DynamicModule, config: GatewayConfig, logger?: Logger): Promise<NestFastifyApplication> {
+export async function createGatewayApp(
+  module: Type | DynamicModule,
+  config: GatewayConfig,
+  logger?: Logger,
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
     trustProxy: config.GATEWAY_TRUST_PROXY,
     genReqId: requestIdOf,
     requestIdHeader: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: logger ? new NestPinoLogger(logger) : false, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: logger ? new NestPinoLogger(logger) : false,
+    bodyParser: false,
+  });
   const fastify = app.getHttpAdapter().getInstance();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
     parseJson(request, body as string, (error, value) =>
-      error ? done(ProblemException.of(400, 'MALFORMED_JSON', 'the request body is empty or not valid JSON'), undefined) : done(null, value),
+      error
+        ? done(ProblemException.of(400, 'MALFORMED_JSON', 'the request body is empty or not valid JSON'), undefined)
+        : done(null, value),
     ),
   );
   fastify.addHook('onRequest', async (request, reply) => {

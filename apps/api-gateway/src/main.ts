@@ -9,12 +9,19 @@ async function bootstrap(): Promise<void> {
   const config = configurationOrExit('api-gateway', loadGatewayConfig);
   const logger = createLogger('api-gateway', config.LOG_LEVEL);
   try {
-    const connection = await AmqpConnection.open({ url: config.RABBITMQ_URL, name: 'chargeflow-api-gateway', logger: new NestPinoLogger(logger) });
+    const connection = await AmqpConnection.open({
+      url: config.RABBITMQ_URL,
+      name: 'chargeflow-api-gateway',
+      logger: new NestPinoLogger(logger),
+    });
     const rpc = await RpcClient.create(connection);
     const app = await createGatewayApp(AppModule.register(config, connection, rpc), config, logger);
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
     await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
-    logger.info({ event: 'service.ready' }, `api-gateway listening on http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`);
+    logger.info(
+      { event: 'service.ready' },
+      `api-gateway listening on http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`,
+    );
   } catch (error) {
     logger.fatal({ err: error }, `api-gateway failed to start: ${(error as Error).message}`);
     process.exit(1);

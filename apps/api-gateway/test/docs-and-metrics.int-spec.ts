@@ -33,7 +33,13 @@ describe('gateway documentation and metrics', () => {
   });
 
   const operations = () =>
-    Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${path}`, method, operation })));
+    Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({
+        name: `${method.toUpperCase()} ${path}`,
+        method,
+        operation,
+      })),
+    );
 
   it('documents every route of the gateway in OpenAPI 3', () => {
     expect(document.openapi).toMatch(/^3\./);
@@ -43,7 +49,8 @@ describe('gateway documentation and metrics', () => {
 
   it('gives every operation examples for its request and its success response', () => {
     for (const { name, operation } of operations()) {
-      for (const media of Object.values(operation.requestBody?.content ?? {})) expect({ name, example: media.example }).toEqual({ name, example: expect.anything() });
+      for (const media of Object.values(operation.requestBody?.content ?? {}))
+        expect({ name, example: media.example }).toEqual({ name, example: expect.anything() });
       const successes = Object.entries(operation.responses).filter(([status]) => status.startsWith('2'));
       expect({ name, documentsSuccess: successes.length > 0 }).toEqual({ name, documentsSuccess: true });
       for (const [status, response] of successes) {
@@ -60,13 +67,25 @@ describe('gateway documentation and metrics', () => {
       if (!operation.security || operation.security.length === 0) continue;
       for (const status of ['401', '403', '429']) {
         const examples = operation.responses[status]?.content?.['application/problem+json']?.examples;
-        expect({ name, status, documented: Boolean(examples && Object.keys(examples).length > 0) }).toEqual({ name, status, documented: true });
-        for (const example of Object.values(examples ?? {})) expect(example.value).toMatchObject({ status: Number(status), code: expect.any(String), type: expect.any(String) });
+        expect({ name, status, documented: Boolean(examples && Object.keys(examples).length > 0) }).toEqual({
+          name,
+          status,
+          documented: true,
+        });
+        for (const example of Object.values(examples ?? {}))
+          expect(example.value).toMatchObject({
+            status: Number(status),
+            code: expect.any(String),
+            type: expect.any(String),
+          });
       }
-      if (method === 'post' && name !== 'POST /v1/api-keys') expect(operation.parameters?.map((parameter) => parameter.name)).toContain('Idempotency-Key');
+      if (method === 'post' && name !== 'POST /v1/api-keys')
+        expect(operation.parameters?.map((parameter) => parameter.name)).toContain('Idempotency-Key');
     }
     const create = document.paths['/v1/api-keys'].post;
-    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409', '413', '429']));
+    expect(Object.keys(create.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '401', '403', '409', '413', '429']),
+    );
     expect(create.parameters?.map((parameter) => parameter.name)).not.toContain('Idempotency-Key');
   });
 
@@ -86,9 +105,15 @@ describe('gateway documentation and metrics', () => {
     expect(answer.headers.get('content-type')).toContain('text/plain');
     const text = await answer.text();
     expect(text).toContain('# TYPE chargeflow_http_requests_total counter');
-    expect(text).toMatch(/chargeflow_http_requests_total\{service="api-gateway",method="GET",route="\/healthz",status="200"\} \d+/);
-    expect(text).toMatch(/chargeflow_http_requests_total\{service="api-gateway",method="GET",route="\/v1\/api-keys",status="403"\} \d+/);
-    expect(text).toMatch(/chargeflow_http_request_duration_seconds_bucket\{service="api-gateway",le="0.05",method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(text).toMatch(
+      /chargeflow_http_requests_total\{service="api-gateway",method="GET",route="\/healthz",status="200"\} \d+/,
+    );
+    expect(text).toMatch(
+      /chargeflow_http_requests_total\{service="api-gateway",method="GET",route="\/v1\/api-keys",status="403"\} \d+/,
+    );
+    expect(text).toMatch(
+      /chargeflow_http_request_duration_seconds_bucket\{service="api-gateway",le="0.05",method="GET",route="\/healthz",status="200"\} \d+/,
+    );
     expect(text).toContain('chargeflow_service_up{service="sessions"} 0');
     expect(text.match(/^# TYPE chargeflow_http_requests_total /gm)).toHaveLength(1);
   });

@@ -1,7 +1,13 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
-import { createIsolatedDatabase, createIsolatedVhost, RecordingLogger, type IsolatedDatabase, type IsolatedVhost } from '@chargeflow/testing';
+import {
+  createIsolatedDatabase,
+  createIsolatedVhost,
+  RecordingLogger,
+  type IsolatedDatabase,
+  type IsolatedVhost,
+} from '@chargeflow/testing';
 import { AppModule } from '../src/app.module';
 import { issueApiKey } from '../src/auth/api-key-secret';
 import type { ApiRole } from '../src/auth/roles.decorator';
@@ -35,7 +41,11 @@ export class GatewayHarness {
     readonly vhost: IsolatedVhost,
   ) {}
 
-  static async start(label: string, env: Record<string, string> = {}, fixtures: (Type | DynamicModule)[] = []): Promise<GatewayHarness> {
+  static async start(
+    label: string,
+    env: Record<string, string> = {},
+    fixtures: (Type | DynamicModule)[] = [],
+  ): Promise<GatewayHarness> {
     const [database, vhost] = await Promise.all([createIsolatedDatabase(label), createIsolatedVhost(label)]);
     const adminKey = issueApiKey().key;
     const config = loadGatewayConfig({
@@ -69,7 +79,11 @@ export class GatewayHarness {
     return this.app.get(type);
   }
 
-  async request<T = Record<string, unknown>>(method: string, path: string, options: RequestOptions = {}): Promise<GatewayResponse<T>> {
+  async request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<GatewayResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.key) headers.authorization = `Bearer ${options.key}`;
     let body: string | undefined = options.rawBody;
@@ -95,8 +109,12 @@ export class GatewayHarness {
   /** A new key of `role`, created through the API with the bootstrap admin key. */
   async createKey(role: ApiRole, extra: Record<string, unknown> = {}): Promise<{ id: string; key: string }> {
     const name = `${role}-${Math.random().toString(36).slice(2, 10)}`;
-    const response = await this.request<{ id: string; key: string }>('POST', '/v1/api-keys', { key: this.adminKey, body: { name, role, ...extra } });
-    if (response.status !== 201) throw new Error(`creating a ${role} key failed: ${response.status} ${JSON.stringify(response.body)}`);
+    const response = await this.request<{ id: string; key: string }>('POST', '/v1/api-keys', {
+      key: this.adminKey,
+      body: { name, role, ...extra },
+    });
+    if (response.status !== 201)
+      throw new Error(`creating a ${role} key failed: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body;
   }
 

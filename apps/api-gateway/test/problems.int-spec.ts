@@ -38,14 +38,21 @@ describe('gateway errors, limits and idempotency', () => {
 
   describe('every error is problem+json', () => {
     it('400 with one entry per offending field, unknown fields included', async () => {
-      const answer = await gateway.request('POST', '/v1/api-keys', { key: gateway.adminKey, body: { name: '', role: 'admin', colour: 'red' } });
+      const answer = await gateway.request('POST', '/v1/api-keys', {
+        key: gateway.adminKey,
+        body: { name: '', role: 'admin', colour: 'red' },
+      });
       expectProblem(answer, 400, 'VALIDATION_FAILED');
       const fields = (answer.body.errors as { field: string }[]).map((error) => error.field);
       expect(fields).toEqual(expect.arrayContaining(['name', 'colour']));
     });
 
     it('400 for a body that is not JSON', async () => {
-      const answer = await gateway.request('POST', '/v1/fixtures/notes', { key: operator, rawBody: '{"text":', headers: { 'content-type': 'application/json' } });
+      const answer = await gateway.request('POST', '/v1/fixtures/notes', {
+        key: operator,
+        rawBody: '{"text":',
+        headers: { 'content-type': 'application/json' },
+      });
       expectProblem(answer, 400, 'MALFORMED_JSON');
     });
 
@@ -63,17 +70,28 @@ describe('gateway errors, limits and idempotency', () => {
       const unknown = await gateway.request('GET', '/v1/nowhere', { headers: { 'x-request-id': 'trace-404' } });
       expectProblem(unknown, 404, 'ROUTE_NOT_FOUND');
       expect(unknown.body.requestId).toBe('trace-404');
-      expectProblem(await gateway.request('DELETE', `/v1/api-keys/${randomUUID()}`, { key: gateway.adminKey }), 404, 'API_KEY_NOT_FOUND');
+      expectProblem(
+        await gateway.request('DELETE', `/v1/api-keys/${randomUUID()}`, { key: gateway.adminKey }),
+        404,
+        'API_KEY_NOT_FOUND',
+      );
     });
 
     it('409 for a name an active key already has', async () => {
       const body = { name: 'twin', role: 'analyst' };
       expect((await gateway.request('POST', '/v1/api-keys', { key: gateway.adminKey, body })).status).toBe(201);
-      expectProblem(await gateway.request('POST', '/v1/api-keys', { key: gateway.adminKey, body }), 409, 'API_KEY_NAME_TAKEN');
+      expectProblem(
+        await gateway.request('POST', '/v1/api-keys', { key: gateway.adminKey, body }),
+        409,
+        'API_KEY_NAME_TAKEN',
+      );
     });
 
     it('413 for a body over the limit', async () => {
-      const answer = await gateway.request('POST', '/v1/fixtures/notes', { key: operator, body: { text: 'x'.repeat(8_000) } });
+      const answer = await gateway.request('POST', '/v1/fixtures/notes', {
+        key: operator,
+        body: { text: 'x'.repeat(8_000) },
+      });
       expectProblem(answer, 413, 'PAYLOAD_TOO_LARGE');
     });
 
@@ -88,7 +106,11 @@ describe('gateway errors, limits and idempotency', () => {
 
   describe('Idempotency-Key', () => {
     const postNote = (key: string, body: unknown, idempotencyKey?: string) =>
-      gateway.request('POST', '/v1/fixtures/notes', { key, body, headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {} });
+      gateway.request('POST', '/v1/fixtures/notes', {
+        key,
+        body,
+        headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+      });
 
     it('replays the first response to the same key and body, without running the command again', async () => {
       const idempotencyKey = randomUUID();
@@ -124,7 +146,8 @@ describe('gateway errors, limits and idempotency', () => {
       const done = answers.filter((answer) => answer.status === 201);
       const numbers = new Set(done.map((answer) => answer.body.number));
       expect(numbers.size).toBe(1);
-      for (const answer of answers.filter((candidate) => candidate.status !== 201)) expectProblem(answer, 409, 'IDEMPOTENCY_REQUEST_IN_PROGRESS');
+      for (const answer of answers.filter((candidate) => candidate.status !== 201))
+        expectProblem(answer, 409, 'IDEMPOTENCY_REQUEST_IN_PROGRESS');
     });
 
     it('does not store failures, so a corrected retry may reuse the key; refuses malformed keys', async () => {
@@ -135,15 +158,25 @@ describe('gateway errors, limits and idempotency', () => {
     });
 
     it('is refused on key creation, whose secret is never stored to be replayed', async () => {
-      const answer = await gateway.request('POST', '/v1/api-keys', { key: gateway.adminKey, body: { name: 'replayed', role: 'analyst' }, headers: { 'idempotency-key': randomUUID() } });
+      const answer = await gateway.request('POST', '/v1/api-keys', {
+        key: gateway.adminKey,
+        body: { name: 'replayed', role: 'analyst' },
+        headers: { 'idempotency-key': randomUUID() },
+      });
       expectProblem(answer, 400, 'IDEMPOTENCY_NOT_SUPPORTED');
     });
   });
 
   describe('request ids', () => {
     it('keeps a sane X-Request-Id and replaces an unsafe one', async () => {
-      expect((await gateway.request('GET', '/healthz', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).toBe('abc-123');
-      const replaced = (await gateway.request('GET', '/healthz', { headers: { 'x-request-id': 'bad id <script>' } })).headers.get('x-request-id');
+      expect(
+        (await gateway.request('GET', '/healthz', { headers: { 'x-request-id': 'abc-123' } })).headers.get(
+          'x-request-id',
+        ),
+      ).toBe('abc-123');
+      const replaced = (
+        await gateway.request('GET', '/healthz', { headers: { 'x-request-id': 'bad id <script>' } })
+      ).headers.get('x-request-id');
       expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
     });
   });
@@ -171,7 +204,8 @@ describe('gateway rate limits', () => {
     const admin = gateway.adminKey;
     const analystKey = (await gateway.createKey('analyst')).key;
     const answers: GatewayResponse[] = [];
-    for (let attempt = 0; attempt < 3; attempt += 1) answers.push(await gateway.request('GET', '/v1/api-keys', { key: admin }));
+    for (let attempt = 0; attempt < 3; attempt += 1)
+      answers.push(await gateway.request('GET', '/v1/api-keys', { key: admin }));
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 429]);
     const limited = answers[2];
     expectProblem(limited, 429, 'RATE_LIMITED');
@@ -195,7 +229,8 @@ describe('gateway rate limits', () => {
     // Once the address is limited, made-up keys cost no database lookup.
     const lookups = jest.spyOn(gateway.provider(ApiKeyRepository), 'findByHash');
     const limited: number[] = [];
-    for (let attempt = 0; attempt < 5; attempt += 1) limited.push((await gateway.request('GET', '/v1/api-keys', { key: issueApiKey().key })).status);
+    for (let attempt = 0; attempt < 5; attempt += 1)
+      limited.push((await gateway.request('GET', '/v1/api-keys', { key: issueApiKey().key })).status);
     expect(limited).toEqual([429, 429, 429, 429, 429]);
     expect(lookups).not.toHaveBeenCalled();
     lookups.mockRestore();
@@ -208,7 +243,11 @@ describe('gateway rate limits while key lookups are due', () => {
 
   beforeAll(async () => {
     // Every cached key is past its TTL at once: each request would need a lookup.
-    gateway = await GatewayHarness.start('gw_stale', { API_KEY_CACHE_TTL_MS: '1', RATE_LIMIT_ADDRESS_PER_MINUTE: '6', RATE_LIMIT_ADDRESS_BURST: '2' });
+    gateway = await GatewayHarness.start('gw_stale', {
+      API_KEY_CACHE_TTL_MS: '1',
+      RATE_LIMIT_ADDRESS_PER_MINUTE: '6',
+      RATE_LIMIT_ADDRESS_BURST: '2',
+    });
   });
 
   afterAll(async () => {
@@ -218,7 +257,8 @@ describe('gateway rate limits while key lookups are due', () => {
   it('keeps a known key working from an address that made-up keys have drained, without a lookup', async () => {
     expect((await gateway.request('GET', '/v1/api-keys', { key: gateway.adminKey })).status).toBe(200);
     const statuses: number[] = [];
-    for (let attempt = 0; attempt < 3; attempt += 1) statuses.push((await gateway.request('GET', '/v1/api-keys', { key: issueApiKey().key })).status);
+    for (let attempt = 0; attempt < 3; attempt += 1)
+      statuses.push((await gateway.request('GET', '/v1/api-keys', { key: issueApiKey().key })).status);
     expect(statuses).toEqual([401, 429, 429]);
 
     const lookups = jest.spyOn(gateway.provider(ApiKeyRepository), 'findByHash');
@@ -251,7 +291,9 @@ describe('the API key change listener', () => {
     const hash = hashApiKey(gateway.adminKey);
     expect(cache.isListening).toBe(true);
 
-    await database.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN api_key_changed'`);
+    await database.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN api_key_changed'`,
+    );
     await waitFor(async () => (!cache.isListening ? true : undefined), 5_000, 'the listener to notice');
     expect(cache.cached(hash)).toBeNull();
     await waitFor(async () => (cache.isListening ? true : undefined), 10_000, 'the listener back');
@@ -260,7 +302,10 @@ describe('the API key change listener', () => {
     const adminKeyId = cache.cached(hash)?.id;
     expect(adminKeyId).toEqual(expect.any(String));
     await database.query(`SELECT pg_notify('api_key_changed', $1)`, [adminKeyId]);
-    await waitFor(async () => (cache.cached(hash) === null ? true : undefined), 5_000, 'the notification to evict the key');
+    await waitFor(
+      async () => (cache.cached(hash) === null ? true : undefined),
+      5_000,
+      'the notification to evict the key',
+    );
   });
 });
-

@@ -12,7 +12,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...postgresOptions({ url: config.PRICING_DATABASE_URL, applicationName: 'chargeflow-pricing', migrations: pricingMigrations }),
+          ...postgresOptions({
+            url: config.PRICING_DATABASE_URL,
+            applicationName: 'chargeflow-pricing',
+            migrations: pricingMigrations,
+          }),
           retryAttempts: 10,
           retryDelay: 1_000,
         }),

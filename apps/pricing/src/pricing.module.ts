@@ -29,7 +29,11 @@ export class PricingModule {
         SessionFinalizedConsumer,
         VerifyBillingHandler,
         { provide: OPERATOR_TIME_ZONE, useValue: operatorTimeZone },
-        { provide: RpcClient, useFactory: (connection: AmqpConnection) => RpcClient.create(connection), inject: [AmqpConnection] },
+        {
+          provide: RpcClient,
+          useFactory: (connection: AmqpConnection) => RpcClient.create(connection),
+          inject: [AmqpConnection],
+        },
       ],
     };
   }

@@ -12,7 +12,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...postgresOptions({ url: config.SESSIONS_DATABASE_URL, applicationName: 'chargeflow-sessions', migrations: sessionsMigrations }),
+          ...postgresOptions({
+            url: config.SESSIONS_DATABASE_URL,
+            applicationName: 'chargeflow-sessions',
+            migrations: sessionsMigrations,
+          }),
           retryAttempts: 10,
           retryDelay: 1_000,
         }),

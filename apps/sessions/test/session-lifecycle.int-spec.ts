@@ -41,7 +41,8 @@ describe('session lifecycle on real PostgreSQL and RabbitMQ', () => {
     return reply.data;
   }
 
-  const aVehicle = () => ok<VehicleView>('sessions', FleetRpc.createVehicle, { label: 'bike', batteryCapacityWh: 500, energyWh: 400 });
+  const aVehicle = () =>
+    ok<VehicleView>('sessions', FleetRpc.createVehicle, { label: 'bike', batteryCapacityWh: 500, energyWh: 400 });
 
   beforeAll(async () => {
     environment = await createStackEnvironment('lifecycle');
@@ -49,7 +50,11 @@ describe('session lifecycle on real PostgreSQL and RabbitMQ', () => {
     telemetry = new ServiceProcess('telemetry', { env: environment.env, logDir: environment.logDir });
     sessions.start();
     telemetry.start();
-    connection = await AmqpConnection.open({ url: environment.vhost.url, name: 'lifecycle-test', logger: new RecordingLogger() });
+    connection = await AmqpConnection.open({
+      url: environment.vhost.url,
+      name: 'lifecycle-test',
+      logger: new RecordingLogger(),
+    });
     rpc = await RpcClient.create(connection);
     events = [];
     // A durable queue keeps the events published while this test's own connection is down.
@@ -64,10 +69,15 @@ describe('session lifecycle on real PostgreSQL and RabbitMQ', () => {
         channel.ack(message);
       });
     });
-    await waitFor(async () => {
-      const replies = await Promise.all([call('sessions', 'health.v1', {}), call('telemetry', 'health.v1', {})]);
-      return replies.every((reply) => reply.ok) ? true : undefined;
-    }, 60_000, 'sessions and telemetry to answer', 250);
+    await waitFor(
+      async () => {
+        const replies = await Promise.all([call('sessions', 'health.v1', {}), call('telemetry', 'health.v1', {})]);
+        return replies.every((reply) => reply.ok) ? true : undefined;
+      },
+      60_000,
+      'sessions and telemetry to answer',
+      250,
+    );
     rider = await ok<RiderView>('sessions', FleetRpc.createRider, { name: 'Ada' });
   });
 
@@ -84,7 +94,9 @@ describe('session lifecycle on real PostgreSQL and RabbitMQ', () => {
   it('lets exactly one of 50 concurrent starts for one vehicle through', async () => {
     const vehicle = await aVehicle();
     const replies = await Promise.all(
-      Array.from({ length: 50 }, () => call<SessionView>('sessions', SessionRpc.startRide, { vehicleId: vehicle.id, riderId: rider.id })),
+      Array.from({ length: 50 }, () =>
+        call<SessionView>('sessions', SessionRpc.startRide, { vehicleId: vehicle.id, riderId: rider.id }),
+      ),
     );
     const started = replies.filter((reply) => reply.ok);
     expect(started).toHaveLength(1);
@@ -92,43 +104,98 @@ describe('session lifecycle on real PostgreSQL and RabbitMQ', () => {
     expect(new Set(refusals.map((reply) => reply.error.code))).toEqual(new Set(['VEHICLE_HAS_ACTIVE_SESSION']));
     const activeId = (started[0] as { data: SessionView }).data.id;
     expect(refusals.every((reply) => reply.error.details?.activeSessionId === activeId)).toBe(true);
-    await waitFor(async () => (eventsOf(activeId, SESSION_STARTED_V1).length === 1 ? true : undefined), 10_000, 'one started event');
+    await waitFor(
+      async () => (eventsOf(activeId, SESSION_STARTED_V1).length === 1 ? true : undefined),
+      10_000,
+      'one started event',
+    );
   });
 
   it('gives a create or a start retried with its id what the first attempt made, once', async () => {
     const stationId = randomUUID();
-    const station = await ok<StationView>('sessions', FleetRpc.createStation, { id: stationId, name: 'Retry', ratedPowerW: 7_400, timeZone: 'UTC', metered: false });
+    const station = await ok<StationView>('sessions', FleetRpc.createStation, {
+      id: stationId,
+      name: 'Retry',
+      ratedPowerW: 7_400,
+      timeZone: 'UTC',
+      metered: false,
+    });
     expect(station.id).toBe(stationId);
     await ok('sessions', FleetRpc.updateStation, { id: stationId, name: 'Renamed' });
-    expect(await ok<StationView>('sessions', FleetRpc.createStation, { id: stationId, name: 'Retry', ratedPowerW: 7_400, timeZone: 'UTC', metered: false })).toMatchObject({
+    expect(
+      await ok<StationView>('sessions', FleetRpc.createStation, {
+        id: stationId,
+        name: 'Retry',
+        ratedPowerW: 7_400,
+        timeZone: 'UTC',
+        metered: false,
+      }),
+    ).toMatchObject({
       id: stationId,
       name: 'Renamed',
     });
     const riderId = randomUUID();
-    expect(await ok<RiderView>('sessions', FleetRpc.createRider, { id: riderId, name: 'Ada' })).toMatchObject({ id: riderId, name: 'Ada' });
-    expect(await ok<RiderView>('sessions', FleetRpc.createRider, { id: riderId, name: 'Ada' })).toMatchObject({ id: riderId, name: 'Ada' });
+    expect(await ok<RiderView>('sessions', FleetRpc.createRider, { id: riderId, name: 'Ada' })).toMatchObject({
+      id: riderId,
+      name: 'Ada',
+    });
+    expect(await ok<RiderView>('sessions', FleetRpc.createRider, { id: riderId, name: 'Ada' })).toMatchObject({
+      id: riderId,
+      name: 'Ada',
+    });
 
     const vehicle = await aVehicle();
     const chargeId = randomUUID();
-    const charge = await ok<SessionView>('sessions', SessionRpc.startCharging, { id: chargeId, vehicleId: vehicle.id, stationId });
+    const charge = await ok<SessionView>('sessions', SessionRpc.startCharging, {
+      id: chargeId,
+      vehicleId: vehicle.id,
+      stationId,
+    });
     expect(charge).toMatchObject({ id: chargeId, state: 'ACTIVE' });
-    expect(await ok<SessionView>('sessions', SessionRpc.startCharging, { id: chargeId, vehicleId: vehicle.id, stationId })).toEqual(charge);
-    const another = await call('sessions', SessionRpc.startCharging, { id: randomUUID(), vehicleId: vehicle.id, stationId });
+    expect(
+      await ok<SessionView>('sessions', SessionRpc.startCharging, { id: chargeId, vehicleId: vehicle.id, stationId }),
+    ).toEqual(charge);
+    const another = await call('sessions', SessionRpc.startCharging, {
+      id: randomUUID(),
+      vehicleId: vehicle.id,
+      stationId,
+    });
     expect(another).toMatchObject({ ok: false, error: { code: 'VEHICLE_HAS_ACTIVE_SESSION' } });
-    await waitFor(async () => (eventsOf(chargeId, SESSION_STARTED_V1).length === 1 ? true : undefined), 10_000, 'one started event');
+    await waitFor(
+      async () => (eventsOf(chargeId, SESSION_STARTED_V1).length === 1 ? true : undefined),
+      10_000,
+      'one started event',
+    );
   });
 
   it('finalizes once when 20 ends race, with one finalized event', async () => {
     const vehicle = await aVehicle();
     const ride = await ok<SessionView>('sessions', SessionRpc.startRide, { vehicleId: vehicle.id, riderId: rider.id });
-    const replies = await Promise.all(Array.from({ length: 20 }, () => call<SessionView>('sessions', SessionRpc.end, { sessionId: ride.id, kind: 'RIDE' })));
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        call<SessionView>('sessions', SessionRpc.end, { sessionId: ride.id, kind: 'RIDE' }),
+      ),
+    );
     const finalized = replies.filter((reply) => reply.ok);
     expect(finalized).toHaveLength(1);
-    expect(replies.filter((reply) => !reply.ok).every((reply) => !reply.ok && reply.error.code === 'SESSION_ALREADY_FINALIZED')).toBe(true);
-    await waitFor(async () => (eventsOf(ride.id, SESSION_FINALIZED_V1).length >= 1 ? true : undefined), 10_000, 'the finalized event');
+    expect(
+      replies
+        .filter((reply) => !reply.ok)
+        .every((reply) => !reply.ok && reply.error.code === 'SESSION_ALREADY_FINALIZED'),
+    ).toBe(true);
+    await waitFor(
+      async () => (eventsOf(ride.id, SESSION_FINALIZED_V1).length >= 1 ? true : undefined),
+      10_000,
+      'the finalized event',
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(eventsOf(ride.id, SESSION_FINALIZED_V1)).toHaveLength(1);
-    expect(eventsOf(ride.id, SESSION_FINALIZED_V1)[0].payload).toMatchObject({ kind: 'RIDE', energyWh: '0', sampleCount: 0, riderId: rider.id });
+    expect(eventsOf(ride.id, SESSION_FINALIZED_V1)[0].payload).toMatchObject({
+      kind: 'RIDE',
+      energyWh: '0',
+      sampleCount: 0,
+      riderId: rider.id,
+    });
   });
 
   it('refuses to end a session under the wrong kind, or one that does not exist', async () => {
@@ -136,21 +203,36 @@ describe('session lifecycle on real PostgreSQL and RabbitMQ', () => {
     const ride = await ok<SessionView>('sessions', SessionRpc.startRide, { vehicleId: vehicle.id, riderId: rider.id });
     const wrongKind = await call('sessions', SessionRpc.end, { sessionId: ride.id, kind: 'CHARGING' });
     expect(wrongKind).toMatchObject({ ok: false, error: { code: 'SESSION_NOT_FOUND' } });
-    const unknown = await call('sessions', SessionRpc.end, { sessionId: '00000000-0000-4000-8000-000000000000', kind: 'RIDE' });
+    const unknown = await call('sessions', SessionRpc.end, {
+      sessionId: '00000000-0000-4000-8000-000000000000',
+      kind: 'RIDE',
+    });
     expect(unknown).toMatchObject({ ok: false, error: { kind: 'NOT_FOUND', code: 'SESSION_NOT_FOUND' } });
   });
 
   it('keeps a vehicle and a station to one charge at a time, and a charge off a riding vehicle', async () => {
     const [first, second] = await Promise.all([aVehicle(), aVehicle()]);
-    const station = await ok<StationView>('sessions', FleetRpc.createStation, { name: 'Dock 1', ratedPowerW: 3600, timeZone: 'Europe/Amsterdam', metered: false });
+    const station = await ok<StationView>('sessions', FleetRpc.createStation, {
+      name: 'Dock 1',
+      ratedPowerW: 3600,
+      timeZone: 'Europe/Amsterdam',
+      metered: false,
+    });
     await ok('sessions', SessionRpc.startRide, { vehicleId: first.id, riderId: rider.id });
-    expect(await call('sessions', SessionRpc.startCharging, { vehicleId: first.id, stationId: station.id })).toMatchObject({
+    expect(
+      await call('sessions', SessionRpc.startCharging, { vehicleId: first.id, stationId: station.id }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'VEHICLE_HAS_ACTIVE_SESSION' },
     });
-    const charge = await ok<SessionView>('sessions', SessionRpc.startCharging, { vehicleId: second.id, stationId: station.id });
+    const charge = await ok<SessionView>('sessions', SessionRpc.startCharging, {
+      vehicleId: second.id,
+      stationId: station.id,
+    });
     const third = await aVehicle();
-    expect(await call('sessions', SessionRpc.startCharging, { vehicleId: third.id, stationId: station.id })).toMatchObject({
+    expect(
+      await call('sessions', SessionRpc.startCharging, { vehicleId: third.id, stationId: station.id }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'STATION_HAS_ACTIVE_SESSION', details: { activeSessionId: charge.id } },
     });
@@ -159,7 +241,13 @@ describe('session lifecycle on real PostgreSQL and RabbitMQ', () => {
   it('seals idempotently: sealing again returns the same totals', async () => {
     const vehicle = await aVehicle();
     const ride = await ok<SessionView>('sessions', SessionRpc.startRide, { vehicleId: vehicle.id, riderId: rider.id });
-    const request = { sessionId: ride.id, kind: 'RIDE', vehicleId: vehicle.id, stationId: null, startedAt: ride.startedAt };
+    const request = {
+      sessionId: ride.id,
+      kind: 'RIDE',
+      vehicleId: vehicle.id,
+      stationId: null,
+      startedAt: ride.startedAt,
+    };
     const first = await ok<SealedTotals>('telemetry', TelemetryRpc.seal, request);
     const again = await ok<SealedTotals>('telemetry', TelemetryRpc.seal, request);
     expect(again).toEqual(first);
@@ -173,14 +261,21 @@ describe('session lifecycle on real PostgreSQL and RabbitMQ', () => {
     await telemetry.kill();
     const refused = await call('sessions', SessionRpc.end, { sessionId: ride.id, kind: 'RIDE' });
     expect(refused).toMatchObject({ ok: false, error: { kind: 'UNAVAILABLE', code: 'TELEMETRY_UNAVAILABLE' } });
-    expect(await ok<SessionView>('sessions', SessionRpc.get, { sessionId: ride.id })).toMatchObject({ state: 'ACTIVE' });
+    expect(await ok<SessionView>('sessions', SessionRpc.get, { sessionId: ride.id })).toMatchObject({
+      state: 'ACTIVE',
+    });
     expect(eventsOf(ride.id, SESSION_FINALIZED_V1)).toHaveLength(0);
 
     telemetry.start();
-    const ended = await waitFor(async () => {
-      const reply = await call<SessionView>('sessions', SessionRpc.end, { sessionId: ride.id, kind: 'RIDE' });
-      return reply.ok ? reply.data : undefined;
-    }, 60_000, 'the end to complete once telemetry is back', 500);
+    const ended = await waitFor(
+      async () => {
+        const reply = await call<SessionView>('sessions', SessionRpc.end, { sessionId: ride.id, kind: 'RIDE' });
+        return reply.ok ? reply.data : undefined;
+      },
+      60_000,
+      'the end to complete once telemetry is back',
+      500,
+    );
     expect(ended.state).toBe('FINALIZED');
   });
 
@@ -191,19 +286,23 @@ describe('session lifecycle on real PostgreSQL and RabbitMQ', () => {
     const database = new Client({ connectionString: environment.env.SESSIONS_DATABASE_URL });
     await database.connect();
     try {
-      await expect(database.query(`UPDATE session SET energy_wh = 1 WHERE id = $1`, [ride.id])).rejects.toThrow(/finalized and immutable/);
-      await expect(database.query(`DELETE FROM session WHERE id = $1`, [ride.id])).rejects.toThrow(/finalized and immutable/);
+      await expect(database.query(`UPDATE session SET energy_wh = 1 WHERE id = $1`, [ride.id])).rejects.toThrow(
+        /finalized and immutable/,
+      );
+      await expect(database.query(`DELETE FROM session WHERE id = $1`, [ride.id])).rejects.toThrow(
+        /finalized and immutable/,
+      );
       await expect(
-        database.query(`INSERT INTO session (id, kind, state, vehicle_id, rider_id, started_at) VALUES (gen_random_uuid(), 'RIDE', 'ACTIVE', $1, $2, now())`, [
-          vehicle.id,
-          rider.id,
-        ]),
+        database.query(
+          `INSERT INTO session (id, kind, state, vehicle_id, rider_id, started_at) VALUES (gen_random_uuid(), 'RIDE', 'ACTIVE', $1, $2, now())`,
+          [vehicle.id, rider.id],
+        ),
       ).resolves.toBeDefined();
       await expect(
-        database.query(`INSERT INTO session (id, kind, state, vehicle_id, rider_id, started_at) VALUES (gen_random_uuid(), 'RIDE', 'ACTIVE', $1, $2, now())`, [
-          vehicle.id,
-          rider.id,
-        ]),
+        database.query(
+          `INSERT INTO session (id, kind, state, vehicle_id, rider_id, started_at) VALUES (gen_random_uuid(), 'RIDE', 'ACTIVE', $1, $2, now())`,
+          [vehicle.id, rider.id],
+        ),
       ).rejects.toThrow(/session_one_active_per_vehicle/);
     } finally {
       await database.end();
@@ -213,10 +312,22 @@ describe('session lifecycle on real PostgreSQL and RabbitMQ', () => {
   it('publishes the outbox after the broker dropped the service connections', async () => {
     const vehicle = await aVehicle();
     await environment.vhost.dropConnections();
-    const ride = await waitFor(async () => {
-      const reply = await call<SessionView>('sessions', SessionRpc.startRide, { vehicleId: vehicle.id, riderId: rider.id });
-      return reply.ok ? reply.data : undefined;
-    }, 30_000, 'the sessions service to answer again', 500);
-    await waitFor(async () => (eventsOf(ride.id, SESSION_STARTED_V1).length > 0 ? true : undefined), 15_000, 'the started event');
+    const ride = await waitFor(
+      async () => {
+        const reply = await call<SessionView>('sessions', SessionRpc.startRide, {
+          vehicleId: vehicle.id,
+          riderId: rider.id,
+        });
+        return reply.ok ? reply.data : undefined;
+      },
+      30_000,
+      'the sessions service to answer again',
+      500,
+    );
+    await waitFor(
+      async () => (eventsOf(ride.id, SESSION_STARTED_V1).length > 0 ? true : undefined),
+      15_000,
+      'the started event',
+    );
   });
 });

@@ -12,7 +12,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...postgresOptions({ url: config.TELEMETRY_DATABASE_URL, applicationName: 'chargeflow-telemetry', migrations: telemetryMigrations }),
+          ...postgresOptions({
+            url: config.TELEMETRY_DATABASE_URL,
+            applicationName: 'chargeflow-telemetry',
+            migrations: telemetryMigrations,
+          }),
           retryAttempts: 10,
           retryDelay: 1_000,
         }),

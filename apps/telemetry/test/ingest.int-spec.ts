@@ -34,13 +34,20 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
   let rider: RiderView;
 
   async function ok<T>(service: BackendService, pattern: string, payload: object): Promise<T> {
-    const reply: RpcReply<T> = await rpc.request<T>(service, pattern, payload, { correlationId: 'ingest-test', timeoutMs: 10_000 });
+    const reply: RpcReply<T> = await rpc.request<T>(service, pattern, payload, {
+      correlationId: 'ingest-test',
+      timeoutMs: 10_000,
+    });
     if (!reply.ok) throw new Error(`${pattern} failed: ${JSON.stringify(reply.error)}`);
     return reply.data;
   }
 
   async function aRide(): Promise<SessionView> {
-    const vehicle = await ok<VehicleView>('sessions', FleetRpc.createVehicle, { label: 'bike', batteryCapacityWh: 100_000, energyWh: 100_000 });
+    const vehicle = await ok<VehicleView>('sessions', FleetRpc.createVehicle, {
+      label: 'bike',
+      batteryCapacityWh: 100_000,
+      energyWh: 100_000,
+    });
     return ok<SessionView>('sessions', SessionRpc.startRide, { vehicleId: vehicle.id, riderId: rider.id });
   }
 
@@ -54,7 +61,10 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     ...overrides,
   });
 
-  async function publish(samples: (object | string)[], routingKey?: (sample: Record<string, unknown>) => string): Promise<void> {
+  async function publish(
+    samples: (object | string)[],
+    routingKey?: (sample: Record<string, unknown>) => string,
+  ): Promise<void> {
     for (const sample of samples) {
       const record = sample as Record<string, unknown>;
       channel.publish(
@@ -67,8 +77,13 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     await channel.waitForConfirms();
   }
 
-  async function ledgerOf(sessionId: string): Promise<{ energy_wh: string; sample_count: number; distance_m: string } | undefined> {
-    const { rows } = await database.query('SELECT energy_wh, sample_count, distance_m FROM session_ledger WHERE session_id = $1', [sessionId]);
+  async function ledgerOf(
+    sessionId: string,
+  ): Promise<{ energy_wh: string; sample_count: number; distance_m: string } | undefined> {
+    const { rows } = await database.query(
+      'SELECT energy_wh, sample_count, distance_m FROM session_ledger WHERE session_id = $1',
+      [sessionId],
+    );
     return rows[0];
   }
 
@@ -82,16 +97,29 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     telemetry = new ServiceProcess('telemetry', { env: environment.env, logDir: environment.logDir });
     sessions.start();
     telemetry.start();
-    connection = await AmqpConnection.open({ url: environment.vhost.url, name: 'ingest-test', logger: new RecordingLogger() });
+    connection = await AmqpConnection.open({
+      url: environment.vhost.url,
+      name: 'ingest-test',
+      logger: new RecordingLogger(),
+    });
     rpc = await RpcClient.create(connection);
     channel = await connection.current().createConfirmChannel();
     await channel.assertExchange(Exchanges.telemetry, 'topic', { durable: true });
     database = new Client({ connectionString: environment.env.TELEMETRY_DATABASE_URL });
     await database.connect();
-    await waitFor(async () => {
-      const replies = await Promise.all(['sessions', 'telemetry'].map((service) => rpc.request(service as BackendService, 'health.v1', {}, { correlationId: 'x', timeoutMs: 1_000 })));
-      return replies.every((reply) => reply.ok) ? true : undefined;
-    }, 60_000, 'sessions and telemetry', 250);
+    await waitFor(
+      async () => {
+        const replies = await Promise.all(
+          ['sessions', 'telemetry'].map((service) =>
+            rpc.request(service as BackendService, 'health.v1', {}, { correlationId: 'x', timeoutMs: 1_000 }),
+          ),
+        );
+        return replies.every((reply) => reply.ok) ? true : undefined;
+      },
+      60_000,
+      'sessions and telemetry',
+      250,
+    );
     rider = await ok<RiderView>('sessions', FleetRpc.createRider, { name: 'Linus' });
   });
 
@@ -109,29 +137,48 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     await publish([sample, sample, { ...sample, energyWh: 9 }]);
     await waitFor(async () => ((await rejectionsOf(ride.id)).length === 1 ? true : undefined), 10_000, 'the conflict');
     expect(await ledgerOf(ride.id)).toMatchObject({ energy_wh: '1.250', sample_count: 1 });
-    expect((await rejectionsOf(ride.id))[0]).toMatchObject({ reason: 'TELEMETRY_ID_CONFLICT', telemetryId: sample.telemetryId });
+    expect((await rejectionsOf(ride.id))[0]).toMatchObject({
+      reason: 'TELEMETRY_ID_CONFLICT',
+      telemetryId: sample.telemetryId,
+    });
   });
 
   it('refuses a sample after the seal with SESSION_FINALIZED, and one for an unknown session', async () => {
     const ride = await aRide();
     await publish([aSample(ride, 2)]);
-    await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined), 10_000, 'the first sample');
+    await waitFor(
+      async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined),
+      10_000,
+      'the first sample',
+    );
     const ended = await ok<SessionView>('sessions', SessionRpc.end, { sessionId: ride.id, kind: 'RIDE' });
     expect(ended.energyConsumedWh).toBe(2);
     const late = aSample(ride, 5);
     // Sent twice, in two batches: the same message refused for the same reason is recorded once.
     await publish([late]);
-    await waitFor(async () => ((await rejectionsOf(ride.id)).length === 1 ? true : undefined), 10_000, 'the late sample refused');
+    await waitFor(
+      async () => ((await rejectionsOf(ride.id)).length === 1 ? true : undefined),
+      10_000,
+      'the late sample refused',
+    );
     await publish([late]);
     const unknownSession = randomUUID();
     await publish([aSample({ ...ride, id: unknownSession }, 1)]);
     expect((await rejectionsOf(ride.id))[0].reason).toBe('SESSION_FINALIZED');
-    await waitFor(async () => ((await rejectionsOf(unknownSession)).length === 1 ? true : undefined), 10_000, 'the unknown session refused');
+    await waitFor(
+      async () => ((await rejectionsOf(unknownSession)).length === 1 ? true : undefined),
+      10_000,
+      'the unknown session refused',
+    );
     expect((await rejectionsOf(unknownSession))[0].reason).toBe('SESSION_UNKNOWN');
     expect(await rejectionsOf(ride.id)).toHaveLength(1);
     expect(await ledgerOf(ride.id)).toMatchObject({ energy_wh: '2.000', sample_count: 1 });
-    await expect(database.query('UPDATE session_ledger SET energy_wh = 0 WHERE session_id = $1', [ride.id])).rejects.toThrow(/is sealed/);
-    await expect(database.query('DELETE FROM session_ledger WHERE session_id = $1', [ride.id])).rejects.toThrow(/never deleted/);
+    await expect(
+      database.query('UPDATE session_ledger SET energy_wh = 0 WHERE session_id = $1', [ride.id]),
+    ).rejects.toThrow(/is sealed/);
+    await expect(database.query('DELETE FROM session_ledger WHERE session_id = $1', [ride.id])).rejects.toThrow(
+      /never deleted/,
+    );
   });
 
   it('records a poison message with its payload and keeps consuming', async () => {
@@ -140,29 +187,57 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     await publish([poison], () => TELEMETRY_ROUTING.vehicleSample(ride.vehicleId));
     await publish([aSample(ride, 3, { energyWh: -1 })]);
     await publish([aSample(ride, 4)]);
-    await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined), 10_000, 'the good sample');
-    const { rows } = await database.query(`SELECT reason, payload FROM telemetry_rejection WHERE payload = $1`, [poison]);
+    await waitFor(
+      async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined),
+      10_000,
+      'the good sample',
+    );
+    const { rows } = await database.query(`SELECT reason, payload FROM telemetry_rejection WHERE payload = $1`, [
+      poison,
+    ]);
     expect(rows).toEqual([{ reason: 'MALFORMED_JSON', payload: poison }]);
     const nul = { ...aSample(ride, 1), telemetryId: 'nul\u0000id' };
     await publish([nul]);
-    await waitFor(async () => ((await rejectionsOf(ride.id)).length === 2 ? true : undefined), 10_000, 'the sample with a NUL recorded');
-    expect((await rejectionsOf(ride.id)).map((rejection) => rejection.reason).sort()).toEqual(['SCHEMA_VIOLATION', 'VALUE_OUT_OF_RANGE']);
+    await waitFor(
+      async () => ((await rejectionsOf(ride.id)).length === 2 ? true : undefined),
+      10_000,
+      'the sample with a NUL recorded',
+    );
+    expect((await rejectionsOf(ride.id)).map((rejection) => rejection.reason).sort()).toEqual([
+      'SCHEMA_VIOLATION',
+      'VALUE_OUT_OF_RANGE',
+    ]);
   });
 
   it('counts every distinct sample exactly once when the consumer is killed in the middle of the stream', async () => {
     const ride = await aRide();
-    const samples = Array.from({ length: 3_000 }, (_, index) => aSample(ride, Number(((index % 97) * 0.013 + 0.001).toFixed(3))));
+    const samples = Array.from({ length: 3_000 }, (_, index) =>
+      aSample(ride, Number(((index % 97) * 0.013 + 0.001).toFixed(3))),
+    );
     const expected = samples.reduce((sum, sample) => sum.plus(String(sample.energyWh)), new Decimal(0));
     await publish(samples.slice(0, 1_500));
-    await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count ?? 0) > 0 ? true : undefined, 10_000, 'the first batches', 5);
+    await waitFor(
+      async () => (((await ledgerOf(ride.id))?.sample_count ?? 0) > 0 ? true : undefined),
+      10_000,
+      'the first batches',
+      5,
+    );
     await telemetry.kill();
     expect((await ledgerOf(ride.id))?.sample_count).toBeLessThan(3_000);
     await publish([...samples.slice(1_500), ...samples.slice(0, 200)]);
     telemetry.start();
-    await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 3_000 ? true : undefined), 60_000, 'all samples counted', 200);
+    await waitFor(
+      async () => ((await ledgerOf(ride.id))?.sample_count === 3_000 ? true : undefined),
+      60_000,
+      'all samples counted',
+      200,
+    );
     const ledger = await ledgerOf(ride.id);
     expect(new Decimal(ledger?.energy_wh ?? 0).equals(expected)).toBe(true);
-    const { rows } = await database.query('SELECT count(*)::int AS n, sum(energy_wh) AS total FROM telemetry_sample WHERE session_id = $1', [ride.id]);
+    const { rows } = await database.query(
+      'SELECT count(*)::int AS n, sum(energy_wh) AS total FROM telemetry_sample WHERE session_id = $1',
+      [ride.id],
+    );
     expect(rows[0].n).toBe(3_000);
     expect(new Decimal(rows[0].total).equals(expected)).toBe(true);
   });
@@ -175,10 +250,17 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     try {
       await waitFor(async () => (readyLines() > before ? true : undefined), 30_000, 'the second instance', 100);
       const ride = await aRide();
-      const samples = Array.from({ length: 2_000 }, (_, index) => aSample(ride, Number((0.001 + (index % 89) * 0.021).toFixed(3))));
+      const samples = Array.from({ length: 2_000 }, (_, index) =>
+        aSample(ride, Number((0.001 + (index % 89) * 0.021).toFixed(3))),
+      );
       const expected = samples.reduce((sum, sample) => sum.plus(String(sample.energyWh)), new Decimal(0));
       await publish(samples.flatMap((sample) => [sample, sample]));
-      await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 2_000 ? true : undefined), 60_000, 'all samples counted', 200);
+      await waitFor(
+        async () => ((await ledgerOf(ride.id))?.sample_count === 2_000 ? true : undefined),
+        60_000,
+        'all samples counted',
+        200,
+      );
       await new Promise((resolve) => setTimeout(resolve, 500));
       const ledger = await ledgerOf(ride.id);
       expect(ledger?.sample_count).toBe(2_000);
@@ -193,14 +275,30 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     const sample = aSample(ride, 1);
     await publish([sample]);
     await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined), 10_000, 'the sample');
-    await expect(database.query('UPDATE telemetry_sample SET energy_wh = 100 WHERE telemetry_id = $1', [sample.telemetryId])).rejects.toThrow(/append-only/);
-    await expect(database.query('DELETE FROM telemetry_sample WHERE telemetry_id = $1', [sample.telemetryId])).rejects.toThrow(/append-only/);
+    await expect(
+      database.query('UPDATE telemetry_sample SET energy_wh = 100 WHERE telemetry_id = $1', [sample.telemetryId]),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      database.query('DELETE FROM telemetry_sample WHERE telemetry_id = $1', [sample.telemetryId]),
+    ).rejects.toThrow(/append-only/);
   });
 
   it('turns a charger’s meter readings into the energy of its charge', async () => {
-    const vehicle = await ok<VehicleView>('sessions', FleetRpc.createVehicle, { label: 'van', batteryCapacityWh: 80_000, energyWh: 1_000 });
-    const station = await ok<{ id: string }>('sessions', FleetRpc.createStation, { name: 'Meter 1', ratedPowerW: 11_000, timeZone: 'UTC', metered: true });
-    const charge = await ok<SessionView>('sessions', SessionRpc.startCharging, { vehicleId: vehicle.id, stationId: station.id });
+    const vehicle = await ok<VehicleView>('sessions', FleetRpc.createVehicle, {
+      label: 'van',
+      batteryCapacityWh: 80_000,
+      energyWh: 1_000,
+    });
+    const station = await ok<{ id: string }>('sessions', FleetRpc.createStation, {
+      name: 'Meter 1',
+      ratedPowerW: 11_000,
+      timeZone: 'UTC',
+      metered: true,
+    });
+    const charge = await ok<SessionView>('sessions', SessionRpc.startCharging, {
+      vehicleId: vehicle.id,
+      stationId: station.id,
+    });
     const reading = (meterWh: number, seq: number) => ({
       telemetryId: randomUUID(),
       sessionId: charge.id,
@@ -209,8 +307,14 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
       meterWh,
       seq,
     });
-    await publish([reading(5_000, 1), reading(5_400.5, 2), reading(5_300, 3), reading(6_000, 4)], () => TELEMETRY_ROUTING.stationMeter(station.id));
-    await waitFor(async () => ((await rejectionsOf(charge.id)).length === 1 ? true : undefined), 10_000, 'the backwards reading refused');
+    await publish([reading(5_000, 1), reading(5_400.5, 2), reading(5_300, 3), reading(6_000, 4)], () =>
+      TELEMETRY_ROUTING.stationMeter(station.id),
+    );
+    await waitFor(
+      async () => ((await rejectionsOf(charge.id)).length === 1 ? true : undefined),
+      10_000,
+      'the backwards reading refused',
+    );
     expect((await rejectionsOf(charge.id))[0].reason).toBe('METER_WENT_BACKWARDS');
     const ended = await ok<SessionView>('sessions', SessionRpc.end, { sessionId: charge.id, kind: 'CHARGING' });
     expect(ended).toMatchObject({ energyDeliveredWh: 1_000, energySource: 'TELEMETRY', sampleCount: 3 });
@@ -220,9 +324,24 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     const charges: { charge: SessionView; stationId: string }[] = [];
     const inLane = (lane: number) => charges.filter(({ charge }) => laneOf(charge.id, 2) === lane).length;
     while (inLane(0) < 2 || inLane(1) < 2) {
-      const vehicle = await ok<VehicleView>('sessions', FleetRpc.createVehicle, { label: 'van', batteryCapacityWh: 80_000, energyWh: 1_000 });
-      const station = await ok<{ id: string }>('sessions', FleetRpc.createStation, { name: 'Lane meter', ratedPowerW: 22_000, timeZone: 'UTC', metered: true });
-      charges.push({ charge: await ok<SessionView>('sessions', SessionRpc.startCharging, { vehicleId: vehicle.id, stationId: station.id }), stationId: station.id });
+      const vehicle = await ok<VehicleView>('sessions', FleetRpc.createVehicle, {
+        label: 'van',
+        batteryCapacityWh: 80_000,
+        energyWh: 1_000,
+      });
+      const station = await ok<{ id: string }>('sessions', FleetRpc.createStation, {
+        name: 'Lane meter',
+        ratedPowerW: 22_000,
+        timeZone: 'UTC',
+        metered: true,
+      });
+      charges.push({
+        charge: await ok<SessionView>('sessions', SessionRpc.startCharging, {
+          vehicleId: vehicle.id,
+          stationId: station.id,
+        }),
+        stationId: station.id,
+      });
     }
     const readings = Array.from({ length: 20 }, (_, step) =>
       charges.map(({ charge, stationId }) => ({
@@ -236,7 +355,11 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     ).flat();
     await publish(readings, (reading) => TELEMETRY_ROUTING.stationMeter(String(reading.stationId)));
     for (const { charge } of charges) {
-      await waitFor(async () => ((await ledgerOf(charge.id))?.sample_count === 20 ? true : undefined), 10_000, `the readings of ${charge.id}`);
+      await waitFor(
+        async () => ((await ledgerOf(charge.id))?.sample_count === 20 ? true : undefined),
+        10_000,
+        `the readings of ${charge.id}`,
+      );
       expect(await rejectionsOf(charge.id)).toEqual([]);
       const ended = await ok<SessionView>('sessions', SessionRpc.end, { sessionId: charge.id, kind: 'CHARGING' });
       expect(ended).toMatchObject({ energyDeliveredWh: 190, energySource: 'TELEMETRY', sampleCount: 20 });
@@ -249,11 +372,24 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     // As the broker leaves a message that reached its delivery limit (an outage outlasted the retries).
     channel.sendToQueue(deadLetterQueueOf(Queues.telemetrySamples), Buffer.from(JSON.stringify(sample)), {
       persistent: true,
-      headers: { 'x-death': [{ exchange: Exchanges.telemetry, 'routing-keys': [TELEMETRY_ROUTING.vehicleSample(ride.vehicleId)], reason: 'delivery_limit', count: 1 }] },
+      headers: {
+        'x-death': [
+          {
+            exchange: Exchanges.telemetry,
+            'routing-keys': [TELEMETRY_ROUTING.vehicleSample(ride.vehicleId)],
+            reason: 'delivery_limit',
+            count: 1,
+          },
+        ],
+      },
     });
     await channel.waitForConfirms();
     expect(await replayDeadLetters(connection.current(), Queues.telemetrySamples)).toBe(1);
-    await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined), 10_000, 'the replayed sample counted');
+    await waitFor(
+      async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined),
+      10_000,
+      'the replayed sample counted',
+    );
     expect(await ledgerOf(ride.id)).toMatchObject({ energy_wh: '7.500', sample_count: 1 });
     expect(await rejectionsOf(ride.id)).toEqual([]);
   });

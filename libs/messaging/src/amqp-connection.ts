@@ -91,7 +91,10 @@ export class AmqpConnection {
   private async connectOnce(): Promise<void> {
     // amqplib leaves Nagle's algorithm on: a request written as several frames then waits for the
     // broker's delayed ACK (40 ms on Linux) before its last frame leaves. Commands are small and latency-bound.
-    const connection = await connect(this.options.url, { noDelay: true, clientProperties: { connection_name: this.options.name } });
+    const connection = await connect(this.options.url, {
+      noDelay: true,
+      clientProperties: { connection_name: this.options.name },
+    });
     connection.on('error', (error: Error) => this.options.logger.warn?.(`broker connection error: ${error.message}`));
     connection.on('close', () => this.handleClose(connection));
     this.connection = connection;
@@ -116,7 +119,9 @@ export class AmqpConnection {
     if (!stillCurrent()) return;
     setTimeout(() => {
       if (!stillCurrent()) return;
-      this.run(setup, connection).catch((error: Error) => this.options.logger.warn?.(`reopening a channel failed: ${error.message}`));
+      this.run(setup, connection).catch((error: Error) =>
+        this.options.logger.warn?.(`reopening a channel failed: ${error.message}`),
+      );
     }, 250).unref();
   }
 

@@ -27,7 +27,11 @@ describe('BatchConsumer on a real broker', () => {
   const publish = (count: number, from: number) =>
     Promise.all(
       Array.from({ length: count }, (_, index) =>
-        publisher.publishEnvelope(Exchanges.events, 'batch.sample', createEnvelope('batch.sample', { n: from + index }, { correlationId: 'c-batch' })),
+        publisher.publishEnvelope(
+          Exchanges.events,
+          'batch.sample',
+          createEnvelope('batch.sample', { n: from + index }, { correlationId: 'c-batch' }),
+        ),
       ),
     );
 
@@ -62,7 +66,11 @@ describe('BatchConsumer on a real broker', () => {
       await publish(10, 1 + trickle * 10);
       await sleep(20);
     }
-    await waitFor(async () => ((await readyMessages()) === 0 ? true : undefined), 5_000, 'every message delivered to the consumer');
+    await waitFor(
+      async () => ((await readyMessages()) === 0 ? true : undefined),
+      5_000,
+      'every message delivered to the consumer',
+    );
     await sleep(200);
     release();
     await waitFor(async () => (batches.flat().length === 51 ? true : undefined), 5_000, 'every message handled');
@@ -85,7 +93,11 @@ describe('BatchConsumer on a real broker', () => {
     });
     await publish(200, 0);
     await consumer.start();
-    await waitFor(async () => (sizes.reduce((sum, size) => sum + size, 0) >= 80 ? true : undefined), 5_000, 'two batches');
+    await waitFor(
+      async () => (sizes.reduce((sum, size) => sum + size, 0) >= 80 ? true : undefined),
+      5_000,
+      'two batches',
+    );
     await consumer.stop();
 
     const handled = sizes.reduce((sum, size) => sum + size, 0);

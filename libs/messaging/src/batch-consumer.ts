@@ -62,9 +62,13 @@ export class BatchConsumer {
       this.timer = null;
       this.buffer = [];
       this.channel = channel;
-      const { consumerTag } = await channel.consume(this.options.queue.name, (message) => message && this.collect(channel, message), {
-        noAck: false,
-      });
+      const { consumerTag } = await channel.consume(
+        this.options.queue.name,
+        (message) => message && this.collect(channel, message),
+        {
+          noAck: false,
+        },
+      );
       this.consumerTag = consumerTag;
       return channel;
     });
@@ -115,13 +119,18 @@ export class BatchConsumer {
         attempts: this.options.attemptsPerDelivery ?? DEFAULT_ATTEMPTS_PER_DELIVERY,
         baseDelayMs: this.options.retryDelayMs ?? 500,
         stopping: () => this.stopped,
-        onRetry: (error, attempt) => this.options.logger.warn?.(`batch of ${batch.length} from ${this.options.queue.name} failed (attempt ${attempt}); retrying: ${error.message}`),
+        onRetry: (error, attempt) =>
+          this.options.logger.warn?.(
+            `batch of ${batch.length} from ${this.options.queue.name} failed (attempt ${attempt}); retrying: ${error.message}`,
+          ),
       });
       channel.ack(last, true);
       messagingMetrics.consumed.inc({ queue: this.options.queue.name }, batch.length);
     } catch (error) {
       messagingMetrics.rejected.inc({ queue: this.options.queue.name }, batch.length);
-      this.options.logger.warn?.(`batch of ${batch.length} from ${this.options.queue.name} failed; redelivering: ${(error as Error).message}`);
+      this.options.logger.warn?.(
+        `batch of ${batch.length} from ${this.options.queue.name} failed; redelivering: ${(error as Error).message}`,
+      );
       try {
         channel.nack(last, true, true);
       } catch {

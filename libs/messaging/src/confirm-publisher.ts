@@ -26,7 +26,12 @@ export class ConfirmPublisher {
     return publisher;
   }
 
-  publishEnvelope(exchange: string, routingKey: string, envelope: Envelope, options: Options.Publish = {}): Promise<void> {
+  publishEnvelope(
+    exchange: string,
+    routingKey: string,
+    envelope: Envelope,
+    options: Options.Publish = {},
+  ): Promise<void> {
     return this.publish(exchange, routingKey, Buffer.from(JSON.stringify(envelope)), {
       messageId: envelope.messageId,
       type: envelope.type,

@@ -12,7 +12,11 @@ describe('dead-letter replay on a real broker', () => {
   let connection: AmqpConnection;
   let publisher: ConfirmPublisher;
   const logger = new RecordingLogger();
-  const queue: FactQueue = { name: 'test.replay', bindings: [{ exchange: Exchanges.events, routingKey: 'replay.#' }], deliveryLimit: 1 };
+  const queue: FactQueue = {
+    name: 'test.replay',
+    bindings: [{ exchange: Exchanges.events, routingKey: 'replay.#' }],
+    deliveryLimit: 1,
+  };
 
   beforeAll(async () => {
     vhost = await createIsolatedVhost('replay');
@@ -43,7 +47,11 @@ describe('dead-letter replay on a real broker', () => {
     });
     await consumer.start();
     for (const n of [1, 2, 3]) {
-      await publisher.publishEnvelope(Exchanges.events, 'replay.fact', createEnvelope('replay.fact', { n }, { correlationId: `c-${n}` }));
+      await publisher.publishEnvelope(
+        Exchanges.events,
+        'replay.fact',
+        createEnvelope('replay.fact', { n }, { correlationId: `c-${n}` }),
+      );
     }
     await waitFor(async () => ((await waiting()) === 3 ? true : undefined), 15_000, 'three dead letters');
 

@@ -15,10 +15,18 @@ describe('where a message came from, through dead-lettering and replay', () => {
   });
 
   it("finds the first publication in a consumer's headers, else in the broker's x-death, else in the delivery", () => {
-    const written = message('chargeflow.dlx', 'q', { 'x-original-exchange': 'telemetry', 'x-original-routing-key': 'sample.a' });
+    const written = message('chargeflow.dlx', 'q', {
+      'x-original-exchange': 'telemetry',
+      'x-original-routing-key': 'sample.a',
+    });
     expect(firstPublicationOf(written)).toEqual({ exchange: 'telemetry', routingKey: 'sample.a' });
-    const brokered = message('chargeflow.dlx', 'q', { 'x-death': [{ exchange: 'chargeflow.events', 'routing-keys': ['session.finalized.v1'] }] });
+    const brokered = message('chargeflow.dlx', 'q', {
+      'x-death': [{ exchange: 'chargeflow.events', 'routing-keys': ['session.finalized.v1'] }],
+    });
     expect(firstPublicationOf(brokered)).toEqual({ exchange: 'chargeflow.events', routingKey: 'session.finalized.v1' });
-    expect(firstPublicationOf(message('telemetry', 'meter.s'))).toEqual({ exchange: 'telemetry', routingKey: 'meter.s' });
+    expect(firstPublicationOf(message('telemetry', 'meter.s'))).toEqual({
+      exchange: 'telemetry',
+      routingKey: 'meter.s',
+    });
   });
 });

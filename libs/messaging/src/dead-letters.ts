@@ -38,7 +38,9 @@ export function firstPublicationOf(message: Message): { exchange: string; routin
   const death = (headers['x-death'] as { exchange?: string; 'routing-keys'?: string[] }[] | undefined)?.[0];
   return {
     exchange: String(headers[ORIGINAL_EXCHANGE_HEADER] ?? death?.exchange ?? message.fields.exchange),
-    routingKey: String(headers[ORIGINAL_ROUTING_KEY_HEADER] ?? death?.['routing-keys']?.[0] ?? message.fields.routingKey),
+    routingKey: String(
+      headers[ORIGINAL_ROUTING_KEY_HEADER] ?? death?.['routing-keys']?.[0] ?? message.fields.routingKey,
+    ),
   };
 }
 
@@ -55,7 +57,15 @@ export function routingKeyOf(message: Message): string {
 const REPLAY_BATCH = 100;
 
 /** Headers the broker writes when it dead-letters; a replayed message starts its history afresh. */
-const BROKER_HEADERS = ['x-death', 'x-first-death-exchange', 'x-first-death-queue', 'x-first-death-reason', 'x-last-death-exchange', 'x-last-death-queue', 'x-last-death-reason'];
+const BROKER_HEADERS = [
+  'x-death',
+  'x-first-death-exchange',
+  'x-first-death-queue',
+  'x-first-death-reason',
+  'x-last-death-exchange',
+  'x-last-death-queue',
+  'x-last-death-reason',
+];
 
 /**
  * Moves messages from `<queue>.dlq` back to `<queue>` once their cause is fixed (an outage that outlasted
@@ -65,7 +75,11 @@ const BROKER_HEADERS = ['x-death', 'x-first-death-exchange', 'x-first-death-queu
  * duplicate, which consumers already ignore, never a loss. At most the messages present when it starts
  * are moved (or `limit`), so a message that fails again does not loop. Resolves how many moved.
  */
-export async function replayDeadLetters(model: ChannelModel, queue: string, limit = Number.POSITIVE_INFINITY): Promise<number> {
+export async function replayDeadLetters(
+  model: ChannelModel,
+  queue: string,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<number> {
   const deadLetterQueue = deadLetterQueueOf(queue);
   const channel = await model.createConfirmChannel();
   // A missing queue closes the channel with an error; the awaited call below rejects with it.

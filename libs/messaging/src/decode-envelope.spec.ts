@@ -30,7 +30,9 @@ describe('decodeEnvelope', () => {
 
   it('rejects malformed JSON, a broken envelope and an invalid payload, each with its reason', () => {
     expect(reasonOf(() => decodeEnvelope(encode('{not json'), Greeting))).toBe('MALFORMED_JSON');
-    expect(reasonOf(() => decodeEnvelope(encode({ type: 'greeting.v1', payload: { text: 'hi' } }), Greeting))).toBe('INVALID_ENVELOPE');
+    expect(reasonOf(() => decodeEnvelope(encode({ type: 'greeting.v1', payload: { text: 'hi' } }), Greeting))).toBe(
+      'INVALID_ENVELOPE',
+    );
     const wrong = createEnvelope('greeting.v1', { text: 42 }, { correlationId: 'req-2' });
     expect(reasonOf(() => decodeEnvelope(encode(wrong), Greeting))).toBe('INVALID_PAYLOAD');
   });

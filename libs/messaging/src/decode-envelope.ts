@@ -21,5 +21,11 @@ export function decodeEnvelope<T extends object>(content: Buffer, payloadType: C
 
 function assertValid(value: object, reason: string): void {
   const errors = validateSync(value, { forbidUnknownValues: true });
-  if (errors.length > 0) throw new PoisonMessageError(reason, fieldErrorsOf(errors).map((error) => `${error.field}: ${error.message}`).join('; '));
+  if (errors.length > 0)
+    throw new PoisonMessageError(
+      reason,
+      fieldErrorsOf(errors)
+        .map((error) => `${error.field}: ${error.message}`)
+        .join('; '),
+    );
 }

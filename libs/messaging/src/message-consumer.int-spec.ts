@@ -12,7 +12,11 @@ describe('ConfirmPublisher and MessageConsumer on a real broker', () => {
   let connection: AmqpConnection;
   let publisher: ConfirmPublisher;
   const logger = new RecordingLogger();
-  const queue: FactQueue = { name: 'test.samples', bindings: [{ exchange: Exchanges.events, routingKey: 'test.#' }], deliveryLimit: 2 };
+  const queue: FactQueue = {
+    name: 'test.samples',
+    bindings: [{ exchange: Exchanges.events, routingKey: 'test.#' }],
+    deliveryLimit: 2,
+  };
 
   beforeAll(async () => {
     vhost = await createIsolatedVhost('consumer');
@@ -49,7 +53,11 @@ describe('ConfirmPublisher and MessageConsumer on a real broker', () => {
     const consumer = await consumeWith(async (message) => {
       received.push(JSON.parse(message.content.toString()).payload.n);
     });
-    await publisher.publishEnvelope(Exchanges.events, 'test.one', createEnvelope('test.one', { n: 'first' }, { correlationId: 'c-1' }));
+    await publisher.publishEnvelope(
+      Exchanges.events,
+      'test.one',
+      createEnvelope('test.one', { n: 'first' }, { correlationId: 'c-1' }),
+    );
     await waitFor(async () => (received.length === 1 ? true : undefined), 5_000, 'the message');
     await consumer.stop();
     expect(received).toEqual(['first']);
@@ -62,9 +70,21 @@ describe('ConfirmPublisher and MessageConsumer on a real broker', () => {
       if (body.payload.bad) throw new PoisonMessageError('INVALID_PAYLOAD', 'bad is not allowed');
       received.push(body.payload.n);
     });
-    await publisher.publishEnvelope(Exchanges.events, 'test.poison', createEnvelope('test.poison', { bad: true }, { correlationId: 'c-2' }));
-    await publisher.publishEnvelope(Exchanges.events, 'test.good', createEnvelope('test.good', { n: 'after' }, { correlationId: 'c-3' }));
-    await waitFor(async () => (received.includes('after') ? true : undefined), 5_000, 'the message after the poison one');
+    await publisher.publishEnvelope(
+      Exchanges.events,
+      'test.poison',
+      createEnvelope('test.poison', { bad: true }, { correlationId: 'c-2' }),
+    );
+    await publisher.publishEnvelope(
+      Exchanges.events,
+      'test.good',
+      createEnvelope('test.good', { n: 'after' }, { correlationId: 'c-3' }),
+    );
+    await waitFor(
+      async () => (received.includes('after') ? true : undefined),
+      5_000,
+      'the message after the poison one',
+    );
     await consumer.stop();
 
     const [deadLetter, ...others] = await drainDeadLetters();
@@ -79,11 +99,19 @@ describe('ConfirmPublisher and MessageConsumer on a real broker', () => {
       attempts += 1;
       throw new Error('database unavailable');
     });
-    await publisher.publishEnvelope(Exchanges.events, 'test.failing', createEnvelope('test.failing', { n: 'x' }, { correlationId: 'c-4' }));
-    const deadLetters = await waitFor(async () => {
-      const messages = await drainDeadLetters();
-      return messages.length > 0 ? messages : undefined;
-    }, 10_000, 'the dead-lettered message');
+    await publisher.publishEnvelope(
+      Exchanges.events,
+      'test.failing',
+      createEnvelope('test.failing', { n: 'x' }, { correlationId: 'c-4' }),
+    );
+    const deadLetters = await waitFor(
+      async () => {
+        const messages = await drainDeadLetters();
+        return messages.length > 0 ? messages : undefined;
+      },
+      10_000,
+      'the dead-lettered message',
+    );
     await consumer.stop();
     expect(attempts).toBeGreaterThanOrEqual(2);
     expect(deadLetters[0].properties.headers?.['x-death']?.[0]?.reason).toBe('delivery_limit');
@@ -94,17 +122,27 @@ describe('ConfirmPublisher and MessageConsumer on a real broker', () => {
     const consumer = await consumeWith(async (message) => {
       received.push(JSON.parse(message.content.toString()).payload.n);
     });
-    await expect(publisher.publishEnvelope('no.such.exchange', 'x', createEnvelope('x', { n: 'lost' }, { correlationId: 'c-6' }))).rejects.toThrow();
+    await expect(
+      publisher.publishEnvelope('no.such.exchange', 'x', createEnvelope('x', { n: 'lost' }, { correlationId: 'c-6' })),
+    ).rejects.toThrow();
     await waitFor(
       async () => {
-        await publisher.publishEnvelope(Exchanges.events, 'test.after-error', createEnvelope('test.after-error', { n: 'after-error' }, { correlationId: 'c-7' }));
+        await publisher.publishEnvelope(
+          Exchanges.events,
+          'test.after-error',
+          createEnvelope('test.after-error', { n: 'after-error' }, { correlationId: 'c-7' }),
+        );
         return true;
       },
       10_000,
       'a confirmed publish on the reopened channel',
       100,
     );
-    await waitFor(async () => (received.includes('after-error') ? true : undefined), 10_000, 'delivery after the channel error');
+    await waitFor(
+      async () => (received.includes('after-error') ? true : undefined),
+      10_000,
+      'delivery after the channel error',
+    );
     expect(connection.isConnected).toBe(true);
     await consumer.stop();
   });
@@ -118,7 +156,11 @@ describe('ConfirmPublisher and MessageConsumer on a real broker', () => {
     await waitFor(async () => (connection.isConnected ? true : undefined), 10_000, 'the reconnection', 50);
     await waitFor(
       async () => {
-        await publisher.publishEnvelope(Exchanges.events, 'test.again', createEnvelope('test.again', { n: 'again' }, { correlationId: 'c-5' }));
+        await publisher.publishEnvelope(
+          Exchanges.events,
+          'test.again',
+          createEnvelope('test.again', { n: 'again' }, { correlationId: 'c-5' }),
+        );
         return true;
       },
       10_000,

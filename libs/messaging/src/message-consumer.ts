@@ -76,7 +76,9 @@ export class MessageConsumer {
   private track(work: Promise<void>): void {
     this.inFlight.add(work);
     void work
-      .catch((error: Error) => this.options.logger.warn?.(`settling a message from ${this.options.queue.name} failed: ${error.message}`))
+      .catch((error: Error) =>
+        this.options.logger.warn?.(`settling a message from ${this.options.queue.name} failed: ${error.message}`),
+      )
       .finally(() => this.inFlight.delete(work));
   }
 
@@ -86,7 +88,10 @@ export class MessageConsumer {
         attempts: this.options.attemptsPerDelivery ?? DEFAULT_ATTEMPTS_PER_DELIVERY,
         baseDelayMs: this.options.retryDelayMs ?? 500,
         stopping: () => this.stopped,
-        onRetry: (error, attempt) => this.options.logger.warn?.(`handling a message from ${this.options.queue.name} failed (attempt ${attempt}); retrying: ${error.message}`),
+        onRetry: (error, attempt) =>
+          this.options.logger.warn?.(
+            `handling a message from ${this.options.queue.name} failed (attempt ${attempt}); retrying: ${error.message}`,
+          ),
       });
       channel.ack(message);
       messagingMetrics.consumed.inc({ queue: this.options.queue.name });
@@ -108,7 +113,9 @@ export class MessageConsumer {
   }
 
   private async deadLetter(channel: ConfirmChannel, message: ConsumeMessage, error: PoisonMessageError): Promise<void> {
-    this.options.logger.warn?.(`dead-lettering message from ${this.options.queue.name}: ${error.reason}: ${error.message}`);
+    this.options.logger.warn?.(
+      `dead-lettering message from ${this.options.queue.name}: ${error.reason}: ${error.message}`,
+    );
     const origin = firstPublicationOf(message);
     const headers = {
       ...message.properties.headers,

@@ -21,10 +21,13 @@ describe('retryTransient', () => {
 
   it('gives up after the attempts with the last error', async () => {
     let calls = 0;
-    const failing = retryTransient(async () => {
-      calls += 1;
-      throw new Error(`failure ${calls}`);
-    }, options({ attempts: 3 }));
+    const failing = retryTransient(
+      async () => {
+        calls += 1;
+        throw new Error(`failure ${calls}`);
+      },
+      options({ attempts: 3 }),
+    );
     await expect(failing).rejects.toThrow('failure 3');
   });
 
@@ -40,10 +43,13 @@ describe('retryTransient', () => {
 
   it('hands the message back at once when the consumer is stopping', async () => {
     let calls = 0;
-    const stopping = retryTransient(async () => {
-      calls += 1;
-      throw new Error('down');
-    }, options({ stopping: () => true }));
+    const stopping = retryTransient(
+      async () => {
+        calls += 1;
+        throw new Error('down');
+      },
+      options({ stopping: () => true }),
+    );
     await expect(stopping).rejects.toThrow('down');
     expect(calls).toBe(1);
   });

@@ -6,7 +6,11 @@ import { DEFAULT_RABBITMQ_URL } from '@chargeflow/contracts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
-export const POSTGRES_URL: IsURLOptions = { protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true };
+export const POSTGRES_URL: IsURLOptions = {
+  protocols: ['postgres', 'postgresql'],
+  require_tld: false,
+  require_protocol: true,
+};
 
 /** What every service needs: the broker and how much to log. Each service adds its database URL. */
 export class BaseServiceConfig {

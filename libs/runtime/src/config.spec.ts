@@ -23,13 +23,19 @@ describe('loadConfig', () => {
 
   it('names the invalid variable in one line', () => {
     expect(() => loadConfig(ExampleConfig, { EXAMPLE_DATABASE_URL: 'mysql://nope' })).toThrow(ConfigurationError);
-    expect(() => loadConfig(ExampleConfig, { EXAMPLE_DATABASE_URL: 'mysql://nope' })).toThrow(/^EXAMPLE_DATABASE_URL .*mysql:\/\/nope/);
+    expect(() => loadConfig(ExampleConfig, { EXAMPLE_DATABASE_URL: 'mysql://nope' })).toThrow(
+      /^EXAMPLE_DATABASE_URL .*mysql:\/\/nope/,
+    );
     expect(() => loadConfig(ExampleConfig, { LOG_LEVEL: 'loud' })).toThrow(/^LOG_LEVEL /);
   });
 
   it('never echoes a password of a URL it refuses', () => {
-    expect(() => loadConfig(ExampleConfig, { EXAMPLE_DATABASE_URL: 'postgres://app:p#ss@db.internal:5432/app' })).toThrow(/postgres:\/\/app:\*\*\*@/);
-    expect(() => loadConfig(ExampleConfig, { EXAMPLE_DATABASE_URL: 'postgres://app:p#ss@db.internal:5432/app' })).not.toThrow(/p#ss/);
+    expect(() =>
+      loadConfig(ExampleConfig, { EXAMPLE_DATABASE_URL: 'postgres://app:p#ss@db.internal:5432/app' }),
+    ).toThrow(/postgres:\/\/app:\*\*\*@/);
+    expect(() =>
+      loadConfig(ExampleConfig, { EXAMPLE_DATABASE_URL: 'postgres://app:p#ss@db.internal:5432/app' }),
+    ).not.toThrow(/p#ss/);
   });
 
   it('has no defaults in production for the variables that must be configured', () => {

@@ -12,7 +12,8 @@ export class ConfigurationError extends Error {
 /** What a configuration error may echo of a value: never a secret, never a URL's password. */
 function shown(name: string, value: unknown): string {
   if (/KEY|SECRET|PASSWORD|TOKEN/.test(name)) return '<hidden>';
-  if (typeof value === 'string' && /URL$/.test(name)) return JSON.stringify(value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@'));
+  if (typeof value === 'string' && /URL$/.test(name))
+    return JSON.stringify(value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@'));
   return JSON.stringify(value);
 }
 
@@ -40,7 +41,9 @@ export function loadConfig<T extends object>(
   const [error] = validateSync(config, { forbidUnknownValues: true });
   if (error) {
     const reason = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
-    throw new ConfigurationError(`${error.property} ${reason.replace(`${error.property} `, '')} (got ${shown(error.property, values[error.property])})`);
+    throw new ConfigurationError(
+      `${error.property} ${reason.replace(`${error.property} `, '')} (got ${shown(error.property, values[error.property])})`,
+    );
   }
   return config;
 }

@@ -1,7 +1,12 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { CommonRpcPatterns, type BackendService, type DependencyStatus, type HealthReport } from '@chargeflow/contracts';
+import {
+  CommonRpcPatterns,
+  type BackendService,
+  type DependencyStatus,
+  type HealthReport,
+} from '@chargeflow/contracts';
 import { AmqpConnection } from '@chargeflow/messaging';
 import { SERVICE_NAME } from './service-tokens';
 

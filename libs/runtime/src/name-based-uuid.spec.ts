@@ -3,7 +3,9 @@ import { nameBasedUuid } from './name-based-uuid';
 describe('name-based UUIDs', () => {
   it('match the version 5 UUID of RFC 9562 for the DNS namespace', () => {
     // Python: uuid.uuid5(uuid.NAMESPACE_DNS, 'python.org')
-    expect(nameBasedUuid('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'python.org')).toBe('886313e1-3b8a-5372-9b90-0c9aee199e5d');
+    expect(nameBasedUuid('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'python.org')).toBe(
+      '886313e1-3b8a-5372-9b90-0c9aee199e5d',
+    );
   });
 
   it('give the same id for the same name and another for another name or namespace', () => {

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ConfirmPublisher, OutboxRelay } from '@chargeflow/messaging';
@@ -12,8 +19,18 @@ const OUTBOX_RETENTION_MS = Symbol('OUTBOX_RETENTION_MS');
 export class OutboxRelayRunner implements OnApplicationBootstrap, OnModuleDestroy {
   readonly relay: OutboxRelay;
 
-  constructor(dataSource: DataSource, publisher: ConfirmPublisher, @Inject(PINO_LOGGER) logger: Logger, @Inject(OUTBOX_RETENTION_MS) retentionMs: number) {
-    this.relay = new OutboxRelay({ dataSource, publisher, retentionMs, logger: new NestPinoLogger(logger.child({ component: 'outbox-relay' })) });
+  constructor(
+    dataSource: DataSource,
+    publisher: ConfirmPublisher,
+    @Inject(PINO_LOGGER) logger: Logger,
+    @Inject(OUTBOX_RETENTION_MS) retentionMs: number,
+  ) {
+    this.relay = new OutboxRelay({
+      dataSource,
+      publisher,
+      retentionMs,
+      logger: new NestPinoLogger(logger.child({ component: 'outbox-relay' })),
+    });
   }
 
   onApplicationBootstrap(): Promise<void> {

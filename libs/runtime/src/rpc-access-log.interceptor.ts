@@ -18,7 +18,10 @@ export class RpcAccessLogInterceptor implements NestInterceptor {
     const level = pattern === CommonRpcPatterns.health ? 'debug' : 'info';
     const startedAt = performance.now();
     const done = (outcome: 'ok' | 'error') =>
-      this.logger[level]({ event: 'rpc.handled', pattern, outcome, durationMs: Math.round((performance.now() - startedAt) * 10) / 10 }, `${pattern} ${outcome}`);
+      this.logger[level](
+        { event: 'rpc.handled', pattern, outcome, durationMs: Math.round((performance.now() - startedAt) * 10) / 10 },
+        `${pattern} ${outcome}`,
+      );
     return next.handle().pipe(tap({ complete: () => done('ok'), error: () => done('error') }));
   }
 }

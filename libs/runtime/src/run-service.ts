@@ -1,9 +1,22 @@
 import 'reflect-metadata';
-import { Global, Inject, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import type { BackendService } from '@chargeflow/contracts';
-import { AmqpConnection, AmqpRpcServer, ConfirmPublisher, RpcErrorFilter, rpcValidationPipe } from '@chargeflow/messaging';
+import {
+  AmqpConnection,
+  AmqpRpcServer,
+  ConfirmPublisher,
+  RpcErrorFilter,
+  rpcValidationPipe,
+} from '@chargeflow/messaging';
 import type { BaseServiceConfig } from './base-config';
 import { ConfigurationError } from './config';
 import { HealthRpcController } from './health.rpc.controller';
@@ -22,7 +35,12 @@ export interface ServiceDefinition<C extends BaseServiceConfig> {
 @Global()
 @Module({})
 class ServiceCoreModule implements BeforeApplicationShutdown, OnApplicationShutdown {
-  static forRoot(service: BackendService, connection: AmqpConnection, publisher: ConfirmPublisher, logger: Logger): DynamicModule {
+  static forRoot(
+    service: BackendService,
+    connection: AmqpConnection,
+    publisher: ConfirmPublisher,
+    logger: Logger,
+  ): DynamicModule {
     return {
       module: ServiceCoreModule,
       controllers: [HealthRpcController, MetricsRpcController],
@@ -76,7 +94,11 @@ export async function runService<C extends BaseServiceConfig>(definition: Servic
   const logger = createLogger(service, config.LOG_LEVEL);
   const nestLogger = new NestPinoLogger(logger);
   try {
-    const connection = await AmqpConnection.open({ url: config.RABBITMQ_URL, name: `chargeflow-${service}`, logger: nestLogger });
+    const connection = await AmqpConnection.open({
+      url: config.RABBITMQ_URL,
+      name: `chargeflow-${service}`,
+      logger: nestLogger,
+    });
     const publisher = await ConfirmPublisher.create(connection);
     const app = await NestFactory.createMicroservice(
       {

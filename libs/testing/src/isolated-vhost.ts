@@ -33,7 +33,9 @@ export async function createIsolatedVhost(label: string): Promise<IsolatedVhost>
     dropConnections: async () => {
       const connections = await waitFor(
         async () => {
-          const list = (await management(settings.rabbitmqManagementUrl, 'GET', `/api/vhosts/${name}/connections`)) as { name: string }[];
+          const list = (await management(settings.rabbitmqManagementUrl, 'GET', `/api/vhosts/${name}/connections`)) as {
+            name: string;
+          }[];
           return list.length > 0 ? list : undefined;
         },
         10_000,
@@ -41,7 +43,11 @@ export async function createIsolatedVhost(label: string): Promise<IsolatedVhost>
         250,
       );
       for (const connection of connections) {
-        await management(settings.rabbitmqManagementUrl, 'DELETE', `/api/connections/${encodeURIComponent(connection.name)}`);
+        await management(
+          settings.rabbitmqManagementUrl,
+          'DELETE',
+          `/api/connections/${encodeURIComponent(connection.name)}`,
+        );
       }
     },
   };
@@ -58,6 +64,7 @@ async function management(baseUrl: string, method: string, path: string, body?: 
     body: body ? JSON.stringify(body) : undefined,
     signal: AbortSignal.timeout(10_000),
   });
-  if (!response.ok) throw new Error(`RabbitMQ management ${method} ${path}: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`RabbitMQ management ${method} ${path}: ${response.status} ${await response.text()}`);
   return response.status === 200 ? response.json() : undefined;
 }

@@ -18,21 +18,30 @@ export class CreateApiKeyRequest {
   @IsIn(ApiRoles)
   role!: ApiRole;
 
-  @ApiPropertyOptional({ description: 'Device keys only: the vehicle this key may post telemetry for.', example: '7d0f7a3e-2c43-4a55-9a3c-0c9a5f1b2e77' })
+  @ApiPropertyOptional({
+    description: 'Device keys only: the vehicle this key may post telemetry for.',
+    example: '7d0f7a3e-2c43-4a55-9a3c-0c9a5f1b2e77',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   @Matches(REFERENCE_ID, { message: 'vehicleId may contain only letters, digits and . _ : -' })
   vehicleId?: string;
 
-  @ApiPropertyOptional({ description: 'Device keys only: the station this key may post telemetry for.', example: 'station-berlin-04' })
+  @ApiPropertyOptional({
+    description: 'Device keys only: the station this key may post telemetry for.',
+    example: 'station-berlin-04',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   @Matches(REFERENCE_ID, { message: 'stationId may contain only letters, digits and . _ : -' })
   stationId?: string;
 
-  @ApiPropertyOptional({ description: 'When the key stops working (ISO 8601, in the future). Never, when absent.', example: '2030-01-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'When the key stops working (ISO 8601, in the future). Never, when absent.',
+    example: '2030-01-01T00:00:00Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
   expiresAt?: string;
@@ -94,7 +103,10 @@ export class ApiKeyView {
 }
 
 export class CreatedApiKey extends ApiKeyView {
-  @ApiProperty({ description: 'The secret. Shown this once: only its hash is stored.', example: 'cf_Q3x9ZkVb2m8R0tLwA7yPq4sD1fG6hJ9kE5nC3xB0vZ2' })
+  @ApiProperty({
+    description: 'The secret. Shown this once: only its hash is stored.',
+    example: 'cf_Q3x9ZkVb2m8R0tLwA7yPq4sD1fG6hJ9kE5nC3xB0vZ2',
+  })
   key!: string;
 }
 
@@ -102,6 +114,11 @@ export class ApiKeyPage {
   @ApiProperty({ type: [ApiKeyView] })
   items!: ApiKeyView[];
 
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last.', example: null })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last.',
+    example: null,
+  })
   nextCursor!: string | null;
 }

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { decodeCursor, toPage } from '@chargeflow/runtime';
 import { issueApiKey } from '../auth/api-key-secret';
 import { ApiKeyCache } from '../auth/api-key.cache';
@@ -13,7 +20,10 @@ import { ApiKeyPage, ApiKeyView, CreateApiKeyRequest, CreatedApiKey, ListApiKeys
 
 const uuid = new ParseUUIDPipe({
   version: '4',
-  exceptionFactory: () => ProblemException.of(400, 'VALIDATION_FAILED', 'id must be a UUID', { errors: [{ field: 'id', message: 'id must be a UUID' }] }),
+  exceptionFactory: () =>
+    ProblemException.of(400, 'VALIDATION_FAILED', 'id must be a UUID', {
+      errors: [{ field: 'id', message: 'id must be a UUID' }],
+    }),
 });
 
 @ApiTags('API keys')
@@ -30,11 +40,20 @@ export class ApiKeysController {
   @NotIdempotent('the key would have to be stored to be replayed; it is shown once only')
   @ApiOperation({ summary: 'Create an API key', description: 'The secret is in `key`, shown in this response only.' })
   @ApiCreatedResponse({ type: CreatedApiKey })
-  @ApiProblems({ status: 409, code: 'API_KEY_NAME_TAKEN', detail: 'an active API key is already named "depot-7 dispatch console"' })
+  @ApiProblems({
+    status: 409,
+    code: 'API_KEY_NAME_TAKEN',
+    detail: 'an active API key is already named "depot-7 dispatch console"',
+  })
   async create(@Body() request: CreateApiKeyRequest): Promise<CreatedApiKey> {
     const fieldErrors = bindingErrorsOf(request);
     if (fieldErrors.length > 0) {
-      throw ProblemException.of(400, 'VALIDATION_FAILED', `the request is invalid: ${fieldErrors.map((error) => error.message).join('; ')}`, { errors: fieldErrors });
+      throw ProblemException.of(
+        400,
+        'VALIDATION_FAILED',
+        `the request is invalid: ${fieldErrors.map((error) => error.message).join('; ')}`,
+        { errors: fieldErrors },
+      );
     }
     const issued = issueApiKey();
     try {
@@ -49,7 +68,8 @@ export class ApiKeysController {
       });
       return { ...ApiKeyView.of(apiKey), key: issued.key };
     } catch (error) {
-      if (error instanceof ApiKeyNameTakenError) throw ProblemException.of(409, 'API_KEY_NAME_TAKEN', error.message, { name: error.keyName });
+      if (error instanceof ApiKeyNameTakenError)
+        throw ProblemException.of(409, 'API_KEY_NAME_TAKEN', error.message, { name: error.keyName });
       throw error;
     }
   }
@@ -58,13 +78,20 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'List API keys', description: 'Newest first, without their secrets.' })
   @ApiOkResponse({ type: ApiKeyPage })
   async list(@Query() query: ListApiKeysQuery): Promise<ApiKeyPage> {
-    const keys = await this.apiKeys.list({ limit: query.limit, after: decodeCursor(query.cursor), includeRevoked: query.includeRevoked });
+    const keys = await this.apiKeys.list({
+      limit: query.limit,
+      after: decodeCursor(query.cursor),
+      includeRevoked: query.includeRevoked,
+    });
     return toPage(keys, query.limit, (key) => ({ at: key.createdAt, id: key.id }), ApiKeyView.of);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke an API key', description: 'Takes effect at once; revoking a revoked key changes nothing.' })
+  @ApiOperation({
+    summary: 'Revoke an API key',
+    description: 'Takes effect at once; revoking a revoked key changes nothing.',
+  })
   @ApiNoContentResponse({ description: 'Revoked.' })
   @ApiProblems({ status: 404, code: 'API_KEY_NOT_FOUND', detail: 'no API key 3f2b8c1d-9a4e-4f6b-8d2c-1e5a7b9c0d3f' })
   async revoke(@Param('id', uuid) id: string): Promise<void> {
@@ -82,7 +109,10 @@ function bindingErrorsOf(request: CreateApiKeyRequest): { field: string; message
     errors.push({ field: 'vehicleId', message: 'a device key needs exactly one of vehicleId or stationId' });
   }
   if (request.role !== 'device' && bindings > 0) {
-    errors.push({ field: request.vehicleId !== undefined ? 'vehicleId' : 'stationId', message: `only device keys are bound to a vehicle or station, not ${request.role} keys` });
+    errors.push({
+      field: request.vehicleId !== undefined ? 'vehicleId' : 'stationId',
+      message: `only device keys are bound to a vehicle or station, not ${request.role} keys`,
+    });
   }
   if (request.expiresAt && new Date(request.expiresAt).getTime() <= Date.now()) {
     errors.push({ field: 'expiresAt', message: 'expiresAt must lie in the future' });

@@ -47,14 +47,24 @@ function document(type: Function, properties: Record<string, ApiPropertyOptions 
   }
 }
 
-const uuid = (example: string, description?: string): ApiPropertyOptions => ({ type: String, format: 'uuid', example, description });
+const uuid = (example: string, description?: string): ApiPropertyOptions => ({
+  type: String,
+  format: 'uuid',
+  example,
+  description,
+});
 
 // Parents before children: a subclass copies its parent's documented properties when it is documented.
 document(IdParams, { id: uuid(EXAMPLE.sessionId) });
 document(SessionIdParams, { sessionId: uuid(EXAMPLE.sessionId) });
 document(PageRequest, {
   limit: { optional: true, type: Number, minimum: 1, maximum: MAX_PAGE_SIZE, default: 50, example: 50 },
-  cursor: { optional: true, type: String, description: 'The `nextCursor` of the previous page.', example: 'WyIyMDI2LTExLTIyVDA4OjMwOjAwLjAwMFoiLCI5YTFjIl0' },
+  cursor: {
+    optional: true,
+    type: String,
+    description: 'The `nextCursor` of the previous page.',
+    example: 'WyIyMDI2LTExLTIyVDA4OjMwOjAwLjAwMFoiLCI5YTFjIl0',
+  },
 });
 document(ListRequest, {});
 document(ListTariffsRequest, {});
@@ -66,8 +76,20 @@ document(ListBillingRequest, {
   to: { optional: true, type: String, format: 'date-time', example: '2026-12-01T00:00:00Z' },
 });
 document(VerifyBillingRequest, {
-  from: { optional: true, type: String, format: 'date-time', description: 'Only sessions started at or after.', example: '2026-11-01T00:00:00Z' },
-  to: { optional: true, type: String, format: 'date-time', description: 'Only sessions started before.', example: '2026-12-01T00:00:00Z' },
+  from: {
+    optional: true,
+    type: String,
+    format: 'date-time',
+    description: 'Only sessions started at or after.',
+    example: '2026-11-01T00:00:00Z',
+  },
+  to: {
+    optional: true,
+    type: String,
+    format: 'date-time',
+    description: 'Only sessions started before.',
+    example: '2026-12-01T00:00:00Z',
+  },
 });
 document(ListSessionsRequest, {
   kind: { optional: true, enum: SessionKinds, example: 'RIDE' },
@@ -75,8 +97,20 @@ document(ListSessionsRequest, {
   vehicleId: { optional: true, ...uuid(EXAMPLE.vehicleId) },
   stationId: { optional: true, ...uuid(EXAMPLE.stationId) },
   riderId: { optional: true, ...uuid(EXAMPLE.riderId) },
-  from: { optional: true, type: String, format: 'date-time', description: 'Sessions started at or after.', example: '2026-11-01T00:00:00Z' },
-  to: { optional: true, type: String, format: 'date-time', description: 'Sessions started before.', example: '2026-12-01T00:00:00Z' },
+  from: {
+    optional: true,
+    type: String,
+    format: 'date-time',
+    description: 'Sessions started at or after.',
+    example: '2026-11-01T00:00:00Z',
+  },
+  to: {
+    optional: true,
+    type: String,
+    format: 'date-time',
+    description: 'Sessions started before.',
+    example: '2026-12-01T00:00:00Z',
+  },
 });
 document(ListRejectionsRequest, {
   sessionId: { optional: true, ...uuid(EXAMPLE.sessionId) },
@@ -90,16 +124,32 @@ document(QuoteTerms, {
   startedAt: { type: String, format: 'date-time', example: '2026-11-22T18:30:00Z' },
   endedAt: { type: String, format: 'date-time', example: '2026-11-22T20:00:00Z' },
   energyWh: { type: Number, minimum: 0, example: 22_500 },
-  parkingDurationS: { optional: true, type: Number, minimum: 0, description: 'Plugged in without drawing energy, at the end.', example: 1_800 },
+  parkingDurationS: {
+    optional: true,
+    type: Number,
+    minimum: 0,
+    description: 'Plugged in without drawing energy, at the end.',
+    example: 1_800,
+  },
   stationId: { optional: true, ...uuid(EXAMPLE.stationId) },
-  timeZone: { optional: true, type: String, description: 'IANA zone for time restrictions; the operator zone when absent.', example: 'Europe/Berlin' },
+  timeZone: {
+    optional: true,
+    type: String,
+    description: 'IANA zone for time restrictions; the operator zone when absent.',
+    example: 'Europe/Berlin',
+  },
 });
 document(StartRideRequest, { vehicleId: uuid(EXAMPLE.vehicleId), riderId: uuid(EXAMPLE.riderId) });
 document(StartChargingRequest, { vehicleId: uuid(EXAMPLE.vehicleId), stationId: uuid(EXAMPLE.stationId) });
 document(CreateVehicleRequest, {
   label: { type: String, maxLength: 200, example: 'e-bike 42' },
   batteryCapacityWh: { type: Number, minimum: 1, maximum: MAX_BATTERY_WH, example: 500 },
-  energyWh: { type: Number, minimum: 0, description: 'The battery level now; afterwards only finalized sessions change it.', example: 420.5 },
+  energyWh: {
+    type: Number,
+    minimum: 0,
+    description: 'The battery level now; afterwards only finalized sessions change it.',
+    example: 420.5,
+  },
 });
 document(VehicleChanges, {
   label: { optional: true, type: String, maxLength: 200, example: 'e-bike 42 (blue)' },
@@ -109,7 +159,11 @@ document(CreateStationRequest, {
   name: { type: String, maxLength: 200, example: 'Depot Nord, bay 3' },
   ratedPowerW: { type: Number, minimum: 1, maximum: MAX_RATED_POWER_W, example: 11_000 },
   timeZone: { type: String, description: 'IANA time zone, for tariff restrictions.', example: 'Europe/Berlin' },
-  metered: { type: Boolean, description: 'True when the charger reports meter telemetry; otherwise energy is rated power times time.', example: false },
+  metered: {
+    type: Boolean,
+    description: 'True when the charger reports meter telemetry; otherwise energy is rated power times time.',
+    example: false,
+  },
 });
 document(StationChanges, {
   name: { optional: true, type: String, maxLength: 200, example: 'Depot Nord, bay 3' },
@@ -120,7 +174,8 @@ document(StationChanges, {
 document(CreateRiderRequest, { name: { type: String, maxLength: 200, example: 'Ada Lovelace' } });
 document(RiderChanges, { name: { optional: true, type: String, maxLength: 200, example: 'Ada King' } });
 
-const nullable = (options: ApiPropertyOptions): ApiPropertyOptions => ({ ...options, nullable: true } as ApiPropertyOptions);
+const nullable = (options: ApiPropertyOptions): ApiPropertyOptions =>
+  ({ ...options, nullable: true }) as ApiPropertyOptions;
 
 /** The documented shape of every list: `{ items, nextCursor }`, named for OpenAPI's components. */
 function pageOf(item: Type, name: string): Type {
@@ -128,7 +183,9 @@ function pageOf(item: Type, name: string): Type {
     @ApiProperty({ type: [item] })
     items!: unknown[];
 
-    @ApiProperty(nullable({ type: String, description: 'Pass as `cursor` for the next page; null on the last.', example: null }))
+    @ApiProperty(
+      nullable({ type: String, description: 'Pass as `cursor` for the next page; null on the last.', example: null }),
+    )
     nextCursor!: string | null;
   }
   Object.defineProperty(Page, 'name', { value: name });
@@ -163,7 +220,13 @@ export class SessionDocument {
   @ApiProperty(nullable({ type: Number, example: 1330 }))
   durationS!: number | null;
 
-  @ApiPropertyOptional(nullable({ type: Number, description: 'Rides: energy consumed, the sum of the sealed telemetry.', example: 182.375 }))
+  @ApiPropertyOptional(
+    nullable({
+      type: Number,
+      description: 'Rides: energy consumed, the sum of the sealed telemetry.',
+      example: 182.375,
+    }),
+  )
   energyConsumedWh?: number | null;
 
   @ApiPropertyOptional(nullable({ type: Number, description: 'Charges: energy delivered.', example: null }))
@@ -300,7 +363,10 @@ export class RejectionDocument {
   @ApiProperty(nullable({ type: String, example: EXAMPLE.vehicleId }))
   deviceId!: string | null;
 
-  @ApiProperty({ description: 'The message as the device sent it.', example: `{"telemetryId":"${EXAMPLE.telemetryId}","energyWh":0.5}` })
+  @ApiProperty({
+    description: 'The message as the device sent it.',
+    example: `{"telemetryId":"${EXAMPLE.telemetryId}","energyWh":0.5}`,
+  })
   payload!: string;
 
   @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
@@ -314,7 +380,12 @@ export class SampleBody {
   @ApiProperty(uuid(EXAMPLE.telemetryId, 'Client-generated: the idempotency key of the sample.'))
   telemetryId!: string;
 
-  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'Vehicles: exactly one of vehicleId and stationId.', example: EXAMPLE.vehicleId })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    description: 'Vehicles: exactly one of vehicleId and stationId.',
+    example: EXAMPLE.vehicleId,
+  })
   vehicleId?: string;
 
   @ApiPropertyOptional({ type: String, format: 'uuid', description: 'Chargers.' })
@@ -323,7 +394,11 @@ export class SampleBody {
   @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
   emittedAt!: string;
 
-  @ApiPropertyOptional({ type: Number, description: 'Energy since the previous sample (Wh); chargers may send meterWh instead.', example: 0.875 })
+  @ApiPropertyOptional({
+    type: Number,
+    description: 'Energy since the previous sample (Wh); chargers may send meterWh instead.',
+    example: 0.875,
+  })
   energyWh?: number;
 
   @ApiPropertyOptional({ type: Number, description: 'Chargers: the cumulative meter reading (Wh).' })
@@ -343,7 +418,10 @@ export class SampleBody {
 }
 
 export class QueuedDocument {
-  @ApiProperty({ description: 'Samples the broker confirmed; each is then counted once or recorded as a rejection.', example: 1 })
+  @ApiProperty({
+    description: 'Samples the broker confirmed; each is then counted once or recorded as a rejection.',
+    example: 1,
+  })
   queued!: number;
 }
 
@@ -352,7 +430,10 @@ export const EXAMPLE_TARIFF = {
   currency: 'EUR',
   appliesTo: { kind: 'CHARGING' },
   elements: [
-    { price_components: [{ type: 'ENERGY', price: '0.25', vat: '19', step_size: 1 }], restrictions: { start_time: '22:00', end_time: '06:00' } },
+    {
+      price_components: [{ type: 'ENERGY', price: '0.25', vat: '19', step_size: 1 }],
+      restrictions: { start_time: '22:00', end_time: '06:00' },
+    },
     { price_components: [{ type: 'ENERGY', price: '0.39', vat: '19', step_size: 1 }] },
     { price_components: [{ type: 'PARKING_TIME', price: '6.00', vat: '19', step_size: 60 }] },
     { price_components: [{ type: 'FLAT', price: '0.50', vat: '19', step_size: 1 }] },
@@ -412,7 +493,19 @@ export class QuoteDocument {
   @ApiProperty({
     type: Object,
     isArray: true,
-    example: [{ type: 'ENERGY', volume: '22.5', billedVolume: '22.5', unitPrice: '0.39', amountExclVat: '8.78', vat: '19', vatAmount: '1.67', amountInclVat: '10.45', periods: [] }],
+    example: [
+      {
+        type: 'ENERGY',
+        volume: '22.5',
+        billedVolume: '22.5',
+        unitPrice: '0.39',
+        amountExclVat: '8.78',
+        vat: '19',
+        vatAmount: '1.67',
+        amountInclVat: '10.45',
+        periods: [],
+      },
+    ],
   })
   lineItems!: object[];
 
@@ -425,7 +518,10 @@ export class QuoteDocument {
   @ApiProperty({ example: 'tariff-engine/1' })
   engineVersion!: string;
 
-  @ApiProperty({ description: 'sha256 of the canonical inputs: the same inputs always give the same record.', example: 'Zq3…' })
+  @ApiProperty({
+    description: 'sha256 of the canonical inputs: the same inputs always give the same record.',
+    example: 'Zq3…',
+  })
   inputHash!: string;
 }
 
@@ -490,11 +586,26 @@ export class StatementDocument {
   @ApiProperty({
     type: Object,
     isArray: true,
-    example: [{ sessionId: EXAMPLE.sessionId, kind: 'RIDE', startedAt: '2026-11-22T08:30:00.000Z', status: 'PRICED', currency: 'EUR', totalExclVat: '3.40', totalVat: '0.65', totalInclVat: '4.05' }],
+    example: [
+      {
+        sessionId: EXAMPLE.sessionId,
+        kind: 'RIDE',
+        startedAt: '2026-11-22T08:30:00.000Z',
+        status: 'PRICED',
+        currency: 'EUR',
+        totalExclVat: '3.40',
+        totalVat: '0.65',
+        totalInclVat: '4.05',
+      },
+    ],
   })
   lines!: object[];
 
-  @ApiProperty({ type: Object, isArray: true, example: [{ currency: 'EUR', totalExclVat: '3.40', totalVat: '0.65', totalInclVat: '4.05', sessions: 1 }] })
+  @ApiProperty({
+    type: Object,
+    isArray: true,
+    example: [{ currency: 'EUR', totalExclVat: '3.40', totalVat: '0.65', totalInclVat: '4.05', sessions: 1 }],
+  })
   totals!: object[];
 
   @ApiProperty({ description: 'Sessions in the period that have no price yet.', example: 0 })

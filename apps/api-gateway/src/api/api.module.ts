@@ -26,7 +26,11 @@ import { TelemetryController } from './telemetry/telemetry.controller';
   ],
   providers: [
     BackendClient,
-    { provide: ConfirmPublisher, useFactory: (connection: AmqpConnection) => ConfirmPublisher.create(connection), inject: [AmqpConnection] },
+    {
+      provide: ConfirmPublisher,
+      useFactory: (connection: AmqpConnection) => ConfirmPublisher.create(connection),
+      inject: [AmqpConnection],
+    },
   ],
 })
 export class ApiModule {}

@@ -1,4 +1,11 @@
-import { API_KEY_PREFIX, bearerKeyOf, displayPrefixOf, hashApiKey, issueApiKey, MIN_API_KEY_LENGTH } from './api-key-secret';
+import {
+  API_KEY_PREFIX,
+  bearerKeyOf,
+  displayPrefixOf,
+  hashApiKey,
+  issueApiKey,
+  MIN_API_KEY_LENGTH,
+} from './api-key-secret';
 
 describe('API key secrets', () => {
   it('issues distinct prefixed keys whose hash is what is stored', () => {

@@ -46,7 +46,9 @@ export class ApiKeyRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async findByHash(keyHash: string): Promise<ApiKey | null> {
-    const rows: ApiKeyRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM api_key WHERE key_hash = $1`, [keyHash]);
+    const rows: ApiKeyRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM api_key WHERE key_hash = $1`, [
+      keyHash,
+    ]);
     return rows.length > 0 ? toApiKey(rows[0]) : null;
   }
 
@@ -93,8 +95,14 @@ export class ApiKeyRepository {
   async installBootstrapKey(keyHash: string, keyPrefix: string): Promise<'installed' | 'present' | 'revoked'> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock($1)`, [BOOTSTRAP_LOCK_KEY]);
-      await manager.query(`UPDATE api_key SET revoked_at = now() WHERE bootstrap AND revoked_at IS NULL AND key_hash <> $1`, [keyHash]);
-      const existing: { revoked: boolean }[] = await manager.query(`SELECT revoked_at IS NOT NULL AS revoked FROM api_key WHERE key_hash = $1`, [keyHash]);
+      await manager.query(
+        `UPDATE api_key SET revoked_at = now() WHERE bootstrap AND revoked_at IS NULL AND key_hash <> $1`,
+        [keyHash],
+      );
+      const existing: { revoked: boolean }[] = await manager.query(
+        `SELECT revoked_at IS NOT NULL AS revoked FROM api_key WHERE key_hash = $1`,
+        [keyHash],
+      );
       if (existing.length > 0) return existing[0].revoked ? 'revoked' : 'present';
       await manager.query(
         `INSERT INTO api_key (id, name, role, key_hash, key_prefix, bootstrap) VALUES ($1, $2, 'admin', $3, $4, true)`,

@@ -29,17 +29,25 @@ export class AuthenticationGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const key = bearerKeyOf(request.headers.authorization);
     if (!key) {
-      request.authenticationFailure = request.headers.authorization === undefined ? 'UNAUTHENTICATED' : 'API_KEY_INVALID';
+      request.authenticationFailure =
+        request.headers.authorization === undefined ? 'UNAUTHENTICATED' : 'API_KEY_INVALID';
       return true;
     }
     const hash = hashApiKey(key);
     const apiKey = this.apiKeys.cached(hash) ?? (await this.lookUp(request, hash));
     const status = apiKey ? statusOf(apiKey) : null;
     if (!apiKey || status !== 'active') {
-      request.authenticationFailure = status === 'revoked' ? 'API_KEY_REVOKED' : status === 'expired' ? 'API_KEY_EXPIRED' : 'API_KEY_INVALID';
+      request.authenticationFailure =
+        status === 'revoked' ? 'API_KEY_REVOKED' : status === 'expired' ? 'API_KEY_EXPIRED' : 'API_KEY_INVALID';
       return true;
     }
-    request.principal = { keyId: apiKey.id, name: apiKey.name, role: apiKey.role, vehicleId: apiKey.vehicleId, stationId: apiKey.stationId };
+    request.principal = {
+      keyId: apiKey.id,
+      name: apiKey.name,
+      role: apiKey.role,
+      vehicleId: apiKey.vehicleId,
+      stationId: apiKey.stationId,
+    };
     return true;
   }
 

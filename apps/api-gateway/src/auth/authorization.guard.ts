@@ -29,22 +29,42 @@ export class AuthorizationGuard implements CanActivate {
     if (access.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (access.kind === 'undeclared') {
-      this.logger.error(`${request.method} ${request.routeOptions.url} declares neither @Roles nor @Public; refusing it`);
+      this.logger.error(
+        `${request.method} ${request.routeOptions.url} declares neither @Roles nor @Public; refusing it`,
+      );
       throw ProblemException.of(403, 'ROUTE_NOT_DECLARED', 'this route declares no roles and is closed');
     }
     const principal = request.principal;
     if (!principal) {
       const failure = request.authenticationFailure ?? 'UNAUTHENTICATED';
-      throw ProblemException.of(401, failure, AUTHENTICATION_DETAILS[failure], {}, { 'www-authenticate': 'Bearer realm="chargeflow"' });
+      throw ProblemException.of(
+        401,
+        failure,
+        AUTHENTICATION_DETAILS[failure],
+        {},
+        { 'www-authenticate': 'Bearer realm="chargeflow"' },
+      );
     }
     if (!isRoleAllowed(principal.role, access.roles)) {
-      throw ProblemException.of(403, 'ROLE_NOT_ALLOWED', `the role '${principal.role}' may not call this route; allowed: ${access.roles.join(', ')}`, {
-        role: principal.role,
-        allowedRoles: access.roles,
-      });
+      throw ProblemException.of(
+        403,
+        'ROLE_NOT_ALLOWED',
+        `the role '${principal.role}' may not call this route; allowed: ${access.roles.join(', ')}`,
+        {
+          role: principal.role,
+          allowedRoles: access.roles,
+        },
+      );
     }
-    if (principal.role === 'device' && !(access.deviceTargets && deviceMayActOn(principal, access.deviceTargets(request)))) {
-      throw ProblemException.of(403, 'DEVICE_NOT_BOUND', 'a device key acts only for the vehicle or station it is bound to');
+    if (
+      principal.role === 'device' &&
+      !(access.deviceTargets && deviceMayActOn(principal, access.deviceTargets(request)))
+    ) {
+      throw ProblemException.of(
+        403,
+        'DEVICE_NOT_BOUND',
+        'a device key acts only for the vehicle or station it is bound to',
+      );
     }
     return true;
   }

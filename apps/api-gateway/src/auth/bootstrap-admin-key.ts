@@ -21,9 +21,13 @@ export class BootstrapAdminKey implements OnApplicationBootstrap {
     }
     const outcome = await this.apiKeys.installBootstrapKey(hashApiKey(key), displayPrefixOf(key));
     if (outcome === 'revoked') {
-      this.logger.warn(`the bootstrap admin key ${displayPrefixOf(key)}… was revoked and stays revoked; set a new CHARGEFLOW_ADMIN_KEY`);
+      this.logger.warn(
+        `the bootstrap admin key ${displayPrefixOf(key)}… was revoked and stays revoked; set a new CHARGEFLOW_ADMIN_KEY`,
+      );
     } else {
-      this.logger.log(`bootstrap admin key ${displayPrefixOf(key)}… ${outcome === 'installed' ? 'installed' : 'in place'}`);
+      this.logger.log(
+        `bootstrap admin key ${displayPrefixOf(key)}… ${outcome === 'installed' ? 'installed' : 'in place'}`,
+      );
     }
   }
 }

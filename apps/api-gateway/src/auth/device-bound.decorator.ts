@@ -11,7 +11,8 @@ export type DeviceTargetSelector = (request: FastifyRequest) => DeviceTargets;
  * are `vehicleId` and `stationId` in the route parameters, the body, each item of a body that is an
  * array, and each item of `body.samples`.
  */
-export const DeviceBound = (selector: DeviceTargetSelector = defaultDeviceTargets) => SetMetadata(DEVICE_BOUND_KEY, selector);
+export const DeviceBound = (selector: DeviceTargetSelector = defaultDeviceTargets) =>
+  SetMetadata(DEVICE_BOUND_KEY, selector);
 
 export function defaultDeviceTargets(request: FastifyRequest): DeviceTargets {
   const sources: unknown[] = [request.params, ...(Array.isArray(request.body) ? request.body : [request.body])];

@@ -12,7 +12,8 @@ describe('the role matrix', () => {
   const allowed = (set: keyof typeof RoleSets) => ApiRoles.filter((role) => isRoleAllowed(role, RoleSets[set]));
 
   it('gives keys, tariffs, reference data writes and operations to admin only', () => {
-    for (const set of ['apiKeys', 'tariffWrites', 'referenceDataWrites', 'operations'] as const) expect(allowed(set)).toEqual(['admin']);
+    for (const set of ['apiKeys', 'tariffWrites', 'referenceDataWrites', 'operations'] as const)
+      expect(allowed(set)).toEqual(['admin']);
   });
 
   it('lets operators run sessions and read everything, analysts read analytics and billing', () => {
@@ -23,7 +24,9 @@ describe('the role matrix', () => {
   });
 
   it('keeps devices to telemetry, and telemetry to devices', () => {
-    const withDevice = (Object.keys(RoleSets) as (keyof typeof RoleSets)[]).filter((set) => allowed(set).includes('device'));
+    const withDevice = (Object.keys(RoleSets) as (keyof typeof RoleSets)[]).filter((set) =>
+      allowed(set).includes('device'),
+    );
     expect(withDevice).toEqual(['telemetryIngest']);
     expect(allowed('telemetryIngest')).toEqual(['device']);
   });
@@ -35,15 +38,26 @@ describe('device keys act on their own vehicle or station only', () => {
     expect(deviceMayActOn(device, { vehicleIds: [], stationIds: [] })).toBe(false);
     expect(deviceMayActOn(device, { vehicleIds: ['vehicle-7', 'vehicle-8'], stationIds: [] })).toBe(false);
     expect(deviceMayActOn(device, { vehicleIds: ['vehicle-7'], stationIds: ['station-1'] })).toBe(false);
-    expect(deviceMayActOn({ ...device, vehicleId: null, stationId: 'station-1' }, { vehicleIds: [], stationIds: ['station-1'] })).toBe(true);
+    expect(
+      deviceMayActOn(
+        { ...device, vehicleId: null, stationId: 'station-1' },
+        { vehicleIds: [], stationIds: ['station-1'] },
+      ),
+    ).toBe(true);
   });
 
   it('finds targets in route parameters, the body and each sample of a batch', () => {
     const request = {
       params: { vehicleId: 'vehicle-7' },
-      body: { stationId: 'station-1', samples: [{ vehicleId: 'vehicle-7' }, { vehicleId: 'vehicle-9' }, { vehicleId: 42 }] },
+      body: {
+        stationId: 'station-1',
+        samples: [{ vehicleId: 'vehicle-7' }, { vehicleId: 'vehicle-9' }, { vehicleId: 42 }],
+      },
     } as unknown as FastifyRequest;
-    expect(defaultDeviceTargets(request)).toEqual({ vehicleIds: ['vehicle-7', 'vehicle-9', '42'], stationIds: ['station-1'] });
+    expect(defaultDeviceTargets(request)).toEqual({
+      vehicleIds: ['vehicle-7', 'vehicle-9', '42'],
+      stationIds: ['station-1'],
+    });
   });
 });
 
@@ -75,7 +89,8 @@ describe('route declarations', () => {
     opened(): void {}
   }
   const reflector = new Reflector();
-  const access = (controller: Function, name: string) => routeAccessOf(reflector, (controller.prototype as Record<string, Function>)[name], controller);
+  const access = (controller: Function, name: string) =>
+    routeAccessOf(reflector, (controller.prototype as Record<string, Function>)[name], controller);
   const roles = (controller: Function, name: string): readonly ApiRole[] | string => {
     const declared = access(controller, name);
     return declared.kind === 'roles' ? declared.roles : declared.kind;

@@ -13,7 +13,9 @@ export function routeAccessOf(reflector: Reflector, handler: Function, controlle
   for (const target of [handler, controller]) {
     const roles = reflector.get<ApiRole[] | undefined>(ROLES_KEY, target);
     if (roles) {
-      const deviceTargets = reflector.get<DeviceTargetSelector | undefined>(DEVICE_BOUND_KEY, handler) ?? reflector.get(DEVICE_BOUND_KEY, controller);
+      const deviceTargets =
+        reflector.get<DeviceTargetSelector | undefined>(DEVICE_BOUND_KEY, handler) ??
+        reflector.get(DEVICE_BOUND_KEY, controller);
       return { kind: 'roles', roles, deviceTargets: deviceTargets ?? null };
     }
     if (reflector.get<boolean | undefined>(PUBLIC_KEY, target)) return { kind: 'public' };
@@ -25,6 +27,7 @@ export function routeAccessOf(reflector: Reflector, handler: Function, controlle
 export function declarationFlawOf(access: RouteAccess): string | null {
   if (access.kind === 'undeclared') return 'declares neither @Roles nor @Public';
   if (access.kind === 'roles' && access.roles.length === 0) return 'declares @Roles with no role';
-  if (access.kind === 'roles' && access.roles.includes('device') && !access.deviceTargets) return "admits 'device' without @DeviceBound";
+  if (access.kind === 'roles' && access.roles.includes('device') && !access.deviceTargets)
+    return "admits 'device' without @DeviceBound";
   return null;
 }

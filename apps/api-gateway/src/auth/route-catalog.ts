@@ -36,7 +36,12 @@ export class RouteCatalog implements OnApplicationBootstrap {
         const method = RequestMethod[this.reflector.get<RequestMethod>(METHOD_METADATA, handler) ?? RequestMethod.GET];
         const access = routeAccessOf(this.reflector, handler, controller);
         return base.flatMap((prefix) =>
-          pathsOf(ownPath).map((path) => ({ method, path: joinPaths(prefix, path), access, handler: `${controller.name}.${name}` })),
+          pathsOf(ownPath).map((path) => ({
+            method,
+            path: joinPaths(prefix, path),
+            access,
+            handler: `${controller.name}.${name}`,
+          })),
         );
       });
     });
@@ -57,5 +62,8 @@ function pathsOf(value: string | string[] | undefined): string[] {
 }
 
 function joinPaths(prefix: string, path: string): string {
-  return `/${[prefix, path].map((part) => part.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  return `/${[prefix, path]
+    .map((part) => part.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
 }

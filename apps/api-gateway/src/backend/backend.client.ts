@@ -13,12 +13,17 @@ const STATUS_OF: Record<RpcErrorKind, number> = {
   INTERNAL: 500,
 };
 
-
 /** A service's typed error as the problem the client sees: the kind picks the status, the code stays. */
 export function problemOf(error: RpcError): ProblemException {
   const extensions: Record<string, unknown> = { ...(error.details ?? {}) };
   if (error.errors) extensions.errors = error.errors;
-  return new ProblemException(STATUS_OF[error.kind], error.code, titleOf(STATUS_OF[error.kind]), error.message, extensions);
+  return new ProblemException(
+    STATUS_OF[error.kind],
+    error.code,
+    titleOf(STATUS_OF[error.kind]),
+    error.message,
+    extensions,
+  );
 }
 
 /**
@@ -33,7 +38,10 @@ export class BackendClient {
   ) {}
 
   async call<T>(service: BackendService, pattern: string, payload: object, requestId: string): Promise<T> {
-    const reply = await this.rpc.request<T>(service, pattern, payload, { correlationId: requestId, timeoutMs: this.config.RPC_TIMEOUT_MS });
+    const reply = await this.rpc.request<T>(service, pattern, payload, {
+      correlationId: requestId,
+      timeoutMs: this.config.RPC_TIMEOUT_MS,
+    });
     if (!reply.ok) throw problemOf(reply.error);
     return reply.data;
   }

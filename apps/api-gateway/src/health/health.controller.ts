@@ -38,23 +38,41 @@ export class HealthController {
   @Get('healthz')
   @HttpCode(200)
   @ApiOperation({ summary: 'The gateway process is up' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } }, example: { status: 'ok' } })
+  @ApiOkResponse({
+    schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } },
+    example: { status: 'ok' },
+  })
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** Ready only when every service answers its health check in time with its database up. */
   @Get('readyz')
-  @ApiOperation({ summary: 'Every service answers with its database up', description: 'Each service has READINESS_TIMEOUT_MS to answer its health check.' })
+  @ApiOperation({
+    summary: 'Every service answers with its database up',
+    description: 'Each service has READINESS_TIMEOUT_MS to answer its health check.',
+  })
   @ApiOkResponse({
-    schema: { type: 'object', properties: { status: { type: 'string', enum: ['ready'] }, services: { type: 'object' } } },
-    example: { status: 'ready', services: { 'api-gateway': UP, sessions: UP, telemetry: UP, pricing: UP, analytics: UP } },
+    schema: {
+      type: 'object',
+      properties: { status: { type: 'string', enum: ['ready'] }, services: { type: 'object' } },
+    },
+    example: {
+      status: 'ready',
+      services: { 'api-gateway': UP, sessions: UP, telemetry: UP, pricing: UP, analytics: UP },
+    },
   })
   @ApiProblems({
     status: 503,
     code: 'NOT_READY',
     detail: 'not ready: telemetry (no answer within 2000 ms)',
-    services: { 'api-gateway': UP, sessions: UP, telemetry: { status: 'down', reason: 'no answer within 2000 ms' }, pricing: UP, analytics: UP },
+    services: {
+      'api-gateway': UP,
+      sessions: UP,
+      telemetry: { status: 'down', reason: 'no answer within 2000 ms' },
+      pricing: UP,
+      analytics: UP,
+    },
   })
   async readyz(@Req() request: FastifyRequest): Promise<Readiness> {
     const entries = await Promise.all(
@@ -70,23 +88,47 @@ export class HealthController {
   }
 
   private async self(): Promise<ServiceReadiness> {
-    const database = await this.dataSource.query('SELECT 1').then(() => 'up' as const, () => 'down' as const);
+    const database = await this.dataSource.query('SELECT 1').then(
+      () => 'up' as const,
+      () => 'down' as const,
+    );
     const broker = this.connection.isConnected ? 'up' : 'down';
     const status = database === 'up' && broker === 'up' ? 'up' : 'down';
-    return { status, database, broker, ...(status === 'down' ? { reason: `database ${database}, broker ${broker}` } : {}) };
+    return {
+      status,
+      database,
+      broker,
+      ...(status === 'down' ? { reason: `database ${database}, broker ${broker}` } : {}),
+    };
   }
 
   private async probe(service: BackendService, correlationId: string): Promise<ServiceReadiness> {
     try {
-      const reply = await this.rpc.request<HealthReport>(service, CommonRpcPatterns.health, {}, {
-        correlationId,
-        timeoutMs: this.config.READINESS_TIMEOUT_MS,
-      });
+      const reply = await this.rpc.request<HealthReport>(
+        service,
+        CommonRpcPatterns.health,
+        {},
+        {
+          correlationId,
+          timeoutMs: this.config.READINESS_TIMEOUT_MS,
+        },
+      );
       if (!reply.ok) return { status: 'down', reason: reply.error.message };
       const { status, database, broker } = reply.data;
-      return { status, database, broker, ...(status === 'down' ? { reason: `database ${database}, broker ${broker}` } : {}) };
+      return {
+        status,
+        database,
+        broker,
+        ...(status === 'down' ? { reason: `database ${database}, broker ${broker}` } : {}),
+      };
     } catch (error) {
-      return { status: 'down', reason: error instanceof RpcUnavailableError ? `no answer within ${this.config.READINESS_TIMEOUT_MS} ms` : (error as Error).message };
+      return {
+        status: 'down',
+        reason:
+          error instanceof RpcUnavailableError
+            ? `no answer within ${this.config.READINESS_TIMEOUT_MS} ms`
+            : (error as Error).message,
+      };
     }
   }
 }

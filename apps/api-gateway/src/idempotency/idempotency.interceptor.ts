@@ -34,9 +34,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = request.headers[IDEMPOTENCY_KEY_HEADER];
     if (request.method !== 'POST' || key === undefined || !request.principal) return next.handle();
     const notIdempotent = this.reflector.get<string | undefined>(NOT_IDEMPOTENT_KEY, context.getHandler());
-    if (notIdempotent) throw ProblemException.of(400, 'IDEMPOTENCY_NOT_SUPPORTED', `this route does not take an Idempotency-Key: ${notIdempotent}`);
+    if (notIdempotent)
+      throw ProblemException.of(
+        400,
+        'IDEMPOTENCY_NOT_SUPPORTED',
+        `this route does not take an Idempotency-Key: ${notIdempotent}`,
+      );
     if (typeof key !== 'string' || !isValidIdempotencyKey(key)) {
-      throw ProblemException.of(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1 to 255 visible ASCII characters, sent once');
+      throw ProblemException.of(
+        400,
+        'IDEMPOTENCY_KEY_INVALID',
+        'Idempotency-Key must be 1 to 255 visible ASCII characters, sent once',
+      );
     }
     const keyId = request.principal.keyId;
     const fingerprint = requestFingerprint(request.method, request.url.split('?')[0], request.body);
@@ -52,7 +61,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
                 return body;
               }),
               catchError(async (error: unknown) => {
-                await this.records.release(keyId, key).catch((failure: Error) => this.logger.warn(`could not release an idempotency key: ${failure.message}`));
+                await this.records
+                  .release(keyId, key)
+                  .catch((failure: Error) =>
+                    this.logger.warn(`could not release an idempotency key: ${failure.message}`),
+                  );
                 throw error;
               }),
             );
@@ -60,9 +73,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
             void context.switchToHttp().getResponse<FastifyReply>().header(IDEMPOTENT_REPLAY_HEADER, 'true');
             return of(claim.body);
           case 'mismatch':
-            throw ProblemException.of(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request; use a new key for a new request');
+            throw ProblemException.of(
+              422,
+              'IDEMPOTENCY_KEY_REUSED',
+              'this Idempotency-Key was used for a different request; use a new key for a new request',
+            );
           case 'in-progress':
-            throw ProblemException.of(409, 'IDEMPOTENCY_REQUEST_IN_PROGRESS', 'a request with this Idempotency-Key is still being handled; retry later', {}, { 'retry-after': '1' });
+            throw ProblemException.of(
+              409,
+              'IDEMPOTENCY_REQUEST_IN_PROGRESS',
+              'a request with this Idempotency-Key is still being handled; retry later',
+              {},
+              { 'retry-after': '1' },
+            );
         }
       }),
     );

@@ -32,6 +32,10 @@ class ExpiredRecordsPurge implements OnApplicationBootstrap, OnModuleDestroy {
 }
 
 @Module({
-  providers: [IdempotencyRepository, ExpiredRecordsPurge, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  providers: [
+    IdempotencyRepository,
+    ExpiredRecordsPurge,
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+  ],
 })
 export class IdempotencyModule {}

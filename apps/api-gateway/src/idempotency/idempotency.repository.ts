@@ -49,7 +49,8 @@ export class IdempotencyRepository {
       [apiKeyId, key],
     );
     const record = rows[0];
-    if (!record || (record.completed_at === null && record.request_fingerprint === fingerprint)) return { outcome: 'in-progress' };
+    if (!record || (record.completed_at === null && record.request_fingerprint === fingerprint))
+      return { outcome: 'in-progress' };
     if (record.request_fingerprint !== fingerprint) return { outcome: 'mismatch' };
     return { outcome: 'replay', status: record.response_status ?? 200, body: record.response_body?.value };
   }
@@ -64,11 +65,17 @@ export class IdempotencyRepository {
 
   /** The request failed: forget the claim so that a retry with the same key runs again. */
   async release(apiKeyId: string, key: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM idempotency_record WHERE api_key_id = $1 AND idempotency_key = $2 AND completed_at IS NULL`, [apiKeyId, key]);
+    await this.dataSource.query(
+      `DELETE FROM idempotency_record WHERE api_key_id = $1 AND idempotency_key = $2 AND completed_at IS NULL`,
+      [apiKeyId, key],
+    );
   }
 
   async purgeExpired(): Promise<number> {
-    const [, deleted] = (await this.dataSource.query(`DELETE FROM idempotency_record WHERE expires_at < now()`)) as [unknown, number];
+    const [, deleted] = (await this.dataSource.query(`DELETE FROM idempotency_record WHERE expires_at < now()`)) as [
+      unknown,
+      number,
+    ];
     return deleted;
   }
 }

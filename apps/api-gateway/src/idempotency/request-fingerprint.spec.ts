@@ -16,7 +16,9 @@ describe('idempotency fingerprints', () => {
   });
 
   it('writes canonical JSON: sorted keys, arrays in order, undefined fields left out', () => {
-    expect(canonicalJson({ b: [2, 1], a: { d: null, c: 'x' }, e: undefined })).toBe('{"a":{"c":"x","d":null},"b":[2,1]}');
+    expect(canonicalJson({ b: [2, 1], a: { d: null, c: 'x' }, e: undefined })).toBe(
+      '{"a":{"c":"x","d":null},"b":[2,1]}',
+    );
     expect(canonicalJson(undefined)).toBe('null');
   });
 

@@ -14,7 +14,9 @@ export function canonicalJson(value: unknown): string {
 
 /** What makes two requests "the same request" for an Idempotency-Key: method, path and body. */
 export function requestFingerprint(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method.toUpperCase()} ${path}\n${canonicalJson(body)}`, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(`${method.toUpperCase()} ${path}\n${canonicalJson(body)}`, 'utf8')
+    .digest('hex');
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;

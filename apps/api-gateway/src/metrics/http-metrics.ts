@@ -22,7 +22,11 @@ const duration = new Histogram({
 /** Counts and times every response by its route template (`/v1/api-keys/:id`), never by raw URL. */
 export function recordHttpMetrics(fastify: FastifyInstance): void {
   fastify.addHook('onResponse', async (request, reply) => {
-    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+    const labels = {
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    };
     requests.inc(labels);
     duration.observe(labels, reply.elapsedTime / 1_000);
   });

@@ -39,16 +39,28 @@ export class MetricsController {
 
   @Get()
   @Header('content-type', PROMETHEUS_CONTENT_TYPE)
-  @ApiOperation({ summary: 'Metrics of the gateway and every service', description: 'A service that does not answer in time shows as `chargeflow_service_up{service} 0`.' })
+  @ApiOperation({
+    summary: 'Metrics of the gateway and every service',
+    description: 'A service that does not answer in time shows as `chargeflow_service_up{service} 0`.',
+  })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition, every sample labelled with its `service`.', content: { 'text/plain': { schema: { type: 'string' }, example: EXAMPLE } } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition, every sample labelled with its `service`.',
+    content: { 'text/plain': { schema: { type: 'string' }, example: EXAMPLE } },
+  })
   async all(@RequestId() requestId: string): Promise<string> {
-    const reports = await Promise.all(BackendServices.map((service) => this.report(service, requestId).catch(() => null)));
-    const up = BackendServices.map((service, index) => `chargeflow_service_up{service="${service}"} ${reports[index] ? 1 : 0}`);
+    const reports = await Promise.all(
+      BackendServices.map((service) => this.report(service, requestId).catch(() => null)),
+    );
+    const up = BackendServices.map(
+      (service, index) => `chargeflow_service_up{service="${service}"} ${reports[index] ? 1 : 0}`,
+    );
     return mergeExpositions([
       { labels: { service: 'api-gateway' }, text: await metricsRegistry.metrics() },
       { labels: {}, text: [SERVICE_UP_HEADER, ...up].join('\n') },
-      ...reports.flatMap((report) => (report ? [{ labels: { service: report.service }, text: report.exposition }] : [])),
+      ...reports.flatMap((report) =>
+        report ? [{ labels: { service: report.service }, text: report.exposition }] : [],
+      ),
     ]);
   }
 
@@ -57,21 +69,40 @@ export class MetricsController {
   @ApiOperation({ summary: "One service's metrics", description: 'For scraping each service as its own target.' })
   @ApiParam({ name: 'service', enum: BackendServices, example: 'sessions' })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition of that service.', content: { 'text/plain': { schema: { type: 'string' }, example: EXAMPLE } } })
-  @ApiProblems({ status: 404, code: 'UNKNOWN_SERVICE', detail: 'no service "billing"; known: sessions, telemetry, pricing, analytics' }, serviceUnavailable('sessions'))
+  @ApiOkResponse({
+    description: 'Prometheus text exposition of that service.',
+    content: { 'text/plain': { schema: { type: 'string' }, example: EXAMPLE } },
+  })
+  @ApiProblems(
+    {
+      status: 404,
+      code: 'UNKNOWN_SERVICE',
+      detail: 'no service "billing"; known: sessions, telemetry, pricing, analytics',
+    },
+    serviceUnavailable('sessions'),
+  )
   async one(@Param('service') service: string, @RequestId() requestId: string): Promise<string> {
     if (!(BackendServices as readonly string[]).includes(service)) {
-      throw ProblemException.of(404, 'UNKNOWN_SERVICE', `no service "${service}"; known: ${BackendServices.join(', ')}`);
+      throw ProblemException.of(
+        404,
+        'UNKNOWN_SERVICE',
+        `no service "${service}"; known: ${BackendServices.join(', ')}`,
+      );
     }
     const report = await this.report(service as BackendService, requestId);
     return mergeExpositions([{ labels: { service: report.service }, text: report.exposition }]);
   }
 
   private async report(service: BackendService, requestId: string): Promise<MetricsReport> {
-    const reply = await this.rpc.request<MetricsReport>(service, CommonRpcPatterns.metrics, {}, {
-      correlationId: requestId,
-      timeoutMs: this.config.READINESS_TIMEOUT_MS,
-    });
+    const reply = await this.rpc.request<MetricsReport>(
+      service,
+      CommonRpcPatterns.metrics,
+      {},
+      {
+        correlationId: requestId,
+        timeoutMs: this.config.READINESS_TIMEOUT_MS,
+      },
+    );
     if (!reply.ok) throw new RpcUnavailableError(service, CommonRpcPatterns.metrics, reply.error.message);
     return reply.data;
   }

@@ -20,5 +20,10 @@ export const ApiProblems = (...problems: DocumentedProblem[]) => ApiExtension(PR
 
 /** The 503 of a route that calls `service`. */
 export function serviceUnavailable(service: string): DocumentedProblem {
-  return { status: 503, code: 'SERVICE_UNAVAILABLE', detail: `the ${service} service did not answer in time; try again`, service };
+  return {
+    status: 503,
+    code: 'SERVICE_UNAVAILABLE',
+    detail: `the ${service} service did not answer in time; try again`,
+    service,
+  };
 }

@@ -1,6 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import type { OperationObject, ParameterObject, ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type {
+  OperationObject,
+  ParameterObject,
+  ReferenceObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { CatalogRoute } from '../auth/route-catalog';
 import { PROBLEM_CONTENT_TYPE, problemTypeOf, titleOf } from '../problem/problem';
 import { PROBLEMS_EXTENSION, type DocumentedProblem } from './api-problems.decorator';
@@ -10,10 +15,19 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 const BEARER = 'api-key';
 
 const AUTHENTICATED_PROBLEMS: DocumentedProblem[] = [
-  { status: 401, code: 'UNAUTHENTICATED', detail: 'this route needs an API key: send it as "Authorization: Bearer <key>"' },
+  {
+    status: 401,
+    code: 'UNAUTHENTICATED',
+    detail: 'this route needs an API key: send it as "Authorization: Bearer <key>"',
+  },
   { status: 401, code: 'API_KEY_REVOKED', detail: 'the API key has been revoked' },
   { status: 403, code: 'ROLE_NOT_ALLOWED', detail: "the role 'analyst' may not call this route; allowed: admin" },
-  { status: 429, code: 'RATE_LIMITED', detail: 'too many requests for this API key: 1200 per minute with bursts of 120; retry in 1 s', retryAfterSeconds: 1 },
+  {
+    status: 429,
+    code: 'RATE_LIMITED',
+    detail: 'too many requests for this API key: 1200 per minute with bursts of 120; retry in 1 s',
+    retryAfterSeconds: 1,
+  },
 ];
 const VALIDATION_PROBLEM: DocumentedProblem = {
   status: 400,
@@ -26,14 +40,23 @@ const BODY_PROBLEMS: DocumentedProblem[] = [
   { status: 413, code: 'PAYLOAD_TOO_LARGE', detail: 'Request body is too large' },
 ];
 const IDEMPOTENCY_PROBLEMS: DocumentedProblem[] = [
-  { status: 409, code: 'IDEMPOTENCY_REQUEST_IN_PROGRESS', detail: 'a request with this Idempotency-Key is still being handled; retry later' },
-  { status: 422, code: 'IDEMPOTENCY_KEY_REUSED', detail: 'this Idempotency-Key was used for a different request; use a new key for a new request' },
+  {
+    status: 409,
+    code: 'IDEMPOTENCY_REQUEST_IN_PROGRESS',
+    detail: 'a request with this Idempotency-Key is still being handled; retry later',
+  },
+  {
+    status: 422,
+    code: 'IDEMPOTENCY_KEY_REUSED',
+    detail: 'this Idempotency-Key was used for a different request; use a new key for a new request',
+  },
 ];
 const IDEMPOTENCY_HEADER: ParameterObject = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description: 'Retries with the same key and body replay the first response for 24 h; the same key with another body is 422.',
+  description:
+    'Retries with the same key and body replay the first response for 24 h; the same key with another body is 422.',
   schema: { type: 'string', maxLength: 255 },
   example: '5f1c2b9e-8d4a-4c3b-9e7f-1a2b3c4d5e6f',
 };
@@ -41,7 +64,8 @@ const REQUEST_ID_HEADER: ParameterObject = {
   name: 'X-Request-Id',
   in: 'header',
   required: false,
-  description: 'Your id for this request (1 to 128 of A-Z a-z 0-9 . _ : -); one is generated otherwise. Returned in the response and in problems, and followed through every service log.',
+  description:
+    'Your id for this request (1 to 128 of A-Z a-z 0-9 . _ : -); one is generated otherwise. Returned in the response and in problems, and followed through every service log.',
   schema: { type: 'string', maxLength: 128 },
   example: 'checkout-7f3a2c',
 };
@@ -66,7 +90,9 @@ export function buildOpenApiDocument(app: INestApplication, routes: CatalogRoute
     for (const method of METHODS) {
       const operation = item[method];
       if (!operation) continue;
-      const route = routes.find((candidate) => candidate.method === method.toUpperCase() && toOpenApiPath(candidate.path) === path);
+      const route = routes.find(
+        (candidate) => candidate.method === method.toUpperCase() && toOpenApiPath(candidate.path) === path,
+      );
       complete(operation, method, route, schemas);
     }
   }
@@ -77,7 +103,12 @@ export function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
-function complete(operation: OperationObject, method: string, route: CatalogRoute | undefined, schemas: Record<string, SchemaObject | ReferenceObject>): void {
+function complete(
+  operation: OperationObject,
+  method: string,
+  route: CatalogRoute | undefined,
+  schemas: Record<string, SchemaObject | ReferenceObject>,
+): void {
   const extensions = operation as OperationObject & Record<string, unknown>;
   const problems = [...((extensions[PROBLEMS_EXTENSION] as DocumentedProblem[] | undefined) ?? [])];
   delete extensions[PROBLEMS_EXTENSION];
@@ -85,16 +116,24 @@ function complete(operation: OperationObject, method: string, route: CatalogRout
   if (access?.kind === 'roles') {
     operation.security = [{ [BEARER]: [] }];
     extensions['x-chargeflow-roles'] = access.roles;
-    operation.description = [operation.description, `**Roles:** ${access.roles.join(', ')}.`].filter(Boolean).join('\n\n');
+    operation.description = [operation.description, `**Roles:** ${access.roles.join(', ')}.`]
+      .filter(Boolean)
+      .join('\n\n');
     problems.push(...AUTHENTICATED_PROBLEMS);
     if (access.roles.includes('device')) {
-      problems.push({ status: 403, code: 'DEVICE_NOT_BOUND', detail: 'a device key acts only for the vehicle or station it is bound to' });
+      problems.push({
+        status: 403,
+        code: 'DEVICE_NOT_BOUND',
+        detail: 'a device key acts only for the vehicle or station it is bound to',
+      });
     }
   } else {
     operation.security = [];
   }
   operation.parameters = [...(operation.parameters ?? []), REQUEST_ID_HEADER];
-  const takesInput = Boolean(operation.requestBody) || operation.parameters.some((parameter) => 'in' in parameter && parameter.in !== 'header');
+  const takesInput =
+    Boolean(operation.requestBody) ||
+    operation.parameters.some((parameter) => 'in' in parameter && parameter.in !== 'header');
   if (takesInput) problems.push(VALIDATION_PROBLEM);
   if (operation.requestBody) problems.push(...BODY_PROBLEMS);
   if (method === 'post' && access?.kind === 'roles' && !extensions['x-chargeflow-not-idempotent']) {
@@ -107,7 +146,12 @@ function complete(operation: OperationObject, method: string, route: CatalogRout
       content: {
         [PROBLEM_CONTENT_TYPE]: {
           schema: { $ref: '#/components/schemas/ProblemDocument' },
-          examples: Object.fromEntries(group.map((problem) => [problem.code, { summary: problem.detail, value: problemExample(problem, route?.path) }])),
+          examples: Object.fromEntries(
+            group.map((problem) => [
+              problem.code,
+              { summary: problem.detail, value: problemExample(problem, route?.path) },
+            ]),
+          ),
         },
       },
     };
@@ -127,14 +171,25 @@ function groupByStatus(problems: DocumentedProblem[]): Map<number, DocumentedPro
 
 function problemExample(problem: DocumentedProblem, path = '/'): Record<string, unknown> {
   const { status, code, detail, ...extensions } = problem;
-  return { type: problemTypeOf(code), title: titleOf(status), status, detail, code, ...extensions, instance: path, requestId: 'checkout-7f3a2c' };
+  return {
+    type: problemTypeOf(code),
+    title: titleOf(status),
+    status,
+    detail,
+    code,
+    ...extensions,
+    instance: path,
+    requestId: 'checkout-7f3a2c',
+  };
 }
 
 /** Request and response bodies get an explicit example built from the DTO properties' examples. */
 function addExamples(operation: OperationObject, schemas: Record<string, SchemaObject | ReferenceObject>): void {
   const bodies = [
     ...(operation.requestBody && 'content' in operation.requestBody ? [operation.requestBody.content] : []),
-    ...Object.values(operation.responses).flatMap((response) => (response && 'content' in response && response.content ? [response.content] : [])),
+    ...Object.values(operation.responses).flatMap((response) =>
+      response && 'content' in response && response.content ? [response.content] : [],
+    ),
   ];
   for (const content of bodies) {
     for (const media of Object.values(content)) {
@@ -145,7 +200,11 @@ function addExamples(operation: OperationObject, schemas: Record<string, SchemaO
   }
 }
 
-function exampleOf(schema: SchemaObject | ReferenceObject, schemas: Record<string, SchemaObject | ReferenceObject>, depth: number): unknown {
+function exampleOf(
+  schema: SchemaObject | ReferenceObject,
+  schemas: Record<string, SchemaObject | ReferenceObject>,
+  depth: number,
+): unknown {
   if (depth > 8) return undefined;
   if ('$ref' in schema) {
     const target = schemas[schema.$ref.replace('#/components/schemas/', '')];

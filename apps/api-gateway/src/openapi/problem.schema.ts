@@ -10,7 +10,10 @@ class FieldProblem {
 
 /** The body of every error (RFC 9457), as OpenAPI shows it. */
 export class ProblemDocument {
-  @ApiProperty({ example: 'https://chargeflow.dev/problems/validation-failed', description: 'Identifies the kind of problem.' })
+  @ApiProperty({
+    example: 'https://chargeflow.dev/problems/validation-failed',
+    description: 'Identifies the kind of problem.',
+  })
   type!: string;
 
   @ApiProperty({ example: 'Bad request' })

@@ -2,7 +2,14 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isExposableError, RpcUnavailableError } from '@chargeflow/messaging';
 import { problemOf } from '../backend/backend.client';
-import { PROBLEM_CONTENT_TYPE, ProblemException, problemTypeOf, STATUS_PROBLEMS, titleOf, type Problem } from './problem';
+import {
+  PROBLEM_CONTENT_TYPE,
+  ProblemException,
+  problemTypeOf,
+  STATUS_PROBLEMS,
+  titleOf,
+  type Problem,
+} from './problem';
 
 /** Every error leaves the gateway as application/problem+json; no stack trace ever does. */
 @Catch()
@@ -22,10 +29,19 @@ export class ProblemFilter implements ExceptionFilter {
     // A typed error raised in the gateway itself (an invalid cursor, say) answers as a service's would.
     if (isExposableError(exception)) return this.toProblem(problemOf(exception.toRpcError()), request);
     if (exception instanceof ProblemException) {
-      return { ...exception.extensions, type: problemTypeOf(exception.code), title: exception.title, status: exception.status, detail: exception.message, code: exception.code };
+      return {
+        ...exception.extensions,
+        type: problemTypeOf(exception.code),
+        title: exception.title,
+        status: exception.status,
+        detail: exception.message,
+        code: exception.code,
+      };
     }
     if (exception instanceof RpcUnavailableError) {
-      return problem(503, 'SERVICE_UNAVAILABLE', `the ${exception.service} service did not answer in time; try again`, { service: exception.service });
+      return problem(503, 'SERVICE_UNAVAILABLE', `the ${exception.service} service did not answer in time; try again`, {
+        service: exception.service,
+      });
     }
     const status = statusOf(exception);
     if (status === 404 && exception instanceof HttpException) {
@@ -53,7 +69,8 @@ function statusOf(exception: unknown): number {
 function messageOf(exception: unknown): string {
   if (exception instanceof HttpException) {
     const response = exception.getResponse();
-    if (typeof response === 'object' && response && 'message' in response && typeof response.message === 'string') return response.message;
+    if (typeof response === 'object' && response && 'message' in response && typeof response.message === 'string')
+      return response.message;
   }
   return exception instanceof Error ? exception.message : 'the request failed';
 }

@@ -54,7 +54,13 @@ export class ProblemException extends Error {
     this.name = 'ProblemException';
   }
 
-  static of(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}, headers: Record<string, string> = {}): ProblemException {
+  static of(
+    status: number,
+    code: string,
+    detail: string,
+    extensions: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): ProblemException {
     return new ProblemException(status, code, titleOf(status), detail, extensions, headers);
   }
 }

@@ -27,7 +27,10 @@ export class RateLimiter implements OnModuleDestroy {
   constructor(@Inject(GatewayConfig) config: GatewayConfig) {
     this.keyLimit = { perMinute: config.RATE_LIMIT_KEY_PER_MINUTE, capacity: config.RATE_LIMIT_KEY_BURST };
     this.addressLimit = { perMinute: config.RATE_LIMIT_ADDRESS_PER_MINUTE, capacity: config.RATE_LIMIT_ADDRESS_BURST };
-    this.sweeper = setInterval(() => this.buckets.sweep((subject) => this.limitOf(subject), Date.now()), SWEEP_INTERVAL_MS).unref();
+    this.sweeper = setInterval(
+      () => this.buckets.sweep((subject) => this.limitOf(subject), Date.now()),
+      SWEEP_INTERVAL_MS,
+    ).unref();
   }
 
   take(subject: RateSubject): LimitedDecision {

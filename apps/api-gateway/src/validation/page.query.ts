@@ -13,7 +13,10 @@ export class PageQuery {
   @Max(MAX_PAGE_SIZE)
   limit: number = DEFAULT_PAGE_SIZE;
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page.', example: 'WyIyMDI2LTExLTIyVDA4OjMwOjAwLjAwMFoiLCI5YTFjIl0' })
+  @ApiPropertyOptional({
+    description: 'The `nextCursor` of the previous page.',
+    example: 'WyIyMDI2LTExLTIyVDA4OjMwOjAwLjAwMFoiLCI5YTFjIl0',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)

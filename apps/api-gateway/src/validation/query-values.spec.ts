@@ -24,6 +24,7 @@ describe('strict query values', () => {
     expect(page({})).toMatchObject({ limit: 50 });
     expect(page({ limit: '1000', cursor: 'abc' })).toMatchObject({ limit: 1000, cursor: 'abc' });
     expect(validateSync(page({ limit: '1000' }))).toHaveLength(0);
-    for (const limit of ['1001', '0', '1e3', '10.5', 'ten', ' 5']) expect(validateSync(page({ limit }))).not.toHaveLength(0);
+    for (const limit of ['1001', '0', '1e3', '10.5', 'ten', ' 5'])
+      expect(validateSync(page({ limit }))).not.toHaveLength(0);
   });
 });

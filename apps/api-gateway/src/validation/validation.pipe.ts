@@ -15,9 +15,14 @@ export function gatewayValidationPipe(): ValidationPipe {
     transformOptions: { enableImplicitConversion: false },
     exceptionFactory: (errors) => {
       const fieldErrors = fieldErrorsOf(errors);
-      return ProblemException.of(400, 'VALIDATION_FAILED', `the request is invalid: ${fieldErrors.map((error) => error.message).join('; ')}`, {
-        errors: fieldErrors,
-      });
+      return ProblemException.of(
+        400,
+        'VALIDATION_FAILED',
+        `the request is invalid: ${fieldErrors.map((error) => error.message).join('; ')}`,
+        {
+          errors: fieldErrors,
+        },
+      );
     },
   });
 }

@@ -35,10 +35,15 @@ export class BillingRpcController {
   async bySession(@Payload() request: BillingBySessionRequest): Promise<BillingRecordView> {
     const stored = await this.billing.find(this.dataSource.manager, request.sessionId);
     if (stored) return toBillingView(stored);
-    const reply = await this.rpc.request<SessionView>('sessions', SessionRpc.get, { sessionId: request.sessionId }, {
-      correlationId: currentCorrelation()?.correlationId ?? request.sessionId,
-      timeoutMs: 3_000,
-    });
+    const reply = await this.rpc.request<SessionView>(
+      'sessions',
+      SessionRpc.get,
+      { sessionId: request.sessionId },
+      {
+        correlationId: currentCorrelation()?.correlationId ?? request.sessionId,
+        timeoutMs: 3_000,
+      },
+    );
     if (reply.ok && reply.data.state === 'ACTIVE') throw new SessionNotFinalizedError(request.sessionId);
     throw new BillingRecordNotFoundError(request.sessionId);
   }
@@ -52,7 +57,12 @@ export class BillingRpcController {
 
   @MessagePattern(BillingRpc.statement)
   async statement(@Payload() request: StatementRequest): Promise<StatementView> {
-    const records = await this.billing.ofRider(this.dataSource.manager, request.riderId, new Date(request.from), new Date(request.to));
+    const records = await this.billing.ofRider(
+      this.dataSource.manager,
+      request.riderId,
+      new Date(request.from),
+      new Date(request.to),
+    );
     return statementOf(request.riderId, request.from, request.to, records);
   }
 

@@ -11,7 +11,12 @@ export function statementOf(riderId: string, from: string, to: string, records: 
   const lines = records.map((stored) => {
     const record = stored.record;
     if (record) {
-      const sum = totals.get(record.currency) ?? { exclVat: new Exact(0), vat: new Exact(0), inclVat: new Exact(0), sessions: 0 };
+      const sum = totals.get(record.currency) ?? {
+        exclVat: new Exact(0),
+        vat: new Exact(0),
+        inclVat: new Exact(0),
+        sessions: 0,
+      };
       totals.set(record.currency, {
         exclVat: sum.exclVat.plus(record.totalExclVat),
         vat: sum.vat.plus(record.totalVat),

@@ -25,8 +25,12 @@ export class CreateBillingRecords1763800006000 implements MigrationInterface {
         CONSTRAINT billing_record_priced CHECK ((status = 'PRICED') = (record IS NOT NULL AND tariff_id IS NOT NULL AND tariff_version IS NOT NULL))
       )`);
     await runner.query(`CREATE INDEX billing_record_by_start ON billing_record (started_at DESC, session_id DESC)`);
-    await runner.query(`CREATE INDEX billing_record_by_rider ON billing_record (rider_id, started_at) WHERE rider_id IS NOT NULL`);
-    await runner.query(`CREATE INDEX billing_record_unpriced ON billing_record (kind, station_id) WHERE status = 'UNPRICED'`);
+    await runner.query(
+      `CREATE INDEX billing_record_by_rider ON billing_record (rider_id, started_at) WHERE rider_id IS NOT NULL`,
+    );
+    await runner.query(
+      `CREATE INDEX billing_record_unpriced ON billing_record (kind, station_id) WHERE status = 'UNPRICED'`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -1,4 +1,8 @@
-import { CreateInbox1763800000001, CreateOutbox1763800000000, IndexOutboxPublishedAt1765100000000 } from '@chargeflow/messaging';
+import {
+  CreateInbox1763800000001,
+  CreateOutbox1763800000000,
+  IndexOutboxPublishedAt1765100000000,
+} from '@chargeflow/messaging';
 import { CreateTariffs1763800005000 } from './1763800005000-create-tariffs';
 import { CreateBillingRecords1763800006000 } from './1763800006000-create-billing-records';
 

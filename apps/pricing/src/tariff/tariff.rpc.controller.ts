@@ -46,7 +46,12 @@ export class TariffRpcController {
   async list(@Payload() request: ListTariffsRequest): Promise<Page<TariffView>> {
     const limit = pageSize(request.limit);
     const rows = await this.tariffs.list(this.dataSource.manager, decodeCursor(request.cursor), limit);
-    return toPage(rows, limit, (row) => ({ at: row.createdAt, id: row.id }), (row) => toTariffView(row, []));
+    return toPage(
+      rows,
+      limit,
+      (row) => ({ at: row.createdAt, id: row.id }),
+      (row) => toTariffView(row, []),
+    );
   }
 
   @MessagePattern(TariffRpc.quote)

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { ByIdRequest, CreateRiderCommand, FleetRpc, ListRequest, UpdateRiderRequest, type Page, type RiderView } from '@chargeflow/contracts';
+import {
+  ByIdRequest,
+  CreateRiderCommand,
+  FleetRpc,
+  ListRequest,
+  UpdateRiderRequest,
+  type Page,
+  type RiderView,
+} from '@chargeflow/contracts';
 import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { RiderNotFoundError } from './domain/fleet.errors';
 import { FleetRepository, toRiderView } from './infrastructure/fleet.repository';

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { ByIdRequest, CreateStationCommand, FleetRpc, ListRequest, UpdateStationRequest, type Page, type StationView } from '@chargeflow/contracts';
+import {
+  ByIdRequest,
+  CreateStationCommand,
+  FleetRpc,
+  ListRequest,
+  UpdateStationRequest,
+  type Page,
+  type StationView,
+} from '@chargeflow/contracts';
 import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { StationNotFoundError } from './domain/fleet.errors';
 import { FleetRepository, toStationView } from './infrastructure/fleet.repository';

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { ByIdRequest, CreateVehicleCommand, FleetRpc, ListRequest, UpdateVehicleRequest, type Page, type VehicleView } from '@chargeflow/contracts';
+import {
+  ByIdRequest,
+  CreateVehicleCommand,
+  FleetRpc,
+  ListRequest,
+  UpdateVehicleRequest,
+  type Page,
+  type VehicleView,
+} from '@chargeflow/contracts';
 import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { Battery } from './domain/battery';
 import { VehicleNotFoundError } from './domain/fleet.errors';
@@ -34,7 +42,9 @@ export class VehiclesRpcController {
     await this.dataSource.transaction(async (manager) => {
       const vehicle = await this.fleet.vehicle(manager, request.id, true);
       if (!vehicle) throw new VehicleNotFoundError(request.id);
-      const battery = Battery.of(vehicle.batteryCapacityWh, vehicle.energyWh).withCapacity(String(request.batteryCapacityWh ?? vehicle.batteryCapacityWh));
+      const battery = Battery.of(vehicle.batteryCapacityWh, vehicle.energyWh).withCapacity(
+        String(request.batteryCapacityWh ?? vehicle.batteryCapacityWh),
+      );
       await this.fleet.updateVehicle(manager, {
         id: vehicle.id,
         label: request.label ?? vehicle.label,

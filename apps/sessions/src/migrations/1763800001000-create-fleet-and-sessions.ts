@@ -62,12 +62,20 @@ export class CreateFleetAndSessions1763800001000 implements MigrationInterface {
               AND distance_m IS NOT NULL AND sample_count IS NOT NULL AND duration_s IS NOT NULL)),
         CONSTRAINT session_ends_after_start CHECK (ended_at IS NULL OR ended_at >= started_at)
       )`);
-    await runner.query(`CREATE UNIQUE INDEX session_one_active_per_vehicle ON session (vehicle_id) WHERE state = 'ACTIVE'`);
-    await runner.query(`CREATE UNIQUE INDEX session_one_active_per_station ON session (station_id) WHERE state = 'ACTIVE'`);
+    await runner.query(
+      `CREATE UNIQUE INDEX session_one_active_per_vehicle ON session (vehicle_id) WHERE state = 'ACTIVE'`,
+    );
+    await runner.query(
+      `CREATE UNIQUE INDEX session_one_active_per_station ON session (station_id) WHERE state = 'ACTIVE'`,
+    );
     await runner.query(`CREATE INDEX session_by_start ON session (started_at DESC, id DESC)`);
     await runner.query(`CREATE INDEX session_by_vehicle ON session (vehicle_id, started_at DESC)`);
-    await runner.query(`CREATE INDEX session_by_rider ON session (rider_id, started_at DESC) WHERE rider_id IS NOT NULL`);
-    await runner.query(`CREATE INDEX session_by_station ON session (station_id, started_at DESC) WHERE station_id IS NOT NULL`);
+    await runner.query(
+      `CREATE INDEX session_by_rider ON session (rider_id, started_at DESC) WHERE rider_id IS NOT NULL`,
+    );
+    await runner.query(
+      `CREATE INDEX session_by_station ON session (station_id, started_at DESC) WHERE station_id IS NOT NULL`,
+    );
     await runner.query(`
       CREATE FUNCTION session_guard() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -84,7 +92,9 @@ export class CreateFleetAndSessions1763800001000 implements MigrationInterface {
         END IF;
         RETURN NEW;
       END $$`);
-    await runner.query(`CREATE TRIGGER session_immutable_when_finalized BEFORE UPDATE OR DELETE ON session FOR EACH ROW EXECUTE FUNCTION session_guard()`);
+    await runner.query(
+      `CREATE TRIGGER session_immutable_when_finalized BEFORE UPDATE OR DELETE ON session FOR EACH ROW EXECUTE FUNCTION session_guard()`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -2,4 +2,8 @@ import { CreateOutbox1763800000000, IndexOutboxPublishedAt1765100000000 } from '
 import { CreateFleetAndSessions1763800001000 } from './1763800001000-create-fleet-and-sessions';
 
 /** Applied in this order at start-up. */
-export const sessionsMigrations = [CreateOutbox1763800000000, CreateFleetAndSessions1763800001000, IndexOutboxPublishedAt1765100000000];
+export const sessionsMigrations = [
+  CreateOutbox1763800000000,
+  CreateFleetAndSessions1763800001000,
+  IndexOutboxPublishedAt1765100000000,
+];

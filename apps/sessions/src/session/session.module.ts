@@ -25,7 +25,11 @@ export class SessionModule {
         QuerySessionsHandler,
         TelemetrySealClient,
         { provide: SEAL_TIMEOUT_MS, useValue: sealTimeoutMs },
-        { provide: RpcClient, useFactory: (connection: AmqpConnection) => RpcClient.create(connection), inject: [AmqpConnection] },
+        {
+          provide: RpcClient,
+          useFactory: (connection: AmqpConnection) => RpcClient.create(connection),
+          inject: [AmqpConnection],
+        },
       ],
     };
   }

@@ -24,7 +24,11 @@ export class IngestModule {
         SampleIngestConsumer,
         { provide: SAMPLE_BATCH_SIZE, useValue: options.batchSize },
         { provide: INGEST_LANES, useValue: options.lanes },
-        { provide: RpcClient, useFactory: (connection: AmqpConnection) => RpcClient.create(connection), inject: [AmqpConnection] },
+        {
+          provide: RpcClient,
+          useFactory: (connection: AmqpConnection) => RpcClient.create(connection),
+          inject: [AmqpConnection],
+        },
       ],
     };
   }

@@ -12,7 +12,12 @@ export const SAMPLE_BATCH_SIZE = Symbol('SAMPLE_BATCH_SIZE');
 export class SampleIngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly consumer: BatchConsumer;
 
-  constructor(connection: AmqpConnection, handler: IngestSamplesHandler, @Inject(PINO_LOGGER) logger: Logger, @Inject(SAMPLE_BATCH_SIZE) batchSize: number) {
+  constructor(
+    connection: AmqpConnection,
+    handler: IngestSamplesHandler,
+    @Inject(PINO_LOGGER) logger: Logger,
+    @Inject(SAMPLE_BATCH_SIZE) batchSize: number,
+  ) {
     const log = logger.child({ component: 'sample-ingest' });
     this.consumer = new BatchConsumer(connection, {
       queue: {
@@ -32,7 +37,11 @@ export class SampleIngestConsumer implements OnApplicationBootstrap, OnModuleDes
             correlationId: message.properties.correlationId as string | undefined,
           })),
         );
-        if (result.rejected > 0) log.info({ event: 'telemetry.rejected', ...result }, `refused ${result.rejected} of ${messages.length} samples`);
+        if (result.rejected > 0)
+          log.info(
+            { event: 'telemetry.rejected', ...result },
+            `refused ${result.rejected} of ${messages.length} samples`,
+          );
       },
     });
   }

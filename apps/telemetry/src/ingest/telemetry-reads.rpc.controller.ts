@@ -1,7 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { ListRejectionsRequest, ListSamplesRequest, TelemetryRpc, type Page, type RejectionView, type SampleView } from '@chargeflow/contracts';
+import {
+  ListRejectionsRequest,
+  ListSamplesRequest,
+  TelemetryRpc,
+  type Page,
+  type RejectionView,
+  type SampleView,
+} from '@chargeflow/contracts';
 import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { TelemetryReadsRepository, toSampleView } from './infrastructure/telemetry-reads.repository';
 
@@ -16,7 +23,12 @@ export class TelemetryReadsRpcController {
   @MessagePattern(TelemetryRpc.listSamples)
   async samples(@Payload() request: ListSamplesRequest): Promise<Page<SampleView>> {
     const limit = pageSize(request.limit);
-    const rows = await this.reads.samples(this.dataSource.manager, request.sessionId, decodeCursor(request.cursor), limit);
+    const rows = await this.reads.samples(
+      this.dataSource.manager,
+      request.sessionId,
+      decodeCursor(request.cursor),
+      limit,
+    );
     return toPage(rows, limit, (row) => ({ at: row.emitted_at, id: row.telemetry_id }), toSampleView);
   }
 
@@ -25,6 +37,11 @@ export class TelemetryReadsRpcController {
   async rejections(@Payload() request: ListRejectionsRequest): Promise<Page<RejectionView>> {
     const limit = pageSize(request.limit);
     const rows = await this.reads.rejections(this.dataSource.manager, request, decodeCursor(request.cursor), limit);
-    return toPage(rows, limit, (row) => ({ at: row.receivedAt, id: row.id }), (row) => ({ ...row, receivedAt: row.receivedAt.toISOString() }));
+    return toPage(
+      rows,
+      limit,
+      (row) => ({ at: row.receivedAt, id: row.id }),
+      (row) => ({ ...row, receivedAt: row.receivedAt.toISOString() }),
+    );
   }
 }

@@ -25,7 +25,9 @@ export class CreateSamplesAndRejections1763800003000 implements MigrationInterfa
         seq bigint,
         content_hash text NOT NULL
       )`);
-    await runner.query(`CREATE INDEX telemetry_sample_by_session ON telemetry_sample (session_id, emitted_at, telemetry_id)`);
+    await runner.query(
+      `CREATE INDEX telemetry_sample_by_session ON telemetry_sample (session_id, emitted_at, telemetry_id)`,
+    );
     await runner.query(`
       CREATE FUNCTION telemetry_sample_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -46,8 +48,12 @@ export class CreateSamplesAndRejections1763800003000 implements MigrationInterfa
         received_at timestamptz NOT NULL DEFAULT now()
       )`);
     await runner.query(`CREATE INDEX telemetry_rejection_by_time ON telemetry_rejection (received_at DESC, id DESC)`);
-    await runner.query(`CREATE INDEX telemetry_rejection_by_session ON telemetry_rejection (session_id, received_at DESC)`);
-    await runner.query(`CREATE INDEX telemetry_rejection_by_device ON telemetry_rejection (device_id, received_at DESC)`);
+    await runner.query(
+      `CREATE INDEX telemetry_rejection_by_session ON telemetry_rejection (session_id, received_at DESC)`,
+    );
+    await runner.query(
+      `CREATE INDEX telemetry_rejection_by_device ON telemetry_rejection (device_id, received_at DESC)`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

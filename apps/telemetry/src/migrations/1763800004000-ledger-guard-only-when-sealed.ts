@@ -13,7 +13,9 @@ export class LedgerGuardOnlyWhenSealed1763800004000 implements MigrationInterfac
       `CREATE TRIGGER session_ledger_final_when_sealed BEFORE UPDATE ON session_ledger FOR EACH ROW
        WHEN (OLD.state = 'SEALED') EXECUTE FUNCTION session_ledger_guard()`,
     );
-    await runner.query(`CREATE TRIGGER session_ledger_never_deleted BEFORE DELETE ON session_ledger FOR EACH ROW EXECUTE FUNCTION session_ledger_guard()`);
+    await runner.query(
+      `CREATE TRIGGER session_ledger_never_deleted BEFORE DELETE ON session_ledger FOR EACH ROW EXECUTE FUNCTION session_ledger_guard()`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -1,4 +1,8 @@
-import { CreateInbox1763800000001, CreateOutbox1763800000000, IndexOutboxPublishedAt1765100000000 } from '@chargeflow/messaging';
+import {
+  CreateInbox1763800000001,
+  CreateOutbox1763800000000,
+  IndexOutboxPublishedAt1765100000000,
+} from '@chargeflow/messaging';
 import { CreateSessionLedger1763800002000 } from './1763800002000-create-session-ledger';
 import { CreateSamplesAndRejections1763800003000 } from './1763800003000-create-samples-and-rejections';
 import { LedgerGuardOnlyWhenSealed1763800004000 } from './1763800004000-ledger-guard-only-when-sealed';

@@ -1,4 +1,15 @@
-import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, IsTimeZone, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsTimeZone,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
 import { CreateCommandOf } from '../common/create-command';
 import { PageRequest } from '../common/pagination';
 

@@ -76,7 +76,16 @@ export interface StatementView {
   riderId: string;
   from: string;
   to: string;
-  lines: { sessionId: string; kind: SessionKind; startedAt: string; status: BillingStatus; currency: string | null; totalExclVat: string | null; totalVat: string | null; totalInclVat: string | null }[];
+  lines: {
+    sessionId: string;
+    kind: SessionKind;
+    startedAt: string;
+    status: BillingStatus;
+    currency: string | null;
+    totalExclVat: string | null;
+    totalVat: string | null;
+    totalInclVat: string | null;
+  }[];
   totals: { currency: string; totalExclVat: string; totalVat: string; totalInclVat: string; sessions: number }[];
   unpriced: number;
 }

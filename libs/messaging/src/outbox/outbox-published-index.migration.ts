@@ -5,7 +5,9 @@ export class IndexOutboxPublishedAt1765100000000 implements MigrationInterface {
   name = 'IndexOutboxPublishedAt1765100000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`CREATE INDEX outbox_message_published ON outbox_message (published_at) WHERE published_at IS NOT NULL`);
+    await runner.query(
+      `CREATE INDEX outbox_message_published ON outbox_message (published_at) WHERE published_at IS NOT NULL`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

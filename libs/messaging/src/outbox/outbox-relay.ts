@@ -76,7 +76,9 @@ export class OutboxRelay {
 
   /** Number of events waiting to be published: the backlog a metric or a health check reports. */
   async backlog(): Promise<number> {
-    const [row] = await this.options.dataSource.query(`SELECT count(*)::int AS n FROM outbox_message WHERE published_at IS NULL`);
+    const [row] = await this.options.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_message WHERE published_at IS NULL`,
+    );
     return row.n as number;
   }
 
@@ -106,7 +108,8 @@ export class OutboxRelay {
       deleted += count;
       if (count < PRUNE_BATCH || this.stopped) break;
     }
-    if (deleted > 0) this.options.logger.log(`outbox: deleted ${deleted} rows published before ${before.toISOString()}`);
+    if (deleted > 0)
+      this.options.logger.log(`outbox: deleted ${deleted} rows published before ${before.toISOString()}`);
     return deleted;
   }
 

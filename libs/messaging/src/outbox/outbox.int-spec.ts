@@ -1,6 +1,13 @@
 import { DataSource } from 'typeorm';
 import { createEnvelope, Exchanges } from '@chargeflow/contracts';
-import { createIsolatedDatabase, createIsolatedVhost, RecordingLogger, waitFor, type IsolatedDatabase, type IsolatedVhost } from '@chargeflow/testing';
+import {
+  createIsolatedDatabase,
+  createIsolatedVhost,
+  RecordingLogger,
+  waitFor,
+  type IsolatedDatabase,
+  type IsolatedVhost,
+} from '@chargeflow/testing';
 import { AmqpConnection } from '../amqp-connection';
 import { ConfirmPublisher } from '../confirm-publisher';
 import { processOnce } from '../inbox/inbox';
@@ -33,14 +40,22 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
     await connection.onConnected(async (model) => {
       const channel = await model.createChannel();
       await declareExchanges(channel);
-      await declareFactQueue(channel, { name: 'test.outbox', bindings: [{ exchange: Exchanges.events, routingKey: 'outbox.#' }] });
+      await declareFactQueue(channel, {
+        name: 'test.outbox',
+        bindings: [{ exchange: Exchanges.events, routingKey: 'outbox.#' }],
+      });
       await channel.consume('test.outbox', (message) => {
         if (!message) return;
         received.push(JSON.parse(message.content.toString()).payload.note);
         channel.ack(message);
       });
     });
-    relay = new OutboxRelay({ dataSource, publisher: await ConfirmPublisher.create(connection), logger, pollIntervalMs: 200 });
+    relay = new OutboxRelay({
+      dataSource,
+      publisher: await ConfirmPublisher.create(connection),
+      logger,
+      pollIntervalMs: 200,
+    });
     await relay.start();
   });
 
@@ -54,7 +69,12 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
   async function writeWithEvent(note: string, fail = false): Promise<void> {
     await dataSource.transaction(async (manager) => {
       await manager.query('INSERT INTO effect (note) VALUES ($1)', [note]);
-      await addToOutbox(manager, Exchanges.events, 'outbox.test.v1', createEnvelope('outbox.test.v1', { note }, { correlationId: note }));
+      await addToOutbox(
+        manager,
+        Exchanges.events,
+        'outbox.test.v1',
+        createEnvelope('outbox.test.v1', { note }, { correlationId: note }),
+      );
       if (fail) throw new Error('the change failed');
     });
   }
@@ -72,19 +92,30 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
     await writeWithEvent('after-rollback');
     await waitFor(async () => (received.includes('after-rollback') ? true : undefined), 5_000, 'the next event');
     expect(received).not.toContain('rolled-back');
-    const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM outbox_message WHERE envelope->'payload'->>'note' = 'rolled-back'`);
+    const [{ n }] = await dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_message WHERE envelope->'payload'->>'note' = 'rolled-back'`,
+    );
     expect(n).toBe(0);
   });
 
   it('keeps events written while the broker is away and publishes them after it comes back', async () => {
     await vhost.dropConnections();
     await writeWithEvent('during-outage');
-    await waitFor(async () => (received.includes('during-outage') ? true : undefined), 15_000, 'the event written during the outage');
+    await waitFor(
+      async () => (received.includes('during-outage') ? true : undefined),
+      15_000,
+      'the event written during the outage',
+    );
   });
 
   it('refuses to write an event outside a transaction', async () => {
     await expect(
-      addToOutbox(dataSource.manager, Exchanges.events, 'outbox.test.v1', createEnvelope('outbox.test.v1', {}, { correlationId: 'x' })),
+      addToOutbox(
+        dataSource.manager,
+        Exchanges.events,
+        'outbox.test.v1',
+        createEnvelope('outbox.test.v1', {}, { correlationId: 'x' }),
+      ),
     ).rejects.toThrow('inside the transaction');
   });
 
@@ -112,12 +143,19 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
     await insertPublished(12_001, '8 days');
     await insertPublished(3, '1 hour');
     const [{ n: before }] = await dataSource.query(`SELECT count(*)::int AS n FROM outbox_message`);
-    const pruning = new OutboxRelay({ dataSource, publisher: await ConfirmPublisher.create(connection), logger, retentionMs: 24 * 3_600_000 });
+    const pruning = new OutboxRelay({
+      dataSource,
+      publisher: await ConfirmPublisher.create(connection),
+      logger,
+      retentionMs: 24 * 3_600_000,
+    });
 
     expect(await pruning.prune()).toBe(12_001);
     const [{ n: after }] = await dataSource.query(`SELECT count(*)::int AS n FROM outbox_message`);
     expect(after).toBe(before - 12_001);
-    const [{ n: recent }] = await dataSource.query(`SELECT count(*)::int AS n FROM outbox_message WHERE routing_key = 'outbox.old.v1'`);
+    const [{ n: recent }] = await dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_message WHERE routing_key = 'outbox.old.v1'`,
+    );
     expect(recent).toBe(3);
     expect(await pruning.prune()).toBe(0);
   });

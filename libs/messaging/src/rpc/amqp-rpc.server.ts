@@ -2,7 +2,14 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { BaseRpcContext } from '@nestjs/microservices/ctx-host/base-rpc.context';
 import { lastValueFrom } from 'rxjs';
-import { EnvelopeDto, Exchanges, rpcQueueOf, type BackendService, type RpcError, type RpcReply } from '@chargeflow/contracts';
+import {
+  EnvelopeDto,
+  Exchanges,
+  rpcQueueOf,
+  type BackendService,
+  type RpcError,
+  type RpcReply,
+} from '@chargeflow/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { AmqpConnection } from '../amqp-connection';
@@ -101,7 +108,10 @@ export class AmqpRpcServer extends Server implements CustomTransportStrategy {
     }
     const reply = await this.handle(message);
     try {
-      channel.sendToQueue(replyTo, Buffer.from(JSON.stringify(reply)), { correlationId, contentType: 'application/json' });
+      channel.sendToQueue(replyTo, Buffer.from(JSON.stringify(reply)), {
+        correlationId,
+        contentType: 'application/json',
+      });
       channel.ack(message);
     } catch (error) {
       this.logger.warn?.(`could not reply to ${message.properties.type}: ${(error as Error).message}`);
@@ -110,9 +120,11 @@ export class AmqpRpcServer extends Server implements CustomTransportStrategy {
 
   private async handle(message: ConsumeMessage): Promise<RpcReply> {
     const envelope = parseRequest(message);
-    if (!envelope) return failure({ kind: 'INVALID', code: 'MALFORMED_REQUEST', message: 'the request is not a valid envelope' });
+    if (!envelope)
+      return failure({ kind: 'INVALID', code: 'MALFORMED_REQUEST', message: 'the request is not a valid envelope' });
     const handler = this.getHandlerByPattern(envelope.type);
-    if (!handler) return failure({ kind: 'NOT_FOUND', code: 'UNKNOWN_OPERATION', message: `no handler for ${envelope.type}` });
+    if (!handler)
+      return failure({ kind: 'NOT_FOUND', code: 'UNKNOWN_OPERATION', message: `no handler for ${envelope.type}` });
     return withCorrelation({ correlationId: envelope.correlationId, causationId: envelope.messageId }, async () => {
       try {
         const result$ = this.transformToObservable(await handler(envelope.payload, new RpcRequestContext([envelope])));
@@ -135,7 +147,8 @@ function parseRequest(message: ConsumeMessage): EnvelopeDto | null {
 
 function asRpcError(error: unknown): RpcError {
   const candidate = error as Partial<RpcError> | null;
-  if (candidate && typeof candidate.code === 'string' && typeof candidate.kind === 'string') return candidate as RpcError;
+  if (candidate && typeof candidate.code === 'string' && typeof candidate.kind === 'string')
+    return candidate as RpcError;
   return { kind: 'INTERNAL', code: 'INTERNAL_ERROR', message: 'the service failed to handle the request' };
 }
 

@@ -46,11 +46,18 @@ export class RpcClient {
     return client;
   }
 
-  request<T>(service: BackendService, pattern: string, payload: object, options: RpcRequestOptions): Promise<RpcReply<T>> {
+  request<T>(
+    service: BackendService,
+    pattern: string,
+    payload: object,
+    options: RpcRequestOptions,
+  ): Promise<RpcReply<T>> {
     const channel = this.channel;
     const replyTo = this.replyQueue;
     if (!channel || !replyTo) {
-      return Promise.reject(new RpcUnavailableError(service, pattern, new BrokerUnavailableError('no channel').message));
+      return Promise.reject(
+        new RpcUnavailableError(service, pattern, new BrokerUnavailableError('no channel').message),
+      );
     }
     const envelope = createEnvelope(pattern, payload, { correlationId: options.correlationId });
     return new Promise<RpcReply<T>>((resolve, reject) => {

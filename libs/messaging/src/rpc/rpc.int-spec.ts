@@ -99,17 +99,27 @@ describe('RPC over RabbitMQ with the Nest transport', () => {
       error: { kind: 'CONFLICT', code: 'TOO_LARGE', message: 'too large', details: { limit: 100 } },
     });
     const crashed = await client.request('pricing', 'crash.v1', {}, options);
-    expect(crashed).toEqual({ ok: false, error: expect.objectContaining({ kind: 'INTERNAL', code: 'INTERNAL_ERROR' }) });
+    expect(crashed).toEqual({
+      ok: false,
+      error: expect.objectContaining({ kind: 'INTERNAL', code: 'INTERNAL_ERROR' }),
+    });
     expect(JSON.stringify(crashed)).not.toContain('secret');
   });
 
   it('answers an unknown operation with UNKNOWN_OPERATION', async () => {
     const reply = await client.request('pricing', 'nothing.v1', {}, options);
-    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ kind: 'NOT_FOUND', code: 'UNKNOWN_OPERATION' }) });
+    expect(reply).toEqual({
+      ok: false,
+      error: expect.objectContaining({ kind: 'NOT_FOUND', code: 'UNKNOWN_OPERATION' }),
+    });
   });
 
   it('gives up at the deadline when nobody answers in time', async () => {
-    await expect(client.request('analytics', 'health.v1', {}, { ...options, timeoutMs: 300 })).rejects.toBeInstanceOf(RpcUnavailableError);
-    await expect(client.request('pricing', 'slow.v1', {}, { ...options, timeoutMs: 100 })).rejects.toThrow('no answer within 100 ms');
+    await expect(client.request('analytics', 'health.v1', {}, { ...options, timeoutMs: 300 })).rejects.toBeInstanceOf(
+      RpcUnavailableError,
+    );
+    await expect(client.request('pricing', 'slow.v1', {}, { ...options, timeoutMs: 100 })).rejects.toThrow(
+      'no answer within 100 ms',
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreateRiderRequest, FleetRpc, ListRequest, RiderChanges, type Page, type RiderView } from '@chargeflow/contracts';
+import {
+  CreateRiderRequest,
+  FleetRpc,
+  ListRequest,
+  RiderChanges,
+  type Page,
+  type RiderView,
+} from '@chargeflow/contracts';
 import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
@@ -22,7 +29,11 @@ export class RidersController {
   @ApiOperation({ summary: 'Register a rider' })
   @ApiCreatedResponse({ type: RiderDocument })
   @ApiProblems(serviceUnavailable('sessions'))
-  create(@Body() body: CreateRiderRequest, @ResourceId() id: string | undefined, @RequestId() requestId: string): Promise<RiderView> {
+  create(
+    @Body() body: CreateRiderRequest,
+    @ResourceId() id: string | undefined,
+    @RequestId() requestId: string,
+  ): Promise<RiderView> {
     return this.backend.call('sessions', FleetRpc.createRider, { ...body, id }, requestId);
   }
 
@@ -39,7 +50,10 @@ export class RidersController {
   @Roles(...RoleSets.reads)
   @ApiOperation({ summary: 'Read a rider' })
   @ApiOkResponse({ type: RiderDocument })
-  @ApiProblems({ status: 404, code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` }, serviceUnavailable('sessions'))
+  @ApiProblems(
+    { status: 404, code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` },
+    serviceUnavailable('sessions'),
+  )
   get(@Param() params: IdParams, @RequestId() requestId: string): Promise<RiderView> {
     return this.backend.call('sessions', FleetRpc.getRider, { id: params.id }, requestId);
   }
@@ -48,7 +62,10 @@ export class RidersController {
   @Roles(...RoleSets.referenceDataWrites)
   @ApiOperation({ summary: 'Change a rider' })
   @ApiOkResponse({ type: RiderDocument })
-  @ApiProblems({ status: 404, code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` }, serviceUnavailable('sessions'))
+  @ApiProblems(
+    { status: 404, code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` },
+    serviceUnavailable('sessions'),
+  )
   update(@Param() params: IdParams, @Body() body: RiderChanges, @RequestId() requestId: string): Promise<RiderView> {
     return this.backend.call('sessions', FleetRpc.updateRider, { ...body, id: params.id }, requestId);
   }

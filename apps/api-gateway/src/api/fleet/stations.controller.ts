@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreateStationRequest, FleetRpc, ListRequest, StationChanges, type Page, type StationView } from '@chargeflow/contracts';
+import {
+  CreateStationRequest,
+  FleetRpc,
+  ListRequest,
+  StationChanges,
+  type Page,
+  type StationView,
+} from '@chargeflow/contracts';
 import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
@@ -22,7 +29,11 @@ export class StationsController {
   @ApiOperation({ summary: 'Register a station' })
   @ApiCreatedResponse({ type: StationDocument })
   @ApiProblems(serviceUnavailable('sessions'))
-  create(@Body() body: CreateStationRequest, @ResourceId() id: string | undefined, @RequestId() requestId: string): Promise<StationView> {
+  create(
+    @Body() body: CreateStationRequest,
+    @ResourceId() id: string | undefined,
+    @RequestId() requestId: string,
+  ): Promise<StationView> {
     return this.backend.call('sessions', FleetRpc.createStation, { ...body, id }, requestId);
   }
 
@@ -40,7 +51,10 @@ export class StationsController {
   @Roles(...RoleSets.reads)
   @ApiOperation({ summary: 'Read a station' })
   @ApiOkResponse({ type: StationDocument })
-  @ApiProblems({ status: 404, code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` }, serviceUnavailable('sessions'))
+  @ApiProblems(
+    { status: 404, code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` },
+    serviceUnavailable('sessions'),
+  )
   get(@Param() params: IdParams, @RequestId() requestId: string): Promise<StationView> {
     return this.backend.call('sessions', FleetRpc.getStation, { id: params.id }, requestId);
   }
@@ -50,8 +64,15 @@ export class StationsController {
   @Roles(...RoleSets.referenceDataWrites)
   @ApiOperation({ summary: 'Change a station' })
   @ApiOkResponse({ type: StationDocument })
-  @ApiProblems({ status: 404, code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` }, serviceUnavailable('sessions'))
-  update(@Param() params: IdParams, @Body() body: StationChanges, @RequestId() requestId: string): Promise<StationView> {
+  @ApiProblems(
+    { status: 404, code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` },
+    serviceUnavailable('sessions'),
+  )
+  update(
+    @Param() params: IdParams,
+    @Body() body: StationChanges,
+    @RequestId() requestId: string,
+  ): Promise<StationView> {
     return this.backend.call('sessions', FleetRpc.updateStation, { ...body, id: params.id }, requestId);
   }
 }

@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreateVehicleRequest, FleetRpc, ListRequest, VehicleChanges, type Page, type VehicleView } from '@chargeflow/contracts';
+import {
+  CreateVehicleRequest,
+  FleetRpc,
+  ListRequest,
+  VehicleChanges,
+  type Page,
+  type VehicleView,
+} from '@chargeflow/contracts';
 import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
@@ -21,8 +28,15 @@ export class VehiclesController {
   @Roles(...RoleSets.referenceDataWrites)
   @ApiOperation({ summary: 'Register a vehicle' })
   @ApiCreatedResponse({ type: VehicleDocument })
-  @ApiProblems({ status: 422, code: 'ENERGY_EXCEEDS_CAPACITY', detail: 'a battery of 500 Wh cannot hold 520 Wh' }, serviceUnavailable('sessions'))
-  create(@Body() body: CreateVehicleRequest, @ResourceId() id: string | undefined, @RequestId() requestId: string): Promise<VehicleView> {
+  @ApiProblems(
+    { status: 422, code: 'ENERGY_EXCEEDS_CAPACITY', detail: 'a battery of 500 Wh cannot hold 520 Wh' },
+    serviceUnavailable('sessions'),
+  )
+  create(
+    @Body() body: CreateVehicleRequest,
+    @ResourceId() id: string | undefined,
+    @RequestId() requestId: string,
+  ): Promise<VehicleView> {
     return this.backend.call('sessions', FleetRpc.createVehicle, { ...body, id }, requestId);
   }
 
@@ -40,7 +54,10 @@ export class VehiclesController {
   @Roles(...RoleSets.reads)
   @ApiOperation({ summary: 'Read a vehicle' })
   @ApiOkResponse({ type: VehicleDocument })
-  @ApiProblems({ status: 404, code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` }, serviceUnavailable('sessions'))
+  @ApiProblems(
+    { status: 404, code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
+    serviceUnavailable('sessions'),
+  )
   get(@Param() params: IdParams, @RequestId() requestId: string): Promise<VehicleView> {
     return this.backend.call('sessions', FleetRpc.getVehicle, { id: params.id }, requestId);
   }
@@ -50,9 +67,16 @@ export class VehiclesController {
   @Roles(...RoleSets.referenceDataWrites)
   @ApiOperation({ summary: 'Change a vehicle' })
   @ApiOkResponse({ type: VehicleDocument })
-  @ApiProblems({ status: 404, code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
-    { status: 422, code: 'ENERGY_EXCEEDS_CAPACITY', detail: 'a battery of 500 Wh cannot hold 520 Wh' }, serviceUnavailable('sessions'))
-  update(@Param() params: IdParams, @Body() body: VehicleChanges, @RequestId() requestId: string): Promise<VehicleView> {
+  @ApiProblems(
+    { status: 404, code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
+    { status: 422, code: 'ENERGY_EXCEEDS_CAPACITY', detail: 'a battery of 500 Wh cannot hold 520 Wh' },
+    serviceUnavailable('sessions'),
+  )
+  update(
+    @Param() params: IdParams,
+    @Body() body: VehicleChanges,
+    @RequestId() requestId: string,
+  ): Promise<VehicleView> {
     return this.backend.call('sessions', FleetRpc.updateVehicle, { ...body, id: params.id }, requestId);
   }
 }

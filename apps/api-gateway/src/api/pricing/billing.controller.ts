@@ -1,11 +1,26 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BillingRpc, ListBillingRequest, VerifyBillingRequest, type BillingRecordView, type Page, type StatementView, type VerifyReport } from '@chargeflow/contracts';
+import {
+  BillingRpc,
+  ListBillingRequest,
+  VerifyBillingRequest,
+  type BillingRecordView,
+  type Page,
+  type StatementView,
+  type VerifyReport,
+} from '@chargeflow/contracts';
 import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
-import { BillingPageDocument, BillingRecordDocument, EXAMPLE, StatementDocument, StatementQuery, VerifyReportDocument } from '../api-docs';
+import {
+  BillingPageDocument,
+  BillingRecordDocument,
+  EXAMPLE,
+  StatementDocument,
+  StatementQuery,
+  VerifyReportDocument,
+} from '../api-docs';
 import { IdParams, SessionIdParams } from '../id-params';
 import { RequestId } from '../request-id.decorator';
 
@@ -17,11 +32,18 @@ export class BillingController {
 
   @Get('billing/sessions/:sessionId')
   @Roles(...RoleSets.billingReads)
-  @ApiOperation({ summary: 'Read the billing record of a session', description: 'Derived from the finalized session and the tariff version in force at its start.' })
+  @ApiOperation({
+    summary: 'Read the billing record of a session',
+    description: 'Derived from the finalized session and the tariff version in force at its start.',
+  })
   @ApiOkResponse({ type: BillingRecordDocument })
   @ApiProblems(
     { status: 404, code: 'BILLING_RECORD_NOT_FOUND', detail: `no billing record for session ${EXAMPLE.sessionId}` },
-    { status: 409, code: 'SESSION_NOT_FINALIZED', detail: `session ${EXAMPLE.sessionId} is still active; it is billed once it is finalized` },
+    {
+      status: 409,
+      code: 'SESSION_NOT_FINALIZED',
+      detail: `session ${EXAMPLE.sessionId} is still active; it is billed once it is finalized`,
+    },
     serviceUnavailable('pricing'),
   )
   bySession(@Param() params: SessionIdParams, @RequestId() requestId: string): Promise<BillingRecordView> {
@@ -43,8 +65,17 @@ export class BillingController {
   @ApiOperation({ summary: 'A rider’s statement for a period' })
   @ApiOkResponse({ type: StatementDocument })
   @ApiProblems(serviceUnavailable('pricing'))
-  statement(@Param() params: IdParams, @Query() query: StatementQuery, @RequestId() requestId: string): Promise<StatementView> {
-    return this.backend.call('pricing', BillingRpc.statement, { riderId: params.id, from: query.from, to: query.to }, requestId);
+  statement(
+    @Param() params: IdParams,
+    @Query() query: StatementQuery,
+    @RequestId() requestId: string,
+  ): Promise<StatementView> {
+    return this.backend.call(
+      'pricing',
+      BillingRpc.statement,
+      { riderId: params.id, from: query.from, to: query.to },
+      requestId,
+    );
   }
 
   /** Recomputes the stored records and lists every one that differs from what its inputs give: must be none. */

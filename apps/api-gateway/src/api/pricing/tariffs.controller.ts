@@ -20,7 +20,9 @@ const INVALID_TARIFF = {
 /** The tariff document as the pricing service takes it: OCPI fields and appliesTo, effectiveFrom apart. */
 function publication(body: unknown): { document: Record<string, unknown>; effectiveFrom?: unknown } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw ProblemException.of(400, 'VALIDATION_FAILED', 'the tariff must be a JSON object', { errors: [{ field: 'tariff', message: 'must be a JSON object' }] });
+    throw ProblemException.of(400, 'VALIDATION_FAILED', 'the tariff must be a JSON object', {
+      errors: [{ field: 'tariff', message: 'must be a JSON object' }],
+    });
   }
   const { effectiveFrom, ...document } = body as Record<string, unknown>;
   return effectiveFrom === undefined ? { document } : { document, effectiveFrom };
@@ -35,10 +37,21 @@ export class TariffsController {
   @Post()
   @HttpCode(201)
   @Roles(...RoleSets.tariffWrites)
-  @ApiOperation({ summary: 'Create a tariff at version 1', description: 'OCPI 2.2.1 Tariff fields, plus `appliesTo` and an optional `effectiveFrom`.' })
+  @ApiOperation({
+    summary: 'Create a tariff at version 1',
+    description: 'OCPI 2.2.1 Tariff fields, plus `appliesTo` and an optional `effectiveFrom`.',
+  })
   @ApiBody({ schema: { type: 'object', example: EXAMPLE_TARIFF } })
   @ApiCreatedResponse({ type: TariffDocument })
-  @ApiProblems(INVALID_TARIFF, { status: 409, code: 'TARIFF_ALREADY_EXISTS', detail: 'CHARGING (default) already has a tariff; publish a new version of it instead' }, serviceUnavailable('pricing'))
+  @ApiProblems(
+    INVALID_TARIFF,
+    {
+      status: 409,
+      code: 'TARIFF_ALREADY_EXISTS',
+      detail: 'CHARGING (default) already has a tariff; publish a new version of it instead',
+    },
+    serviceUnavailable('pricing'),
+  )
   create(@Body() body: unknown, @RequestId() requestId: string): Promise<TariffView> {
     return this.backend.call('pricing', TariffRpc.create, publication(body), requestId);
   }
@@ -52,7 +65,11 @@ export class TariffsController {
   @ApiProblems(
     INVALID_TARIFF,
     { status: 404, code: 'TARIFF_NOT_FOUND', detail: 'no tariff 4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f' },
-    { status: 422, code: 'EFFECTIVE_FROM_BEFORE_PREVIOUS', detail: 'a new version cannot take effect before the previous one (2026-11-01T00:00:00.000Z)' },
+    {
+      status: 422,
+      code: 'EFFECTIVE_FROM_BEFORE_PREVIOUS',
+      detail: 'a new version cannot take effect before the previous one (2026-11-01T00:00:00.000Z)',
+    },
     serviceUnavailable('pricing'),
   )
   publish(@Param() params: IdParams, @Body() body: unknown, @RequestId() requestId: string): Promise<TariffView> {
@@ -72,7 +89,10 @@ export class TariffsController {
   @Roles(...RoleSets.billingReads)
   @ApiOperation({ summary: 'Read a tariff with its versions' })
   @ApiOkResponse({ type: TariffDocument })
-  @ApiProblems({ status: 404, code: 'TARIFF_NOT_FOUND', detail: 'no tariff 4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f' }, serviceUnavailable('pricing'))
+  @ApiProblems(
+    { status: 404, code: 'TARIFF_NOT_FOUND', detail: 'no tariff 4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f' },
+    serviceUnavailable('pricing'),
+  )
   get(@Param() params: IdParams, @RequestId() requestId: string): Promise<TariffView> {
     return this.backend.call('pricing', TariffRpc.get, { id: params.id }, requestId);
   }
@@ -86,7 +106,11 @@ export class TariffsController {
   @ApiProblems(
     { status: 400, code: 'PRICING_ENDS_BEFORE_START', detail: 'the session ends before it starts' },
     { status: 404, code: 'TARIFF_NOT_FOUND', detail: 'no tariff 4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f' },
-    { status: 422, code: 'TARIFF_NOT_APPLICABLE', detail: 'tariff 4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f prices CHARGING sessions, not RIDE' },
+    {
+      status: 422,
+      code: 'TARIFF_NOT_APPLICABLE',
+      detail: 'tariff 4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f prices CHARGING sessions, not RIDE',
+    },
     serviceUnavailable('pricing'),
   )
   quote(@Param() params: IdParams, @Body() body: QuoteTerms, @RequestId() requestId: string): Promise<unknown> {

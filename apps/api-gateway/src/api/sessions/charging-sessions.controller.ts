@@ -25,11 +25,25 @@ export class ChargingSessionsController {
   @ApiProblems(
     { status: 404, code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
     { status: 404, code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` },
-    { status: 409, code: 'VEHICLE_HAS_ACTIVE_SESSION', detail: `vehicle ${EXAMPLE.vehicleId} already has the active session ${EXAMPLE.sessionId}`, activeSessionId: EXAMPLE.sessionId },
-    { status: 409, code: 'STATION_HAS_ACTIVE_SESSION', detail: `station ${EXAMPLE.stationId} already has the active session ${EXAMPLE.sessionId}`, activeSessionId: EXAMPLE.sessionId },
+    {
+      status: 409,
+      code: 'VEHICLE_HAS_ACTIVE_SESSION',
+      detail: `vehicle ${EXAMPLE.vehicleId} already has the active session ${EXAMPLE.sessionId}`,
+      activeSessionId: EXAMPLE.sessionId,
+    },
+    {
+      status: 409,
+      code: 'STATION_HAS_ACTIVE_SESSION',
+      detail: `station ${EXAMPLE.stationId} already has the active session ${EXAMPLE.sessionId}`,
+      activeSessionId: EXAMPLE.sessionId,
+    },
     serviceUnavailable('sessions'),
   )
-  start(@Body() body: StartChargingRequest, @ResourceId() id: string | undefined, @RequestId() requestId: string): Promise<SessionView> {
+  start(
+    @Body() body: StartChargingRequest,
+    @ResourceId() id: string | undefined,
+    @RequestId() requestId: string,
+  ): Promise<SessionView> {
     return this.backend.call('sessions', SessionRpc.startCharging, { ...body, id }, requestId);
   }
 
@@ -42,7 +56,11 @@ export class ChargingSessionsController {
   @ApiProblems(
     { status: 404, code: 'SESSION_NOT_FOUND', detail: `no charging session ${EXAMPLE.sessionId}` },
     { status: 409, code: 'SESSION_ALREADY_FINALIZED', detail: `session ${EXAMPLE.sessionId} is already finalized` },
-    { status: 503, code: 'TELEMETRY_UNAVAILABLE', detail: `telemetry did not seal session ${EXAMPLE.sessionId} in time; nothing changed, end it again` },
+    {
+      status: 503,
+      code: 'TELEMETRY_UNAVAILABLE',
+      detail: `telemetry did not seal session ${EXAMPLE.sessionId} in time; nothing changed, end it again`,
+    },
     serviceUnavailable('sessions'),
   )
   end(@Param() params: IdParams, @RequestId() requestId: string): Promise<SessionView> {

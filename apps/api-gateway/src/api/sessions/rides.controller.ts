@@ -25,10 +25,19 @@ export class RidesController {
   @ApiProblems(
     { status: 404, code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
     { status: 404, code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` },
-    { status: 409, code: 'VEHICLE_HAS_ACTIVE_SESSION', detail: `vehicle ${EXAMPLE.vehicleId} already has the active session ${EXAMPLE.sessionId}`, activeSessionId: EXAMPLE.sessionId },
+    {
+      status: 409,
+      code: 'VEHICLE_HAS_ACTIVE_SESSION',
+      detail: `vehicle ${EXAMPLE.vehicleId} already has the active session ${EXAMPLE.sessionId}`,
+      activeSessionId: EXAMPLE.sessionId,
+    },
     serviceUnavailable('sessions'),
   )
-  start(@Body() body: StartRideRequest, @ResourceId() id: string | undefined, @RequestId() requestId: string): Promise<SessionView> {
+  start(
+    @Body() body: StartRideRequest,
+    @ResourceId() id: string | undefined,
+    @RequestId() requestId: string,
+  ): Promise<SessionView> {
     return this.backend.call('sessions', SessionRpc.startRide, { ...body, id }, requestId);
   }
 
@@ -41,7 +50,11 @@ export class RidesController {
   @ApiProblems(
     { status: 404, code: 'SESSION_NOT_FOUND', detail: `no ride ${EXAMPLE.sessionId}` },
     { status: 409, code: 'SESSION_ALREADY_FINALIZED', detail: `session ${EXAMPLE.sessionId} is already finalized` },
-    { status: 503, code: 'TELEMETRY_UNAVAILABLE', detail: `telemetry did not seal session ${EXAMPLE.sessionId} in time; nothing changed, end it again` },
+    {
+      status: 503,
+      code: 'TELEMETRY_UNAVAILABLE',
+      detail: `telemetry did not seal session ${EXAMPLE.sessionId} in time; nothing changed, end it again`,
+    },
     serviceUnavailable('sessions'),
   )
   end(@Param() params: IdParams, @RequestId() requestId: string): Promise<SessionView> {

@@ -1,5 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import {
   Exchanges,
   ListRejectionsRequest,
@@ -36,7 +45,8 @@ function routingKeyOf(sample: unknown, index: number, sessionId: string, errors:
     return null;
   }
   const { vehicleId, stationId, sessionId: given } = sample as Record<string, unknown>;
-  if (given !== undefined && given !== sessionId) errors.push({ field: at('sessionId'), message: 'must be the session of the URL, or absent' });
+  if (given !== undefined && given !== sessionId)
+    errors.push({ field: at('sessionId'), message: 'must be the session of the URL, or absent' });
   if (typeof vehicleId === 'string' && stationId === undefined) return TELEMETRY_ROUTING.vehicleSample(vehicleId);
   if (typeof stationId === 'string' && vehicleId === undefined) return TELEMETRY_ROUTING.stationMeter(stationId);
   errors.push({ field: at('vehicleId'), message: 'exactly one of vehicleId and stationId is required' });
@@ -62,30 +72,68 @@ export class TelemetryController {
   @HttpCode(202)
   @Roles(...RoleSets.telemetryIngest)
   @DeviceBound()
-  @ApiOperation({ summary: 'Post telemetry samples', description: 'One sample or an array of up to 1,000; 202 once the broker confirmed them all.' })
+  @ApiOperation({
+    summary: 'Post telemetry samples',
+    description: 'One sample or an array of up to 1,000; 202 once the broker confirmed them all.',
+  })
   @ApiBody({
     schema: {
-      oneOf: [{ $ref: getSchemaPath(SampleBody) }, { type: 'array', maxItems: MAX_SAMPLES_PER_REQUEST, items: { $ref: getSchemaPath(SampleBody) } }],
-      example: { telemetryId: EXAMPLE.telemetryId, vehicleId: EXAMPLE.vehicleId, emittedAt: EXAMPLE.instant, energyWh: 0.875, distanceM: 21.5 },
+      oneOf: [
+        { $ref: getSchemaPath(SampleBody) },
+        { type: 'array', maxItems: MAX_SAMPLES_PER_REQUEST, items: { $ref: getSchemaPath(SampleBody) } },
+      ],
+      example: {
+        telemetryId: EXAMPLE.telemetryId,
+        vehicleId: EXAMPLE.vehicleId,
+        emittedAt: EXAMPLE.instant,
+        energyWh: 0.875,
+        distanceM: 21.5,
+      },
     },
   })
   @ApiAcceptedResponse({ type: QueuedDocument })
-  @ApiProblems({ status: 400, code: 'INVALID_BATCH_SIZE', detail: 'send between 1 and 1000 samples' }, { status: 503, code: 'SERVICE_UNAVAILABLE', detail: 'the broker did not confirm the samples; send them again' })
-  async ingest(@Param() params: IdParams, @Body() body: unknown, @RequestId() requestId: string): Promise<{ queued: number }> {
+  @ApiProblems(
+    { status: 400, code: 'INVALID_BATCH_SIZE', detail: 'send between 1 and 1000 samples' },
+    { status: 503, code: 'SERVICE_UNAVAILABLE', detail: 'the broker did not confirm the samples; send them again' },
+  )
+  async ingest(
+    @Param() params: IdParams,
+    @Body() body: unknown,
+    @RequestId() requestId: string,
+  ): Promise<{ queued: number }> {
     const samples = Array.isArray(body) ? body : [body];
     if (samples.length === 0 || samples.length > MAX_SAMPLES_PER_REQUEST) {
-      throw new ProblemException(400, 'INVALID_BATCH_SIZE', 'Bad request', `send between 1 and ${MAX_SAMPLES_PER_REQUEST} samples`);
+      throw new ProblemException(
+        400,
+        'INVALID_BATCH_SIZE',
+        'Bad request',
+        `send between 1 and ${MAX_SAMPLES_PER_REQUEST} samples`,
+      );
     }
     const errors: FieldError[] = [];
-    const routed = samples.map((sample, index) => ({ sample, routingKey: routingKeyOf(sample, index, params.id, errors) }));
+    const routed = samples.map((sample, index) => ({
+      sample,
+      routingKey: routingKeyOf(sample, index, params.id, errors),
+    }));
     if (errors.length > 0) {
-      throw new ProblemException(400, 'VALIDATION_FAILED', 'Bad request', errors.map((error) => `${error.field}: ${error.message}`).join('; '), { errors });
+      throw new ProblemException(
+        400,
+        'VALIDATION_FAILED',
+        'Bad request',
+        errors.map((error) => `${error.field}: ${error.message}`).join('; '),
+        { errors },
+      );
     }
     await Promise.all(
       routed.map(({ sample, routingKey }) =>
-        this.publisher.publish(Exchanges.telemetry, routingKey as string, Buffer.from(JSON.stringify({ ...(sample as object), sessionId: params.id })), {
-          correlationId: requestId,
-        }),
+        this.publisher.publish(
+          Exchanges.telemetry,
+          routingKey as string,
+          Buffer.from(JSON.stringify({ ...(sample as object), sessionId: params.id })),
+          {
+            correlationId: requestId,
+          },
+        ),
       ),
     );
     return { queued: samples.length };
@@ -97,14 +145,21 @@ export class TelemetryController {
   @ApiOperation({ summary: 'List a session’s samples', description: 'In emission order.' })
   @ApiOkResponse({ type: SamplePageDocument })
   @ApiProblems(serviceUnavailable('telemetry'))
-  samples(@Param() params: IdParams, @Query() query: PageRequest, @RequestId() requestId: string): Promise<Page<SampleView>> {
+  samples(
+    @Param() params: IdParams,
+    @Query() query: PageRequest,
+    @RequestId() requestId: string,
+  ): Promise<Page<SampleView>> {
     return this.backend.call('telemetry', TelemetryRpc.listSamples, { ...query, sessionId: params.id }, requestId);
   }
 
   /** Refused device messages with their reason and original payload, newest first. */
   @Get('telemetry/rejections')
   @Roles(...RoleSets.reads)
-  @ApiOperation({ summary: 'List refused device messages', description: 'Newest first, with the reason and the original payload.' })
+  @ApiOperation({
+    summary: 'List refused device messages',
+    description: 'Newest first, with the reason and the original payload.',
+  })
   @ApiOkResponse({ type: RejectionPageDocument })
   @ApiProblems(serviceUnavailable('telemetry'))
   rejections(@Query() query: ListRejectionsRequest, @RequestId() requestId: string): Promise<Page<RejectionView>> {

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { BillingRecordView, BillingStatus, ListBillingRequest, SessionFinalizedV1, SessionKind } from '@chargeflow/contracts';
+import type {
+  BillingRecordView,
+  BillingStatus,
+  ListBillingRequest,
+  SessionFinalizedV1,
+  SessionKind,
+} from '@chargeflow/contracts';
 import type { Position } from '@chargeflow/runtime';
 import type { BillingRecord } from '../../tariff/domain/tariff-pricing';
 
@@ -40,12 +46,18 @@ export function toBillingView(stored: StoredBilling): BillingRecordView {
 @Injectable()
 export class BillingRepository {
   async find(manager: EntityManager, sessionId: string): Promise<StoredBilling | null> {
-    const [row] = (await manager.query(`SELECT ${COLUMNS} FROM billing_record WHERE session_id = $1`, [sessionId])) as StoredBilling[];
+    const [row] = (await manager.query(`SELECT ${COLUMNS} FROM billing_record WHERE session_id = $1`, [
+      sessionId,
+    ])) as StoredBilling[];
     return row ?? null;
   }
 
   /** Stores a session's record once; an UNPRICED one may later become PRICED, nothing else changes. */
-  async save(manager: EntityManager, session: SessionFinalizedV1, outcome: { record: BillingRecord } | { reason: string }): Promise<boolean> {
+  async save(
+    manager: EntityManager,
+    session: SessionFinalizedV1,
+    outcome: { record: BillingRecord } | { reason: string },
+  ): Promise<boolean> {
     const priced = 'record' in outcome;
     const saved = (await manager.query(
       `INSERT INTO billing_record (session_id, status, reason, kind, rider_id, station_id, started_at, session, tariff_id, tariff_version, record)
@@ -79,7 +91,12 @@ export class BillingRepository {
     return rows.map((row) => row.session);
   }
 
-  async list(manager: EntityManager, filter: ListBillingRequest, after: Position | null, limit: number): Promise<StoredBilling[]> {
+  async list(
+    manager: EntityManager,
+    filter: ListBillingRequest,
+    after: Position | null,
+    limit: number,
+  ): Promise<StoredBilling[]> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     const where = (sql: string, value: unknown) => {
@@ -105,15 +122,19 @@ export class BillingRepository {
 
   /** A rider's records of the sessions started in [from, to), oldest first. */
   async ofRider(manager: EntityManager, riderId: string, from: Date, to: Date): Promise<StoredBilling[]> {
-    return manager.query(`SELECT ${COLUMNS} FROM billing_record WHERE rider_id = $1 AND started_at >= $2 AND started_at < $3 ORDER BY started_at, session_id`, [
-      riderId,
-      from,
-      to,
-    ]);
+    return manager.query(
+      `SELECT ${COLUMNS} FROM billing_record WHERE rider_id = $1 AND started_at >= $2 AND started_at < $3 ORDER BY started_at, session_id`,
+      [riderId, from, to],
+    );
   }
 
   /** The priced records to verify, in batches, in a stable order. */
-  async priced(manager: EntityManager, range: { from?: string; to?: string }, after: string | null, limit: number): Promise<StoredBilling[]> {
+  async priced(
+    manager: EntityManager,
+    range: { from?: string; to?: string },
+    after: string | null,
+    limit: number,
+  ): Promise<StoredBilling[]> {
     return manager.query(
       `SELECT ${COLUMNS} FROM billing_record WHERE status = 'PRICED' AND ($1::timestamptz IS NULL OR started_at >= $1)
          AND ($2::timestamptz IS NULL OR started_at < $2) AND ($3::uuid IS NULL OR session_id > $3)

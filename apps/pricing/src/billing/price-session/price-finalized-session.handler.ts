@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { BILLING_CALCULATED_V1, createEnvelope, Exchanges, type BillingCalculatedV1, type SessionFinalizedV1 } from '@chargeflow/contracts';
+import {
+  BILLING_CALCULATED_V1,
+  createEnvelope,
+  Exchanges,
+  type BillingCalculatedV1,
+  type SessionFinalizedV1,
+} from '@chargeflow/contracts';
 import { addToOutbox, currentCorrelation } from '@chargeflow/messaging';
 import { pricingInputOf } from '../../tariff/domain/pricing-input';
 import type { Tariff } from '../../tariff/domain/tariff';
@@ -27,9 +33,16 @@ export class PriceFinalizedSessionHandler {
   ) {}
 
   async price(manager: EntityManager, session: SessionFinalizedV1): Promise<void> {
-    const version = await this.tariffs.applicable(manager, session.kind, session.stationId, new Date(session.startedAt));
+    const version = await this.tariffs.applicable(
+      manager,
+      session.kind,
+      session.stationId,
+      new Date(session.startedAt),
+    );
     if (!version) {
-      await this.billing.save(manager, session, { reason: `no ${session.kind} tariff was in force at ${session.startedAt}` });
+      await this.billing.save(manager, session, {
+        reason: `no ${session.kind} tariff was in force at ${session.startedAt}`,
+      });
       return;
     }
     const record = this.recompute(session, version);
@@ -59,6 +72,11 @@ export class PriceFinalizedSessionHandler {
       inputHash: record.inputHash,
     };
     const origin = currentCorrelation() ?? { correlationId: session.sessionId };
-    await addToOutbox(manager, Exchanges.events, BILLING_CALCULATED_V1, createEnvelope(BILLING_CALCULATED_V1, event, origin));
+    await addToOutbox(
+      manager,
+      Exchanges.events,
+      BILLING_CALCULATED_V1,
+      createEnvelope(BILLING_CALCULATED_V1, event, origin),
+    );
   }
 }

@@ -13,14 +13,24 @@ const CONSUMER = 'pricing.price-finalized-session';
 export class SessionFinalizedConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly consumer: MessageConsumer;
 
-  constructor(connection: AmqpConnection, dataSource: DataSource, handler: PriceFinalizedSessionHandler, @Inject(PINO_LOGGER) logger: Logger) {
+  constructor(
+    connection: AmqpConnection,
+    dataSource: DataSource,
+    handler: PriceFinalizedSessionHandler,
+    @Inject(PINO_LOGGER) logger: Logger,
+  ) {
     this.consumer = new MessageConsumer(connection, {
-      queue: { name: Queues.pricingFinalizedSessions, bindings: [{ exchange: Exchanges.events, routingKey: SESSION_FINALIZED_V1 }] },
+      queue: {
+        name: Queues.pricingFinalizedSessions,
+        bindings: [{ exchange: Exchanges.events, routingKey: SESSION_FINALIZED_V1 }],
+      },
       logger: new NestPinoLogger(logger.child({ component: CONSUMER })),
       handler: async (message) => {
         const envelope = decodeEnvelope(message.content, SessionFinalizedV1);
         await withCorrelation({ correlationId: envelope.correlationId, causationId: envelope.messageId }, () =>
-          processOnce(dataSource, CONSUMER, envelope.messageId, (manager) => handler.price(manager, { ...envelope.payload })),
+          processOnce(dataSource, CONSUMER, envelope.messageId, (manager) =>
+            handler.price(manager, { ...envelope.payload }),
+          ),
         );
       },
     });

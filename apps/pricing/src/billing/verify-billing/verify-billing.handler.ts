@@ -28,14 +28,24 @@ export class VerifyBillingHandler {
       const stored = await this.billing.priced(this.dataSource.manager, request, after, BATCH);
       for (const entry of stored) {
         report.checked += 1;
-        const version = await this.tariffs.version(this.dataSource.manager, entry.tariffId as string, entry.tariffVersion as number);
+        const version = await this.tariffs.version(
+          this.dataSource.manager,
+          entry.tariffId as string,
+          entry.tariffVersion as number,
+        );
         if (!version) {
-          report.mismatches.push({ sessionId: entry.sessionId, reason: `tariff ${entry.tariffId} version ${entry.tariffVersion} is missing` });
+          report.mismatches.push({
+            sessionId: entry.sessionId,
+            reason: `tariff ${entry.tariffId} version ${entry.tariffVersion} is missing`,
+          });
           continue;
         }
         const recomputed = canonicalJson(this.pricing.recompute(entry.session, version));
         if (recomputed !== canonicalJson(entry.record)) {
-          report.mismatches.push({ sessionId: entry.sessionId, reason: 'the stored record differs from the one its inputs give' });
+          report.mismatches.push({
+            sessionId: entry.sessionId,
+            reason: 'the stored record differs from the one its inputs give',
+          });
         }
       }
       if (stored.length < BATCH) return report;

@@ -6,8 +6,16 @@ const iso = (instants: number[]) => instants.map((instant) => new Date(instant).
 
 describe('local time', () => {
   it('reads the local date, minute of day and weekday of an instant', () => {
-    expect(localTimeAt(ms('2026-03-01T23:30:00Z'), AMSTERDAM)).toEqual({ date: '2026-03-02', minuteOfDay: 30, dayOfWeek: 'MONDAY' });
-    expect(localTimeAt(ms('2026-03-01T23:30:00Z'), 'America/New_York')).toEqual({ date: '2026-03-01', minuteOfDay: 18 * 60 + 30, dayOfWeek: 'SUNDAY' });
+    expect(localTimeAt(ms('2026-03-01T23:30:00Z'), AMSTERDAM)).toEqual({
+      date: '2026-03-02',
+      minuteOfDay: 30,
+      dayOfWeek: 'MONDAY',
+    });
+    expect(localTimeAt(ms('2026-03-01T23:30:00Z'), 'America/New_York')).toEqual({
+      date: '2026-03-01',
+      minuteOfDay: 18 * 60 + 30,
+      dayOfWeek: 'SUNDAY',
+    });
   });
 
   it('knows the offset on both sides of a DST change', () => {

@@ -54,7 +54,11 @@ interface WallClock {
 }
 
 function wallClockAt(epochMs: number, timeZone: string): WallClock {
-  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(new Date(epochMs)).map((part) => [part.type, part.value]));
+  const parts = Object.fromEntries(
+    formatterFor(timeZone)
+      .formatToParts(new Date(epochMs))
+      .map((part) => [part.type, part.value]),
+  );
   return {
     year: Number(parts.year),
     month: Number(parts.month),
@@ -91,7 +95,12 @@ export function utcOffsetMsAt(epochMs: number, timeZone: string): number {
  * within a constant offset, wall-clock instants are computed exactly. The one assumption is that a
  * zone does not change its offset twice within an hour, which no IANA zone does in practice.
  */
-export function wallClockBoundaries(fromMs: number, toMs: number, timeZone: string, wallMinutes: readonly number[]): number[] {
+export function wallClockBoundaries(
+  fromMs: number,
+  toMs: number,
+  timeZone: string,
+  wallMinutes: readonly number[],
+): number[] {
   const boundaries = new Set<number>();
   let segmentStart = fromMs;
   while (segmentStart < toMs) {
@@ -105,7 +114,7 @@ export function wallClockBoundaries(fromMs: number, toMs: number, timeZone: stri
 }
 
 function nextOffsetChange(fromMs: number, toMs: number, offset: number, timeZone: string): number | null {
-  for (let probe = fromMs; probe < toMs; ) {
+  for (let probe = fromMs; probe < toMs;) {
     const next = Math.min(probe + HOUR_MS, toMs);
     if (utcOffsetMsAt(next, timeZone) !== offset) return firstInstantOffFrom(probe, next, offset, timeZone);
     probe = next;

@@ -41,9 +41,21 @@ export function sessionPeriods(span: SessionSpan, tariff: Tariff): Period[] {
   const { startMs, chargingEndMs, endMs, energyWh } = span;
   const chargingMs = chargingEndMs - startMs;
   const energyAt = (atMs: number): Exact =>
-    atMs >= chargingEndMs ? energyWh : energyWh.times(atMs - startMs).div(chargingMs).toDecimalPlaces(ENERGY_QUANTUM_DECIMALS, Decimal.ROUND_HALF_EVEN);
+    atMs >= chargingEndMs
+      ? energyWh
+      : energyWh
+          .times(atMs - startMs)
+          .div(chargingMs)
+          .toDecimalPlaces(ENERGY_QUANTUM_DECIMALS, Decimal.ROUND_HALF_EVEN);
   const instantOf = (energySoFarWh: Exact): number =>
-    chargingMs === 0 ? startMs : energySoFarWh.times(chargingMs).div(energyWh).plus(startMs).toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN).toNumber();
+    chargingMs === 0
+      ? startMs
+      : energySoFarWh
+          .times(chargingMs)
+          .div(energyWh)
+          .plus(startMs)
+          .toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN)
+          .toNumber();
 
   const instants = [
     startMs,
@@ -61,7 +73,10 @@ export function sessionPeriods(span: SessionSpan, tariff: Tariff): Period[] {
   ];
   const ordered = points
     .sort((a, b) => a.atMs - b.atMs || a.energySoFarWh.comparedTo(b.energySoFarWh))
-    .filter((point, index, all) => index === 0 || point.atMs !== all[index - 1].atMs || !point.energySoFarWh.eq(all[index - 1].energySoFarWh));
+    .filter(
+      (point, index, all) =>
+        index === 0 || point.atMs !== all[index - 1].atMs || !point.energySoFarWh.eq(all[index - 1].energySoFarWh),
+    );
 
   return ordered.slice(1).map((end, index) => {
     const start = ordered[index];

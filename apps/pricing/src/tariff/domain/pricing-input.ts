@@ -1,4 +1,11 @@
-import { DECIMAL_PATTERN, SessionKinds, type DecimalString, type RpcFieldError, type SessionFinalizedV1, type SessionKind } from '@chargeflow/contracts';
+import {
+  DECIMAL_PATTERN,
+  SessionKinds,
+  type DecimalString,
+  type RpcFieldError,
+  type SessionFinalizedV1,
+  type SessionKind,
+} from '@chargeflow/contracts';
 import { isValidTimeZone } from './local-time';
 import { Exact } from './money';
 import { PricingInputInvalidError, SessionEndsBeforeStartError } from './tariff.errors';
@@ -37,15 +44,18 @@ export function sessionFactsOf(input: PricingInput): SessionFacts {
   const endMs = instantOf(input.endedAt);
   if (startMs === null) fail('startedAt', 'must be an ISO 8601 instant with an offset, to the millisecond');
   if (endMs === null) fail('endedAt', 'must be an ISO 8601 instant with an offset, to the millisecond');
-  if (!DECIMAL_PATTERN.test(input.energyWh) || input.energyWh.startsWith('-')) fail('energyWh', 'must be a non-negative decimal string');
+  if (!DECIMAL_PATTERN.test(input.energyWh) || input.energyWh.startsWith('-'))
+    fail('energyWh', 'must be a non-negative decimal string');
   const parkingS = input.parkingDurationS ?? 0;
-  if (!Number.isSafeInteger(parkingS) || parkingS < 0) fail('parkingDurationS', 'must be a whole number of seconds, not negative');
+  if (!Number.isSafeInteger(parkingS) || parkingS < 0)
+    fail('parkingDurationS', 'must be a whole number of seconds, not negative');
   else if (parkingS > 0 && input.kind === 'RIDE') fail('parkingDurationS', 'a ride is never parked at a charger');
   if (!isValidTimeZone(input.timeZone)) fail('timeZone', 'must be an IANA time zone');
   if (errors.length > 0 || startMs === null || endMs === null) throw new PricingInputInvalidError(errors);
 
   if (endMs < startMs) throw new SessionEndsBeforeStartError(input.startedAt, input.endedAt);
-  if (parkingS * 1000 > endMs - startMs) throw new PricingInputInvalidError([{ field: 'parkingDurationS', message: 'must not exceed the session' }]);
+  if (parkingS * 1000 > endMs - startMs)
+    throw new PricingInputInvalidError([{ field: 'parkingDurationS', message: 'must not exceed the session' }]);
   return {
     kind: input.kind,
     startedAt: new Date(startMs).toISOString(),
@@ -66,7 +76,11 @@ function instantOf(value: string): number | null {
  * A finalized session as the engine prices it. A charge is evaluated in its station's zone; a ride,
  * which has no station, in the operator's configured zone.
  */
-export function pricingInputOf(session: SessionFinalizedV1, operatorTimeZone: string, parkingDurationS = 0): PricingInput {
+export function pricingInputOf(
+  session: SessionFinalizedV1,
+  operatorTimeZone: string,
+  parkingDurationS = 0,
+): PricingInput {
   return {
     kind: session.kind,
     startedAt: session.startedAt,

@@ -41,22 +41,29 @@ export function minutesOf(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
 
-const restrictionsOf = (tariff: Tariff): TariffRestrictions[] => tariff.elements.flatMap((element) => (element.restrictions ? [element.restrictions] : []));
+const restrictionsOf = (tariff: Tariff): TariffRestrictions[] =>
+  tariff.elements.flatMap((element) => (element.restrictions ? [element.restrictions] : []));
 
 /** The local wall-clock minutes where some restriction may change: midnight (dates, weekdays) and every window edge. */
 export function wallClockEdges(tariff: Tariff): number[] {
-  const edges = restrictionsOf(tariff).flatMap((restriction) => [restriction.start_time, restriction.end_time].filter((time) => time !== undefined));
+  const edges = restrictionsOf(tariff).flatMap((restriction) =>
+    [restriction.start_time, restriction.end_time].filter((time) => time !== undefined),
+  );
   return [...new Set([0, ...edges.map(minutesOf)])].sort((a, b) => a - b);
 }
 
 /** Energy so far (Wh) where a kWh restriction starts or stops holding. */
 export function energyEdgesWh(tariff: Tariff): Exact[] {
-  const edges = restrictionsOf(tariff).flatMap((restriction) => [restriction.min_kwh, restriction.max_kwh].filter((kwh) => kwh !== undefined));
+  const edges = restrictionsOf(tariff).flatMap((restriction) =>
+    [restriction.min_kwh, restriction.max_kwh].filter((kwh) => kwh !== undefined),
+  );
   return [...new Set(edges.map((kwh) => new Exact(kwh).times(1000).toFixed()))].map((wh) => new Exact(wh));
 }
 
 /** Session time so far (ms) where a duration restriction starts or stops holding. */
 export function durationEdgesMs(tariff: Tariff): number[] {
-  const edges = restrictionsOf(tariff).flatMap((restriction) => [restriction.min_duration, restriction.max_duration].filter((seconds) => seconds !== undefined));
+  const edges = restrictionsOf(tariff).flatMap((restriction) =>
+    [restriction.min_duration, restriction.max_duration].filter((seconds) => seconds !== undefined),
+  );
   return [...new Set(edges.map((seconds) => seconds * 1000))];
 }

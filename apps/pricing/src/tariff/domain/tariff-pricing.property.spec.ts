@@ -1,7 +1,14 @@
 import Decimal from 'decimal.js';
 import { canonicalJson } from './canonical-json';
 import type { PricingInput } from './pricing-input';
-import { DaysOfWeek, type PriceComponent, type Tariff, type TariffDimension, type TariffElement, type TariffRestrictions } from './tariff';
+import {
+  DaysOfWeek,
+  type PriceComponent,
+  type Tariff,
+  type TariffDimension,
+  type TariffElement,
+  type TariffRestrictions,
+} from './tariff';
 import { priceSession, type BillingRecord } from './tariff-pricing';
 
 /** mulberry32: a tiny seeded generator, so every run explores the same cases and a failure replays. */
@@ -21,11 +28,17 @@ const int = (random: Random, min: number, max: number) => min + Math.floor(rando
 const pick = <T>(random: Random, items: readonly T[]): T => items[int(random, 0, items.length - 1)];
 const chance = (random: Random, probability: number) => random() < probability;
 const cents = (random: Random, max: number) => new Decimal(int(random, 0, max)).div(100).toFixed();
-const hhmm = (random: Random) => `${String(int(random, 0, 23)).padStart(2, '0')}:${pick(random, ['00', '15', '30', '45'])}`;
+const hhmm = (random: Random) =>
+  `${String(int(random, 0, 23)).padStart(2, '0')}:${pick(random, ['00', '15', '30', '45'])}`;
 
 const ZONES = ['Europe/Amsterdam', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'UTC'] as const;
 /** Around both 2026 DST changes in Europe and the US, so the sessions cross them often. */
-const ANCHORS = [Date.parse('2026-03-06T00:00:00Z'), Date.parse('2026-03-27T00:00:00Z'), Date.parse('2026-10-23T00:00:00Z'), Date.parse('2026-10-30T00:00:00Z')];
+const ANCHORS = [
+  Date.parse('2026-03-06T00:00:00Z'),
+  Date.parse('2026-03-27T00:00:00Z'),
+  Date.parse('2026-10-23T00:00:00Z'),
+  Date.parse('2026-10-30T00:00:00Z'),
+];
 const DAY_MS = 86_400_000;
 
 interface TariffShape {
@@ -44,37 +57,56 @@ function randomRestrictions(random: Random, shape: TariffShape): TariffRestricti
     if (end !== restrictions.start_time) restrictions.end_time = end;
   }
   const anchor = pick(random, ANCHORS);
-  if (chance(random, 0.15)) restrictions.start_date = new Date(anchor + int(random, 0, 6) * DAY_MS).toISOString().slice(0, 10);
-  if (chance(random, 0.15)) restrictions.end_date = new Date(anchor + int(random, 7, 10) * DAY_MS).toISOString().slice(0, 10);
+  if (chance(random, 0.15))
+    restrictions.start_date = new Date(anchor + int(random, 0, 6) * DAY_MS).toISOString().slice(0, 10);
+  if (chance(random, 0.15))
+    restrictions.end_date = new Date(anchor + int(random, 7, 10) * DAY_MS).toISOString().slice(0, 10);
   if (chance(random, 0.25)) restrictions.day_of_week = DaysOfWeek.filter(() => chance(random, 0.5));
   if (chance(random, 0.25)) restrictions.min_duration = int(random, 0, 4) * 1800;
   if (chance(random, 0.25)) restrictions.max_duration = (restrictions.min_duration ?? 0) + int(random, 1, 8) * 1800;
   if (shape.energyRestrictions && chance(random, 0.3)) restrictions.min_kwh = cents(random, 500);
-  if (shape.energyRestrictions && chance(random, 0.3)) restrictions.max_kwh = new Decimal(restrictions.min_kwh ?? 0).plus(cents(random, 2000)).plus('0.01').toFixed();
+  if (shape.energyRestrictions && chance(random, 0.3))
+    restrictions.max_kwh = new Decimal(restrictions.min_kwh ?? 0).plus(cents(random, 2000)).plus('0.01').toFixed();
   if (shape.energyRestrictions && chance(random, 0.2)) restrictions.min_power = cents(random, 1100);
-  if (shape.energyRestrictions && chance(random, 0.2)) restrictions.max_power = new Decimal(restrictions.min_power ?? 0).plus(cents(random, 2200)).plus('0.01').toFixed();
+  if (shape.energyRestrictions && chance(random, 0.2))
+    restrictions.max_power = new Decimal(restrictions.min_power ?? 0).plus(cents(random, 2200)).plus('0.01').toFixed();
   return restrictions;
 }
 
 function randomTariff(random: Random, shape: TariffShape): Tariff {
   const vat = pick(random, [undefined, '0', '9', '21']);
-  const types: TariffDimension[] = shape.kind === 'RIDE' ? ['ENERGY', 'TIME', 'FLAT'] : ['ENERGY', 'TIME', 'PARKING_TIME', 'FLAT'];
+  const types: TariffDimension[] =
+    shape.kind === 'RIDE' ? ['ENERGY', 'TIME', 'FLAT'] : ['ENERGY', 'TIME', 'PARKING_TIME', 'FLAT'];
   const elements: TariffElement[] = Array.from({ length: int(random, 1, 4) }, () => {
     const restrictions = chance(random, 0.7) ? randomRestrictions(random, shape) : undefined;
-    const allowed = types.filter((type) => type !== 'ENERGY' || !shape.energyOnlyUnrestricted || restrictions === undefined);
-    const chosen = allowed.filter(() => chance(random, 0.5));
-    const components = (chosen.length > 0 ? chosen : [pick(random, allowed)]).map(
-      (type): PriceComponent => ({ type, price: cents(random, type === 'FLAT' ? 500 : 300), step_size: 1, ...(vat === undefined ? {} : { vat }) }),
+    const allowed = types.filter(
+      (type) => type !== 'ENERGY' || !shape.energyOnlyUnrestricted || restrictions === undefined,
     );
+    const chosen = allowed.filter(() => chance(random, 0.5));
+    const components = (chosen.length > 0 ? chosen : [pick(random, allowed)]).map((type): PriceComponent => ({
+      type,
+      price: cents(random, type === 'FLAT' ? 500 : 300),
+      step_size: 1,
+      ...(vat === undefined ? {} : { vat }),
+    }));
     return restrictions ? { price_components: components, restrictions } : { price_components: components };
   });
   // The OCPI step of the last priced component can make a longer session cheaper when several elements price one
   // dimension, so steps are given only to a dimension a single element prices.
   for (const type of types) {
-    const pricing = elements.flatMap((element) => element.price_components.filter((component) => component.type === type));
-    if (pricing.length === 1 && type !== 'FLAT' && chance(random, 0.5)) pricing[0].step_size = pick(random, type === 'ENERGY' ? [100, 500, 1000] : [60, 300, 900]);
+    const pricing = elements.flatMap((element) =>
+      element.price_components.filter((component) => component.type === type),
+    );
+    if (pricing.length === 1 && type !== 'FLAT' && chance(random, 0.5))
+      pricing[0].step_size = pick(random, type === 'ENERGY' ? [100, 500, 1000] : [60, 300, 900]);
   }
-  const tariff: Tariff = { id: 'tariff-random', version: int(random, 1, 9), currency: pick(random, ['EUR', 'JPY', 'KWD']), appliesTo: { kind: shape.kind }, elements };
+  const tariff: Tariff = {
+    id: 'tariff-random',
+    version: int(random, 1, 9),
+    currency: pick(random, ['EUR', 'JPY', 'KWD']),
+    appliesTo: { kind: shape.kind },
+    elements,
+  };
   const unit = tariff.currency === 'JPY' ? 1 : 100;
   if (chance(random, 0.2)) tariff.min_price = { excl_vat: String(int(random, 0, 3 * unit) / unit) };
   if (chance(random, 0.2)) tariff.max_price = { excl_vat: String(int(random, 3 * unit, 30 * unit) / unit) };
@@ -112,8 +144,13 @@ describe('priceSession properties (seeded, no library)', () => {
       const kind = pick(random, ['RIDE', 'CHARGING'] as const);
       const tariff = randomTariff(random, { kind, energyRestrictions: false, energyOnlyUnrestricted: false });
       const session = randomSession(random, kind);
-      const more = { ...session, energyWh: new Decimal(session.energyWh).plus(new Decimal(int(random, 1, 20_000_000)).div(1000)).toFixed() };
-      expectNotCheaper(tariff, priceSession(tariff, session), priceSession(tariff, more), () => canonicalJson({ run, tariff, session, more }));
+      const more = {
+        ...session,
+        energyWh: new Decimal(session.energyWh).plus(new Decimal(int(random, 1, 20_000_000)).div(1000)).toFixed(),
+      };
+      expectNotCheaper(tariff, priceSession(tariff, session), priceSession(tariff, more), () =>
+        canonicalJson({ run, tariff, session, more }),
+      );
     }
   });
 
@@ -123,8 +160,13 @@ describe('priceSession properties (seeded, no library)', () => {
       const kind = pick(random, ['RIDE', 'CHARGING'] as const);
       const tariff = randomTariff(random, { kind, energyRestrictions: false, energyOnlyUnrestricted: true });
       const session = { ...randomSession(random, kind), parkingDurationS: 0 };
-      const longer = { ...session, endedAt: new Date(Date.parse(session.endedAt) + int(random, 1, DAY_MS)).toISOString() };
-      expectNotCheaper(tariff, priceSession(tariff, session), priceSession(tariff, longer), () => canonicalJson({ run, tariff, session, longer }));
+      const longer = {
+        ...session,
+        endedAt: new Date(Date.parse(session.endedAt) + int(random, 1, DAY_MS)).toISOString(),
+      };
+      expectNotCheaper(tariff, priceSession(tariff, session), priceSession(tariff, longer), () =>
+        canonicalJson({ run, tariff, session, longer }),
+      );
     }
   });
 
@@ -137,11 +179,18 @@ describe('priceSession properties (seeded, no library)', () => {
       const record = priceSession(tariff, session);
       expect(canonicalJson(priceSession(structuredClone(tariff), { ...session }))).toBe(canonicalJson(record));
 
-      const sum = (pick: (line: BillingRecord['lineItems'][number]) => string) => record.lineItems.reduce((acc, line) => acc.plus(pick(line)), new Decimal(0));
-      expect([sum((line) => line.amountExclVat), sum((line) => line.vatAmount), sum((line) => line.amountInclVat)].map(String)).toEqual(
+      const sum = (pick: (line: BillingRecord['lineItems'][number]) => string) =>
+        record.lineItems.reduce((acc, line) => acc.plus(pick(line)), new Decimal(0));
+      expect(
+        [sum((line) => line.amountExclVat), sum((line) => line.vatAmount), sum((line) => line.amountInclVat)].map(
+          String,
+        ),
+      ).toEqual(
         [record.totalExclVat, record.totalVat, record.totalInclVat].map((amount) => new Decimal(amount).toString()),
       );
-      const pricedKwh = record.lineItems.filter((line) => line.type === 'ENERGY').reduce((acc, line) => acc.plus(line.volume), new Decimal(0));
+      const pricedKwh = record.lineItems
+        .filter((line) => line.type === 'ENERGY')
+        .reduce((acc, line) => acc.plus(line.volume), new Decimal(0));
       expect(pricedKwh.lte(new Decimal(session.energyWh).div(1000))).toBe(true);
     }
   });
@@ -151,10 +200,21 @@ describe('priceSession properties (seeded, no library)', () => {
     for (let run = 0; run < RUNS; run++) {
       const kind = pick(random, ['RIDE', 'CHARGING'] as const);
       const tariff = randomTariff(random, { kind, energyRestrictions: true, energyOnlyUnrestricted: false });
-      tariff.elements.push({ price_components: [{ type: 'ENERGY', price: '0.01', step_size: 1, ...(tariff.elements[0].price_components[0].vat ? { vat: tariff.elements[0].price_components[0].vat } : {}) }] });
+      tariff.elements.push({
+        price_components: [
+          {
+            type: 'ENERGY',
+            price: '0.01',
+            step_size: 1,
+            ...(tariff.elements[0].price_components[0].vat ? { vat: tariff.elements[0].price_components[0].vat } : {}),
+          },
+        ],
+      });
       const session = randomSession(random, kind);
       const record = priceSession(tariff, session);
-      const pricedKwh = record.lineItems.filter((line) => line.type === 'ENERGY').reduce((acc, line) => acc.plus(line.volume), new Decimal(0));
+      const pricedKwh = record.lineItems
+        .filter((line) => line.type === 'ENERGY')
+        .reduce((acc, line) => acc.plus(line.volume), new Decimal(0));
       expect(pricedKwh.toFixed()).toBe(new Decimal(session.energyWh).div(1000).toFixed());
     }
   });

@@ -2,7 +2,12 @@ import type { SessionFinalizedV1 } from '@chargeflow/contracts';
 import { canonicalJson } from './canonical-json';
 import { pricingInputOf, type PricingInput } from './pricing-input';
 import type { Tariff } from './tariff';
-import { PricingInputInvalidError, SessionEndsBeforeStartError, TariffInvalidError, TariffNotApplicableError } from './tariff.errors';
+import {
+  PricingInputInvalidError,
+  SessionEndsBeforeStartError,
+  TariffInvalidError,
+  TariffNotApplicableError,
+} from './tariff.errors';
 import { ENGINE_VERSION, priceSession, type LineItem } from './tariff-pricing';
 import { aCharge, aTariff, anElement, energy, flat, parking, time } from './tariff.test-builders';
 
@@ -12,7 +17,12 @@ const cest = (date: string, hhmm: string) => new Date(`${date}T${hhmm}:00+02:00`
 const MONDAY = '2026-03-02';
 
 type LineSummary = Pick<LineItem, 'type' | 'elementIndex' | 'billedVolume' | 'amountExclVat'>;
-const summary = (line: LineItem): LineSummary => ({ type: line.type, elementIndex: line.elementIndex, billedVolume: line.billedVolume, amountExclVat: line.amountExclVat });
+const summary = (line: LineItem): LineSummary => ({
+  type: line.type,
+  elementIndex: line.elementIndex,
+  billedVolume: line.billedVolume,
+  amountExclVat: line.amountExclVat,
+});
 
 interface Case {
   name: string;
@@ -94,7 +104,9 @@ const cases: Case[] = [
   },
   {
     name: 'start_time/end_time: 10:00-10:30 at 10.00/h, the rest of the hour at 2.00/h',
-    tariff: aTariff({ elements: [anElement([time('10.00')], { start_time: '10:00', end_time: '10:30' }), anElement([time('2.00')])] }),
+    tariff: aTariff({
+      elements: [anElement([time('10.00')], { start_time: '10:00', end_time: '10:30' }), anElement([time('2.00')])],
+    }),
     session: aCharge(),
     lines: [
       { type: 'TIME', elementIndex: 0, billedVolume: '0.5', amountExclVat: '5.00' },
@@ -104,7 +116,9 @@ const cases: Case[] = [
   },
   {
     name: 'a night window wrapping midnight (22:00-06:00), entered at 22:00: 2 kWh day at 0.40 + 2 kWh night at 0.20',
-    tariff: aTariff({ elements: [anElement([energy('0.20')], { start_time: '22:00', end_time: '06:00' }), anElement([energy('0.40')])] }),
+    tariff: aTariff({
+      elements: [anElement([energy('0.20')], { start_time: '22:00', end_time: '06:00' }), anElement([energy('0.40')])],
+    }),
     session: aCharge({ startedAt: cet(MONDAY, '21:00'), endedAt: cet(MONDAY, '23:00'), energyWh: '4000' }),
     lines: [
       { type: 'ENERGY', elementIndex: 1, billedVolume: '2', amountExclVat: '0.80' },
@@ -114,7 +128,9 @@ const cases: Case[] = [
   },
   {
     name: 'the same night window, left at 06:00 the next morning',
-    tariff: aTariff({ elements: [anElement([energy('0.20')], { start_time: '22:00', end_time: '06:00' }), anElement([energy('0.40')])] }),
+    tariff: aTariff({
+      elements: [anElement([energy('0.20')], { start_time: '22:00', end_time: '06:00' }), anElement([energy('0.40')])],
+    }),
     session: aCharge({ startedAt: cet('2026-03-03', '05:00'), endedAt: cet('2026-03-03', '07:00'), energyWh: '4000' }),
     lines: [
       { type: 'ENERGY', elementIndex: 0, billedVolume: '2', amountExclVat: '0.40' },
@@ -124,7 +140,9 @@ const cases: Case[] = [
   },
   {
     name: 'start_date: a price rise at local midnight splits a session from Monday 23:00 to Tuesday 01:00',
-    tariff: aTariff({ elements: [anElement([energy('0.50')], { start_date: '2026-03-03' }), anElement([energy('0.30')])] }),
+    tariff: aTariff({
+      elements: [anElement([energy('0.50')], { start_date: '2026-03-03' }), anElement([energy('0.30')])],
+    }),
     session: aCharge({ startedAt: cet(MONDAY, '23:00'), endedAt: cet('2026-03-03', '01:00'), energyWh: '6000' }),
     lines: [
       { type: 'ENERGY', elementIndex: 1, billedVolume: '3', amountExclVat: '0.90' },
@@ -143,8 +161,10 @@ const cases: Case[] = [
     total: '4.00',
   },
   {
-    name: 'day_of_week: a Sunday rate until local midnight, then Monday\'s',
-    tariff: aTariff({ elements: [anElement([time('1.00')], { day_of_week: ['SATURDAY', 'SUNDAY'] }), anElement([time('3.00')])] }),
+    name: "day_of_week: a Sunday rate until local midnight, then Monday's",
+    tariff: aTariff({
+      elements: [anElement([time('1.00')], { day_of_week: ['SATURDAY', 'SUNDAY'] }), anElement([time('3.00')])],
+    }),
     session: aCharge({ startedAt: cet('2026-03-01', '23:00'), endedAt: cet(MONDAY, '01:00') }),
     lines: [
       { type: 'TIME', elementIndex: 0, billedVolume: '1', amountExclVat: '1.00' },
@@ -215,21 +235,27 @@ const cases: Case[] = [
   },
   {
     name: 'FLAT once, from the element holding at the start, even when another FLAT element holds later',
-    tariff: aTariff({ elements: [anElement([flat('5.00')], { start_time: '00:00', end_time: '06:00' }), anElement([flat('1.00')])] }),
+    tariff: aTariff({
+      elements: [anElement([flat('5.00')], { start_time: '00:00', end_time: '06:00' }), anElement([flat('1.00')])],
+    }),
     session: aCharge({ startedAt: cet(MONDAY, '23:00'), endedAt: cet('2026-03-03', '01:00') }),
     lines: [{ type: 'FLAT', elementIndex: 1, billedVolume: '1', amountExclVat: '1.00' }],
     total: '1.00',
   },
   {
     name: 'spring forward in Amsterdam: 02:00-03:00 does not exist, so 00:00-05:00 local is 4 hours, none at the night rate',
-    tariff: aTariff({ elements: [anElement([time('100')], { start_time: '02:00', end_time: '03:00' }), anElement([time('1.00')])] }),
+    tariff: aTariff({
+      elements: [anElement([time('100')], { start_time: '02:00', end_time: '03:00' }), anElement([time('1.00')])],
+    }),
     session: aCharge({ startedAt: cet('2026-03-29', '00:00'), endedAt: cest('2026-03-29', '05:00') }),
     lines: [{ type: 'TIME', elementIndex: 1, billedVolume: '4', amountExclVat: '4.00' }],
     total: '4.00',
   },
   {
     name: 'fall back in Amsterdam: 02:00-03:00 happens twice, so 00:00-05:00 local is 6 hours, 2 of them at the night rate',
-    tariff: aTariff({ elements: [anElement([time('10.00')], { start_time: '02:00', end_time: '03:00' }), anElement([time('1.00')])] }),
+    tariff: aTariff({
+      elements: [anElement([time('10.00')], { start_time: '02:00', end_time: '03:00' }), anElement([time('1.00')])],
+    }),
     session: aCharge({ startedAt: cest('2026-10-25', '00:00'), endedAt: cet('2026-10-25', '05:00') }),
     lines: [
       { type: 'TIME', elementIndex: 1, billedVolume: '4', amountExclVat: '4.00' },
@@ -262,39 +288,69 @@ describe('priceSession', () => {
 
   it('adds VAT per line on the rounded amount: 2.475 rounds half to even to 2.48, VAT 21% of it 0.5208 to 0.52', () => {
     const record = priceSession(aTariff({ elements: [anElement([energy('0.2475', { vat: '21' })])] }), aCharge());
-    expect(record.lineItems[0]).toMatchObject({ amountExclVat: '2.48', vat: '21', vatAmount: '0.52', amountInclVat: '3.00' });
+    expect(record.lineItems[0]).toMatchObject({
+      amountExclVat: '2.48',
+      vat: '21',
+      vatAmount: '0.52',
+      amountInclVat: '3.00',
+    });
     expect(record).toMatchObject({ totalExclVat: '2.48', totalVat: '0.52', totalInclVat: '3.00' });
   });
 
   it('keeps totals the sums of the rounded lines, VAT rates mixed', () => {
-    const tariff = aTariff({ elements: [anElement([energy('0.333', { vat: '21' }), time('1.111', { vat: '9' }), flat('0.005', { vat: '21' })])] });
+    const tariff = aTariff({
+      elements: [
+        anElement([energy('0.333', { vat: '21' }), time('1.111', { vat: '9' }), flat('0.005', { vat: '21' })]),
+      ],
+    });
     const record = priceSession(tariff, aCharge());
     // FLAT 0.005 -> 0.00 (half to even); ENERGY 3.33 + VAT 0.6993 -> 0.70; TIME 1.111 -> 1.11 + VAT 0.0999 -> 0.10
-    expect(record.lineItems.map((line) => [line.type, line.amountExclVat, line.vatAmount, line.amountInclVat])).toEqual([
-      ['FLAT', '0.00', '0.00', '0.00'],
-      ['ENERGY', '3.33', '0.70', '4.03'],
-      ['TIME', '1.11', '0.10', '1.21'],
-    ]);
+    expect(record.lineItems.map((line) => [line.type, line.amountExclVat, line.vatAmount, line.amountInclVat])).toEqual(
+      [
+        ['FLAT', '0.00', '0.00', '0.00'],
+        ['ENERGY', '3.33', '0.70', '4.03'],
+        ['TIME', '1.11', '0.10', '1.21'],
+      ],
+    );
     expect(record).toMatchObject({ totalExclVat: '4.44', totalVat: '0.80', totalInclVat: '5.24' });
   });
 
   it('makes a capped session cost exactly the published max_price, incl. VAT too', () => {
-    const tariff = aTariff({ elements: [anElement([energy('0.30', { vat: '20' })])], max_price: { excl_vat: '2.50', incl_vat: '3.00' } });
+    const tariff = aTariff({
+      elements: [anElement([energy('0.30', { vat: '20' })])],
+      max_price: { excl_vat: '2.50', incl_vat: '3.00' },
+    });
     const record = priceSession(tariff, aCharge());
-    expect(record.lineItems[1]).toMatchObject({ type: 'MAX_PRICE', amountExclVat: '-0.50', vat: '20', vatAmount: '-0.10', amountInclVat: '-0.60' });
+    expect(record.lineItems[1]).toMatchObject({
+      type: 'MAX_PRICE',
+      amountExclVat: '-0.50',
+      vat: '20',
+      vatAmount: '-0.10',
+      amountInclVat: '-0.60',
+    });
     expect(record).toMatchObject({ totalExclVat: '2.50', totalVat: '0.50', totalInclVat: '3.00' });
   });
 
-  it('gives a clamped total the VAT of the limit itself, whatever the lines\' VAT rounded to', () => {
+  it("gives a clamped total the VAT of the limit itself, whatever the lines' VAT rounded to", () => {
     // Lines: 3 x 0.25 excl, each VAT 21% = 0.0525 -> 0.05, so 0.15 in all; the minimum 1.00 carries VAT 0.21
-    const tariff = aTariff({ elements: [anElement([flat('0.25', { vat: '21' }), energy('0.25', { vat: '21' }), time('0.25', { vat: '21' })])], min_price: { excl_vat: '1.00' } });
+    const tariff = aTariff({
+      elements: [anElement([flat('0.25', { vat: '21' }), energy('0.25', { vat: '21' }), time('0.25', { vat: '21' })])],
+      min_price: { excl_vat: '1.00' },
+    });
     const record = priceSession(tariff, aCharge({ energyWh: '1000' }));
-    expect(record.lineItems[3]).toMatchObject({ type: 'MIN_PRICE', amountExclVat: '0.25', vatAmount: '0.06', amountInclVat: '0.31' });
+    expect(record.lineItems[3]).toMatchObject({
+      type: 'MIN_PRICE',
+      amountExclVat: '0.25',
+      vatAmount: '0.06',
+      amountInclVat: '0.31',
+    });
     expect(record).toMatchObject({ totalExclVat: '1.00', totalVat: '0.21', totalInclVat: '1.21' });
   });
 
-  it('rounds the dimension total once with the last priced component\'s step, billed on its line', () => {
-    const tariff = aTariff({ elements: [anElement([time('6.00')], { max_duration: 600 }), anElement([time('3.00', { step_size: 900 })])] });
+  it("rounds the dimension total once with the last priced component's step, billed on its line", () => {
+    const tariff = aTariff({
+      elements: [anElement([time('6.00')], { max_duration: 600 }), anElement([time('3.00', { step_size: 900 })])],
+    });
     const record = priceSession(tariff, aCharge({ endedAt: cet(MONDAY, '10:20') }));
     // 20 min used, rounded up to 30: the first 10 at 6.00/h (1.00), the other 10 plus the extra 10 at 3.00/h (1.00)
     expect(record.lineItems.map(summary)).toEqual([
@@ -321,7 +377,12 @@ describe('priceSession', () => {
   });
 
   it('draws no energy while parked: the energy is spread over the charging time only', () => {
-    const tariff = aTariff({ elements: [anElement([energy('1.00')], { start_time: '10:00', end_time: '10:30' }), anElement([energy('0.10'), parking('2.00')])] });
+    const tariff = aTariff({
+      elements: [
+        anElement([energy('1.00')], { start_time: '10:00', end_time: '10:30' }),
+        anElement([energy('0.10'), parking('2.00')]),
+      ],
+    });
     const record = priceSession(tariff, aCharge({ parkingDurationS: 1800 }));
     // Charging 10:00-10:30: all 10 kWh in the expensive window; parked 10:30-11:00
     expect(record.lineItems.map(summary)).toEqual([
@@ -372,7 +433,12 @@ describe('priceSession', () => {
 
     it('is the same for the same facts however they are written', () => {
       const plain = hash(aTariff(), aCharge());
-      expect(hash(aTariff(), aCharge({ energyWh: '10000.000', startedAt: '2026-03-02T10:00:00+01:00', parkingDurationS: 0 }))).toBe(plain);
+      expect(
+        hash(
+          aTariff(),
+          aCharge({ energyWh: '10000.000', startedAt: '2026-03-02T10:00:00+01:00', parkingDurationS: 0 }),
+        ),
+      ).toBe(plain);
     });
 
     it('changes with the session facts and with the tariff version', () => {
@@ -382,14 +448,23 @@ describe('priceSession', () => {
     });
 
     it('gives byte-identical records for the same input', () => {
-      const tariff = aTariff({ elements: [anElement([energy('0.50')], { max_kwh: '1' }), anElement([energy('0.25'), time('1.20', { step_size: 60 })])] });
-      expect(canonicalJson(priceSession(tariff, aCharge()))).toBe(canonicalJson(priceSession(structuredClone(tariff), aCharge())));
+      const tariff = aTariff({
+        elements: [
+          anElement([energy('0.50')], { max_kwh: '1' }),
+          anElement([energy('0.25'), time('1.20', { step_size: 60 })]),
+        ],
+      });
+      expect(canonicalJson(priceSession(tariff, aCharge()))).toBe(
+        canonicalJson(priceSession(structuredClone(tariff), aCharge())),
+      );
     });
   });
 
   describe('guards', () => {
     it('refuses a session that ends before it starts', () => {
-      expect(() => priceSession(aTariff(), aCharge({ endedAt: '2026-03-02T08:59:59.999Z' }))).toThrow(SessionEndsBeforeStartError);
+      expect(() => priceSession(aTariff(), aCharge({ endedAt: '2026-03-02T08:59:59.999Z' }))).toThrow(
+        SessionEndsBeforeStartError,
+      );
     });
 
     it('refuses a tariff made for the other kind of session', () => {
@@ -440,9 +515,11 @@ describe('priceSession', () => {
         ...overrides,
       });
 
-    it('prices a charge in its station\'s zone and a ride in the operator\'s', () => {
+    it("prices a charge in its station's zone and a ride in the operator's", () => {
       expect(pricingInputOf(finalized({}), 'Europe/London', 600)).toEqual({ ...aCharge(), parkingDurationS: 600 });
-      expect(pricingInputOf(finalized({ kind: 'RIDE', stationId: null, stationTimeZone: null }), 'Europe/London').timeZone).toBe('Europe/London');
+      expect(
+        pricingInputOf(finalized({ kind: 'RIDE', stationId: null, stationTimeZone: null }), 'Europe/London').timeZone,
+      ).toBe('Europe/London');
     });
   });
 });

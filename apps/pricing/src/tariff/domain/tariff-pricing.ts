@@ -89,7 +89,8 @@ const METERED: readonly Slice['type'][] = ['ENERGY', 'TIME', 'PARKING_TIME'];
 export function priceSession(tariffDocument: Tariff, input: PricingInput): BillingRecord {
   const facts = sessionFactsOf(input);
   const tariff = parseTariff(tariffDocument, { timeZone: facts.timeZone });
-  if (tariff.appliesTo.kind !== facts.kind) throw new TariffNotApplicableError(tariff.id, tariff.appliesTo.kind, facts.kind);
+  if (tariff.appliesTo.kind !== facts.kind)
+    throw new TariffNotApplicableError(tariff.id, tariff.appliesTo.kind, facts.kind);
 
   const startMs = Date.parse(facts.startedAt);
   const endMs = Date.parse(facts.endedAt);
@@ -113,7 +114,8 @@ export function priceSession(tariffDocument: Tariff, input: PricingInput): Billi
   ];
   const priced = lines.map((line) => roundedLine(line, tariff.currency));
   const lineItems = [...priced, ...priceLimitAdjustment(tariff, priced)];
-  const sum = (pick: (line: LineItem) => string) => lineItems.reduce((total, line) => total.plus(pick(line)), new Exact(0));
+  const sum = (pick: (line: LineItem) => string) =>
+    lineItems.reduce((total, line) => total.plus(pick(line)), new Exact(0));
   return {
     tariffId: tariff.id,
     tariffVersion: tariff.version,
@@ -121,9 +123,18 @@ export function priceSession(tariffDocument: Tariff, input: PricingInput): Billi
     currency: tariff.currency,
     inputHash: inputHashOf(facts, tariff),
     lineItems,
-    totalExclVat: formatMoney(sum((line) => line.amountExclVat), tariff.currency),
-    totalVat: formatMoney(sum((line) => line.vatAmount), tariff.currency),
-    totalInclVat: formatMoney(sum((line) => line.amountInclVat), tariff.currency),
+    totalExclVat: formatMoney(
+      sum((line) => line.amountExclVat),
+      tariff.currency,
+    ),
+    totalVat: formatMoney(
+      sum((line) => line.vatAmount),
+      tariff.currency,
+    ),
+    totalInclVat: formatMoney(
+      sum((line) => line.amountInclVat),
+      tariff.currency,
+    ),
   };
 }
 
@@ -148,7 +159,11 @@ function slicesOf(period: Period, tariff: Tariff, moment: PricingMoment): Slice[
   });
 }
 
-function firstPricing(tariff: Tariff, type: TariffDimension, moment: PricingMoment): { elementIndex: number; component: PriceComponent } | null {
+function firstPricing(
+  tariff: Tariff,
+  type: TariffDimension,
+  moment: PricingMoment,
+): { elementIndex: number; component: PriceComponent } | null {
   for (const [elementIndex, element] of tariff.elements.entries()) {
     const component = element.price_components.find((candidate) => candidate.type === type);
     if (component && restrictionsMatch(element.restrictions, moment)) return { elementIndex, component };
@@ -213,7 +228,11 @@ function mergedPeriods(slices: Slice[]): PricedPeriod[] {
     if (previous && previous.endMs === slice.startMs) previous.endMs = slice.endMs;
     else merged.push({ startMs: slice.startMs, endMs: slice.endMs, elementIndex: slice.elementIndex });
   }
-  return merged.map((period) => ({ start: iso(period.startMs), end: iso(period.endMs), elementIndex: period.elementIndex }));
+  return merged.map((period) => ({
+    start: iso(period.startMs),
+    end: iso(period.endMs),
+    elementIndex: period.elementIndex,
+  }));
 }
 
 /**
@@ -226,11 +245,19 @@ function priceLimitAdjustment(tariff: Tariff, lines: LineItem[]): LineItem[] {
   const sum = (pick: (line: LineItem) => string) => lines.reduce((total, line) => total.plus(pick(line)), new Exact(0));
   const totalExclVat = sum((line) => line.amountExclVat);
   const { min_price: min, max_price: max } = tariff;
-  const limit = min && totalExclVat.lt(min.excl_vat) ? { type: 'MIN_PRICE' as const, price: min } : max && totalExclVat.gt(max.excl_vat) ? { type: 'MAX_PRICE' as const, price: max } : null;
+  const limit =
+    min && totalExclVat.lt(min.excl_vat)
+      ? { type: 'MIN_PRICE' as const, price: min }
+      : max && totalExclVat.gt(max.excl_vat)
+        ? { type: 'MAX_PRICE' as const, price: max }
+        : null;
   if (!limit) return [];
 
   const vatPercent = new Exact(tariff.elements.flatMap((element) => element.price_components)[0]?.vat ?? 0);
-  const limitVat = limit.price.incl_vat === undefined ? roundMoney(new Exact(limit.price.excl_vat).times(vatPercent).div(100), tariff.currency) : new Exact(limit.price.incl_vat).minus(limit.price.excl_vat);
+  const limitVat =
+    limit.price.incl_vat === undefined
+      ? roundMoney(new Exact(limit.price.excl_vat).times(vatPercent).div(100), tariff.currency)
+      : new Exact(limit.price.incl_vat).minus(limit.price.excl_vat);
   const exclVat = new Exact(limit.price.excl_vat).minus(totalExclVat);
   const vatAmount = limitVat.minus(sum((line) => line.vatAmount));
   const money = (amount: Exact) => formatMoney(amount, tariff.currency);
@@ -255,7 +282,8 @@ function roundedLine(line: ExactLine, currency: string): LineItem {
   const exclVat = roundMoney(line.amountExclVat, currency);
   const vatAmount = roundMoney(exclVat.times(vatPercent).div(100), currency);
   const hours = line.type === 'TIME' || line.type === 'PARKING_TIME';
-  const shown = (volume: Exact) => (hours ? volume.toDecimalPlaces(HOURS_SHOWN_DECIMALS, Decimal.ROUND_HALF_EVEN) : volume).toFixed();
+  const shown = (volume: Exact) =>
+    (hours ? volume.toDecimalPlaces(HOURS_SHOWN_DECIMALS, Decimal.ROUND_HALF_EVEN) : volume).toFixed();
   return {
     type: line.type,
     elementIndex: line.elementIndex,
@@ -271,4 +299,3 @@ function roundedLine(line: ExactLine, currency: string): LineItem {
 }
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
-

@@ -49,6 +49,10 @@ export class TariffNotApplicableError extends DomainError {
   readonly code = 'TARIFF_NOT_APPLICABLE';
 
   constructor(tariffId: string, tariffKind: string, sessionKind: string) {
-    super(`tariff ${tariffId} prices ${tariffKind} sessions, not ${sessionKind}`, { tariffId, tariffKind, sessionKind });
+    super(`tariff ${tariffId} prices ${tariffKind} sessions, not ${sessionKind}`, {
+      tariffId,
+      tariffKind,
+      sessionKind,
+    });
   }
 }

@@ -4,10 +4,16 @@ import { parseTariff, validateTariff } from './tariff.validation';
 import { aTariff, anElement, energy, parking, time } from './tariff.test-builders';
 
 /** A tariff document as it may arrive: anything goes. */
-const aDocument = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({ ...aTariff(), ...overrides });
-const withRestrictions = (restrictions: Record<string, unknown>) => aDocument({ elements: [{ price_components: [energy('0.30')], restrictions }] });
-const withComponent = (component: Record<string, unknown>) => aDocument({ elements: [{ price_components: [component] }] });
-const fields = (document: unknown, context: { timeZone?: string } = {}) => validateTariff(document, context).map((error) => error.field);
+const aDocument = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  ...aTariff(),
+  ...overrides,
+});
+const withRestrictions = (restrictions: Record<string, unknown>) =>
+  aDocument({ elements: [{ price_components: [energy('0.30')], restrictions }] });
+const withComponent = (component: Record<string, unknown>) =>
+  aDocument({ elements: [{ price_components: [component] }] });
+const fields = (document: unknown, context: { timeZone?: string } = {}) =>
+  validateTariff(document, context).map((error) => error.field);
 
 describe('validateTariff', () => {
   it('accepts a tariff using every feature', () => {
@@ -52,7 +58,10 @@ describe('validateTariff', () => {
     ['elements[0].price_components[0].step_size', withComponent({ type: 'ENERGY', price: '0.30', step_size: 0 })],
     ['elements[0].price_components[0].step_size', withComponent({ type: 'ENERGY', price: '0.30', step_size: -5 })],
     ['elements[0].price_components[0].step_size', withComponent({ type: 'ENERGY', price: '0.30', step_size: 1.5 })],
-    ['elements[0].price_components[0].type', aDocument({ appliesTo: { kind: 'RIDE' }, elements: [anElement([parking('2')])] })],
+    [
+      'elements[0].price_components[0].type',
+      aDocument({ appliesTo: { kind: 'RIDE' }, elements: [anElement([parking('2')])] }),
+    ],
     ['elements[0].restrictions.start_time', withRestrictions({ start_time: '24:00' })],
     ['elements[0].restrictions.end_time', withRestrictions({ end_time: '7:30' })],
     ['elements[0].restrictions.end_time', withRestrictions({ start_time: '08:00', end_time: '08:00' })],
@@ -70,7 +79,13 @@ describe('validateTariff', () => {
     ['min_price', aDocument({ min_price: { excl_vat: '5.00' }, max_price: { excl_vat: '4.00' } })],
     ['min_price.excl_vat', aDocument({ min_price: { excl_vat: '0.505' } })],
     ['max_price.incl_vat', aDocument({ max_price: { excl_vat: '4.00', incl_vat: '3.00' } })],
-    ['max_price', aDocument({ elements: [anElement([energy('0.30', { vat: '21' }), time('1', { vat: '9' })])], max_price: { excl_vat: '9.00' } })],
+    [
+      'max_price',
+      aDocument({
+        elements: [anElement([energy('0.30', { vat: '21' }), time('1', { vat: '9' })])],
+        max_price: { excl_vat: '9.00' },
+      }),
+    ],
   ])('names %s', (field, document, context = {}) => {
     expect(fields(document, context)).toEqual([field]);
   });

@@ -7,7 +7,12 @@ import { PriceFinalizedSessionHandler } from '../../billing/price-session/price-
 import type { Tariff } from '../domain/tariff';
 import { parseTariff } from '../domain/tariff.validation';
 import { TariffRepository, toTariffView } from '../infrastructure/tariff.repository';
-import { EffectiveFromBeforePreviousError, TariffAlreadyExistsError, TariffNotFoundError, TariffTargetChangedError } from './tariff-management.errors';
+import {
+  EffectiveFromBeforePreviousError,
+  TariffAlreadyExistsError,
+  TariffNotFoundError,
+  TariffTargetChangedError,
+} from './tariff-management.errors';
 
 /** The document as stored: what the operator sent, without the id and version the service assigns. */
 function storedDocument(document: Record<string, unknown>): Record<string, unknown> {
@@ -37,7 +42,9 @@ export class ManageTariffsHandler {
     const tariff = parseTariff({ ...document, id, version: 1 });
     await this.dataSource.transaction(async (manager) => {
       if (!(await this.tariffs.createTariff(manager, id, tariff.appliesTo))) {
-        const target = tariff.appliesTo.stationId ? `station ${tariff.appliesTo.stationId}` : `${tariff.appliesTo.kind} (default)`;
+        const target = tariff.appliesTo.stationId
+          ? `station ${tariff.appliesTo.stationId}`
+          : `${tariff.appliesTo.kind} (default)`;
         throw new TariffAlreadyExistsError(target, await this.tariffs.tariffOf(manager, tariff.appliesTo));
       }
       await this.tariffs.insertVersion(manager, { id, version: 1, effectiveFrom: effectiveFrom(request), document });
@@ -52,12 +59,20 @@ export class ManageTariffsHandler {
       if (!latest) throw new TariffNotFoundError(request.id);
       const document = storedDocument(request.document);
       const tariff = parseTariff({ ...document, id: request.id, version: latest.version + 1 });
-      if (tariff.appliesTo.kind !== latest.appliesTo.kind || tariff.appliesTo.stationId !== latest.appliesTo.stationId) {
+      if (
+        tariff.appliesTo.kind !== latest.appliesTo.kind ||
+        tariff.appliesTo.stationId !== latest.appliesTo.stationId
+      ) {
         throw new TariffTargetChangedError(request.id);
       }
       const from = effectiveFrom(request);
       if (from < latest.effectiveFrom) throw new EffectiveFromBeforePreviousError(latest.effectiveFrom);
-      await this.tariffs.insertVersion(manager, { id: request.id, version: latest.version + 1, effectiveFrom: from, document });
+      await this.tariffs.insertVersion(manager, {
+        id: request.id,
+        version: latest.version + 1,
+        effectiveFrom: from,
+        document,
+      });
       return tariff;
     });
     await this.priceWaitingSessions(published);
@@ -72,7 +87,11 @@ export class ManageTariffsHandler {
 
   /** Each waiting session in its own transaction: one that fails to price stays UNPRICED, visibly. */
   private async priceWaitingSessions(tariff: Tariff): Promise<void> {
-    const waiting = await this.billing.unpriced(this.dataSource.manager, tariff.appliesTo.kind, tariff.appliesTo.stationId ?? null);
+    const waiting = await this.billing.unpriced(
+      this.dataSource.manager,
+      tariff.appliesTo.kind,
+      tariff.appliesTo.stationId ?? null,
+    );
     for (const session of waiting) {
       await this.dataSource
         .transaction((manager) => this.pricing.price(manager, session))

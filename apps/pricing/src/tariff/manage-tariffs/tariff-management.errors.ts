@@ -25,7 +25,9 @@ export class TariffTargetChangedError extends DomainError {
 
   /** A version prices what its tariff prices; another target is another tariff. */
   constructor(tariffId: string) {
-    super(`a new version of tariff ${tariffId} must keep its appliesTo`, { errors: [{ field: 'appliesTo', message: 'must stay as in the previous versions' }] });
+    super(`a new version of tariff ${tariffId} must keep its appliesTo`, {
+      errors: [{ field: 'appliesTo', message: 'must stay as in the previous versions' }],
+    });
   }
 }
 

@@ -20,7 +20,8 @@ export class QuoteSessionHandler {
   async execute(request: QuoteRequest): Promise<BillingRecord> {
     const version = await this.tariffs.inForce(this.dataSource.manager, request.tariffId, new Date());
     if (!version) {
-      if (await this.tariffs.latest(this.dataSource.manager, request.tariffId)) throw new TariffNotInForceError(request.tariffId);
+      if (await this.tariffs.latest(this.dataSource.manager, request.tariffId))
+        throw new TariffNotInForceError(request.tariffId);
       throw new TariffNotFoundError(request.tariffId);
     }
     const tariff = { ...version.document, id: version.id, version: version.version } as unknown as Tariff;

@@ -25,7 +25,10 @@ export class Battery {
 
   afterSession(kind: SessionKind, sessionEnergyWh: Decimal.Value): Battery {
     const energy = new Decimal(sessionEnergyWh);
-    const level = kind === 'RIDE' ? Decimal.max(0, this.energyWh.minus(energy)) : Decimal.min(this.capacityWh, this.energyWh.plus(energy));
+    const level =
+      kind === 'RIDE'
+        ? Decimal.max(0, this.energyWh.minus(energy))
+        : Decimal.min(this.capacityWh, this.energyWh.plus(energy));
     return new Battery(this.capacityWh, level);
   }
 

@@ -61,20 +61,27 @@ export class FleetRepository {
 
   async vehicles(manager: EntityManager, after: Position | null, limit: number): Promise<VehicleRecord[]> {
     const [where, values] = afterClause('v', after);
-    return manager.query(`${VEHICLE} ${where} ORDER BY v.created_at DESC, v.id DESC LIMIT $${values.length + 1}`, [...values, limit + 1]);
-  }
-
-  /** Creates a vehicle; an id that exists already (a create retried with its Idempotency-Key) changes nothing. */
-  async insertVehicle(manager: EntityManager, vehicle: { id: string; label: string; batteryCapacityWh: string; energyWh: string }): Promise<void> {
-    await manager.query(`INSERT INTO vehicle (id, label, battery_capacity_wh, energy_wh) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`, [
-      vehicle.id,
-      vehicle.label,
-      vehicle.batteryCapacityWh,
-      vehicle.energyWh,
+    return manager.query(`${VEHICLE} ${where} ORDER BY v.created_at DESC, v.id DESC LIMIT $${values.length + 1}`, [
+      ...values,
+      limit + 1,
     ]);
   }
 
-  async updateVehicle(manager: EntityManager, vehicle: { id: string; label: string; batteryCapacityWh: string; energyWh: string }): Promise<void> {
+  /** Creates a vehicle; an id that exists already (a create retried with its Idempotency-Key) changes nothing. */
+  async insertVehicle(
+    manager: EntityManager,
+    vehicle: { id: string; label: string; batteryCapacityWh: string; energyWh: string },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO vehicle (id, label, battery_capacity_wh, energy_wh) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
+      [vehicle.id, vehicle.label, vehicle.batteryCapacityWh, vehicle.energyWh],
+    );
+  }
+
+  async updateVehicle(
+    manager: EntityManager,
+    vehicle: { id: string; label: string; batteryCapacityWh: string; energyWh: string },
+  ): Promise<void> {
     await manager.query(`UPDATE vehicle SET label = $2, battery_capacity_wh = $3, energy_wh = $4 WHERE id = $1`, [
       vehicle.id,
       vehicle.label,
@@ -95,25 +102,31 @@ export class FleetRepository {
 
   async stations(manager: EntityManager, after: Position | null, limit: number): Promise<StationRecord[]> {
     const [where, values] = afterClause('t', after);
-    return manager.query(`${STATION} ${where} ORDER BY t.created_at DESC, t.id DESC LIMIT $${values.length + 1}`, [...values, limit + 1]);
+    return manager.query(`${STATION} ${where} ORDER BY t.created_at DESC, t.id DESC LIMIT $${values.length + 1}`, [
+      ...values,
+      limit + 1,
+    ]);
   }
 
   /** Creates a station; an id that exists already (a create retried with its Idempotency-Key) changes nothing. */
-  async insertStation(manager: EntityManager, station: Omit<StationRecord, 'activeSessionId' | 'createdAt'>): Promise<void> {
+  async insertStation(
+    manager: EntityManager,
+    station: Omit<StationRecord, 'activeSessionId' | 'createdAt'>,
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO station (id, name, rated_power_w, time_zone, metered) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
       [station.id, station.name, station.ratedPowerW, station.timeZone, station.metered],
     );
   }
 
-  async updateStation(manager: EntityManager, station: Omit<StationRecord, 'activeSessionId' | 'createdAt'>): Promise<void> {
-    await manager.query(`UPDATE station SET name = $2, rated_power_w = $3, time_zone = $4, metered = $5 WHERE id = $1`, [
-      station.id,
-      station.name,
-      station.ratedPowerW,
-      station.timeZone,
-      station.metered,
-    ]);
+  async updateStation(
+    manager: EntityManager,
+    station: Omit<StationRecord, 'activeSessionId' | 'createdAt'>,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE station SET name = $2, rated_power_w = $3, time_zone = $4, metered = $5 WHERE id = $1`,
+      [station.id, station.name, station.ratedPowerW, station.timeZone, station.metered],
+    );
   }
 
   async rider(manager: EntityManager, id: string): Promise<RiderRecord | null> {
@@ -124,12 +137,18 @@ export class FleetRepository {
   async riders(manager: EntityManager, after: Position | null, limit: number): Promise<RiderRecord[]> {
     const where = after ? 'WHERE (created_at, id) < ($1, $2)' : '';
     const values = after ? [after.at, after.id] : [];
-    return manager.query(`${RIDER} ${where} ORDER BY created_at DESC, id DESC LIMIT $${values.length + 1}`, [...values, limit + 1]);
+    return manager.query(`${RIDER} ${where} ORDER BY created_at DESC, id DESC LIMIT $${values.length + 1}`, [
+      ...values,
+      limit + 1,
+    ]);
   }
 
   /** Creates a rider; an id that exists already (a create retried with its Idempotency-Key) changes nothing. */
   async insertRider(manager: EntityManager, rider: { id: string; name: string }): Promise<void> {
-    await manager.query(`INSERT INTO rider (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [rider.id, rider.name]);
+    await manager.query(`INSERT INTO rider (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [
+      rider.id,
+      rider.name,
+    ]);
   }
 
   async updateRider(manager: EntityManager, rider: { id: string; name: string }): Promise<void> {

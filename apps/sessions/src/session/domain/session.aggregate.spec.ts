@@ -4,7 +4,12 @@ import { SessionAlreadyFinalizedError, SessionEndsBeforeStartError } from './ses
 const START = new Date('2026-03-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(START.getTime() + seconds * 1000);
 
-const aLedger = (overrides: Partial<SealedLedger> = {}): SealedLedger => ({ energyWh: '120.5', distanceM: '2400', sampleCount: 12, ...overrides });
+const aLedger = (overrides: Partial<SealedLedger> = {}): SealedLedger => ({
+  energyWh: '120.5',
+  distanceM: '2400',
+  sampleCount: 12,
+  ...overrides,
+});
 
 const someTerms = (overrides: Partial<ChargeTerms> = {}): ChargeTerms => ({
   stationId: 'station-1',
@@ -63,7 +68,11 @@ describe('Session', () => {
   it('gives an unmetered charge its rated power over the elapsed time', () => {
     const charge = anActiveCharge({ ratedPowerW: 3_600 });
     charge.end(aLedger({ energyWh: '0' }), at(1_800));
-    expect(charge.toSnapshot().totals).toMatchObject({ energyWh: '1800', energySource: 'RATED_POWER', durationS: 1_800 });
+    expect(charge.toSnapshot().totals).toMatchObject({
+      energyWh: '1800',
+      energySource: 'RATED_POWER',
+      durationS: 1_800,
+    });
   });
 
   it('caps an unmetered charge at the battery space free when it started', () => {

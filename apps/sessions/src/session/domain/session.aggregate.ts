@@ -39,7 +39,8 @@ export interface SealedLedger {
   sampleCount: number;
 }
 
-export type SessionEvent = { type: 'SessionStarted'; session: SessionSnapshot } | { type: 'SessionFinalized'; session: SessionSnapshot };
+export type SessionEvent =
+  { type: 'SessionStarted'; session: SessionSnapshot } | { type: 'SessionFinalized'; session: SessionSnapshot };
 
 /**
  * A ride or a charge. It starts Active, ends exactly once, and once Finalized its totals are fixed:
@@ -105,7 +106,9 @@ export class Session {
 
     const elapsedMs = now.getTime() - startedAt.getTime();
     const rated = charge !== null && !charge.metered;
-    const energy = rated ? ratedEnergyWh(charge.ratedPowerW, elapsedMs, charge.freeCapacityWh) : wattHours(ledger.energyWh);
+    const energy = rated
+      ? ratedEnergyWh(charge.ratedPowerW, elapsedMs, charge.freeCapacityWh)
+      : wattHours(ledger.energyWh);
     this.snapshot = {
       ...this.snapshot,
       state: 'FINALIZED',
@@ -127,7 +130,11 @@ export class Session {
   }
 
   toSnapshot(): SessionSnapshot {
-    return { ...this.snapshot, charge: this.snapshot.charge && { ...this.snapshot.charge }, totals: this.snapshot.totals && { ...this.snapshot.totals } };
+    return {
+      ...this.snapshot,
+      charge: this.snapshot.charge && { ...this.snapshot.charge },
+      totals: this.snapshot.totals && { ...this.snapshot.totals },
+    };
   }
 
   private record(type: SessionEvent['type']): void {

@@ -42,7 +42,9 @@ export class SessionEndsBeforeStartError extends DomainError {
   readonly code = 'SESSION_ENDS_BEFORE_START';
 
   constructor(sessionId: string, startedAt: Date, endedAt: Date) {
-    super(`session ${sessionId} cannot end at ${endedAt.toISOString()}, before its start ${startedAt.toISOString()}`, { sessionId });
+    super(`session ${sessionId} cannot end at ${endedAt.toISOString()}, before its start ${startedAt.toISOString()}`, {
+      sessionId,
+    });
   }
 }
 
@@ -51,6 +53,9 @@ export class TelemetryUnavailableError extends DomainError {
   readonly code = 'TELEMETRY_UNAVAILABLE';
 
   constructor(sessionId: string) {
-    super(`telemetry did not seal session ${sessionId} in time; nothing changed, end it again`, { sessionId, service: 'telemetry' });
+    super(`telemetry did not seal session ${sessionId} in time; nothing changed, end it again`, {
+      sessionId,
+      service: 'telemetry',
+    });
   }
 }

@@ -47,7 +47,10 @@ export class EndSessionHandler {
 
       const vehicle = await this.fleet.vehicle(manager, finalized.vehicleId, true);
       if (!vehicle) throw new VehicleNotFoundError(finalized.vehicleId);
-      const battery = Battery.of(vehicle.batteryCapacityWh, vehicle.energyWh).afterSession(finalized.kind, finalized.totals?.energyWh ?? '0');
+      const battery = Battery.of(vehicle.batteryCapacityWh, vehicle.energyWh).afterSession(
+        finalized.kind,
+        finalized.totals?.energyWh ?? '0',
+      );
       await this.fleet.updateVehicle(manager, { ...vehicle, energyWh: battery.energyWh.toFixed() });
 
       await publishSessionEvents(manager, session.pullEvents());

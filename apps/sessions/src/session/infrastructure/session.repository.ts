@@ -69,12 +69,20 @@ export class SessionRepository {
 
   /** Reads the session and holds its row until the transaction ends: ends are serialized per session. */
   async lockById(manager: EntityManager, id: string): Promise<SessionSnapshot | null> {
-    const [row] = (await manager.query(`SELECT ${COLUMNS} FROM session WHERE id = $1 FOR UPDATE`, [id])) as SessionRow[];
+    const [row] = (await manager.query(`SELECT ${COLUMNS} FROM session WHERE id = $1 FOR UPDATE`, [
+      id,
+    ])) as SessionRow[];
     return row ? toSnapshot(row) : null;
   }
 
-  async activeSessionOf(manager: EntityManager, party: 'vehicle_id' | 'station_id', id: string): Promise<string | null> {
-    const [row] = (await manager.query(`SELECT id FROM session WHERE ${party} = $1 AND state = 'ACTIVE'`, [id])) as { id: string }[];
+  async activeSessionOf(
+    manager: EntityManager,
+    party: 'vehicle_id' | 'station_id',
+    id: string,
+  ): Promise<string | null> {
+    const [row] = (await manager.query(`SELECT id FROM session WHERE ${party} = $1 AND state = 'ACTIVE'`, [id])) as {
+      id: string;
+    }[];
     return row?.id ?? null;
   }
 
@@ -108,17 +116,31 @@ export class SessionRepository {
   /** The one write a session gets after its start: Active to Finalized, with its totals. */
   async saveFinalized(manager: EntityManager, session: SessionSnapshot): Promise<void> {
     const totals = session.totals;
-    if (session.state !== 'FINALIZED' || !totals || !session.endedAt) throw new Error(`session ${session.id} is not finalized`);
+    if (session.state !== 'FINALIZED' || !totals || !session.endedAt)
+      throw new Error(`session ${session.id} is not finalized`);
     const updated = (await manager.query(
       `UPDATE session SET state = 'FINALIZED', ended_at = $2, energy_wh = $3, energy_source = $4, distance_m = $5,
          sample_count = $6, duration_s = $7
        WHERE id = $1 AND state = 'ACTIVE' RETURNING id`,
-      [session.id, session.endedAt, totals.energyWh, totals.energySource, totals.distanceM, totals.sampleCount, totals.durationS],
+      [
+        session.id,
+        session.endedAt,
+        totals.energyWh,
+        totals.energySource,
+        totals.distanceM,
+        totals.sampleCount,
+        totals.durationS,
+      ],
     )) as [unknown[], number];
     if (updated[1] !== 1) throw new Error(`session ${session.id} was not active when finalized`);
   }
 
-  async list(manager: EntityManager, filter: ListSessionsRequest, after: Position | null, limit: number): Promise<SessionSnapshot[]> {
+  async list(
+    manager: EntityManager,
+    filter: ListSessionsRequest,
+    after: Position | null,
+    limit: number,
+  ): Promise<SessionSnapshot[]> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     const where = (sql: string, value: unknown) => {

@@ -26,7 +26,10 @@ export class StartChargingHandler {
       // Vehicle first, then station, in every transaction: starts serialize without deadlocking.
       const vehicle = await this.fleet.vehicle(manager, request.vehicleId, true);
       if (!vehicle) throw new VehicleNotFoundError(request.vehicleId);
-      const earlier = await startedEarlier(manager, this.sessions, request.id, { kind: 'CHARGING', vehicleId: vehicle.id });
+      const earlier = await startedEarlier(manager, this.sessions, request.id, {
+        kind: 'CHARGING',
+        vehicleId: vehicle.id,
+      });
       if (earlier) return earlier;
       const station = await this.fleet.station(manager, request.stationId, true);
       if (!station) throw new StationNotFoundError(request.stationId);

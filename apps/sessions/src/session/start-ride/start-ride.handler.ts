@@ -31,7 +31,12 @@ export class StartRideHandler {
       const active = await this.sessions.activeSessionOf(manager, 'vehicle_id', vehicle.id);
       if (active) throw new VehicleHasActiveSessionError(vehicle.id, active);
 
-      const ride = Session.startRide({ id: request.id ?? randomUUID(), vehicleId: vehicle.id, riderId: request.riderId, now: new Date() });
+      const ride = Session.startRide({
+        id: request.id ?? randomUUID(),
+        vehicleId: vehicle.id,
+        riderId: request.riderId,
+        now: new Date(),
+      });
       await saveStartedSession(manager, this.sessions, ride);
       await publishSessionEvents(manager, ride.pullEvents());
       return toSessionView(ride.toSnapshot());

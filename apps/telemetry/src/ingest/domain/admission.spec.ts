@@ -25,12 +25,35 @@ const aSample = (overrides: Partial<Sample> = {}): Sample => {
     ...overrides,
   };
 };
-const aMeterReading = (meterWh: string) => aSample({ sessionId: CHARGE, source: 'STATION', deviceId: STATION, energyWh: null, meterWh, distanceM: null });
+const aMeterReading = (meterWh: string) =>
+  aSample({ sessionId: CHARGE, source: 'STATION', deviceId: STATION, energyWh: null, meterWh, distanceM: null });
 
 const ledgers = (overrides: Partial<Record<string, Partial<LedgerState>>> = {}) =>
   new Map<string, LedgerState>([
-    [RIDE, { sessionId: RIDE, kind: 'RIDE', state: 'ACTIVE', vehicleId: VEHICLE, stationId: null, lastMeterWh: null, ...overrides[RIDE] }],
-    [CHARGE, { sessionId: CHARGE, kind: 'CHARGING', state: 'ACTIVE', vehicleId: VEHICLE, stationId: STATION, lastMeterWh: null, ...overrides[CHARGE] }],
+    [
+      RIDE,
+      {
+        sessionId: RIDE,
+        kind: 'RIDE',
+        state: 'ACTIVE',
+        vehicleId: VEHICLE,
+        stationId: null,
+        lastMeterWh: null,
+        ...overrides[RIDE],
+      },
+    ],
+    [
+      CHARGE,
+      {
+        sessionId: CHARGE,
+        kind: 'CHARGING',
+        state: 'ACTIVE',
+        vehicleId: VEHICLE,
+        stationId: STATION,
+        lastMeterWh: null,
+        ...overrides[CHARGE],
+      },
+    ],
   ]);
 
 const reasons = (admission: ReturnType<typeof admit>) => admission.refused.map((entry) => entry.refusal.reason);
@@ -39,7 +62,9 @@ describe('admit', () => {
   it('counts new samples of an active session and sums them per session', () => {
     const admission = admit([aSample({ energyWh: '0.1' }), aSample({ energyWh: '0.2' })], ledgers(), new Map());
     expect(admission.accepted).toHaveLength(2);
-    expect(admission.increments).toEqual([{ sessionId: RIDE, energyWh: '0.3', distanceM: '20', sampleCount: 2, lastMeterWh: null }]);
+    expect(admission.increments).toEqual([
+      { sessionId: RIDE, energyWh: '0.3', distanceM: '20', sampleCount: 2, lastMeterWh: null },
+    ]);
   });
 
   it('ignores a sample seen before with the same content, and refuses one with other content', () => {
@@ -54,7 +79,11 @@ describe('admit', () => {
 
   it('refuses samples for a sealed or unknown session, or from a device that is not the session’s', () => {
     const admission = admit(
-      [aSample(), aSample({ sessionId: 'eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee' }), aSample({ sessionId: CHARGE, source: 'STATION', deviceId: VEHICLE })],
+      [
+        aSample(),
+        aSample({ sessionId: 'eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee' }),
+        aSample({ sessionId: CHARGE, source: 'STATION', deviceId: VEHICLE }),
+      ],
       ledgers({ [RIDE]: { state: 'SEALED' } }),
       new Map(),
     );
@@ -63,13 +92,23 @@ describe('admit', () => {
   });
 
   it('turns meter readings into increments, the first one being the baseline', () => {
-    const admission = admit([aMeterReading('1000'), aMeterReading('1000.5'), aMeterReading('1002')], ledgers(), new Map());
+    const admission = admit(
+      [aMeterReading('1000'), aMeterReading('1000.5'), aMeterReading('1002')],
+      ledgers(),
+      new Map(),
+    );
     expect(admission.accepted.map((sample) => sample.energyWh)).toEqual(['0', '0.5', '1.5']);
-    expect(admission.increments).toEqual([{ sessionId: CHARGE, energyWh: '2', distanceM: '0', sampleCount: 3, lastMeterWh: '1002' }]);
+    expect(admission.increments).toEqual([
+      { sessionId: CHARGE, energyWh: '2', distanceM: '0', sampleCount: 3, lastMeterWh: '1002' },
+    ]);
   });
 
   it('continues from the last reading the ledger holds and refuses a reading that goes backwards', () => {
-    const admission = admit([aMeterReading('999'), aMeterReading('1010')], ledgers({ [CHARGE]: { lastMeterWh: '1000' } }), new Map());
+    const admission = admit(
+      [aMeterReading('999'), aMeterReading('1010')],
+      ledgers({ [CHARGE]: { lastMeterWh: '1000' } }),
+      new Map(),
+    );
     expect(reasons(admission)).toEqual(['METER_WENT_BACKWARDS']);
     expect(admission.increments[0]).toMatchObject({ energyWh: '10', lastMeterWh: '1010' });
   });

@@ -41,13 +41,27 @@ export function admit(samples: Sample[], ledgers: Map<string, LedgerState>, stor
   const acceptedHere = new Map<string, string>();
   const totals = new Map<string, { energy: Decimal; distance: Decimal; count: number; lastMeter: string | null }>();
   const refuse = (sample: Sample, reason: Refusal['reason'], detail: string) =>
-    admission.refused.push({ sample, refusal: { reason, detail, telemetryId: sample.telemetryId, sessionId: sample.sessionId, deviceId: sample.deviceId } });
+    admission.refused.push({
+      sample,
+      refusal: {
+        reason,
+        detail,
+        telemetryId: sample.telemetryId,
+        sessionId: sample.sessionId,
+        deviceId: sample.deviceId,
+      },
+    });
 
   for (const sample of samples) {
     const previous = stored.get(sample.telemetryId) ?? acceptedHere.get(sample.telemetryId);
     if (previous !== undefined) {
       if (previous === sample.contentHash) admission.duplicates += 1;
-      else refuse(sample, 'TELEMETRY_ID_CONFLICT', `telemetryId ${sample.telemetryId} was already accepted with other content`);
+      else
+        refuse(
+          sample,
+          'TELEMETRY_ID_CONFLICT',
+          `telemetryId ${sample.telemetryId} was already accepted with other content`,
+        );
       continue;
     }
     const ledger = ledgers.get(sample.sessionId);
@@ -61,14 +75,27 @@ export function admit(samples: Sample[], ledgers: Map<string, LedgerState>, stor
     }
     const owner = sample.source === 'VEHICLE' ? ledger.vehicleId : ledger.stationId;
     if (owner !== sample.deviceId) {
-      refuse(sample, 'DEVICE_MISMATCH', `${sample.source === 'VEHICLE' ? 'vehicle' : 'station'} ${sample.deviceId} is not part of session ${sample.sessionId}`);
+      refuse(
+        sample,
+        'DEVICE_MISMATCH',
+        `${sample.source === 'VEHICLE' ? 'vehicle' : 'station'} ${sample.deviceId} is not part of session ${sample.sessionId}`,
+      );
       continue;
     }
-    const running = totals.get(ledger.sessionId) ?? { energy: new Decimal(0), distance: new Decimal(0), count: 0, lastMeter: ledger.lastMeterWh };
+    const running = totals.get(ledger.sessionId) ?? {
+      energy: new Decimal(0),
+      distance: new Decimal(0),
+      count: 0,
+      lastMeter: ledger.lastMeterWh,
+    };
     let energyWh = sample.energyWh;
     if (sample.meterWh !== null) {
       if (running.lastMeter !== null && new Decimal(sample.meterWh).lessThan(running.lastMeter)) {
-        refuse(sample, 'METER_WENT_BACKWARDS', `meter reading ${sample.meterWh} Wh is below the previous ${running.lastMeter} Wh`);
+        refuse(
+          sample,
+          'METER_WENT_BACKWARDS',
+          `meter reading ${sample.meterWh} Wh is below the previous ${running.lastMeter} Wh`,
+        );
         continue;
       }
       energyWh = running.lastMeter === null ? '0' : new Decimal(sample.meterWh).minus(running.lastMeter).toFixed();
@@ -79,7 +106,9 @@ export function admit(samples: Sample[], ledgers: Map<string, LedgerState>, stor
     running.distance = running.distance.plus(sample.distanceM ?? 0);
     running.count += 1;
     totals.set(ledger.sessionId, running);
-    admission.accepted.push(energyWh === sample.energyWh ? (sample as AcceptedSample) : { ...sample, energyWh: energyWh as string });
+    admission.accepted.push(
+      energyWh === sample.energyWh ? (sample as AcceptedSample) : { ...sample, energyWh: energyWh as string },
+    );
   }
   for (const [sessionId, running] of totals) {
     admission.increments.push({

@@ -20,15 +20,30 @@ const reasonOf = (body: unknown, routingKey?: string) => {
 
 describe('parseSample', () => {
   it('accepts a vehicle sample with its optional fields, energy as an exact decimal', () => {
-    const parsed = parseSample(JSON.stringify(aSample({ distanceM: 12.5, speedKmh: 18, batteryLevelWh: 300, seq: 7, energyWh: 0.1 })), NOW);
+    const parsed = parseSample(
+      JSON.stringify(aSample({ distanceM: 12.5, speedKmh: 18, batteryLevelWh: 300, seq: 7, energyWh: 0.1 })),
+      NOW,
+    );
     expect(parsed).toEqual({
-      sample: expect.objectContaining({ source: 'VEHICLE', deviceId: VEHICLE, energyWh: '0.1', meterWh: null, distanceM: '12.5', seq: 7 }),
+      sample: expect.objectContaining({
+        source: 'VEHICLE',
+        deviceId: VEHICLE,
+        energyWh: '0.1',
+        meterWh: null,
+        distanceM: '12.5',
+        seq: 7,
+      }),
     });
   });
 
   it('accepts a charger meter reading', () => {
-    const parsed = parseSample(JSON.stringify(aSample({ vehicleId: undefined, stationId: STATION, energyWh: undefined, meterWh: 10_500.5 })), NOW);
-    expect(parsed).toEqual({ sample: expect.objectContaining({ source: 'STATION', energyWh: null, meterWh: '10500.5' }) });
+    const parsed = parseSample(
+      JSON.stringify(aSample({ vehicleId: undefined, stationId: STATION, energyWh: undefined, meterWh: 10_500.5 })),
+      NOW,
+    );
+    expect(parsed).toEqual({
+      sample: expect.objectContaining({ source: 'STATION', energyWh: null, meterWh: '10500.5' }),
+    });
   });
 
   it.each([
@@ -61,12 +76,19 @@ describe('parseSample', () => {
   it('keeps what it could read of a refused sample, for the rejection record', () => {
     const parsed = parseSample(JSON.stringify(aSample({ energyWh: -1 })), NOW);
     expect(parsed).toEqual({
-      refusal: expect.objectContaining({ telemetryId: aSample().telemetryId, sessionId: aSample().sessionId, deviceId: VEHICLE }),
+      refusal: expect.objectContaining({
+        telemetryId: aSample().telemetryId,
+        sessionId: aSample().sessionId,
+        deviceId: VEHICLE,
+      }),
     });
   });
 
   it('gives the same content the same hash, and other content another', () => {
-    const hash = (body: object) => ('sample' in parseSample(JSON.stringify(body), NOW) ? (parseSample(JSON.stringify(body), NOW) as { sample: { contentHash: string } }).sample.contentHash : '');
+    const hash = (body: object) =>
+      'sample' in parseSample(JSON.stringify(body), NOW)
+        ? (parseSample(JSON.stringify(body), NOW) as { sample: { contentHash: string } }).sample.contentHash
+        : '';
     expect(hash(aSample())).toBe(hash(aSample()));
     expect(hash(aSample({ energyWh: 1.26 }))).not.toBe(hash(aSample()));
   });

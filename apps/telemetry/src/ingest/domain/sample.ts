@@ -33,7 +33,19 @@ export type Parsed = { sample: Sample } | { refusal: Refusal };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const PLAIN_MILLI = /^\d+(\.\d{1,3})?$/;
-const FIELDS = new Set(['telemetryId', 'sessionId', 'vehicleId', 'stationId', 'emittedAt', 'energyWh', 'meterWh', 'distanceM', 'speedKmh', 'batteryLevelWh', 'seq']);
+const FIELDS = new Set([
+  'telemetryId',
+  'sessionId',
+  'vehicleId',
+  'stationId',
+  'emittedAt',
+  'energyWh',
+  'meterWh',
+  'distanceM',
+  'speedKmh',
+  'batteryLevelWh',
+  'seq',
+]);
 
 class Refused extends Error {
   constructor(
@@ -57,10 +69,13 @@ function quantity(body: Record<string, unknown>, field: string, max: number): st
   const value = body[field];
   if (value === undefined || value === null) return null;
   if (typeof value !== 'number') throw new Refused('SCHEMA_VIOLATION', `${field} must be a number`);
-  if (!Number.isFinite(value) || value < 0 || value > max) throw new Refused('VALUE_OUT_OF_RANGE', `${field} must be between 0 and ${max}`);
+  if (!Number.isFinite(value) || value < 0 || value > max)
+    throw new Refused('VALUE_OUT_OF_RANGE', `${field} must be between 0 and ${max}`);
   const written = String(value);
   // Most devices send at most three decimals: their shortest form is already exact; only rounding needs Decimal.
-  return PLAIN_MILLI.test(written) ? written : new Decimal(written).toDecimalPlaces(3, Decimal.ROUND_HALF_EVEN).toFixed();
+  return PLAIN_MILLI.test(written)
+    ? written
+    : new Decimal(written).toDecimalPlaces(3, Decimal.ROUND_HALF_EVEN).toFixed();
 }
 
 /**
@@ -72,9 +87,18 @@ export function parseSample(content: Buffer | string, now: Date, routingKey?: st
   try {
     body = JSON.parse(typeof content === 'string' ? content : content.toString('utf8'));
   } catch {
-    return { refusal: { reason: 'MALFORMED_JSON', detail: 'the message is not valid JSON', telemetryId: null, sessionId: null, deviceId: null } };
+    return {
+      refusal: {
+        reason: 'MALFORMED_JSON',
+        detail: 'the message is not valid JSON',
+        telemetryId: null,
+        sessionId: null,
+        deviceId: null,
+      },
+    };
   }
-  const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+  const record =
+    typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
   const known = {
     telemetryId: record ? text(record.telemetryId) : null,
     sessionId: record ? text(record.sessionId) : null,
@@ -100,11 +124,15 @@ function toSample(body: Record<string, unknown>, now: Date, routingKey?: string)
   const sessionId = uuid(body, 'sessionId', true) as string;
   const vehicleId = uuid(body, 'vehicleId', false);
   const stationId = uuid(body, 'stationId', false);
-  if ((vehicleId === null) === (stationId === null)) throw new Refused('SCHEMA_VIOLATION', 'exactly one of vehicleId and stationId is required');
+  if ((vehicleId === null) === (stationId === null))
+    throw new Refused('SCHEMA_VIOLATION', 'exactly one of vehicleId and stationId is required');
   const source = vehicleId ? 'VEHICLE' : 'STATION';
   const deviceId = (vehicleId ?? stationId) as string;
   if (routingKey && routingKey !== `${source === 'VEHICLE' ? 'sample' : 'meter'}.${deviceId}`) {
-    throw new Refused('DEVICE_MISMATCH', `routing key ${routingKey} does not match the sample's ${source === 'VEHICLE' ? 'vehicleId' : 'stationId'}`);
+    throw new Refused(
+      'DEVICE_MISMATCH',
+      `routing key ${routingKey} does not match the sample's ${source === 'VEHICLE' ? 'vehicleId' : 'stationId'}`,
+    );
   }
 
   const emitted = text(body.emittedAt);
@@ -112,12 +140,15 @@ function toSample(body: Record<string, unknown>, now: Date, routingKey?: string)
     throw new Refused('SCHEMA_VIOLATION', 'emittedAt must be an ISO 8601 instant with a time zone');
   }
   const emittedAt = new Date(emitted);
-  if (emittedAt.getTime() > now.getTime() + SAMPLE_LIMITS.maxFutureSkewMs) throw new Refused('VALUE_OUT_OF_RANGE', 'emittedAt is in the future');
+  if (emittedAt.getTime() > now.getTime() + SAMPLE_LIMITS.maxFutureSkewMs)
+    throw new Refused('VALUE_OUT_OF_RANGE', 'emittedAt is in the future');
 
   const energyWh = quantity(body, 'energyWh', SAMPLE_LIMITS.maxEnergyWh);
   const meterWh = quantity(body, 'meterWh', SAMPLE_LIMITS.maxMeterWh);
-  if ((energyWh === null) === (meterWh === null)) throw new Refused('SCHEMA_VIOLATION', 'exactly one of energyWh and meterWh is required');
-  if (meterWh !== null && source === 'VEHICLE') throw new Refused('SCHEMA_VIOLATION', 'meterWh is for chargers; vehicles send energyWh');
+  if ((energyWh === null) === (meterWh === null))
+    throw new Refused('SCHEMA_VIOLATION', 'exactly one of energyWh and meterWh is required');
+  if (meterWh !== null && source === 'VEHICLE')
+    throw new Refused('SCHEMA_VIOLATION', 'meterWh is for chargers; vehicles send energyWh');
 
   const seqValue = body.seq;
   if (seqValue !== undefined && (typeof seqValue !== 'number' || !Number.isSafeInteger(seqValue) || seqValue < 0)) {

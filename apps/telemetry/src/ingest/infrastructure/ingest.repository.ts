@@ -24,9 +24,10 @@ export class IngestRepository {
   }
 
   async storedHashes(manager: EntityManager, telemetryIds: string[]): Promise<Map<string, string>> {
-    const rows = (await manager.query(`SELECT telemetry_id, content_hash FROM telemetry_sample WHERE telemetry_id = ANY($1::uuid[])`, [
-      telemetryIds,
-    ])) as { telemetry_id: string; content_hash: string }[];
+    const rows = (await manager.query(
+      `SELECT telemetry_id, content_hash FROM telemetry_sample WHERE telemetry_id = ANY($1::uuid[])`,
+      [telemetryIds],
+    )) as { telemetry_id: string; content_hash: string }[];
     return new Map(rows.map((row) => [row.telemetry_id, row.content_hash]));
   }
 
@@ -78,7 +79,11 @@ export class IngestRepository {
   }
 
   /** Records the rejections not recorded yet (their ids name message and reason) and resolves their ids. */
-  async insertRejections(manager: EntityManager, rejections: RejectionRecord[], receivedAt: Date): Promise<Set<string>> {
+  async insertRejections(
+    manager: EntityManager,
+    rejections: RejectionRecord[],
+    receivedAt: Date,
+  ): Promise<Set<string>> {
     if (rejections.length === 0) return new Set();
     const rows = (await manager.query(
       `INSERT INTO telemetry_rejection (id, reason, detail, telemetry_id, session_id, device_id, payload, received_at)

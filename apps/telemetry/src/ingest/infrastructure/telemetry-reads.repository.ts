@@ -43,7 +43,12 @@ export interface RejectionRow extends Omit<RejectionView, 'receivedAt'> {
 /** Reads of the telemetry database: a session's samples in emission order, and the rejections. */
 @Injectable()
 export class TelemetryReadsRepository {
-  async samples(manager: EntityManager, sessionId: string, after: { at: Date; id: string } | null, limit: number): Promise<SampleRow[]> {
+  async samples(
+    manager: EntityManager,
+    sessionId: string,
+    after: { at: Date; id: string } | null,
+    limit: number,
+  ): Promise<SampleRow[]> {
     const values: unknown[] = [sessionId];
     let where = 'session_id = $1';
     if (after) {
@@ -58,7 +63,12 @@ export class TelemetryReadsRepository {
     );
   }
 
-  async rejections(manager: EntityManager, filter: ListRejectionsRequest, after: { at: Date; id: string } | null, limit: number): Promise<RejectionRow[]> {
+  async rejections(
+    manager: EntityManager,
+    filter: ListRejectionsRequest,
+    after: { at: Date; id: string } | null,
+    limit: number,
+  ): Promise<RejectionRow[]> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     const where = (sql: string, value: unknown) => {

@@ -147,14 +147,16 @@ export class IngestSamplesHandler {
     const settled = await Promise.allSettled(lanes.map((lane) => this.handleLane(lane, messages[0]?.correlationId)));
     const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (failed) throw failed.reason;
-    return (settled as PromiseFulfilledResult<IngestResult>[]).map((outcome) => outcome.value).reduce(
-      (total, result) => ({
-        accepted: total.accepted + result.accepted,
-        duplicates: total.duplicates + result.duplicates,
-        rejected: total.rejected + result.rejected,
-      }),
-      { accepted: 0, duplicates: 0, rejected: 0 },
-    );
+    return (settled as PromiseFulfilledResult<IngestResult>[])
+      .map((outcome) => outcome.value)
+      .reduce(
+        (total, result) => ({
+          accepted: total.accepted + result.accepted,
+          duplicates: total.duplicates + result.duplicates,
+          rejected: total.rejected + result.rejected,
+        }),
+        { accepted: 0, duplicates: 0, rejected: 0 },
+      );
   }
 
   private async handleLane(batch: ParsedBatch, correlationId: string | undefined): Promise<IngestResult> {
@@ -168,16 +170,23 @@ export class IngestSamplesHandler {
 
     // Samples that overtook session.started.v1: ask the sessions service, outside any transaction.
     await this.directory.openLedgers(this.dataSource.manager, unknown, correlationId ?? unknown[0]);
-    return this.dataSource.transaction(async (manager) => this.count(manager, batch, await this.repository.lockLedgers(manager, batch.sessionIds)));
+    return this.dataSource.transaction(async (manager) =>
+      this.count(manager, batch, await this.repository.lockLedgers(manager, batch.sessionIds)),
+    );
   }
 
-  private async count(manager: EntityManager, batch: ParsedBatch, ledgers: Map<string, LedgerState>): Promise<IngestResult> {
+  private async count(
+    manager: EntityManager,
+    batch: ParsedBatch,
+    ledgers: Map<string, LedgerState>,
+  ): Promise<IngestResult> {
     const admission = admit(batch.samples, ledgers, await this.repository.storedHashes(manager, batch.telemetryIds));
     for (const { sample, refusal } of admission.refused) batch.refuseSample(sample, refusal);
     const inserted = await this.repository.insertSamples(manager, admission.accepted);
     // A concurrent batch stored one of these telemetryIds for another session first: roll back and
     // redeliver; the next attempt sees it stored and refuses the copy as TELEMETRY_ID_CONFLICT.
-    if (inserted !== admission.accepted.length) throw new Error('a sample of this batch was stored concurrently; trying the batch again');
+    if (inserted !== admission.accepted.length)
+      throw new Error('a sample of this batch was stored concurrently; trying the batch again');
     await this.repository.addToLedgers(manager, admission.increments);
     const recorded = await this.repository.insertRejections(manager, batch.rejections, batch.receivedAt);
     for (const rejection of batch.rejections) {
@@ -196,6 +205,11 @@ export class IngestSamplesHandler {
       deviceId: rejection.deviceId,
       receivedAt: receivedAt.toISOString(),
     };
-    await addToOutbox(manager, Exchanges.events, TELEMETRY_REJECTED_V1, createEnvelope(TELEMETRY_REJECTED_V1, event, { correlationId: rejection.correlationId }));
+    await addToOutbox(
+      manager,
+      Exchanges.events,
+      TELEMETRY_REJECTED_V1,
+      createEnvelope(TELEMETRY_REJECTED_V1, event, { correlationId: rejection.correlationId }),
+    );
   }
 }

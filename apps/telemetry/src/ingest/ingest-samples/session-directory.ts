@@ -18,7 +18,12 @@ export class SessionDirectory {
   async openLedgers(manager: EntityManager, sessionIds: string[], correlationId: string): Promise<void> {
     await Promise.all(
       sessionIds.map(async (sessionId) => {
-        const reply = await this.rpc.request<SessionView>('sessions', SessionRpc.get, { sessionId }, { correlationId, timeoutMs: 5_000 });
+        const reply = await this.rpc.request<SessionView>(
+          'sessions',
+          SessionRpc.get,
+          { sessionId },
+          { correlationId, timeoutMs: 5_000 },
+        );
         if (!reply.ok) {
           if (reply.error.kind === 'NOT_FOUND') return;
           throw new Error(`sessions could not describe session ${sessionId}: ${reply.error.code}`);

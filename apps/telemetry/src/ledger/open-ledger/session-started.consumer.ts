@@ -20,11 +20,16 @@ export class SessionStartedConsumer implements OnApplicationBootstrap, OnModuleD
     @Inject(PINO_LOGGER) logger: Logger,
   ) {
     this.consumer = new MessageConsumer(connection, {
-      queue: { name: Queues.telemetrySessionEvents, bindings: [{ exchange: Exchanges.events, routingKey: SESSION_STARTED_V1 }] },
+      queue: {
+        name: Queues.telemetrySessionEvents,
+        bindings: [{ exchange: Exchanges.events, routingKey: SESSION_STARTED_V1 }],
+      },
       handler: async (message) => {
         const envelope = decodeEnvelope(message.content, SessionStartedV1);
         await withCorrelation({ correlationId: envelope.correlationId, causationId: envelope.messageId }, () =>
-          processOnce(this.dataSource, CONSUMER, envelope.messageId, (manager) => this.ledger.open(manager, envelope.payload)),
+          processOnce(this.dataSource, CONSUMER, envelope.messageId, (manager) =>
+            this.ledger.open(manager, envelope.payload),
+          ),
         );
       },
       logger: new NestPinoLogger(logger.child({ component: CONSUMER })),
