@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -23,6 +24,53 @@ const testConstraints = productionConstraints.map((constraint) =>
       },
 );
 
+/** What a domain folder may not import: frameworks, drivers, the workspace's infrastructure libs, any adapter. */
+const domainLayer = {
+  patterns: [
+    {
+      group: [
+        '@nestjs/*',
+        'typeorm',
+        'typeorm/*',
+        'pg',
+        'pg/*',
+        'amqplib',
+        'amqplib/*',
+        'fastify',
+        '@fastify/*',
+        'class-validator',
+        'class-transformer',
+        'rxjs',
+        'pino',
+        'prom-client',
+        '@chargeflow/messaging',
+        '@chargeflow/runtime',
+        '@chargeflow/testing',
+        '@chargeflow/infra',
+      ],
+      message: 'domain/ holds plain rules: it imports no framework, driver or infrastructure library.',
+    },
+    {
+      group: ['**/infrastructure', '**/infrastructure/**', '../*'],
+      message: 'domain/ imports only domain/: adapters and use cases depend on it, never the other way round.',
+    },
+  ],
+};
+
+/** libs/contracts may import only what its package.json declares (and Node's own modules). */
+const contractsDependencies = Object.keys(
+  JSON.parse(readFileSync(new URL('./libs/contracts/package.json', import.meta.url), 'utf8')).dependencies ?? {},
+);
+const escape = (name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const contractsLayer = {
+  patterns: [
+    {
+      regex: `^(?!\\.{1,2}/|node:|(${contractsDependencies.map(escape).join('|')})(/|$))`,
+      message: `libs/contracts depends only on what its package.json declares: ${contractsDependencies.join(', ')}.`,
+    },
+  ],
+};
+
 const boundaries = (depConstraints) => ({ enforceBuildableLibDependency: false, allow: [], depConstraints });
 
 export default [
@@ -40,6 +88,14 @@ export default [
       '@typescript-eslint/no-unsafe-function-type': 'off',
       'no-console': 'error',
     },
+  },
+  {
+    files: ['apps/*/src/**/domain/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', domainLayer] },
+  },
+  {
+    files: ['libs/contracts/src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', contractsLayer] },
   },
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'apps/*/test/**/*.ts'],
