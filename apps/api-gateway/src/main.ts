@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
-import { configurationOrExit, createLogger, NestPinoLogger } from '@chargeflow/runtime';
+import { configurationOrExit, createLogger } from '@chargeflow/runtime';
 import { AppModule } from './app.module';
 import { loadGatewayConfig } from './config';
 import { createGatewayApp } from './gateway-app';
@@ -12,7 +12,7 @@ async function bootstrap(): Promise<void> {
     const connection = await AmqpConnection.open({
       url: config.RABBITMQ_URL,
       name: 'chargeflow-api-gateway',
-      logger: new NestPinoLogger(logger),
+      logger: logger.child({ component: 'broker' }),
     });
     const rpc = await RpcClient.create(connection);
     const app = await createGatewayApp(AppModule.register(config, connection, rpc), config, logger);

@@ -1,11 +1,11 @@
 import { connect, type Channel, type ChannelModel } from 'amqplib';
-import type { LoggerService } from '@nestjs/common';
+import type { StructuredLogger } from './structured-logger';
 
 export interface AmqpConnectionOptions {
   url: string;
   /** Shown in the broker's connection list, e.g. `chargeflow-sessions`. */
   name: string;
-  logger: LoggerService;
+  logger: StructuredLogger;
   /** How long the first connection may take before start-up fails. */
   startupTimeoutMs?: number;
   /** Backoff bounds between reconnection attempts. */
@@ -81,7 +81,15 @@ export class AmqpConnection {
         if (Date.now() + delay > giveUpAt) {
           throw new BrokerUnavailableError(`${redact(this.options.url)}: ${(error as Error).message}`);
         }
-        this.options.logger.warn?.(`broker not reachable (${(error as Error).message}); retrying in ${delay} ms`);
+        this.options.logger.warn(
+          {
+            event: 'broker.unreachable',
+            connection: this.options.name,
+            retryInMs: delay,
+            error: (error as Error).message,
+          },
+          'broker not reachable; retrying',
+        );
         await sleep(delay);
         delay = Math.min(delay * 2, this.options.maxRetryDelayMs ?? 5_000);
       }
@@ -95,7 +103,12 @@ export class AmqpConnection {
       noDelay: true,
       clientProperties: { connection_name: this.options.name },
     });
-    connection.on('error', (error: Error) => this.options.logger.warn?.(`broker connection error: ${error.message}`));
+    connection.on('error', (error: Error) =>
+      this.options.logger.warn(
+        { event: 'broker.connection-error', connection: this.options.name, error: error.message },
+        'broker connection error',
+      ),
+    );
     connection.on('close', () => this.handleClose(connection));
     this.connection = connection;
     try {
@@ -105,7 +118,10 @@ export class AmqpConnection {
       await connection.close().catch(() => undefined);
       throw error;
     }
-    this.options.logger.log(`connected to broker ${redact(this.options.url)}`);
+    this.options.logger.info(
+      { event: 'broker.connected', connection: this.options.name, url: redact(this.options.url) },
+      'connected to broker',
+    );
   }
 
   private async run(setup: ConnectionSetup, connection: ChannelModel): Promise<void> {
@@ -120,7 +136,10 @@ export class AmqpConnection {
     setTimeout(() => {
       if (!stillCurrent()) return;
       this.run(setup, connection).catch((error: Error) =>
-        this.options.logger.warn?.(`reopening a channel failed: ${error.message}`),
+        this.options.logger.warn(
+          { event: 'broker.channel-reopen-failed', connection: this.options.name, error: error.message },
+          'reopening a channel failed',
+        ),
       );
     }, 250).unref();
   }
@@ -129,9 +148,17 @@ export class AmqpConnection {
     if (this.connection !== connection) return;
     this.connection = null;
     if (this.closing || this.reconnecting) return;
-    this.options.logger.warn?.('broker connection lost; reconnecting');
+    this.options.logger.warn(
+      { event: 'broker.connection-lost', connection: this.options.name },
+      'broker connection lost; reconnecting',
+    );
     this.reconnecting = this.establish(Number.POSITIVE_INFINITY)
-      .catch((error) => this.options.logger.error(`broker reconnection failed: ${(error as Error).message}`))
+      .catch((error) =>
+        this.options.logger.error(
+          { event: 'broker.reconnect-failed', connection: this.options.name, error: (error as Error).message },
+          'broker reconnection failed',
+        ),
+      )
       .finally(() => {
         this.reconnecting = null;
       });

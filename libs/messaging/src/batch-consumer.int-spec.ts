@@ -107,4 +107,35 @@ describe('BatchConsumer on a real broker', () => {
     // Whatever stop() found delivered was handled and acked; the rest is still in the queue, nothing lost.
     expect(handled + (await readyMessages())).toBe(200);
   });
+
+  it('logs a failed batch as JSON fields with its correlation ids, retries it in process and acks it once it passes', async () => {
+    let attempts = 0;
+    const consumer = new BatchConsumer(connection, {
+      queue,
+      logger,
+      batchSize: 10,
+      retryDelayMs: 10,
+      handleBatch: async () => {
+        attempts += 1;
+        if (attempts === 1) throw new Error('database unavailable');
+      },
+    });
+    await consumer.start();
+    await publish(3, 0);
+    await waitFor(async () => (attempts >= 2 ? true : undefined), 5_000, 'the retried batch');
+    await waitFor(async () => ((await readyMessages()) === 0 ? true : undefined), 5_000, 'the batch acked');
+    await consumer.stop();
+
+    expect(logger.lines).toContainEqual({
+      level: 'warn',
+      message: 'handling a batch failed; retrying',
+      fields: expect.objectContaining({
+        queue: queue.name,
+        batchSize: expect.any(Number),
+        correlationIds: ['c-batch'],
+        attempt: 1,
+        error: 'database unavailable',
+      }),
+    });
+  });
 });

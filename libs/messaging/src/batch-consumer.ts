@@ -1,7 +1,7 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
-import type { LoggerService } from '@nestjs/common';
 import type { AmqpConnection } from './amqp-connection';
 import { messagingMetrics } from './messaging-metrics';
+import { batchFields, type StructuredLogger } from './structured-logger';
 import { DEFAULT_ATTEMPTS_PER_DELIVERY, retryTransient } from './transient-retry';
 import { declareExchanges, declareFactQueue, type FactQueue } from './topology';
 
@@ -12,7 +12,7 @@ export interface BatchConsumerOptions {
    * handed over again, whole: effects it committed before failing must not count twice.
    */
   handleBatch(messages: ConsumeMessage[]): Promise<void>;
-  logger: LoggerService;
+  logger: StructuredLogger;
   /** The largest batch. The broker may push twice as many, so the next batch fills while one commits. */
   batchSize?: number;
   /** A partial batch waits at most this long, so a lone message is not held back. */
@@ -120,16 +120,18 @@ export class BatchConsumer {
         baseDelayMs: this.options.retryDelayMs ?? 500,
         stopping: () => this.stopped,
         onRetry: (error, attempt) =>
-          this.options.logger.warn?.(
-            `batch of ${batch.length} from ${this.options.queue.name} failed (attempt ${attempt}); retrying: ${error.message}`,
+          this.options.logger.warn(
+            { ...batchFields(this.options.queue.name, batch), attempt, error: error.message },
+            'handling a batch failed; retrying',
           ),
       });
       channel.ack(last, true);
       messagingMetrics.consumed.inc({ queue: this.options.queue.name }, batch.length);
     } catch (error) {
       messagingMetrics.rejected.inc({ queue: this.options.queue.name }, batch.length);
-      this.options.logger.warn?.(
-        `batch of ${batch.length} from ${this.options.queue.name} failed; redelivering: ${(error as Error).message}`,
+      this.options.logger.warn(
+        { ...batchFields(this.options.queue.name, batch), error: (error as Error).message },
+        'handling a batch failed; handing it back for redelivery',
       );
       try {
         channel.nack(last, true, true);

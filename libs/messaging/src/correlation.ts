@@ -6,6 +6,9 @@ export interface CorrelationScope {
   causationId?: string | null;
 }
 
+/** The header an RPC request carries its correlation id in (its correlationId property matches the reply). */
+export const CORRELATION_ID_HEADER = 'x-correlation-id';
+
 const storage = new AsyncLocalStorage<CorrelationScope>();
 
 /** Runs `work` with a correlation scope that log lines and published envelopes pick up. */

@@ -9,6 +9,7 @@ export * from './messaging-metrics';
 export * from './poison-message.error';
 export * from './topology';
 export * from './transient-retry';
+export * from './structured-logger';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './outbox/outbox.migration';

@@ -91,6 +91,13 @@ describe('ConfirmPublisher and MessageConsumer on a real broker', () => {
     expect(others).toHaveLength(0);
     expect(deadLetter.properties.headers?.['x-rejection-reason']).toBe('INVALID_PAYLOAD');
     expect(deadLetter.properties.headers?.['x-original-routing-key']).toBe('test.poison');
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: 'dead-lettering a message',
+        fields: expect.objectContaining({ queue: queue.name, correlationId: 'c-2', reason: 'INVALID_PAYLOAD' }),
+      }),
+    );
   });
 
   it('redelivers a message whose handler fails, and dead-letters it at the delivery limit instead of looping', async () => {
@@ -114,6 +121,12 @@ describe('ConfirmPublisher and MessageConsumer on a real broker', () => {
     );
     await consumer.stop();
     expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({
+        message: 'handling a message failed; retrying',
+        fields: expect.objectContaining({ correlationId: 'c-4', attempt: 1, error: 'database unavailable' }),
+      }),
+    );
     expect(deadLetters[0].properties.headers?.['x-death']?.[0]?.reason).toBe('delivery_limit');
   });
 

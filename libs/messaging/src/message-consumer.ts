@@ -1,10 +1,10 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import type { LoggerService } from '@nestjs/common';
 import { Exchanges } from '@chargeflow/contracts';
 import type { AmqpConnection } from './amqp-connection';
 import { firstPublicationOf, ORIGINAL_EXCHANGE_HEADER, ORIGINAL_ROUTING_KEY_HEADER } from './dead-letters';
 import { messagingMetrics } from './messaging-metrics';
 import { PoisonMessageError } from './poison-message.error';
+import { deliveryFields, type StructuredLogger } from './structured-logger';
 import { DEFAULT_ATTEMPTS_PER_DELIVERY, retryTransient } from './transient-retry';
 import { declareExchanges, declareFactQueue, type FactQueue } from './topology';
 
@@ -13,7 +13,7 @@ export type MessageHandler = (message: ConsumeMessage) => Promise<void>;
 export interface MessageConsumerOptions {
   queue: FactQueue;
   handler: MessageHandler;
-  logger: LoggerService;
+  logger: StructuredLogger;
   /** Unacknowledged messages the broker may push at once (100 to 500 keeps memory bounded). */
   prefetch?: number;
   /** First pause between in-process attempts (doubling), so a short outage does not burn the delivery limit. */
@@ -54,7 +54,7 @@ export class MessageConsumer {
       const { consumerTag } = await channel.consume(
         this.options.queue.name,
         (message) => {
-          if (message) this.track(this.deliver(channel, message));
+          if (message) this.track(this.deliver(channel, message), message);
         },
         { noAck: false },
       );
@@ -73,11 +73,14 @@ export class MessageConsumer {
     this.channel = null;
   }
 
-  private track(work: Promise<void>): void {
+  private track(work: Promise<void>, message: ConsumeMessage): void {
     this.inFlight.add(work);
     void work
       .catch((error: Error) =>
-        this.options.logger.warn?.(`settling a message from ${this.options.queue.name} failed: ${error.message}`),
+        this.options.logger.warn(
+          { ...deliveryFields(this.options.queue.name, message), error: error.message },
+          'settling a message failed',
+        ),
       )
       .finally(() => this.inFlight.delete(work));
   }
@@ -89,8 +92,9 @@ export class MessageConsumer {
         baseDelayMs: this.options.retryDelayMs ?? 500,
         stopping: () => this.stopped,
         onRetry: (error, attempt) =>
-          this.options.logger.warn?.(
-            `handling a message from ${this.options.queue.name} failed (attempt ${attempt}); retrying: ${error.message}`,
+          this.options.logger.warn(
+            { ...deliveryFields(this.options.queue.name, message), attempt, error: error.message },
+            'handling a message failed; retrying',
           ),
       });
       channel.ack(message);
@@ -101,8 +105,9 @@ export class MessageConsumer {
         return;
       }
       messagingMetrics.rejected.inc({ queue: this.options.queue.name });
-      this.options.logger.warn?.(
-        `handling ${message.properties.type ?? 'message'} ${message.properties.messageId ?? ''} from ${this.options.queue.name} failed; redelivering: ${(error as Error).message}`,
+      this.options.logger.warn(
+        { ...deliveryFields(this.options.queue.name, message), error: (error as Error).message },
+        'handling a message failed; handing it back for redelivery',
       );
       try {
         channel.nack(message, false, true);
@@ -113,8 +118,9 @@ export class MessageConsumer {
   }
 
   private async deadLetter(channel: ConfirmChannel, message: ConsumeMessage, error: PoisonMessageError): Promise<void> {
-    this.options.logger.warn?.(
-      `dead-lettering message from ${this.options.queue.name}: ${error.reason}: ${error.message}`,
+    this.options.logger.warn(
+      { ...deliveryFields(this.options.queue.name, message), reason: error.reason, error: error.message },
+      'dead-lettering a message',
     );
     const origin = firstPublicationOf(message);
     const headers = {

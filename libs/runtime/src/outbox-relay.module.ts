@@ -9,7 +9,6 @@ import {
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ConfirmPublisher, OutboxRelay } from '@chargeflow/messaging';
-import { NestPinoLogger } from './logger';
 import { PINO_LOGGER } from './service-tokens';
 
 const OUTBOX_RETENTION_MS = Symbol('OUTBOX_RETENTION_MS');
@@ -29,7 +28,7 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnModuleDestro
       dataSource,
       publisher,
       retentionMs,
-      logger: new NestPinoLogger(logger.child({ component: 'outbox-relay' })),
+      logger: logger.child({ component: 'outbox-relay' }),
     });
   }
 

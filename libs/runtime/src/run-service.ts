@@ -97,7 +97,7 @@ export async function runService<C extends BaseServiceConfig>(definition: Servic
     const connection = await AmqpConnection.open({
       url: config.RABBITMQ_URL,
       name: `chargeflow-${service}`,
-      logger: nestLogger,
+      logger: logger.child({ component: 'broker' }),
     });
     const publisher = await ConfirmPublisher.create(connection);
     const app = await NestFactory.createMicroservice(
@@ -105,7 +105,10 @@ export async function runService<C extends BaseServiceConfig>(definition: Servic
         module: ServiceRootModule,
         imports: [ServiceCoreModule.forRoot(service, connection, publisher, logger), definition.appModule(config)],
       },
-      { strategy: new AmqpRpcServer(connection, { service }), logger: nestLogger },
+      {
+        strategy: new AmqpRpcServer(connection, { service, logger: logger.child({ component: 'rpc-server' }) }),
+        logger: nestLogger,
+      },
     );
     app.useGlobalPipes(rpcValidationPipe());
     app.useGlobalFilters(new RpcErrorFilter());

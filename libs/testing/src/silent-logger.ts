@@ -1,18 +1,26 @@
-import type { LoggerService } from '@nestjs/common';
+/** One line a component logged: its level, its fields and its fixed message. */
+export interface RecordedLine {
+  level: 'info' | 'warn' | 'error';
+  fields: Record<string, unknown>;
+  message: string;
+}
 
-/** Keeps expected warnings (reconnects, dead-letters) out of test output; collects them for assertions. */
-export class RecordingLogger implements LoggerService {
-  readonly lines: string[] = [];
+/**
+ * Keeps expected warnings (reconnects, dead-letters) out of test output and collects them for
+ * assertions; it takes the place of a service's pino logger where messaging wants one.
+ */
+export class RecordingLogger {
+  readonly lines: RecordedLine[] = [];
 
-  log(message: unknown): void {
-    this.lines.push(String(message));
+  info(fields: Record<string, unknown>, message: string): void {
+    this.lines.push({ level: 'info', fields, message });
   }
 
-  error(message: unknown): void {
-    this.lines.push(String(message));
+  warn(fields: Record<string, unknown>, message: string): void {
+    this.lines.push({ level: 'warn', fields, message });
   }
 
-  warn(message: unknown): void {
-    this.lines.push(String(message));
+  error(fields: Record<string, unknown>, message: string): void {
+    this.lines.push({ level: 'error', fields, message });
   }
 }

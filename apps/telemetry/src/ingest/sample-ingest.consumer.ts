@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { Logger } from 'pino';
 import { Exchanges, Queues, TELEMETRY_ROUTING } from '@chargeflow/contracts';
 import { AmqpConnection, BatchConsumer, routingKeyOf } from '@chargeflow/messaging';
-import { NestPinoLogger, PINO_LOGGER } from '@chargeflow/runtime';
+import { PINO_LOGGER } from '@chargeflow/runtime';
 import { IngestSamplesHandler } from './ingest-samples/ingest-samples.handler';
 
 export const SAMPLE_BATCH_SIZE = Symbol('SAMPLE_BATCH_SIZE');
@@ -28,7 +28,7 @@ export class SampleIngestConsumer implements OnApplicationBootstrap, OnModuleDes
         ],
       },
       batchSize,
-      logger: new NestPinoLogger(log),
+      logger: log,
       handleBatch: async (messages) => {
         const result = await handler.handle(
           messages.map((message) => ({

@@ -1,9 +1,9 @@
-import type { LoggerService } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Envelope } from '@chargeflow/contracts';
 import type { ConfirmPublisher } from '../confirm-publisher';
 import { trackOutboxBacklog } from '../messaging-metrics';
+import type { StructuredLogger } from '../structured-logger';
 import { OUTBOX_CHANNEL } from './outbox';
 
 interface OutboxRow {
@@ -16,7 +16,7 @@ interface OutboxRow {
 export interface OutboxRelayOptions {
   dataSource: DataSource;
   publisher: ConfirmPublisher;
-  logger: LoggerService;
+  logger: StructuredLogger;
   batchSize?: number;
   /** Poll interval: the safety net behind LISTEN/NOTIFY, and the retry pace while the broker is away. */
   pollIntervalMs?: number;
@@ -28,6 +28,16 @@ export interface OutboxRelayOptions {
 
 const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
 const PRUNE_BATCH = 5_000;
+
+/** A row the broker did not take: the paused relay's log line names its message. */
+class UnpublishedRowError extends Error {
+  constructor(
+    readonly envelope: Envelope,
+    cause: Error,
+  ) {
+    super(cause.message);
+  }
+}
 
 /** Arbitrary constant key: one relay at a time per database publishes, which keeps events in order. */
 const RELAY_LOCK_KEY = 7_461_203;
@@ -89,7 +99,7 @@ export class OutboxRelay {
   prune(): Promise<number> {
     this.pruning ??= this.deletePublished()
       .catch((error: Error) => {
-        this.options.logger.warn?.(`outbox pruning failed: ${error.message}`);
+        this.options.logger.warn({ event: 'outbox.prune-failed', error: error.message }, 'outbox pruning failed');
         return 0;
       })
       .finally(() => (this.pruning = null));
@@ -108,8 +118,12 @@ export class OutboxRelay {
       deleted += count;
       if (count < PRUNE_BATCH || this.stopped) break;
     }
-    if (deleted > 0)
-      this.options.logger.log(`outbox: deleted ${deleted} rows published before ${before.toISOString()}`);
+    if (deleted > 0) {
+      this.options.logger.info(
+        { event: 'outbox.pruned', deleted, publishedBefore: before.toISOString() },
+        'outbox: deleted published rows past their retention',
+      );
+    }
     return deleted;
   }
 
@@ -121,7 +135,17 @@ export class OutboxRelay {
       return this.running;
     }
     this.running = this.drain()
-      .catch((error) => this.options.logger.warn?.(`outbox relay paused: ${(error as Error).message}`))
+      .catch((error: Error) => {
+        const row =
+          error instanceof UnpublishedRowError
+            ? {
+                messageId: error.envelope.messageId,
+                messageType: error.envelope.type,
+                correlationId: error.envelope.correlationId,
+              }
+            : {};
+        this.options.logger.warn({ event: 'outbox.relay-paused', ...row, error: error.message }, 'outbox relay paused');
+      })
       .finally(() => {
         this.running = null;
         if (this.again && !this.stopped) {
@@ -145,7 +169,11 @@ export class OutboxRelay {
         );
         if (rows.length === 0) return 0;
         await Promise.all(
-          rows.map((row) => this.options.publisher.publishEnvelope(row.exchange, row.routing_key, row.envelope)),
+          rows.map((row) =>
+            this.options.publisher
+              .publishEnvelope(row.exchange, row.routing_key, row.envelope)
+              .catch((error: Error) => Promise.reject(new UnpublishedRowError(row.envelope, error))),
+          ),
         );
         await manager.query(`UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])`, [
           rows.map((row) => row.id),

@@ -159,4 +159,30 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
     expect(recent).toBe(3);
     expect(await pruning.prune()).toBe(0);
   });
+
+  it('names the message it could not publish, by ids and correlation id, in the log line of a paused relay', async () => {
+    await relay.stop();
+    const lostBroker = await AmqpConnection.open({ url: vhost.url, name: 'outbox-lost-broker', logger });
+    const publisher = await ConfirmPublisher.create(lostBroker);
+    await lostBroker.close();
+    const pausedLog = new RecordingLogger();
+    const paused = new OutboxRelay({ dataSource, publisher, logger: pausedLog, pollIntervalMs: 60_000 });
+
+    await writeWithEvent('while-the-broker-is-gone');
+    await paused.trigger();
+    await paused.stop();
+
+    expect(pausedLog.lines).toContainEqual({
+      level: 'warn',
+      message: 'outbox relay paused',
+      fields: expect.objectContaining({
+        event: 'outbox.relay-paused',
+        messageType: 'outbox.test.v1',
+        correlationId: 'while-the-broker-is-gone',
+        messageId: expect.any(String),
+        error: expect.any(String),
+      }),
+    });
+    expect(await paused.backlog()).toBeGreaterThan(0);
+  });
 });

@@ -14,12 +14,14 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { AmqpConnection } from '../amqp-connection';
 import { withCorrelation } from '../correlation';
+import { deliveryFields, type StructuredLogger } from '../structured-logger';
 import { declareExchanges } from '../topology';
 
 export const RPC_DEADLINE_HEADER = 'x-deadline';
 
 export interface AmqpRpcServerOptions {
   service: BackendService;
+  logger: StructuredLogger;
   /** Requests handled at once by this instance. */
   prefetch?: number;
 }
@@ -64,7 +66,7 @@ export class AmqpRpcServer extends Server implements CustomTransportStrategy {
         const { consumerTag } = await channel.consume(
           queue,
           (message) => {
-            if (message) this.track(this.answer(channel, message));
+            if (message) this.track(this.answer(channel, message), message);
           },
           { noAck: false },
         );
@@ -92,10 +94,15 @@ export class AmqpRpcServer extends Server implements CustomTransportStrategy {
     return this.connection.current() as T;
   }
 
-  private track(work: Promise<void>): void {
+  private track(work: Promise<void>, message: ConsumeMessage): void {
     this.inFlight.add(work);
     void work
-      .catch((error: Error) => this.logger.warn?.(`answering a request failed: ${error.message}`))
+      .catch((error: Error) =>
+        this.options.logger.warn(
+          { ...deliveryFields(rpcQueueOf(this.options.service), message), error: error.message },
+          'answering a request failed',
+        ),
+      )
       .finally(() => this.inFlight.delete(work));
   }
 
@@ -114,7 +121,10 @@ export class AmqpRpcServer extends Server implements CustomTransportStrategy {
       });
       channel.ack(message);
     } catch (error) {
-      this.logger.warn?.(`could not reply to ${message.properties.type}: ${(error as Error).message}`);
+      this.options.logger.warn(
+        { ...deliveryFields(rpcQueueOf(this.options.service), message), error: (error as Error).message },
+        'could not reply to a request',
+      );
     }
   }
 

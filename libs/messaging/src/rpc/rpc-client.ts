@@ -2,6 +2,7 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import { createEnvelope, Exchanges, rpcQueueOf, type BackendService, type RpcReply } from '@chargeflow/contracts';
 import { BrokerUnavailableError, type AmqpConnection } from '../amqp-connection';
 import { declareExchanges } from '../topology';
+import { CORRELATION_ID_HEADER } from '../correlation';
 import { RPC_DEADLINE_HEADER } from './amqp-rpc.server';
 import { RpcUnavailableError } from './rpc-errors';
 
@@ -74,7 +75,10 @@ export class RpcClient {
         expiration: String(options.timeoutMs),
         persistent: false,
         contentType: 'application/json',
-        headers: { [RPC_DEADLINE_HEADER]: Date.now() + options.timeoutMs, 'x-correlation-id': options.correlationId },
+        headers: {
+          [RPC_DEADLINE_HEADER]: Date.now() + options.timeoutMs,
+          [CORRELATION_ID_HEADER]: options.correlationId,
+        },
       });
     });
   }

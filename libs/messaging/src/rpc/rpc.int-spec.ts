@@ -60,7 +60,7 @@ describe('RPC over RabbitMQ with the Nest transport', () => {
     serverConnection = await AmqpConnection.open({ url: vhost.url, name: 'rpc-server', logger });
     clientConnection = await AmqpConnection.open({ url: vhost.url, name: 'rpc-client', logger });
     app = await NestFactory.createMicroservice(ArithmeticModule, {
-      strategy: new AmqpRpcServer(serverConnection, { service: 'pricing' }),
+      strategy: new AmqpRpcServer(serverConnection, { service: 'pricing', logger }),
       logger: false,
     });
     app.useGlobalPipes(rpcValidationPipe());

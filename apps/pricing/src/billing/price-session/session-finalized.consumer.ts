@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Exchanges, Queues, SESSION_FINALIZED_V1, SessionFinalizedV1 } from '@chargeflow/contracts';
 import { AmqpConnection, decodeEnvelope, MessageConsumer, processOnce, withCorrelation } from '@chargeflow/messaging';
-import { NestPinoLogger, PINO_LOGGER } from '@chargeflow/runtime';
+import { PINO_LOGGER } from '@chargeflow/runtime';
 import { PriceFinalizedSessionHandler } from './price-finalized-session.handler';
 
 const CONSUMER = 'pricing.price-finalized-session';
@@ -24,7 +24,7 @@ export class SessionFinalizedConsumer implements OnApplicationBootstrap, OnModul
         name: Queues.pricingFinalizedSessions,
         bindings: [{ exchange: Exchanges.events, routingKey: SESSION_FINALIZED_V1 }],
       },
-      logger: new NestPinoLogger(logger.child({ component: CONSUMER })),
+      logger: logger.child({ component: CONSUMER }),
       handler: async (message) => {
         const envelope = decodeEnvelope(message.content, SessionFinalizedV1);
         await withCorrelation({ correlationId: envelope.correlationId, causationId: envelope.messageId }, () =>

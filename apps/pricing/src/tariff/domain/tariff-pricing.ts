@@ -6,7 +6,7 @@ import { Exact, formatMoney, roundMoney } from './money';
 import { sessionPeriods, type Period } from './periods';
 import { sessionFactsOf, type PricingInput, type SessionFacts } from './pricing-input';
 import { restrictionsMatch, type PricingMoment } from './restrictions';
-import type { PriceComponent, Tariff, TariffDimension } from './tariff';
+import type { Price, PriceComponent, Tariff, TariffDimension } from './tariff';
 import { TariffNotApplicableError } from './tariff.errors';
 import { parseTariff } from './tariff.validation';
 
@@ -244,13 +244,7 @@ function mergedPeriods(slices: Slice[]): PricedPeriod[] {
 function priceLimitAdjustment(tariff: Tariff, lines: LineItem[]): LineItem[] {
   const sum = (pick: (line: LineItem) => string) => lines.reduce((total, line) => total.plus(pick(line)), new Exact(0));
   const totalExclVat = sum((line) => line.amountExclVat);
-  const { min_price: min, max_price: max } = tariff;
-  const limit =
-    min && totalExclVat.lt(min.excl_vat)
-      ? { type: 'MIN_PRICE' as const, price: min }
-      : max && totalExclVat.gt(max.excl_vat)
-        ? { type: 'MAX_PRICE' as const, price: max }
-        : null;
+  const limit = priceLimitCrossed(tariff, totalExclVat);
   if (!limit) return [];
 
   const vatPercent = new Exact(tariff.elements.flatMap((element) => element.price_components)[0]?.vat ?? 0);
@@ -275,6 +269,17 @@ function priceLimitAdjustment(tariff: Tariff, lines: LineItem[]): LineItem[] {
       periods: [],
     },
   ];
+}
+
+/** The limit a total excl. VAT falls outside of: below min_price, or above max_price; none within. */
+function priceLimitCrossed(
+  tariff: Tariff,
+  totalExclVat: Exact,
+): { type: 'MIN_PRICE' | 'MAX_PRICE'; price: Price } | null {
+  const { min_price: min, max_price: max } = tariff;
+  if (min && totalExclVat.lt(min.excl_vat)) return { type: 'MIN_PRICE', price: min };
+  if (max && totalExclVat.gt(max.excl_vat)) return { type: 'MAX_PRICE', price: max };
+  return null;
 }
 
 function roundedLine(line: ExactLine, currency: string): LineItem {

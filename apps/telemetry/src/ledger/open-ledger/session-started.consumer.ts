@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Exchanges, Queues, SESSION_STARTED_V1, SessionStartedV1 } from '@chargeflow/contracts';
 import { AmqpConnection, decodeEnvelope, MessageConsumer, processOnce, withCorrelation } from '@chargeflow/messaging';
-import { NestPinoLogger, PINO_LOGGER } from '@chargeflow/runtime';
+import { PINO_LOGGER } from '@chargeflow/runtime';
 import { LedgerRepository } from '../ledger.repository';
 
 const CONSUMER = 'telemetry.open-ledger';
@@ -32,7 +32,7 @@ export class SessionStartedConsumer implements OnApplicationBootstrap, OnModuleD
           ),
         );
       },
-      logger: new NestPinoLogger(logger.child({ component: CONSUMER })),
+      logger: logger.child({ component: CONSUMER }),
     });
   }
 
