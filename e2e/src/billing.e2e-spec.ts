@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { Client } from 'pg';
 import {
   BILLING_CALCULATED_V1,
+  BILLING_CALCULATED_V2,
+  BillingCalculatedV2,
   Exchanges,
   SESSION_FINALIZED_V1,
   TELEMETRY_ROUTING,
@@ -60,6 +64,7 @@ describe('ride, charge, derive: billing through the gateway', () => {
     const { queue } = await channel.assertQueue('', { exclusive: true });
     await channel.bindQueue(queue, Exchanges.events, SESSION_FINALIZED_V1);
     await channel.bindQueue(queue, Exchanges.events, BILLING_CALCULATED_V1);
+    await channel.bindQueue(queue, Exchanges.events, BILLING_CALCULATED_V2);
     await channel.consume(queue, (message) => {
       if (!message) return;
       events.push(JSON.parse(message.content.toString()) as Envelope);
@@ -178,7 +183,51 @@ describe('ride, charge, derive: billing through the gateway', () => {
     expect((await api('GET', '/v1/billing?status=PRICED')).body.items).toHaveLength(2);
   });
 
-  it('prices a finalized event delivered twice once, with one billing.calculated.v1', async () => {
+  const calculatedV2Of = (sessionId: string) =>
+    events
+      .filter((event) => event.type === BILLING_CALCULATED_V2)
+      .map((event) => event.payload as Json)
+      .filter((payload) => payload.sessionId === sessionId);
+
+  it('announces every record of a session as billing.calculated.v2, with a revision that grows', async () => {
+    const billed = (await api('GET', '/v1/billing?status=PRICED')).body.items as Json[];
+    const ride = billed.find((record) => record.kind === 'RIDE')!;
+    const charge = billed.find((record) => record.kind === 'CHARGING')!;
+    const rideEvents = await waitFor(
+      async () => (calculatedV2Of(ride.sessionId).length === 2 ? calculatedV2Of(ride.sessionId) : undefined),
+      10_000,
+      'the ride announced twice',
+    );
+    expect(rideEvents).toEqual([
+      expect.objectContaining({
+        revision: 1,
+        status: 'UNPRICED',
+        reason: expect.stringContaining('no RIDE tariff'),
+        totalInclVat: null,
+        endedAt: ride.endedAt,
+      }),
+      expect.objectContaining({
+        revision: 2,
+        status: 'PRICED',
+        reason: null,
+        currency: 'EUR',
+        totalExclVat: '1.30',
+        totalVat: '0.26',
+        totalInclVat: '1.56',
+        tariffVersion: 1,
+      }),
+    ]);
+    expect(calculatedV2Of(charge.sessionId)).toEqual([
+      expect.objectContaining({ revision: 1, status: 'PRICED', totalInclVat: '11.05' }),
+    ]);
+    for (const payload of [...rideEvents, ...calculatedV2Of(charge.sessionId)]) {
+      expect(
+        validateSync(plainToInstance(BillingCalculatedV2, payload), { forbidNonWhitelisted: true, whitelist: true }),
+      ).toEqual([]);
+    }
+  });
+
+  it('prices a finalized event delivered twice once, with one billing.calculated.v1 and one v2', async () => {
     const finalized = events.filter((event) => event.type === SESSION_FINALIZED_V1);
     expect(finalized.length).toBeGreaterThan(0);
     const [first] = finalized;
@@ -190,6 +239,7 @@ describe('ride, charge, derive: billing through the gateway', () => {
         event.type === BILLING_CALCULATED_V1 && (event.payload as { sessionId: string }).sessionId === sessionId,
     );
     expect(calculated).toHaveLength(1);
+    expect(calculatedV2Of(sessionId).filter((payload) => payload.status === 'PRICED')).toHaveLength(1);
   });
 
   it('verifies every record against its inputs, and finds a tampered one', async () => {

@@ -5,6 +5,7 @@ import {
 } from '@chargeflow/messaging';
 import { CreateTariffs1763800005000 } from './1763800005000-create-tariffs';
 import { CreateBillingRecords1763800006000 } from './1763800006000-create-billing-records';
+import { BillingRecordRevision1766000000000 } from './1766000000000-billing-record-revision';
 
 /** Applied in this order at start-up. */
 export const pricingMigrations = [
@@ -13,4 +14,5 @@ export const pricingMigrations = [
   CreateTariffs1763800005000,
   CreateBillingRecords1763800006000,
   IndexOutboxPublishedAt1765100000000,
+  BillingRecordRevision1766000000000,
 ];

@@ -52,20 +52,24 @@ export class BillingRepository {
     return row ?? null;
   }
 
-  /** Stores a session's record once; an UNPRICED one may later become PRICED, nothing else changes. */
+  /**
+   * Stores a session's record once; an UNPRICED one may later become PRICED (its revision grows by
+   * one), nothing else changes. Resolves the revision written, or null when nothing was.
+   */
   async save(
     manager: EntityManager,
     session: SessionFinalizedV1,
     outcome: { record: BillingRecord } | { reason: string },
-  ): Promise<boolean> {
+  ): Promise<number | null> {
     const priced = 'record' in outcome;
     const saved = (await manager.query(
       `INSERT INTO billing_record (session_id, status, reason, kind, rider_id, station_id, started_at, session, tariff_id, tariff_version, record)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (session_id) DO UPDATE SET status = EXCLUDED.status, reason = EXCLUDED.reason, tariff_id = EXCLUDED.tariff_id,
-         tariff_version = EXCLUDED.tariff_version, record = EXCLUDED.record, calculated_at = now()
+         tariff_version = EXCLUDED.tariff_version, record = EXCLUDED.record, calculated_at = now(),
+         revision = billing_record.revision + 1
        WHERE billing_record.status = 'UNPRICED' AND EXCLUDED.status = 'PRICED'
-       RETURNING session_id`,
+       RETURNING revision`,
       [
         session.sessionId,
         priced ? 'PRICED' : 'UNPRICED',
@@ -79,8 +83,8 @@ export class BillingRepository {
         priced ? outcome.record.tariffVersion : null,
         priced ? JSON.stringify(outcome.record) : null,
       ],
-    )) as unknown[];
-    return saved.length === 1;
+    )) as { revision: number }[];
+    return saved[0]?.revision ?? null;
   }
 
   async unpriced(manager: EntityManager, kind: SessionKind, stationId: string | null): Promise<SessionFinalizedV1[]> {

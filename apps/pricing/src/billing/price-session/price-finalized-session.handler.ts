@@ -2,9 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
   BILLING_CALCULATED_V1,
+  BILLING_CALCULATED_V2,
   createEnvelope,
   Exchanges,
   type BillingCalculatedV1,
+  type BillingCalculatedV2,
   type SessionFinalizedV1,
 } from '@chargeflow/contracts';
 import { addToOutbox, currentCorrelation } from '@chargeflow/messaging';
@@ -23,6 +25,8 @@ export function tariffOf(version: TariffVersionRecord): Tariff {
  * Prices a finalized session with the tariff version in force at its start: a pure function of the
  * session, that version and the engine version. With no tariff to apply, the session gets a visible
  * UNPRICED record, priced later when a tariff appears. Never changes session or telemetry data.
+ * Every record written is announced as billing.calculated.v2 (with its revision), a PRICED one also
+ * as billing.calculated.v1, in the same transaction through the outbox.
  */
 @Injectable()
 export class PriceFinalizedSessionHandler {
@@ -40,13 +44,14 @@ export class PriceFinalizedSessionHandler {
       new Date(session.startedAt),
     );
     if (!version) {
-      await this.billing.save(manager, session, {
-        reason: `no ${session.kind} tariff was in force at ${session.startedAt}`,
-      });
+      const reason = `no ${session.kind} tariff was in force at ${session.startedAt}`;
+      const revision = await this.billing.save(manager, session, { reason });
+      if (revision !== null) await this.announce(manager, session, revision, { reason });
       return;
     }
     const record = this.recompute(session, version);
-    if (await this.billing.save(manager, session, { record })) await this.announce(manager, session, record);
+    const revision = await this.billing.save(manager, session, { record });
+    if (revision !== null) await this.announce(manager, session, revision, { record });
   }
 
   /** The engine's answer for a session and a tariff version; verify compares stored records with it. */
@@ -54,14 +59,45 @@ export class PriceFinalizedSessionHandler {
     return priceSession(tariffOf(version), pricingInputOf(session, this.operatorTimeZone));
   }
 
-  private async announce(manager: EntityManager, session: SessionFinalizedV1, record: BillingRecord): Promise<void> {
-    const event: BillingCalculatedV1 = {
+  private async announce(
+    manager: EntityManager,
+    session: SessionFinalizedV1,
+    revision: number,
+    outcome: { record: BillingRecord } | { reason: string },
+  ): Promise<void> {
+    const origin = currentCorrelation() ?? { correlationId: session.sessionId };
+    const publish = (type: string, payload: object) =>
+      addToOutbox(manager, Exchanges.events, type, createEnvelope(type, payload, origin));
+    const facts = {
       sessionId: session.sessionId,
       kind: session.kind,
       riderId: session.riderId,
       vehicleId: session.vehicleId,
       stationId: session.stationId,
       startedAt: session.startedAt,
+    };
+    if (!('record' in outcome)) {
+      const unpriced: BillingCalculatedV2 = {
+        ...facts,
+        revision,
+        status: 'UNPRICED',
+        reason: outcome.reason,
+        endedAt: session.endedAt,
+        tariffId: null,
+        tariffVersion: null,
+        engineVersion: null,
+        currency: null,
+        totalExclVat: null,
+        totalVat: null,
+        totalInclVat: null,
+        inputHash: null,
+      };
+      await publish(BILLING_CALCULATED_V2, unpriced);
+      return;
+    }
+    const { record } = outcome;
+    const calculated: BillingCalculatedV1 = {
+      ...facts,
       tariffId: record.tariffId,
       tariffVersion: record.tariffVersion,
       engineVersion: record.engineVersion,
@@ -71,12 +107,15 @@ export class PriceFinalizedSessionHandler {
       totalInclVat: record.totalInclVat,
       inputHash: record.inputHash,
     };
-    const origin = currentCorrelation() ?? { correlationId: session.sessionId };
-    await addToOutbox(
-      manager,
-      Exchanges.events,
-      BILLING_CALCULATED_V1,
-      createEnvelope(BILLING_CALCULATED_V1, event, origin),
-    );
+    const priced: BillingCalculatedV2 = {
+      ...calculated,
+      kind: session.kind,
+      revision,
+      status: 'PRICED',
+      reason: null,
+      endedAt: session.endedAt,
+    };
+    await publish(BILLING_CALCULATED_V1, calculated);
+    await publish(BILLING_CALCULATED_V2, priced);
   }
 }
