@@ -15,7 +15,8 @@ export interface Problem {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-const PROBLEM_TYPE_BASE = 'https://chargeflow.dev/problems/';
+/** Where the gateway serves the error catalogue, one entry per code. */
+export const PROBLEMS_PATH = '/v1/problems';
 
 type ErrorStatus = (typeof ErrorCatalogue)[ErrorCode]['status'];
 
@@ -40,8 +41,13 @@ export function genericCodeOf(status: number): ErrorCode {
   return GENERIC_CODES[status as keyof typeof GENERIC_CODES] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
 }
 
+/**
+ * A problem's `type`: its catalogue entry on this gateway. A relative reference with the full path, as
+ * RFC 9457 (3.1.1) allows: it resolves against the URL the client called, so it reaches the gateway
+ * that answered, behind any proxy, without a configured public origin.
+ */
 export function problemTypeOf(code: ErrorCode): string {
-  return `${PROBLEM_TYPE_BASE}${code.toLowerCase().replace(/_/g, '-')}`;
+  return `${PROBLEMS_PATH}/${code}`;
 }
 
 /** Thrown by gateway code to answer with a problem; its status and title are the code's in the catalogue. */
