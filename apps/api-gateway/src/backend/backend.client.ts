@@ -14,6 +14,7 @@ const logger = new Logger('backend');
 export function problemOf(error: RpcError): ProblemException {
   const extensions: Record<string, unknown> = { ...(error.details ?? {}) };
   if (error.errors) extensions.errors = error.errors;
+  // Read from the wire, so not necessarily a code of this build's catalogue.
   const code: string = error.code;
   if (isErrorCode(code)) return new ProblemException(code, error.message, extensions);
   logger.warn(`a service answered the error code ${code}, which this gateway does not know; answered by its kind`);

@@ -315,7 +315,7 @@ export type ErrorCode = keyof typeof ErrorCatalogue;
 
 export const ErrorCodes = Object.keys(ErrorCatalogue) as ErrorCode[];
 
-/** The codes whose status is one of `statuses`. */
+/** The codes whose status is `Status` (one of them, for a union). */
 export type ErrorCodeWithStatus<Status extends number> = {
   [Code in ErrorCode]: (typeof ErrorCatalogue)[Code]['status'] extends Status ? Code : never;
 }[ErrorCode];
