@@ -10,6 +10,7 @@ import { HealthController } from './health/health.controller';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { gatewayMigrations } from './migrations';
+import { ProblemsController } from './problem/problems.controller';
 
 @Global()
 @Module({})
@@ -32,7 +33,7 @@ export class AppModule implements OnApplicationShutdown {
         ApiKeysModule,
         ApiModule,
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, ProblemsController],
       providers: [
         { provide: GatewayConfig, useValue: config },
         { provide: AmqpConnection, useValue: connection },

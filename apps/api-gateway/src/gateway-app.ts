@@ -46,7 +46,7 @@ export async function createGatewayApp(
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
     parseJson(request, body as string, (error, value) =>
       error
-        ? done(ProblemException.of(400, 'MALFORMED_JSON', 'the request body is empty or not valid JSON'), undefined)
+        ? done(new ProblemException('MALFORMED_JSON', 'the request body is empty or not valid JSON'), undefined)
         : done(null, value),
     ),
   );

@@ -1,3 +1,4 @@
+import { ErrorCatalogue, type ErrorCode } from '@chargeflow/contracts';
 import { toOpenApiPath } from '../src/openapi/openapi-document';
 import { GatewayHarness } from './gateway.harness';
 
@@ -87,6 +88,28 @@ describe('gateway documentation and metrics', () => {
       expect.arrayContaining(['201', '400', '401', '403', '409', '413', '429']),
     );
     expect(create.parameters?.map((parameter) => parameter.name)).not.toContain('Idempotency-Key');
+  });
+
+  it('documents every problem under the status, and with the title, its code has in the catalogue', () => {
+    const documented = operations().flatMap(({ name, operation }) =>
+      Object.entries(operation.responses).flatMap(([status, response]) =>
+        Object.values(response.content?.['application/problem+json']?.examples ?? {}).map(({ value }) => ({
+          name,
+          status: Number(status),
+          value,
+        })),
+      ),
+    );
+    expect(documented.length).toBeGreaterThan(0);
+    for (const { name, status, value } of documented) {
+      const entry = ErrorCatalogue[value.code as ErrorCode];
+      expect({ name, status, answered: value.status, title: value.title }).toEqual({
+        name,
+        status: entry.status,
+        answered: entry.status,
+        title: entry.title,
+      });
+    }
   });
 
   it('serves browsable docs at /docs', async () => {

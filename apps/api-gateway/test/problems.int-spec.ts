@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { ErrorCatalogue, ErrorCodes, type ErrorCode } from '@chargeflow/contracts';
 import { ApiKeyCache } from '../src/auth/api-key.cache';
 import { ApiKeyRepository } from '../src/auth/api-key.repository';
 import { hashApiKey, issueApiKey } from '../src/auth/api-key-secret';
@@ -9,13 +10,14 @@ import { GatewayHarness, type GatewayResponse } from './gateway.harness';
 
 const PROBLEM_FIELDS = ['type', 'title', 'status', 'detail', 'code', 'instance', 'requestId'];
 
-/** The RFC 9457 shape every error has, with the request id the response header carries. */
-function expectProblem(answer: GatewayResponse, status: number, code: string): void {
+/** The RFC 9457 shape every error has, typed and titled by its code, with the request id the response header carries. */
+function expectProblem(answer: GatewayResponse, status: number, code: ErrorCode): void {
   expect({ status: answer.status, code: answer.body?.code }).toEqual({ status, code });
   expect(answer.headers.get('content-type')).toContain('application/problem+json');
   for (const field of PROBLEM_FIELDS) expect(answer.body).toHaveProperty(field);
   expect(answer.body.status).toBe(status);
-  expect(answer.body.type).toMatch(/^https:\/\/chargeflow\.dev\/problems\//);
+  expect(answer.body.type).toBe(`/v1/problems/${code}`);
+  expect(answer.body.title).toBe(ErrorCatalogue[code].title);
   expect(answer.body.requestId).toBe(answer.headers.get('x-request-id'));
   expect(JSON.stringify(answer.body)).not.toMatch(/\bat .+\.(ts|js):\d+/);
 }
@@ -101,6 +103,53 @@ describe('gateway errors, limits and idempotency', () => {
       expectProblem(answer, 503, 'SERVICE_UNAVAILABLE');
       expect(answer.body.service).toBe('sessions');
       expect(Date.now() - startedAt).toBeLessThan(5_000);
+    });
+  });
+
+  describe('the error catalogue', () => {
+    it('lists every code without a key: its type, status, title and description', async () => {
+      const answer = await gateway.request<{ items: Record<string, unknown>[] }>('GET', '/v1/problems');
+      expect(answer.status).toBe(200);
+      expect(answer.body.items).toEqual(
+        ErrorCodes.map((code) => ({ code, type: `/v1/problems/${code}`, ...ErrorCatalogue[code] })),
+      );
+    });
+
+    it('answers one code with its entry, and a code it does not have with a 404 problem', async () => {
+      expect(await gateway.request('GET', '/v1/problems/VEHICLE_HAS_ACTIVE_SESSION')).toMatchObject({
+        status: 200,
+        body: {
+          code: 'VEHICLE_HAS_ACTIVE_SESSION',
+          type: '/v1/problems/VEHICLE_HAS_ACTIVE_SESSION',
+          status: 409,
+          title: 'Vehicle has an active session',
+          description: ErrorCatalogue.VEHICLE_HAS_ACTIVE_SESSION.description,
+        },
+      });
+      expectProblem(await gateway.request('GET', '/v1/problems/NOT_A_REAL_CODE'), 404, 'UNKNOWN_ERROR_CODE');
+    });
+
+    it("resolves a real problem's type, against the URL that answered it, to that code's entry", async () => {
+      const called = `/v1/api-keys/${randomUUID()}`;
+      const problems = [
+        await gateway.request('DELETE', called, { key: gateway.adminKey }),
+        await gateway.request('DELETE', called),
+        await gateway.request('GET', '/v1/nowhere/at/all'),
+      ];
+      expect(problems.map((problem) => problem.body.code)).toEqual([
+        'API_KEY_NOT_FOUND',
+        'UNAUTHENTICATED',
+        'ROUTE_NOT_FOUND',
+      ]);
+      for (const problem of problems) {
+        const type = new URL(problem.body.type as string, `${gateway.url}${called}`);
+        expect(type.origin).toBe(new URL(gateway.url).origin);
+        const entry = await gateway.request('GET', type.pathname);
+        expect(entry).toMatchObject({
+          status: 200,
+          body: { code: problem.body.code, type: problem.body.type, status: problem.status, title: problem.body.title },
+        });
+      }
     });
   });
 

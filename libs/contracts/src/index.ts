@@ -9,6 +9,7 @@ export * from './exchanges';
 export * from './queues';
 export * from './services';
 export * from './metrics/metrics-report';
+export * from './errors/error-catalogue';
 export * from './rpc/rpc-reply';
 export * from './rpc/rpc-patterns';
 export * from './rpc/domain-error';

@@ -1,7 +1,6 @@
 import { DEFAULT_PAGE_SIZE, DomainError, type Page } from '@chargeflow/contracts';
 
 export class InvalidCursorError extends DomainError {
-  readonly kind = 'INVALID';
   readonly code = 'INVALID_CURSOR';
 
   constructor() {

@@ -21,7 +21,7 @@ import { ApiKeyPage, ApiKeyView, CreateApiKeyRequest, CreatedApiKey, ListApiKeys
 const uuid = new ParseUUIDPipe({
   version: '4',
   exceptionFactory: () =>
-    ProblemException.of(400, 'VALIDATION_FAILED', 'id must be a UUID', {
+    new ProblemException('VALIDATION_FAILED', 'id must be a UUID', {
       errors: [{ field: 'id', message: 'id must be a UUID' }],
     }),
 });
@@ -41,15 +41,13 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Create an API key', description: 'The secret is in `key`, shown in this response only.' })
   @ApiCreatedResponse({ type: CreatedApiKey })
   @ApiProblems({
-    status: 409,
     code: 'API_KEY_NAME_TAKEN',
     detail: 'an active API key is already named "depot-7 dispatch console"',
   })
   async create(@Body() request: CreateApiKeyRequest): Promise<CreatedApiKey> {
     const fieldErrors = bindingErrorsOf(request);
     if (fieldErrors.length > 0) {
-      throw ProblemException.of(
-        400,
+      throw new ProblemException(
         'VALIDATION_FAILED',
         `the request is invalid: ${fieldErrors.map((error) => error.message).join('; ')}`,
         { errors: fieldErrors },
@@ -69,7 +67,7 @@ export class ApiKeysController {
       return { ...ApiKeyView.of(apiKey), key: issued.key };
     } catch (error) {
       if (error instanceof ApiKeyNameTakenError)
-        throw ProblemException.of(409, 'API_KEY_NAME_TAKEN', error.message, { name: error.keyName });
+        throw new ProblemException('API_KEY_NAME_TAKEN', error.message, { name: error.keyName });
       throw error;
     }
   }
@@ -93,10 +91,10 @@ export class ApiKeysController {
     description: 'Takes effect at once; revoking a revoked key changes nothing.',
   })
   @ApiNoContentResponse({ description: 'Revoked.' })
-  @ApiProblems({ status: 404, code: 'API_KEY_NOT_FOUND', detail: 'no API key 3f2b8c1d-9a4e-4f6b-8d2c-1e5a7b9c0d3f' })
+  @ApiProblems({ code: 'API_KEY_NOT_FOUND', detail: 'no API key 3f2b8c1d-9a4e-4f6b-8d2c-1e5a7b9c0d3f' })
   async revoke(@Param('id', uuid) id: string): Promise<void> {
     const revoked = await this.apiKeys.revoke(id);
-    if (!revoked) throw ProblemException.of(404, 'API_KEY_NOT_FOUND', `no API key ${id}`);
+    if (!revoked) throw new ProblemException('API_KEY_NOT_FOUND', `no API key ${id}`);
     this.cache.forget(id);
   }
 }

@@ -32,13 +32,12 @@ export class AuthorizationGuard implements CanActivate {
       this.logger.error(
         `${request.method} ${request.routeOptions.url} declares neither @Roles nor @Public; refusing it`,
       );
-      throw ProblemException.of(403, 'ROUTE_NOT_DECLARED', 'this route declares no roles and is closed');
+      throw new ProblemException('ROUTE_NOT_DECLARED', 'this route declares no roles and is closed');
     }
     const principal = request.principal;
     if (!principal) {
       const failure = request.authenticationFailure ?? 'UNAUTHENTICATED';
-      throw ProblemException.of(
-        401,
+      throw new ProblemException(
         failure,
         AUTHENTICATION_DETAILS[failure],
         {},
@@ -46,8 +45,7 @@ export class AuthorizationGuard implements CanActivate {
       );
     }
     if (!isRoleAllowed(principal.role, access.roles)) {
-      throw ProblemException.of(
-        403,
+      throw new ProblemException(
         'ROLE_NOT_ALLOWED',
         `the role '${principal.role}' may not call this route; allowed: ${access.roles.join(', ')}`,
         {
@@ -60,8 +58,7 @@ export class AuthorizationGuard implements CanActivate {
       principal.role === 'device' &&
       !(access.deviceTargets && deviceMayActOn(principal, access.deviceTargets(request)))
     ) {
-      throw ProblemException.of(
-        403,
+      throw new ProblemException(
         'DEVICE_NOT_BOUND',
         'a device key acts only for the vehicle or station it is bound to',
       );

@@ -1,29 +1,24 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { BackendService, RpcError, RpcErrorKind } from '@chargeflow/contracts';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isErrorCode, RpcErrorStatuses, type BackendService, type RpcError } from '@chargeflow/contracts';
 import { RpcClient } from '@chargeflow/messaging';
 import { GatewayConfig } from '../config';
-import { ProblemException, titleOf } from '../problem/problem';
+import { genericCodeOf, ProblemException } from '../problem/problem';
 
-const STATUS_OF: Record<RpcErrorKind, number> = {
-  INVALID: 400,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  UNPROCESSABLE: 422,
-  UNAVAILABLE: 503,
-  INTERNAL: 500,
-};
+const logger = new Logger('backend');
 
-/** A service's typed error as the problem the client sees: the kind picks the status, the code stays. */
+/**
+ * A service's typed error as the problem the client sees: its code gives the status and title. A
+ * newer service may answer a code this gateway's catalogue lacks: that answers as the generic
+ * problem of its kind, and is logged.
+ */
 export function problemOf(error: RpcError): ProblemException {
   const extensions: Record<string, unknown> = { ...(error.details ?? {}) };
   if (error.errors) extensions.errors = error.errors;
-  return new ProblemException(
-    STATUS_OF[error.kind],
-    error.code,
-    titleOf(STATUS_OF[error.kind]),
-    error.message,
-    extensions,
-  );
+  // Read from the wire, so not necessarily a code of this build's catalogue.
+  const code: string = error.code;
+  if (isErrorCode(code)) return new ProblemException(code, error.message, extensions);
+  logger.warn(`a service answered the error code ${code}, which this gateway does not know; answered by its kind`);
+  return new ProblemException(genericCodeOf(RpcErrorStatuses[error.kind] ?? 500), error.message, extensions);
 }
 
 /**

@@ -63,7 +63,6 @@ export class HealthController {
     },
   })
   @ApiProblems({
-    status: 503,
     code: 'NOT_READY',
     detail: 'not ready: telemetry (no answer within 2000 ms)',
     services: {
@@ -82,7 +81,7 @@ export class HealthController {
     const notReady = Object.entries(services).filter(([, readiness]) => readiness.status !== 'up');
     if (notReady.length > 0) {
       const detail = notReady.map(([name, readiness]) => `${name} (${readiness.reason})`).join(', ');
-      throw new ProblemException(503, 'NOT_READY', 'Not ready', `not ready: ${detail}`, { services });
+      throw new ProblemException('NOT_READY', `not ready: ${detail}`, { services });
     }
     return { status: 'ready', services };
   }

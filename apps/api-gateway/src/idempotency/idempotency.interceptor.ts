@@ -35,14 +35,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (request.method !== 'POST' || key === undefined || !request.principal) return next.handle();
     const notIdempotent = this.reflector.get<string | undefined>(NOT_IDEMPOTENT_KEY, context.getHandler());
     if (notIdempotent)
-      throw ProblemException.of(
-        400,
+      throw new ProblemException(
         'IDEMPOTENCY_NOT_SUPPORTED',
         `this route does not take an Idempotency-Key: ${notIdempotent}`,
       );
     if (typeof key !== 'string' || !isValidIdempotencyKey(key)) {
-      throw ProblemException.of(
-        400,
+      throw new ProblemException(
         'IDEMPOTENCY_KEY_INVALID',
         'Idempotency-Key must be 1 to 255 visible ASCII characters, sent once',
       );
@@ -73,14 +71,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
             void context.switchToHttp().getResponse<FastifyReply>().header(IDEMPOTENT_REPLAY_HEADER, 'true');
             return of(claim.body);
           case 'mismatch':
-            throw ProblemException.of(
-              422,
+            throw new ProblemException(
               'IDEMPOTENCY_KEY_REUSED',
               'this Idempotency-Key was used for a different request; use a new key for a new request',
             );
           case 'in-progress':
-            throw ProblemException.of(
-              409,
+            throw new ProblemException(
               'IDEMPOTENCY_REQUEST_IN_PROGRESS',
               'a request with this Idempotency-Key is still being handled; retry later',
               {},

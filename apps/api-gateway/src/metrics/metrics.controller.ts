@@ -75,7 +75,6 @@ export class MetricsController {
   })
   @ApiProblems(
     {
-      status: 404,
       code: 'UNKNOWN_SERVICE',
       detail: 'no service "billing"; known: sessions, telemetry, pricing, analytics',
     },
@@ -83,11 +82,7 @@ export class MetricsController {
   )
   async one(@Param('service') service: string, @RequestId() requestId: string): Promise<string> {
     if (!(BackendServices as readonly string[]).includes(service)) {
-      throw ProblemException.of(
-        404,
-        'UNKNOWN_SERVICE',
-        `no service "${service}"; known: ${BackendServices.join(', ')}`,
-      );
+      throw new ProblemException('UNKNOWN_SERVICE', `no service "${service}"; known: ${BackendServices.join(', ')}`);
     }
     const report = await this.report(service as BackendService, requestId);
     return mergeExpositions([{ labels: { service: report.service }, text: report.exposition }]);

@@ -1,11 +1,15 @@
 import { ApiExtension } from '@nestjs/swagger';
+import type { ErrorCode } from '@chargeflow/contracts';
 
-/** One error a route can answer with, as documented in OpenAPI. */
+/** One error a route can answer with, as documented in OpenAPI; its status and title are the code's. */
 export interface DocumentedProblem {
-  status: number;
-  code: string;
+  code: ErrorCode;
   detail: string;
   errors?: { field: string; message: string }[];
+  /** Never stated here: the error catalogue gives them. */
+  status?: never;
+  title?: never;
+  type?: never;
   [extension: string]: unknown;
 }
 
@@ -21,7 +25,6 @@ export const ApiProblems = (...problems: DocumentedProblem[]) => ApiExtension(PR
 /** The 503 of a route that calls `service`. */
 export function serviceUnavailable(service: string): DocumentedProblem {
   return {
-    status: 503,
     code: 'SERVICE_UNAVAILABLE',
     detail: `the ${service} service did not answer in time; try again`,
     service,

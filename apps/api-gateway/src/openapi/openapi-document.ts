@@ -7,7 +7,8 @@ import type {
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { CatalogRoute } from '../auth/route-catalog';
-import { PROBLEM_CONTENT_TYPE, problemTypeOf, titleOf } from '../problem/problem';
+import { ErrorCatalogue } from '@chargeflow/contracts';
+import { genericCodeOf, PROBLEM_CONTENT_TYPE, ProblemException } from '../problem/problem';
 import { PROBLEMS_EXTENSION, type DocumentedProblem } from './api-problems.decorator';
 import { ProblemDocument } from './problem.schema';
 
@@ -16,37 +17,32 @@ const BEARER = 'api-key';
 
 const AUTHENTICATED_PROBLEMS: DocumentedProblem[] = [
   {
-    status: 401,
     code: 'UNAUTHENTICATED',
     detail: 'this route needs an API key: send it as "Authorization: Bearer <key>"',
   },
-  { status: 401, code: 'API_KEY_REVOKED', detail: 'the API key has been revoked' },
-  { status: 403, code: 'ROLE_NOT_ALLOWED', detail: "the role 'analyst' may not call this route; allowed: admin" },
+  { code: 'API_KEY_REVOKED', detail: 'the API key has been revoked' },
+  { code: 'ROLE_NOT_ALLOWED', detail: "the role 'analyst' may not call this route; allowed: admin" },
   {
-    status: 429,
     code: 'RATE_LIMITED',
     detail: 'too many requests for this API key: 1200 per minute with bursts of 120; retry in 1 s',
     retryAfterSeconds: 1,
   },
 ];
 const VALIDATION_PROBLEM: DocumentedProblem = {
-  status: 400,
   code: 'VALIDATION_FAILED',
   detail: 'the request is invalid: name should not be empty',
   errors: [{ field: 'name', message: 'name should not be empty' }],
 };
 const BODY_PROBLEMS: DocumentedProblem[] = [
-  { status: 400, code: 'MALFORMED_JSON', detail: 'the request body is not valid JSON' },
-  { status: 413, code: 'PAYLOAD_TOO_LARGE', detail: 'Request body is too large' },
+  { code: 'MALFORMED_JSON', detail: 'the request body is not valid JSON' },
+  { code: 'PAYLOAD_TOO_LARGE', detail: 'Request body is too large' },
 ];
 const IDEMPOTENCY_PROBLEMS: DocumentedProblem[] = [
   {
-    status: 409,
     code: 'IDEMPOTENCY_REQUEST_IN_PROGRESS',
     detail: 'a request with this Idempotency-Key is still being handled; retry later',
   },
   {
-    status: 422,
     code: 'IDEMPOTENCY_KEY_REUSED',
     detail: 'this Idempotency-Key was used for a different request; use a new key for a new request',
   },
@@ -122,7 +118,6 @@ function complete(
     problems.push(...AUTHENTICATED_PROBLEMS);
     if (access.roles.includes('device')) {
       problems.push({
-        status: 403,
         code: 'DEVICE_NOT_BOUND',
         detail: 'a device key acts only for the vehicle or station it is bound to',
       });
@@ -142,7 +137,7 @@ function complete(
   }
   for (const [status, group] of groupByStatus(problems)) {
     operation.responses[status] = {
-      description: titleOf(status),
+      description: ErrorCatalogue[genericCodeOf(status)].title,
       content: {
         [PROBLEM_CONTENT_TYPE]: {
           schema: { $ref: '#/components/schemas/ProblemDocument' },
@@ -162,22 +157,18 @@ function complete(
 function groupByStatus(problems: DocumentedProblem[]): Map<number, DocumentedProblem[]> {
   const groups = new Map<number, DocumentedProblem[]>();
   for (const problem of problems) {
-    const group = groups.get(problem.status) ?? [];
+    const { status } = ErrorCatalogue[problem.code];
+    const group = groups.get(status) ?? [];
     if (!group.some((known) => known.code === problem.code)) group.push(problem);
-    groups.set(problem.status, group);
+    groups.set(status, group);
   }
   return new Map([...groups].sort(([left], [right]) => left - right));
 }
 
-function problemExample(problem: DocumentedProblem, path = '/'): Record<string, unknown> {
-  const { status, code, detail, ...extensions } = problem;
+/** What the gateway answers for this problem: the same document the ProblemFilter sends. */
+function problemExample({ code, detail, ...extensions }: DocumentedProblem, path = '/'): Record<string, unknown> {
   return {
-    type: problemTypeOf(code),
-    title: titleOf(status),
-    status,
-    detail,
-    code,
-    ...extensions,
+    ...new ProblemException(code, detail, extensions).toProblem(),
     instance: path,
     requestId: 'checkout-7f3a2c',
   };

@@ -1,4 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ErrorCatalogue } from '@chargeflow/contracts';
+import { problemTypeOf } from '../problem/problem';
 
 class FieldProblem {
   @ApiProperty({ example: 'name' })
@@ -11,21 +13,24 @@ class FieldProblem {
 /** The body of every error (RFC 9457), as OpenAPI shows it. */
 export class ProblemDocument {
   @ApiProperty({
-    example: 'https://chargeflow.dev/problems/validation-failed',
-    description: 'Identifies the kind of problem.',
+    example: problemTypeOf('VALIDATION_FAILED'),
+    description: "The problem type: a reference to the code's entry in the error catalogue, relative to the gateway.",
   })
   type!: string;
 
-  @ApiProperty({ example: 'Bad request' })
+  @ApiProperty({ example: ErrorCatalogue.VALIDATION_FAILED.title, description: "The title of the code's entry." })
   title!: string;
 
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ example: ErrorCatalogue.VALIDATION_FAILED.status })
   status!: number;
 
   @ApiProperty({ example: 'the request is invalid: name should not be empty' })
   detail!: string;
 
-  @ApiProperty({ example: 'VALIDATION_FAILED', description: 'Stable machine-readable code.' })
+  @ApiProperty({
+    example: 'VALIDATION_FAILED',
+    description: 'Stable machine-readable code; GET /v1/problems lists them.',
+  })
   code!: string;
 
   @ApiProperty({ example: '/v1/api-keys' })

@@ -2,14 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isExposableError, RpcUnavailableError } from '@chargeflow/messaging';
 import { problemOf } from '../backend/backend.client';
-import {
-  PROBLEM_CONTENT_TYPE,
-  ProblemException,
-  problemTypeOf,
-  STATUS_PROBLEMS,
-  titleOf,
-  type Problem,
-} from './problem';
+import { genericCodeOf, PROBLEM_CONTENT_TYPE, ProblemException } from './problem';
 
 /** Every error leaves the gateway as application/problem+json; no stack trace ever does. */
 @Catch()
@@ -20,44 +13,33 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const problem = { ...this.toProblem(exception, request), instance: request.url, requestId: String(request.id) };
-    if (exception instanceof ProblemException) void reply.headers(exception.headers);
+    const answer = this.toProblemException(exception, request);
+    const problem = { ...answer.toProblem(), instance: request.url, requestId: String(request.id) };
+    void reply.headers(answer.headers);
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 
-  private toProblem(exception: unknown, request: FastifyRequest): Problem {
+  private toProblemException(exception: unknown, request: FastifyRequest): ProblemException {
     // A typed error raised in the gateway itself (an invalid cursor, say) answers as a service's would.
-    if (isExposableError(exception)) return this.toProblem(problemOf(exception.toRpcError()), request);
-    if (exception instanceof ProblemException) {
-      return {
-        ...exception.extensions,
-        type: problemTypeOf(exception.code),
-        title: exception.title,
-        status: exception.status,
-        detail: exception.message,
-        code: exception.code,
-      };
-    }
+    if (isExposableError(exception)) return problemOf(exception.toRpcError());
+    if (exception instanceof ProblemException) return exception;
     if (exception instanceof RpcUnavailableError) {
-      return problem(503, 'SERVICE_UNAVAILABLE', `the ${exception.service} service did not answer in time; try again`, {
-        service: exception.service,
-      });
+      return new ProblemException(
+        'SERVICE_UNAVAILABLE',
+        `the ${exception.service} service did not answer in time; try again`,
+        { service: exception.service },
+      );
     }
     const status = statusOf(exception);
     if (status === 404 && exception instanceof HttpException) {
-      return problem(404, 'ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`);
+      return new ProblemException('ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`);
     }
     if (status >= 500) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-      return problem(500, 'INTERNAL_ERROR', 'the gateway failed to handle the request');
+      return new ProblemException('INTERNAL_ERROR', 'the gateway failed to handle the request');
     }
-    const { code } = STATUS_PROBLEMS[status] ?? STATUS_PROBLEMS[400];
-    return problem(status, code, messageOf(exception));
+    return new ProblemException(genericCodeOf(status), messageOf(exception));
   }
-}
-
-function problem(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): Problem {
-  return { ...extensions, type: problemTypeOf(code), title: titleOf(status), status, detail, code };
 }
 
 function statusOf(exception: unknown): number {

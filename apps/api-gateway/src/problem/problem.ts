@@ -1,10 +1,12 @@
+import { ErrorCatalogue, type ErrorCode, type ErrorCodeWithStatus } from '@chargeflow/contracts';
+
 /** An RFC 9457 problem document, with ChargeFlow's stable `code` and the request id. */
 export interface Problem {
   type: string;
   title: string;
   status: number;
   detail: string;
-  code: string;
+  code: ErrorCode;
   instance?: string;
   requestId?: string;
   errors?: { field: string; message: string }[];
@@ -13,38 +15,45 @@ export interface Problem {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-const PROBLEM_TYPE_BASE = 'https://chargeflow.dev/problems/';
+/** Where the gateway serves the error catalogue, one entry per code. */
+export const PROBLEMS_PATH = '/v1/problems';
 
-/** The generic code and title of each status, used when nothing more specific is known. */
-export const STATUS_PROBLEMS: Record<number, { code: string; title: string }> = {
-  400: { code: 'BAD_REQUEST', title: 'Bad request' },
-  401: { code: 'UNAUTHENTICATED', title: 'Unauthenticated' },
-  403: { code: 'FORBIDDEN', title: 'Forbidden' },
-  404: { code: 'NOT_FOUND', title: 'Not found' },
-  405: { code: 'METHOD_NOT_ALLOWED', title: 'Method not allowed' },
-  409: { code: 'CONFLICT', title: 'Conflict' },
-  413: { code: 'PAYLOAD_TOO_LARGE', title: 'Payload too large' },
-  415: { code: 'UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported media type' },
-  422: { code: 'UNPROCESSABLE', title: 'Unprocessable content' },
-  429: { code: 'RATE_LIMITED', title: 'Too many requests' },
-  500: { code: 'INTERNAL_ERROR', title: 'Internal server error' },
-  503: { code: 'SERVICE_UNAVAILABLE', title: 'Service unavailable' },
-};
+type ErrorStatus = (typeof ErrorCatalogue)[ErrorCode]['status'];
 
-export function problemTypeOf(code: string): string {
-  return `${PROBLEM_TYPE_BASE}${code.toLowerCase().replace(/_/g, '-')}`;
+/** The code of each status when nothing more specific is known; the compiler checks it has that status. */
+const GENERIC_CODES = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'RATE_LIMITED',
+  500: 'INTERNAL_ERROR',
+  503: 'SERVICE_UNAVAILABLE',
+} as const satisfies { readonly [Status in ErrorStatus]?: ErrorCodeWithStatus<Status> };
+
+/** The generic code of a status; another status answers as a plain 400 or 500. */
+export function genericCodeOf(status: number): ErrorCode {
+  return GENERIC_CODES[status as keyof typeof GENERIC_CODES] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
 }
 
-export function titleOf(status: number): string {
-  return STATUS_PROBLEMS[status]?.title ?? (status >= 500 ? 'Internal server error' : 'Bad request');
+/**
+ * A problem's `type`: its catalogue entry on this gateway. A relative reference with the full path, as
+ * RFC 9457 (3.1.1) allows: it resolves against the URL the client called, so it reaches the gateway
+ * that answered, behind any proxy, without a configured public origin.
+ */
+export function problemTypeOf(code: ErrorCode): string {
+  return `${PROBLEMS_PATH}/${code}`;
 }
 
-/** Thrown by gateway code to answer with a specific problem. */
+/** Thrown by gateway code to answer with a problem; its status and title are the code's in the catalogue. */
 export class ProblemException extends Error {
   constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly title: string,
+    readonly code: ErrorCode,
     detail: string,
     readonly extensions: Record<string, unknown> = {},
     /** Response headers that belong to the problem, e.g. Retry-After or WWW-Authenticate. */
@@ -54,13 +63,9 @@ export class ProblemException extends Error {
     this.name = 'ProblemException';
   }
 
-  static of(
-    status: number,
-    code: string,
-    detail: string,
-    extensions: Record<string, unknown> = {},
-    headers: Record<string, string> = {},
-  ): ProblemException {
-    return new ProblemException(status, code, titleOf(status), detail, extensions, headers);
+  /** The document the client receives, but for the request's `instance` and `requestId`. */
+  toProblem(): Problem {
+    const { status, title } = ErrorCatalogue[this.code];
+    return { ...this.extensions, type: problemTypeOf(this.code), title, status, detail: this.message, code: this.code };
   }
 }

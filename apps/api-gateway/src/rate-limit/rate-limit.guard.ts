@@ -26,8 +26,7 @@ export class RateLimitGuard implements CanActivate {
       : (request.addressDecision ?? this.limiter.take({ address: request.ip }));
     if (!decision.allowed) {
       const per = request.principal ? 'API key' : 'address';
-      throw ProblemException.of(
-        429,
+      throw new ProblemException(
         'RATE_LIMITED',
         `too many requests for this ${per}: ${decision.limit.perMinute} per minute with bursts of ${decision.limit.capacity}; retry in ${decision.retryAfterSeconds} s`,
         { retryAfterSeconds: decision.retryAfterSeconds },

@@ -15,8 +15,7 @@ export function gatewayValidationPipe(): ValidationPipe {
     transformOptions: { enableImplicitConversion: false },
     exceptionFactory: (errors) => {
       const fieldErrors = fieldErrorsOf(errors);
-      return ProblemException.of(
-        400,
+      return new ProblemException(
         'VALIDATION_FAILED',
         `the request is invalid: ${fieldErrors.map((error) => error.message).join('; ')}`,
         {

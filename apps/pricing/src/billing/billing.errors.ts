@@ -1,7 +1,6 @@
 import { DomainError } from '@chargeflow/contracts';
 
 export class BillingRecordNotFoundError extends DomainError {
-  readonly kind = 'NOT_FOUND';
   readonly code = 'BILLING_RECORD_NOT_FOUND';
 
   constructor(sessionId: string) {
@@ -10,7 +9,6 @@ export class BillingRecordNotFoundError extends DomainError {
 }
 
 export class SessionNotFinalizedError extends DomainError {
-  readonly kind = 'CONFLICT';
   readonly code = 'SESSION_NOT_FINALIZED';
 
   /** Billing runs only on finalized sessions. */

@@ -1,12 +1,25 @@
-import type { RpcError, RpcErrorKind } from './rpc-reply';
+import { ErrorCatalogue } from '../errors/error-catalogue';
+import { RpcErrorStatuses, type RpcError, type RpcErrorCode, type RpcErrorKind } from './rpc-reply';
+
+const KIND_OF_STATUS = new Map<number, RpcErrorKind>(
+  Object.entries(RpcErrorStatuses).map(([kind, status]) => [status, kind as RpcErrorKind]),
+);
+
+/** A service's error as it travels: the kind follows from the code's status in the catalogue. */
+export function rpcErrorOf(
+  code: RpcErrorCode,
+  message: string,
+  extras: Pick<RpcError, 'errors' | 'details'> = {},
+): RpcError {
+  return { kind: KIND_OF_STATUS.get(ErrorCatalogue[code].status) as RpcErrorKind, code, message, ...extras };
+}
 
 /**
- * Base of every service's domain errors: a stable code and a kind the gateway maps to a status.
- * Plain TypeScript, so domain folders can throw it without importing a framework.
+ * Base of every service's domain errors: a stable code from the error catalogue, which gives its
+ * status. Plain TypeScript, so domain folders can throw it without importing a framework.
  */
 export abstract class DomainError extends Error {
-  abstract readonly kind: RpcErrorKind;
-  abstract readonly code: string;
+  abstract readonly code: RpcErrorCode;
 
   constructor(
     message: string,
@@ -17,6 +30,6 @@ export abstract class DomainError extends Error {
   }
 
   toRpcError(): RpcError {
-    return { kind: this.kind, code: this.code, message: this.message, details: this.details };
+    return rpcErrorOf(this.code, this.message, { details: this.details });
   }
 }

@@ -5,6 +5,7 @@ import { lastValueFrom } from 'rxjs';
 import {
   EnvelopeDto,
   Exchanges,
+  rpcErrorOf,
   rpcQueueOf,
   type BackendService,
   type RpcError,
@@ -130,11 +131,9 @@ export class AmqpRpcServer extends Server implements CustomTransportStrategy {
 
   private async handle(message: ConsumeMessage): Promise<RpcReply> {
     const envelope = parseRequest(message);
-    if (!envelope)
-      return failure({ kind: 'INVALID', code: 'MALFORMED_REQUEST', message: 'the request is not a valid envelope' });
+    if (!envelope) return failure(rpcErrorOf('MALFORMED_REQUEST', 'the request is not a valid envelope'));
     const handler = this.getHandlerByPattern(envelope.type);
-    if (!handler)
-      return failure({ kind: 'NOT_FOUND', code: 'UNKNOWN_OPERATION', message: `no handler for ${envelope.type}` });
+    if (!handler) return failure(rpcErrorOf('UNKNOWN_OPERATION', `no handler for ${envelope.type}`));
     return withCorrelation({ correlationId: envelope.correlationId, causationId: envelope.messageId }, async () => {
       try {
         const result$ = this.transformToObservable(await handler(envelope.payload, new RpcRequestContext([envelope])));
@@ -159,7 +158,7 @@ function asRpcError(error: unknown): RpcError {
   const candidate = error as Partial<RpcError> | null;
   if (candidate && typeof candidate.code === 'string' && typeof candidate.kind === 'string')
     return candidate as RpcError;
-  return { kind: 'INTERNAL', code: 'INTERNAL_ERROR', message: 'the service failed to handle the request' };
+  return rpcErrorOf('INTERNAL_ERROR', 'the service failed to handle the request');
 }
 
 function failure(error: RpcError): RpcReply {

@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import type { RpcError, RpcFieldError } from '@chargeflow/contracts';
+import { rpcErrorOf, type RpcError, type RpcFieldError } from '@chargeflow/contracts';
 import type { ExposableError } from './rpc-errors';
 
 /** A request payload that failed validation, with one entry per offending field. */
@@ -10,7 +10,7 @@ export class InvalidRequestError extends Error implements ExposableError {
   }
 
   toRpcError(): RpcError {
-    return { kind: 'INVALID', code: 'VALIDATION_FAILED', message: 'the request is invalid', errors: this.errors };
+    return rpcErrorOf('VALIDATION_FAILED', 'the request is invalid', { errors: this.errors });
   }
 }
 

@@ -1,6 +1,6 @@
 import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
 import { throwError, type Observable } from 'rxjs';
-import type { RpcError } from '@chargeflow/contracts';
+import { rpcErrorOf, type RpcError } from '@chargeflow/contracts';
 import { isExposableError } from './rpc-errors';
 
 /**
@@ -18,6 +18,6 @@ export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
   private toRpcError(exception: unknown): RpcError {
     if (isExposableError(exception)) return exception.toRpcError();
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    return { kind: 'INTERNAL', code: 'INTERNAL_ERROR', message: 'the service failed to handle the request' };
+    return rpcErrorOf('INTERNAL_ERROR', 'the service failed to handle the request');
   }
 }

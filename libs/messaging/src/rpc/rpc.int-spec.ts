@@ -20,7 +20,7 @@ class DoubleRequest {
 
 class TooLargeError extends Error implements ExposableError {
   toRpcError(): RpcError {
-    return { kind: 'CONFLICT', code: 'TOO_LARGE', message: 'too large', details: { limit: 100 } };
+    return { kind: 'CONFLICT', code: 'CONFLICT', message: 'too large', details: { limit: 100 } };
   }
 }
 
@@ -96,7 +96,7 @@ describe('RPC over RabbitMQ with the Nest transport', () => {
   it('passes exposable errors through and hides everything else', async () => {
     await expect(client.request('pricing', 'double.v1', { value: 101 }, options)).resolves.toEqual({
       ok: false,
-      error: { kind: 'CONFLICT', code: 'TOO_LARGE', message: 'too large', details: { limit: 100 } },
+      error: { kind: 'CONFLICT', code: 'CONFLICT', message: 'too large', details: { limit: 100 } },
     });
     const crashed = await client.request('pricing', 'crash.v1', {}, options);
     expect(crashed).toEqual({

@@ -50,10 +50,7 @@ export class RidersController {
   @Roles(...RoleSets.reads)
   @ApiOperation({ summary: 'Read a rider' })
   @ApiOkResponse({ type: RiderDocument })
-  @ApiProblems(
-    { status: 404, code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` },
-    serviceUnavailable('sessions'),
-  )
+  @ApiProblems({ code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` }, serviceUnavailable('sessions'))
   get(@Param() params: IdParams, @RequestId() requestId: string): Promise<RiderView> {
     return this.backend.call('sessions', FleetRpc.getRider, { id: params.id }, requestId);
   }
@@ -62,10 +59,7 @@ export class RidersController {
   @Roles(...RoleSets.referenceDataWrites)
   @ApiOperation({ summary: 'Change a rider' })
   @ApiOkResponse({ type: RiderDocument })
-  @ApiProblems(
-    { status: 404, code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` },
-    serviceUnavailable('sessions'),
-  )
+  @ApiProblems({ code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` }, serviceUnavailable('sessions'))
   update(@Param() params: IdParams, @Body() body: RiderChanges, @RequestId() requestId: string): Promise<RiderView> {
     return this.backend.call('sessions', FleetRpc.updateRider, { ...body, id: params.id }, requestId);
   }

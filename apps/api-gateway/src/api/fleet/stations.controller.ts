@@ -51,10 +51,7 @@ export class StationsController {
   @Roles(...RoleSets.reads)
   @ApiOperation({ summary: 'Read a station' })
   @ApiOkResponse({ type: StationDocument })
-  @ApiProblems(
-    { status: 404, code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` },
-    serviceUnavailable('sessions'),
-  )
+  @ApiProblems({ code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` }, serviceUnavailable('sessions'))
   get(@Param() params: IdParams, @RequestId() requestId: string): Promise<StationView> {
     return this.backend.call('sessions', FleetRpc.getStation, { id: params.id }, requestId);
   }
@@ -64,10 +61,7 @@ export class StationsController {
   @Roles(...RoleSets.referenceDataWrites)
   @ApiOperation({ summary: 'Change a station' })
   @ApiOkResponse({ type: StationDocument })
-  @ApiProblems(
-    { status: 404, code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` },
-    serviceUnavailable('sessions'),
-  )
+  @ApiProblems({ code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` }, serviceUnavailable('sessions'))
   update(
     @Param() params: IdParams,
     @Body() body: StationChanges,

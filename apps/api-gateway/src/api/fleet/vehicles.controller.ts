@@ -29,7 +29,7 @@ export class VehiclesController {
   @ApiOperation({ summary: 'Register a vehicle' })
   @ApiCreatedResponse({ type: VehicleDocument })
   @ApiProblems(
-    { status: 422, code: 'ENERGY_EXCEEDS_CAPACITY', detail: 'a battery of 500 Wh cannot hold 520 Wh' },
+    { code: 'ENERGY_EXCEEDS_CAPACITY', detail: 'a battery of 500 Wh cannot hold 520 Wh' },
     serviceUnavailable('sessions'),
   )
   create(
@@ -54,10 +54,7 @@ export class VehiclesController {
   @Roles(...RoleSets.reads)
   @ApiOperation({ summary: 'Read a vehicle' })
   @ApiOkResponse({ type: VehicleDocument })
-  @ApiProblems(
-    { status: 404, code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
-    serviceUnavailable('sessions'),
-  )
+  @ApiProblems({ code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` }, serviceUnavailable('sessions'))
   get(@Param() params: IdParams, @RequestId() requestId: string): Promise<VehicleView> {
     return this.backend.call('sessions', FleetRpc.getVehicle, { id: params.id }, requestId);
   }
@@ -68,8 +65,8 @@ export class VehiclesController {
   @ApiOperation({ summary: 'Change a vehicle' })
   @ApiOkResponse({ type: VehicleDocument })
   @ApiProblems(
-    { status: 404, code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
-    { status: 422, code: 'ENERGY_EXCEEDS_CAPACITY', detail: 'a battery of 500 Wh cannot hold 520 Wh' },
+    { code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
+    { code: 'ENERGY_EXCEEDS_CAPACITY', detail: 'a battery of 500 Wh cannot hold 520 Wh' },
     serviceUnavailable('sessions'),
   )
   update(

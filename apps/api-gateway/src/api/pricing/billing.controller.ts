@@ -38,9 +38,8 @@ export class BillingController {
   })
   @ApiOkResponse({ type: BillingRecordDocument })
   @ApiProblems(
-    { status: 404, code: 'BILLING_RECORD_NOT_FOUND', detail: `no billing record for session ${EXAMPLE.sessionId}` },
+    { code: 'BILLING_RECORD_NOT_FOUND', detail: `no billing record for session ${EXAMPLE.sessionId}` },
     {
-      status: 409,
       code: 'SESSION_NOT_FINALIZED',
       detail: `session ${EXAMPLE.sessionId} is still active; it is billed once it is finalized`,
     },

@@ -4,14 +4,13 @@ import { ListTariffsRequest, QuoteTerms, TariffRpc, type Page, type TariffView }
 import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
-import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
+import { ApiProblems, serviceUnavailable, type DocumentedProblem } from '../../openapi/api-problems.decorator';
 import { ProblemException } from '../../problem/problem';
 import { EXAMPLE_TARIFF, QuoteDocument, TariffDocument, TariffPageDocument } from '../api-docs';
 import { IdParams } from '../id-params';
 import { RequestId } from '../request-id.decorator';
 
-const INVALID_TARIFF = {
-  status: 422,
+const INVALID_TARIFF: DocumentedProblem = {
   code: 'TARIFF_INVALID',
   detail: 'the tariff is invalid: elements[0].price_components[0].step_size must be a positive integer',
   errors: [{ field: 'elements[0].price_components[0].step_size', message: 'must be a positive integer' }],
@@ -20,7 +19,7 @@ const INVALID_TARIFF = {
 /** The tariff document as the pricing service takes it: OCPI fields and appliesTo, effectiveFrom apart. */
 function publication(body: unknown): { document: Record<string, unknown>; effectiveFrom?: unknown } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw ProblemException.of(400, 'VALIDATION_FAILED', 'the tariff must be a JSON object', {
+    throw new ProblemException('VALIDATION_FAILED', 'the tariff must be a JSON object', {
       errors: [{ field: 'tariff', message: 'must be a JSON object' }],
     });
   }
@@ -46,7 +45,6 @@ export class TariffsController {
   @ApiProblems(
     INVALID_TARIFF,
     {
-      status: 409,
       code: 'TARIFF_ALREADY_EXISTS',
       detail: 'CHARGING (default) already has a tariff; publish a new version of it instead',
     },
@@ -64,9 +62,8 @@ export class TariffsController {
   @ApiOkResponse({ type: TariffDocument })
   @ApiProblems(
     INVALID_TARIFF,
-    { status: 404, code: 'TARIFF_NOT_FOUND', detail: 'no tariff 4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f' },
+    { code: 'TARIFF_NOT_FOUND', detail: 'no tariff 4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f' },
     {
-      status: 422,
       code: 'EFFECTIVE_FROM_BEFORE_PREVIOUS',
       detail: 'a new version cannot take effect before the previous one (2026-11-01T00:00:00.000Z)',
     },
@@ -90,7 +87,7 @@ export class TariffsController {
   @ApiOperation({ summary: 'Read a tariff with its versions' })
   @ApiOkResponse({ type: TariffDocument })
   @ApiProblems(
-    { status: 404, code: 'TARIFF_NOT_FOUND', detail: 'no tariff 4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f' },
+    { code: 'TARIFF_NOT_FOUND', detail: 'no tariff 4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f' },
     serviceUnavailable('pricing'),
   )
   get(@Param() params: IdParams, @RequestId() requestId: string): Promise<TariffView> {
@@ -104,10 +101,9 @@ export class TariffsController {
   @ApiOperation({ summary: 'Quote a session with a tariff' })
   @ApiOkResponse({ type: QuoteDocument })
   @ApiProblems(
-    { status: 400, code: 'PRICING_ENDS_BEFORE_START', detail: 'the session ends before it starts' },
-    { status: 404, code: 'TARIFF_NOT_FOUND', detail: 'no tariff 4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f' },
+    { code: 'PRICING_ENDS_BEFORE_START', detail: 'the session ends before it starts' },
+    { code: 'TARIFF_NOT_FOUND', detail: 'no tariff 4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f' },
     {
-      status: 422,
       code: 'TARIFF_NOT_APPLICABLE',
       detail: 'tariff 4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f prices CHARGING sessions, not RIDE',
     },

@@ -23,16 +23,14 @@ export class ChargingSessionsController {
   @ApiOperation({ summary: 'Start a charging session' })
   @ApiCreatedResponse({ type: SessionDocument })
   @ApiProblems(
-    { status: 404, code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
-    { status: 404, code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` },
+    { code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
+    { code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` },
     {
-      status: 409,
       code: 'VEHICLE_HAS_ACTIVE_SESSION',
       detail: `vehicle ${EXAMPLE.vehicleId} already has the active session ${EXAMPLE.sessionId}`,
       activeSessionId: EXAMPLE.sessionId,
     },
     {
-      status: 409,
       code: 'STATION_HAS_ACTIVE_SESSION',
       detail: `station ${EXAMPLE.stationId} already has the active session ${EXAMPLE.sessionId}`,
       activeSessionId: EXAMPLE.sessionId,
@@ -54,10 +52,9 @@ export class ChargingSessionsController {
   @ApiOperation({ summary: 'End a charging session', description: 'Fixes the energy delivered forever.' })
   @ApiOkResponse({ type: SessionDocument })
   @ApiProblems(
-    { status: 404, code: 'SESSION_NOT_FOUND', detail: `no charging session ${EXAMPLE.sessionId}` },
-    { status: 409, code: 'SESSION_ALREADY_FINALIZED', detail: `session ${EXAMPLE.sessionId} is already finalized` },
+    { code: 'SESSION_NOT_FOUND', detail: `no charging session ${EXAMPLE.sessionId}` },
+    { code: 'SESSION_ALREADY_FINALIZED', detail: `session ${EXAMPLE.sessionId} is already finalized` },
     {
-      status: 503,
       code: 'TELEMETRY_UNAVAILABLE',
       detail: `telemetry did not seal session ${EXAMPLE.sessionId} in time; nothing changed, end it again`,
     },

@@ -23,10 +23,9 @@ export class RidesController {
   @ApiOperation({ summary: 'Start a ride' })
   @ApiCreatedResponse({ type: SessionDocument })
   @ApiProblems(
-    { status: 404, code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
-    { status: 404, code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` },
+    { code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
+    { code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` },
     {
-      status: 409,
       code: 'VEHICLE_HAS_ACTIVE_SESSION',
       detail: `vehicle ${EXAMPLE.vehicleId} already has the active session ${EXAMPLE.sessionId}`,
       activeSessionId: EXAMPLE.sessionId,
@@ -48,10 +47,9 @@ export class RidesController {
   @ApiOperation({ summary: 'End a ride', description: 'Seals its telemetry and fixes its totals forever.' })
   @ApiOkResponse({ type: SessionDocument })
   @ApiProblems(
-    { status: 404, code: 'SESSION_NOT_FOUND', detail: `no ride ${EXAMPLE.sessionId}` },
-    { status: 409, code: 'SESSION_ALREADY_FINALIZED', detail: `session ${EXAMPLE.sessionId} is already finalized` },
+    { code: 'SESSION_NOT_FOUND', detail: `no ride ${EXAMPLE.sessionId}` },
+    { code: 'SESSION_ALREADY_FINALIZED', detail: `session ${EXAMPLE.sessionId} is already finalized` },
     {
-      status: 503,
       code: 'TELEMETRY_UNAVAILABLE',
       detail: `telemetry did not seal session ${EXAMPLE.sessionId} in time; nothing changed, end it again`,
     },

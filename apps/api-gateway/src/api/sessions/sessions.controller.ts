@@ -21,7 +21,7 @@ export class SessionsController {
   @ApiOperation({ summary: 'List sessions' })
   @ApiOkResponse({ type: SessionPageDocument })
   @ApiProblems(
-    { status: 400, code: 'INVALID_CURSOR', detail: 'the cursor is not one this list handed out' },
+    { code: 'INVALID_CURSOR', detail: 'the cursor is not one this list handed out' },
     serviceUnavailable('sessions'),
   )
   list(@Query() query: ListSessionsRequest, @RequestId() requestId: string): Promise<Page<SessionView>> {
@@ -32,10 +32,7 @@ export class SessionsController {
   @Roles(...RoleSets.reads)
   @ApiOperation({ summary: 'Read a session' })
   @ApiOkResponse({ type: SessionDocument })
-  @ApiProblems(
-    { status: 404, code: 'SESSION_NOT_FOUND', detail: `no session ${EXAMPLE.sessionId}` },
-    serviceUnavailable('sessions'),
-  )
+  @ApiProblems({ code: 'SESSION_NOT_FOUND', detail: `no session ${EXAMPLE.sessionId}` }, serviceUnavailable('sessions'))
   get(@Param() params: IdParams, @RequestId() requestId: string): Promise<SessionView> {
     return this.backend.call('sessions', SessionRpc.get, { sessionId: params.id }, requestId);
   }

@@ -93,8 +93,8 @@ export class TelemetryController {
   })
   @ApiAcceptedResponse({ type: QueuedDocument })
   @ApiProblems(
-    { status: 400, code: 'INVALID_BATCH_SIZE', detail: 'send between 1 and 1000 samples' },
-    { status: 503, code: 'SERVICE_UNAVAILABLE', detail: 'the broker did not confirm the samples; send them again' },
+    { code: 'INVALID_BATCH_SIZE', detail: 'send between 1 and 1000 samples' },
+    { code: 'SERVICE_UNAVAILABLE', detail: 'the broker did not confirm the samples; send them again' },
   )
   async ingest(
     @Param() params: IdParams,
@@ -103,12 +103,7 @@ export class TelemetryController {
   ): Promise<{ queued: number }> {
     const samples = Array.isArray(body) ? body : [body];
     if (samples.length === 0 || samples.length > MAX_SAMPLES_PER_REQUEST) {
-      throw new ProblemException(
-        400,
-        'INVALID_BATCH_SIZE',
-        'Bad request',
-        `send between 1 and ${MAX_SAMPLES_PER_REQUEST} samples`,
-      );
+      throw new ProblemException('INVALID_BATCH_SIZE', `send between 1 and ${MAX_SAMPLES_PER_REQUEST} samples`);
     }
     const errors: FieldError[] = [];
     const routed = samples.map((sample, index) => ({
@@ -117,9 +112,7 @@ export class TelemetryController {
     }));
     if (errors.length > 0) {
       throw new ProblemException(
-        400,
         'VALIDATION_FAILED',
-        'Bad request',
         errors.map((error) => `${error.field}: ${error.message}`).join('; '),
         { errors },
       );

@@ -1,7 +1,6 @@
 import { DomainError, type RpcError, type RpcFieldError } from '@chargeflow/contracts';
 
 export class TariffInvalidError extends DomainError {
-  readonly kind = 'UNPROCESSABLE';
   readonly code = 'TARIFF_INVALID';
 
   constructor(readonly errors: RpcFieldError[]) {
@@ -14,7 +13,6 @@ export class TariffInvalidError extends DomainError {
 }
 
 export class UnknownCurrencyError extends DomainError {
-  readonly kind = 'UNPROCESSABLE';
   readonly code = 'UNKNOWN_CURRENCY';
 
   constructor(currency: string) {
@@ -23,7 +21,6 @@ export class UnknownCurrencyError extends DomainError {
 }
 
 export class PricingInputInvalidError extends DomainError {
-  readonly kind = 'INVALID';
   readonly code = 'PRICING_INPUT_INVALID';
 
   constructor(readonly errors: RpcFieldError[]) {
@@ -36,7 +33,6 @@ export class PricingInputInvalidError extends DomainError {
 }
 
 export class SessionEndsBeforeStartError extends DomainError {
-  readonly kind = 'INVALID';
   readonly code = 'PRICING_ENDS_BEFORE_START';
 
   constructor(startedAt: string, endedAt: string) {
@@ -45,7 +41,6 @@ export class SessionEndsBeforeStartError extends DomainError {
 }
 
 export class TariffNotApplicableError extends DomainError {
-  readonly kind = 'UNPROCESSABLE';
   readonly code = 'TARIFF_NOT_APPLICABLE';
 
   constructor(tariffId: string, tariffKind: string, sessionKind: string) {

@@ -1,7 +1,6 @@
 import { DomainError } from '@chargeflow/contracts';
 
 export class TariffNotFoundError extends DomainError {
-  readonly kind = 'NOT_FOUND';
   readonly code = 'TARIFF_NOT_FOUND';
 
   constructor(tariffId: string) {
@@ -10,7 +9,6 @@ export class TariffNotFoundError extends DomainError {
 }
 
 export class TariffAlreadyExistsError extends DomainError {
-  readonly kind = 'CONFLICT';
   readonly code = 'TARIFF_ALREADY_EXISTS';
 
   /** One tariff per target: a change is a new version of the existing one. */
@@ -20,7 +18,6 @@ export class TariffAlreadyExistsError extends DomainError {
 }
 
 export class TariffTargetChangedError extends DomainError {
-  readonly kind = 'UNPROCESSABLE';
   readonly code = 'TARIFF_TARGET_CHANGED';
 
   /** A version prices what its tariff prices; another target is another tariff. */
@@ -32,7 +29,6 @@ export class TariffTargetChangedError extends DomainError {
 }
 
 export class EffectiveFromBeforePreviousError extends DomainError {
-  readonly kind = 'UNPROCESSABLE';
   readonly code = 'EFFECTIVE_FROM_BEFORE_PREVIOUS';
 
   constructor(previous: Date) {
@@ -43,7 +39,6 @@ export class EffectiveFromBeforePreviousError extends DomainError {
 }
 
 export class TariffNotInForceError extends DomainError {
-  readonly kind = 'CONFLICT';
   readonly code = 'TARIFF_NOT_IN_FORCE';
 
   constructor(tariffId: string) {

@@ -1,7 +1,6 @@
 import { DomainError } from '@chargeflow/contracts';
 
 export class VehicleNotFoundError extends DomainError {
-  readonly kind = 'NOT_FOUND';
   readonly code = 'VEHICLE_NOT_FOUND';
 
   constructor(vehicleId: string) {
@@ -10,7 +9,6 @@ export class VehicleNotFoundError extends DomainError {
 }
 
 export class StationNotFoundError extends DomainError {
-  readonly kind = 'NOT_FOUND';
   readonly code = 'STATION_NOT_FOUND';
 
   constructor(stationId: string) {
@@ -19,7 +17,6 @@ export class StationNotFoundError extends DomainError {
 }
 
 export class RiderNotFoundError extends DomainError {
-  readonly kind = 'NOT_FOUND';
   readonly code = 'RIDER_NOT_FOUND';
 
   constructor(riderId: string) {
@@ -28,7 +25,6 @@ export class RiderNotFoundError extends DomainError {
 }
 
 export class BatteryOverfilledError extends DomainError {
-  readonly kind = 'UNPROCESSABLE';
   readonly code = 'ENERGY_EXCEEDS_CAPACITY';
 
   constructor(energyWh: string, capacityWh: string) {

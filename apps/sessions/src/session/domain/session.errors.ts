@@ -1,7 +1,6 @@
 import { DomainError } from '@chargeflow/contracts';
 
 export class SessionNotFoundError extends DomainError {
-  readonly kind = 'NOT_FOUND';
   readonly code = 'SESSION_NOT_FOUND';
 
   constructor(sessionId: string, what = 'session') {
@@ -10,7 +9,6 @@ export class SessionNotFoundError extends DomainError {
 }
 
 export class SessionAlreadyFinalizedError extends DomainError {
-  readonly kind = 'CONFLICT';
   readonly code = 'SESSION_ALREADY_FINALIZED';
 
   /** Carries the finalized record, so a client that retried an end sees what the first end fixed. */
@@ -20,7 +18,6 @@ export class SessionAlreadyFinalizedError extends DomainError {
 }
 
 export class VehicleHasActiveSessionError extends DomainError {
-  readonly kind = 'CONFLICT';
   readonly code = 'VEHICLE_HAS_ACTIVE_SESSION';
 
   constructor(vehicleId: string, activeSessionId: string) {
@@ -29,7 +26,6 @@ export class VehicleHasActiveSessionError extends DomainError {
 }
 
 export class StationHasActiveSessionError extends DomainError {
-  readonly kind = 'CONFLICT';
   readonly code = 'STATION_HAS_ACTIVE_SESSION';
 
   constructor(stationId: string, activeSessionId: string) {
@@ -38,7 +34,6 @@ export class StationHasActiveSessionError extends DomainError {
 }
 
 export class SessionEndsBeforeStartError extends DomainError {
-  readonly kind = 'CONFLICT';
   readonly code = 'SESSION_ENDS_BEFORE_START';
 
   constructor(sessionId: string, startedAt: Date, endedAt: Date) {
@@ -49,7 +44,6 @@ export class SessionEndsBeforeStartError extends DomainError {
 }
 
 export class TelemetryUnavailableError extends DomainError {
-  readonly kind = 'UNAVAILABLE';
   readonly code = 'TELEMETRY_UNAVAILABLE';
 
   constructor(sessionId: string) {

@@ -1,0 +1,56 @@
+import { Logger } from '@nestjs/common';
+import { ErrorCatalogue, ErrorCodes, type RpcErrorCode } from '@chargeflow/contracts';
+import { problemOf } from '../backend/backend.client';
+import { genericCodeOf, ProblemException, problemTypeOf } from './problem';
+
+describe('problems', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('take their status and title from the catalogue entry of their code', () => {
+    expect(new ProblemException('API_KEY_NAME_TAKEN', 'taken', { name: 'depot' }).toProblem()).toEqual({
+      type: problemTypeOf('API_KEY_NAME_TAKEN'),
+      title: 'API key name taken',
+      status: 409,
+      detail: 'taken',
+      code: 'API_KEY_NAME_TAKEN',
+      name: 'depot',
+    });
+  });
+
+  it('keep status, title and code even when an extension names them', () => {
+    const problem = new ProblemException('NOT_READY', 'not ready', { status: 200, title: 'Fine', code: 'OK' });
+    expect(problem.toProblem()).toMatchObject({ status: 503, title: 'Not ready', code: 'NOT_READY' });
+  });
+
+  it("answer a service's error by its code, whatever kind it came with", () => {
+    const problem = problemOf({ kind: 'INVALID', code: 'SESSION_NOT_FOUND', message: 'no session s-1' }).toProblem();
+    expect(problem).toMatchObject({ status: 404, title: 'Session not found', code: 'SESSION_NOT_FOUND' });
+  });
+
+  it('answer a code this gateway does not know (a newer service) by its kind, and log it', () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const error = {
+      kind: 'CONFLICT' as const,
+      code: 'VEHICLE_IN_MAINTENANCE' as RpcErrorCode,
+      message: 'vehicle v-1 is in maintenance',
+      details: { vehicleId: 'v-1' },
+    };
+    expect(problemOf(error).toProblem()).toEqual({
+      type: problemTypeOf('CONFLICT'),
+      title: 'Conflict',
+      status: 409,
+      detail: 'vehicle v-1 is in maintenance',
+      code: 'CONFLICT',
+      vehicleId: 'v-1',
+    });
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('VEHICLE_IN_MAINTENANCE'));
+  });
+
+  it('stand for a status with a generic code of that status, and for another status with a plain 400 or 500', () => {
+    for (const code of ErrorCodes) {
+      const { status } = ErrorCatalogue[code];
+      expect({ status, generic: ErrorCatalogue[genericCodeOf(status)].status }).toEqual({ status, generic: status });
+    }
+    expect([genericCodeOf(418), genericCodeOf(502)]).toEqual(['BAD_REQUEST', 'INTERNAL_ERROR']);
+  });
+});
