@@ -1,15 +1,18 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EndSessionRequest, SessionView } from '@chargeflow/contracts';
 import { Battery } from '../../fleet/domain/battery';
 import { VehicleNotFoundError } from '../../fleet/domain/fleet.errors';
-import { FleetRepository } from '../../fleet/infrastructure/fleet.repository';
+import { FLEET_REPOSITORY, type FleetRepository } from '../../fleet/domain/fleet.repository';
 import { Session } from '../domain/session.aggregate';
 import { SessionAlreadyFinalizedError, SessionNotFoundError } from '../domain/session.errors';
-import { SessionRepository } from '../infrastructure/session.repository';
-import { publishSessionEvents } from '../session-events.outbox';
+import {
+  SESSION_REPOSITORY,
+  SESSIONS_DATABASE,
+  type SessionRepository,
+  type SessionsDatabase,
+} from '../domain/session.repository';
+import { TELEMETRY_SEAL, type TelemetrySeal } from '../domain/telemetry-seal';
 import { toSessionView } from '../session.view';
-import { TelemetrySealClient } from './telemetry-seal.client';
 
 /**
  * Ends a session through the seal: telemetry closes the ledger and returns its totals, then the
@@ -20,14 +23,14 @@ import { TelemetrySealClient } from './telemetry-seal.client';
 @Injectable()
 export class EndSessionHandler {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly fleet: FleetRepository,
-    private readonly sessions: SessionRepository,
-    private readonly telemetry: TelemetrySealClient,
+    @Inject(SESSIONS_DATABASE) private readonly database: SessionsDatabase,
+    @Inject(FLEET_REPOSITORY) private readonly fleet: FleetRepository,
+    @Inject(SESSION_REPOSITORY) private readonly sessions: SessionRepository,
+    @Inject(TELEMETRY_SEAL) private readonly telemetry: TelemetrySeal,
   ) {}
 
   async execute(request: EndSessionRequest): Promise<SessionView> {
-    const current = await this.sessions.findById(this.dataSource.manager, request.sessionId);
+    const current = await this.sessions.findById(this.database.autocommit, request.sessionId);
     if (!current || current.kind !== request.kind) {
       throw new SessionNotFoundError(request.sessionId, request.kind === 'RIDE' ? 'ride' : 'charging session');
     }
@@ -35,25 +38,23 @@ export class EndSessionHandler {
 
     const sealed = await this.telemetry.seal(current);
 
-    return this.dataSource.transaction(async (manager) => {
-      const locked = await this.sessions.lockById(manager, request.sessionId);
+    return this.database.transaction(async (tx) => {
+      const locked = await this.sessions.lockById(tx, request.sessionId);
       if (!locked) throw new SessionNotFoundError(request.sessionId);
       if (locked.state === 'FINALIZED') throw new SessionAlreadyFinalizedError(locked.id, toSessionView(locked));
 
       const session = Session.fromSnapshot(locked);
       session.end(sealed, new Date());
       const finalized = session.toSnapshot();
-      await this.sessions.saveFinalized(manager, finalized);
+      await this.sessions.saveFinalized(tx, session);
 
-      const vehicle = await this.fleet.vehicle(manager, finalized.vehicleId, true);
+      const vehicle = await this.fleet.vehicle(tx, finalized.vehicleId, true);
       if (!vehicle) throw new VehicleNotFoundError(finalized.vehicleId);
       const battery = Battery.of(vehicle.batteryCapacityWh, vehicle.energyWh).afterSession(
         finalized.kind,
         finalized.totals?.energyWh ?? '0',
       );
-      await this.fleet.updateVehicle(manager, { ...vehicle, energyWh: battery.energyWh.toFixed() });
-
-      await publishSessionEvents(manager, session.pullEvents());
+      await this.fleet.updateVehicle(tx, { ...vehicle, energyWh: battery.energyWh.toFixed() });
       return toSessionView(finalized);
     });
   }

@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EnergySource, ListSessionsRequest, SessionKind, SessionState } from '@chargeflow/contracts';
 import type { Position } from '@chargeflow/runtime';
-import type { SessionSnapshot } from '../domain/session.aggregate';
+import type { ActiveSessions } from '../domain/one-active-session.policy';
+import type { Session, SessionSnapshot } from '../domain/session.aggregate';
+import type { SessionRepository } from '../domain/session.repository';
+import { activeSessionConflictOf } from './active-session-conflict';
+import { publishSessionEvents } from './session-events.outbox';
 
 interface SessionRow {
   id: string;
@@ -61,7 +65,7 @@ function toSnapshot(row: SessionRow): SessionSnapshot {
 
 /** Sessions in the sessions database. Every write runs in the caller's transaction. */
 @Injectable()
-export class SessionRepository {
+export class TypeOrmSessionRepository implements SessionRepository {
   async findById(manager: EntityManager, id: string): Promise<SessionSnapshot | null> {
     const [row] = (await manager.query(`SELECT ${COLUMNS} FROM session WHERE id = $1`, [id])) as SessionRow[];
     return row ? toSnapshot(row) : null;
@@ -75,7 +79,14 @@ export class SessionRepository {
     return row ? toSnapshot(row) : null;
   }
 
-  async activeSessionOf(
+  async activeSessions(manager: EntityManager, session: SessionSnapshot): Promise<ActiveSessions> {
+    return {
+      onVehicle: await this.activeSessionOf(manager, 'vehicle_id', session.vehicleId),
+      atStation: session.charge ? await this.activeSessionOf(manager, 'station_id', session.charge.stationId) : null,
+    };
+  }
+
+  private async activeSessionOf(
     manager: EntityManager,
     party: 'vehicle_id' | 'station_id',
     id: string,
@@ -87,15 +98,26 @@ export class SessionRepository {
   }
 
   /**
-   * Inserts a new session unless a unique index refuses it: resolves false when the vehicle or the
-   * station already has an Active session (the partial unique indexes).
+   * Inserts a new Active session with its events. The partial unique indexes are the last word on
+   * "one active session per vehicle and per station": a start that slipped past the policy is refused
+   * here, by name.
    */
-  async insertUnlessActive(manager: EntityManager, session: SessionSnapshot): Promise<boolean> {
-    const inserted = (await manager.query(
+  async insertStarted(manager: EntityManager, started: Session): Promise<void> {
+    const session = started.toSnapshot();
+    try {
+      // In a savepoint: after a refusal, the transaction can still read which session is active.
+      await manager.transaction((savepoint) => this.insert(savepoint, session));
+    } catch (error) {
+      throw activeSessionConflictOf(error, session, await this.activeSessions(manager, session)) ?? error;
+    }
+    await publishSessionEvents(manager, started.pullEvents());
+  }
+
+  private async insert(manager: EntityManager, session: SessionSnapshot): Promise<void> {
+    await manager.query(
       `INSERT INTO session (id, kind, state, vehicle_id, rider_id, station_id, station_rated_power_w, station_metered,
          station_time_zone, free_capacity_wh, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT DO NOTHING RETURNING id`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         session.id,
         session.kind,
@@ -109,12 +131,12 @@ export class SessionRepository {
         session.charge?.freeCapacityWh ?? null,
         session.startedAt,
       ],
-    )) as unknown[];
-    return inserted.length === 1;
+    );
   }
 
   /** The one write a session gets after its start: Active to Finalized, with its totals. */
-  async saveFinalized(manager: EntityManager, session: SessionSnapshot): Promise<void> {
+  async saveFinalized(manager: EntityManager, finalized: Session): Promise<void> {
+    const session = finalized.toSnapshot();
     const totals = session.totals;
     if (session.state !== 'FINALIZED' || !totals || !session.endedAt)
       throw new Error(`session ${session.id} is not finalized`);
@@ -133,6 +155,7 @@ export class SessionRepository {
       ],
     )) as [unknown[], number];
     if (updated[1] !== 1) throw new Error(`session ${session.id} was not active when finalized`);
+    await publishSessionEvents(manager, finalized.pullEvents());
   }
 
   async list(
