@@ -4,7 +4,8 @@ import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
 import { FleetModule } from '../fleet/fleet.module';
 import { SESSION_REPOSITORY, SESSIONS_DATABASE, type SessionsDatabase } from './domain/session.repository';
 import { TELEMETRY_SEAL } from './domain/telemetry-seal';
-import { EndSessionHandler } from './end-session/end-session.handler';
+import { EndChargingHandler } from './end-charging/end-charging.handler';
+import { EndRideHandler } from './end-ride/end-ride.handler';
 import { SEAL_TIMEOUT_MS, TelemetrySealClient } from './infrastructure/telemetry-seal.client';
 import { TypeOrmSessionRepository } from './infrastructure/typeorm-session.repository';
 import { QuerySessionsHandler } from './query-sessions/query-sessions.handler';
@@ -33,7 +34,8 @@ export class SessionModule {
         },
         StartRideHandler,
         StartChargingHandler,
-        EndSessionHandler,
+        EndRideHandler,
+        EndChargingHandler,
         QuerySessionsHandler,
         { provide: TELEMETRY_SEAL, useClass: TelemetrySealClient },
         { provide: SEAL_TIMEOUT_MS, useValue: sealTimeoutMs },
