@@ -27,3 +27,12 @@ export const anActiveCharge = (
   terms: Partial<ChargeTerms> = {},
   overrides: Partial<{ id: string; vehicleId: string }> = {},
 ) => Session.startCharge({ id: 'charge-1', vehicleId: 'vehicle-1', terms: someTerms(terms), now: START, ...overrides });
+
+export const aFinalizedRide = (
+  ledger: Partial<SealedLedger> = {},
+  overrides: Parameters<typeof anActiveRide>[0] = {},
+) => {
+  const ride = anActiveRide(overrides);
+  ride.end(aLedger(ledger), at(600));
+  return ride;
+};
