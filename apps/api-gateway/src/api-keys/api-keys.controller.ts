@@ -8,15 +8,15 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { decodeCursor, toPage } from '@chargeflow/runtime';
-import { issueApiKey } from '../auth/api-key-secret';
-import { ApiKeyCache } from '../auth/api-key.cache';
-import { ApiKeyNameTakenError, ApiKeyRepository } from '../auth/api-key.repository';
+import { ApiKeyRepository } from '../auth/api-key.repository';
 import { RoleSets } from '../auth/role-policy';
 import { Roles } from '../auth/roles.decorator';
 import { NotIdempotent } from '../idempotency/idempotent.decorator';
 import { ApiProblems } from '../openapi/api-problems.decorator';
 import { ProblemException } from '../problem/problem';
 import { ApiKeyPage, ApiKeyView, CreateApiKeyRequest, CreatedApiKey, ListApiKeysQuery } from './api-key.dto';
+import { CreateApiKeyHandler } from './create-api-key/create-api-key.handler';
+import { RevokeApiKeyHandler } from './revoke-api-key/revoke-api-key.handler';
 
 const uuid = new ParseUUIDPipe({
   version: '4',
@@ -33,7 +33,8 @@ const uuid = new ParseUUIDPipe({
 export class ApiKeysController {
   constructor(
     private readonly apiKeys: ApiKeyRepository,
-    private readonly cache: ApiKeyCache,
+    private readonly createApiKey: CreateApiKeyHandler,
+    private readonly revokeApiKey: RevokeApiKeyHandler,
   ) {}
 
   @Post()
@@ -44,32 +45,8 @@ export class ApiKeysController {
     code: 'API_KEY_NAME_TAKEN',
     detail: 'an active API key is already named "depot-7 dispatch console"',
   })
-  async create(@Body() request: CreateApiKeyRequest): Promise<CreatedApiKey> {
-    const fieldErrors = bindingErrorsOf(request);
-    if (fieldErrors.length > 0) {
-      throw new ProblemException(
-        'VALIDATION_FAILED',
-        `the request is invalid: ${fieldErrors.map((error) => error.message).join('; ')}`,
-        { errors: fieldErrors },
-      );
-    }
-    const issued = issueApiKey();
-    try {
-      const apiKey = await this.apiKeys.create({
-        name: request.name,
-        role: request.role,
-        vehicleId: request.vehicleId ?? null,
-        stationId: request.stationId ?? null,
-        keyHash: issued.hash,
-        keyPrefix: issued.prefix,
-        expiresAt: request.expiresAt ? new Date(request.expiresAt) : null,
-      });
-      return { ...ApiKeyView.of(apiKey), key: issued.key };
-    } catch (error) {
-      if (error instanceof ApiKeyNameTakenError)
-        throw new ProblemException('API_KEY_NAME_TAKEN', error.message, { name: error.keyName });
-      throw error;
-    }
+  create(@Body() request: CreateApiKeyRequest): Promise<CreatedApiKey> {
+    return this.createApiKey.execute(request);
   }
 
   @Get()
@@ -92,28 +69,7 @@ export class ApiKeysController {
   })
   @ApiNoContentResponse({ description: 'Revoked.' })
   @ApiProblems({ code: 'API_KEY_NOT_FOUND', detail: 'no API key 3f2b8c1d-9a4e-4f6b-8d2c-1e5a7b9c0d3f' })
-  async revoke(@Param('id', uuid) id: string): Promise<void> {
-    const revoked = await this.apiKeys.revoke(id);
-    if (!revoked) throw new ProblemException('API_KEY_NOT_FOUND', `no API key ${id}`);
-    this.cache.forget(id);
+  revoke(@Param('id', uuid) id: string): Promise<void> {
+    return this.revokeApiKey.execute(id);
   }
-}
-
-/** A device key is bound to exactly one vehicle or station; other keys to none; expiry lies ahead. */
-function bindingErrorsOf(request: CreateApiKeyRequest): { field: string; message: string }[] {
-  const errors: { field: string; message: string }[] = [];
-  const bindings = [request.vehicleId, request.stationId].filter((binding) => binding !== undefined).length;
-  if (request.role === 'device' && bindings !== 1) {
-    errors.push({ field: 'vehicleId', message: 'a device key needs exactly one of vehicleId or stationId' });
-  }
-  if (request.role !== 'device' && bindings > 0) {
-    errors.push({
-      field: request.vehicleId !== undefined ? 'vehicleId' : 'stationId',
-      message: `only device keys are bound to a vehicle or station, not ${request.role} keys`,
-    });
-  }
-  if (request.expiresAt && new Date(request.expiresAt).getTime() <= Date.now()) {
-    errors.push({ field: 'expiresAt', message: 'expiresAt must lie in the future' });
-  }
-  return errors;
 }

@@ -13,13 +13,13 @@ import {
 } from '@chargeflow/contracts';
 import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { RiderNotFoundError } from './domain/fleet.errors';
-import { FleetRepository, toRiderView } from './infrastructure/fleet.repository';
+import { TypeOrmFleetRepository, toRiderView } from './infrastructure/typeorm-fleet.repository';
 
 @Controller()
 export class RidersRpcController {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly fleet: FleetRepository,
+    private readonly fleet: TypeOrmFleetRepository,
   ) {}
 
   @MessagePattern(FleetRpc.createRider)

@@ -13,13 +13,13 @@ import {
 } from '@chargeflow/contracts';
 import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { StationNotFoundError } from './domain/fleet.errors';
-import { FleetRepository, toStationView } from './infrastructure/fleet.repository';
+import { TypeOrmFleetRepository, toStationView } from './infrastructure/typeorm-fleet.repository';
 
 @Controller()
 export class StationsRpcController {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly fleet: FleetRepository,
+    private readonly fleet: TypeOrmFleetRepository,
   ) {}
 
   @MessagePattern(FleetRpc.createStation)

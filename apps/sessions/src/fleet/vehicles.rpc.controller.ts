@@ -14,13 +14,13 @@ import {
 import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { Battery } from './domain/battery';
 import { VehicleNotFoundError } from './domain/fleet.errors';
-import { FleetRepository, toVehicleView } from './infrastructure/fleet.repository';
+import { TypeOrmFleetRepository, toVehicleView } from './infrastructure/typeorm-fleet.repository';
 
 @Controller()
 export class VehiclesRpcController {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly fleet: FleetRepository,
+    private readonly fleet: TypeOrmFleetRepository,
   ) {}
 
   @MessagePattern(FleetRpc.createVehicle)

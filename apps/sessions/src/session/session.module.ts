@@ -1,9 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
 import { FleetModule } from '../fleet/fleet.module';
-import { EndSessionHandler } from './end-session/end-session.handler';
-import { SEAL_TIMEOUT_MS, TelemetrySealClient } from './end-session/telemetry-seal.client';
-import { SessionRepository } from './infrastructure/session.repository';
+import { SESSION_REPOSITORY, SESSIONS_DATABASE, type SessionsDatabase } from './domain/session.repository';
+import { TELEMETRY_SEAL } from './domain/telemetry-seal';
+import { EndChargingHandler } from './end-charging/end-charging.handler';
+import { EndRideHandler } from './end-ride/end-ride.handler';
+import { SEAL_TIMEOUT_MS, TelemetrySealClient } from './infrastructure/telemetry-seal.client';
+import { TypeOrmSessionRepository } from './infrastructure/typeorm-session.repository';
 import { QuerySessionsHandler } from './query-sessions/query-sessions.handler';
 import { SessionRpcController } from './session.rpc.controller';
 import { StartChargingHandler } from './start-charging/start-charging.handler';
@@ -18,12 +22,22 @@ export class SessionModule {
       imports: [FleetModule],
       controllers: [SessionRpcController],
       providers: [
-        SessionRepository,
+        TypeOrmSessionRepository,
+        { provide: SESSION_REPOSITORY, useExisting: TypeOrmSessionRepository },
+        {
+          provide: SESSIONS_DATABASE,
+          useFactory: (dataSource: DataSource): SessionsDatabase => ({
+            transaction: (work) => dataSource.transaction(work),
+            autocommit: dataSource.manager,
+          }),
+          inject: [DataSource],
+        },
         StartRideHandler,
         StartChargingHandler,
-        EndSessionHandler,
+        EndRideHandler,
+        EndChargingHandler,
         QuerySessionsHandler,
-        TelemetrySealClient,
+        { provide: TELEMETRY_SEAL, useClass: TelemetrySealClient },
         { provide: SEAL_TIMEOUT_MS, useValue: sealTimeoutMs },
         {
           provide: RpcClient,

@@ -10,7 +10,8 @@ import {
   type Page,
   type SessionView,
 } from '@chargeflow/contracts';
-import { EndSessionHandler } from './end-session/end-session.handler';
+import { EndChargingHandler } from './end-charging/end-charging.handler';
+import { EndRideHandler } from './end-ride/end-ride.handler';
 import { QuerySessionsHandler } from './query-sessions/query-sessions.handler';
 import { StartChargingHandler } from './start-charging/start-charging.handler';
 import { StartRideHandler } from './start-ride/start-ride.handler';
@@ -20,7 +21,8 @@ export class SessionRpcController {
   constructor(
     private readonly startRide: StartRideHandler,
     private readonly startCharging: StartChargingHandler,
-    private readonly endSession: EndSessionHandler,
+    private readonly endRide: EndRideHandler,
+    private readonly endCharging: EndChargingHandler,
     private readonly query: QuerySessionsHandler,
   ) {}
 
@@ -36,7 +38,7 @@ export class SessionRpcController {
 
   @MessagePattern(SessionRpc.end)
   onEnd(@Payload() request: EndSessionRequest): Promise<SessionView> {
-    return this.endSession.execute(request);
+    return (request.kind === 'RIDE' ? this.endRide : this.endCharging).execute(request.sessionId);
   }
 
   @MessagePattern(SessionRpc.get)

@@ -1,26 +1,21 @@
-import type { EntityManager } from 'typeorm';
 import type { SessionKind, SessionView } from '@chargeflow/contracts';
+import { oneActiveSessionConflict } from './domain/one-active-session.policy';
 import type { Session } from './domain/session.aggregate';
-import { StationHasActiveSessionError, VehicleHasActiveSessionError } from './domain/session.errors';
-import type { SessionRepository } from './infrastructure/session.repository';
+import type { SessionRepository, Transaction } from './domain/session.repository';
 import { toSessionView } from './session.view';
 
 /**
- * Inserts a new Active session. The partial unique indexes are the last word on "one active session
- * per vehicle and per station": a start that slipped past the checks is refused here, by name.
+ * Saves a new Active session with its events in one statement, relying on the partial unique indexes
+ * for "one active session per vehicle and per station"; a refused start is named by the policy.
  */
 export async function saveStartedSession(
-  manager: EntityManager,
+  tx: Transaction,
   sessions: SessionRepository,
   session: Session,
 ): Promise<void> {
+  if (await sessions.insertStarted(tx, session)) return;
   const snapshot = session.toSnapshot();
-  if (await sessions.insertUnlessActive(manager, snapshot)) return;
-  const vehicleBusy = await sessions.activeSessionOf(manager, 'vehicle_id', snapshot.vehicleId);
-  if (vehicleBusy || !snapshot.charge)
-    throw new VehicleHasActiveSessionError(snapshot.vehicleId, vehicleBusy ?? 'unknown');
-  const stationBusy = await sessions.activeSessionOf(manager, 'station_id', snapshot.charge.stationId);
-  throw new StationHasActiveSessionError(snapshot.charge.stationId, stationBusy ?? 'unknown');
+  throw oneActiveSessionConflict(snapshot, await sessions.activeSessions(tx, snapshot));
 }
 
 /**
@@ -29,13 +24,13 @@ export async function saveStartedSession(
  * the vehicle's lock, so a retry racing the first attempt sees it committed or waits for it.
  */
 export async function startedEarlier(
-  manager: EntityManager,
+  tx: Transaction,
   sessions: SessionRepository,
   id: string | undefined,
   expected: { kind: SessionKind; vehicleId: string },
 ): Promise<SessionView | null> {
   if (!id) return null;
-  const session = await sessions.findById(manager, id);
+  const session = await sessions.findById(tx, id);
   if (!session) return null;
   if (session.kind !== expected.kind || session.vehicleId !== expected.vehicleId) {
     throw new Error(`session id ${id} belongs to another start`);

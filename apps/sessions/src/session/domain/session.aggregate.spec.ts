@@ -1,28 +1,6 @@
-import { Session, type ChargeTerms, type SealedLedger } from './session.aggregate';
+import { Session } from './session.aggregate';
 import { SessionAlreadyFinalizedError, SessionEndsBeforeStartError } from './session.errors';
-
-const START = new Date('2026-03-01T10:00:00.000Z');
-const at = (seconds: number) => new Date(START.getTime() + seconds * 1000);
-
-const aLedger = (overrides: Partial<SealedLedger> = {}): SealedLedger => ({
-  energyWh: '120.5',
-  distanceM: '2400',
-  sampleCount: 12,
-  ...overrides,
-});
-
-const someTerms = (overrides: Partial<ChargeTerms> = {}): ChargeTerms => ({
-  stationId: 'station-1',
-  ratedPowerW: 3_600,
-  metered: false,
-  timeZone: 'Europe/Amsterdam',
-  freeCapacityWh: '10000',
-  ...overrides,
-});
-
-const anActiveRide = () => Session.startRide({ id: 'ride-1', vehicleId: 'vehicle-1', riderId: 'rider-1', now: START });
-const anActiveCharge = (terms: Partial<ChargeTerms> = {}) =>
-  Session.startCharge({ id: 'charge-1', vehicleId: 'vehicle-1', terms: someTerms(terms), now: START });
+import { aLedger, anActiveCharge, anActiveRide, at, someTerms, START } from './session.test-builders';
 
 describe('Session', () => {
   it('starts Active, without totals, and records that it started', () => {

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { ListSessionsRequest, Page, SessionView } from '@chargeflow/contracts';
 import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { SessionNotFoundError } from '../domain/session.errors';
-import { SessionRepository } from '../infrastructure/session.repository';
+import { TypeOrmSessionRepository } from '../infrastructure/typeorm-session.repository';
 import { toSessionView } from '../session.view';
 
 /** Reads sessions: one by id, or a filtered page, newest first. */
@@ -11,7 +11,7 @@ import { toSessionView } from '../session.view';
 export class QuerySessionsHandler {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly sessions: SessionRepository,
+    private readonly sessions: TypeOrmSessionRepository,
   ) {}
 
   async get(sessionId: string): Promise<SessionView> {

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import type { SessionView, StartRideCommand } from '@chargeflow/contracts';
 import { RiderNotFoundError, VehicleNotFoundError } from '../../fleet/domain/fleet.errors';
-import { FleetRepository } from '../../fleet/infrastructure/fleet.repository';
+import { FLEET_REPOSITORY, type FleetRepository } from '../../fleet/domain/fleet.repository';
 import { Session } from '../domain/session.aggregate';
-import { VehicleHasActiveSessionError } from '../domain/session.errors';
-import { SessionRepository } from '../infrastructure/session.repository';
-import { publishSessionEvents } from '../session-events.outbox';
+import {
+  SESSION_REPOSITORY,
+  SESSIONS_DATABASE,
+  type SessionRepository,
+  type SessionsDatabase,
+} from '../domain/session.repository';
 import { toSessionView } from '../session.view';
 import { saveStartedSession, startedEarlier } from '../start-session';
 
@@ -15,21 +17,19 @@ import { saveStartedSession, startedEarlier } from '../start-session';
 @Injectable()
 export class StartRideHandler {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly fleet: FleetRepository,
-    private readonly sessions: SessionRepository,
+    @Inject(SESSIONS_DATABASE) private readonly database: SessionsDatabase,
+    @Inject(FLEET_REPOSITORY) private readonly fleet: FleetRepository,
+    @Inject(SESSION_REPOSITORY) private readonly sessions: SessionRepository,
   ) {}
 
   execute(request: StartRideCommand): Promise<SessionView> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.database.transaction(async (tx) => {
       // Holding the vehicle's row serializes every start for this vehicle.
-      const vehicle = await this.fleet.vehicle(manager, request.vehicleId, true);
+      const vehicle = await this.fleet.vehicle(tx, request.vehicleId, true);
       if (!vehicle) throw new VehicleNotFoundError(request.vehicleId);
-      const earlier = await startedEarlier(manager, this.sessions, request.id, { kind: 'RIDE', vehicleId: vehicle.id });
+      const earlier = await startedEarlier(tx, this.sessions, request.id, { kind: 'RIDE', vehicleId: vehicle.id });
       if (earlier) return earlier;
-      if (!(await this.fleet.rider(manager, request.riderId))) throw new RiderNotFoundError(request.riderId);
-      const active = await this.sessions.activeSessionOf(manager, 'vehicle_id', vehicle.id);
-      if (active) throw new VehicleHasActiveSessionError(vehicle.id, active);
+      if (!(await this.fleet.rider(tx, request.riderId))) throw new RiderNotFoundError(request.riderId);
 
       const ride = Session.startRide({
         id: request.id ?? randomUUID(),
@@ -37,8 +37,7 @@ export class StartRideHandler {
         riderId: request.riderId,
         now: new Date(),
       });
-      await saveStartedSession(manager, this.sessions, ride);
-      await publishSessionEvents(manager, ride.pullEvents());
+      await saveStartedSession(tx, this.sessions, ride);
       return toSessionView(ride.toSnapshot());
     });
   }

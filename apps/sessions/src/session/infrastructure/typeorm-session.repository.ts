@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EnergySource, ListSessionsRequest, SessionKind, SessionState } from '@chargeflow/contracts';
 import type { Position } from '@chargeflow/runtime';
-import type { SessionSnapshot } from '../domain/session.aggregate';
+import type { ActiveSessions } from '../domain/one-active-session.policy';
+import type { Session, SessionSnapshot } from '../domain/session.aggregate';
+import type { SessionRepository } from '../domain/session.repository';
+import { publishSessionEvents } from './session-events.outbox';
 
 interface SessionRow {
   id: string;
@@ -61,7 +64,7 @@ function toSnapshot(row: SessionRow): SessionSnapshot {
 
 /** Sessions in the sessions database. Every write runs in the caller's transaction. */
 @Injectable()
-export class SessionRepository {
+export class TypeOrmSessionRepository implements SessionRepository {
   async findById(manager: EntityManager, id: string): Promise<SessionSnapshot | null> {
     const [row] = (await manager.query(`SELECT ${COLUMNS} FROM session WHERE id = $1`, [id])) as SessionRow[];
     return row ? toSnapshot(row) : null;
@@ -75,7 +78,14 @@ export class SessionRepository {
     return row ? toSnapshot(row) : null;
   }
 
-  async activeSessionOf(
+  async activeSessions(manager: EntityManager, session: SessionSnapshot): Promise<ActiveSessions> {
+    return {
+      onVehicle: await this.activeSessionOf(manager, 'vehicle_id', session.vehicleId),
+      atStation: session.charge ? await this.activeSessionOf(manager, 'station_id', session.charge.stationId) : null,
+    };
+  }
+
+  private async activeSessionOf(
     manager: EntityManager,
     party: 'vehicle_id' | 'station_id',
     id: string,
@@ -87,10 +97,12 @@ export class SessionRepository {
   }
 
   /**
-   * Inserts a new session unless a unique index refuses it: resolves false when the vehicle or the
-   * station already has an Active session (the partial unique indexes).
+   * Inserts a new Active session with its events in one statement: the partial unique indexes
+   * (session_one_active_per_vehicle, session_one_active_per_station) are the last word on "one active
+   * session per vehicle and per station", and a start they refuse is simply not inserted.
    */
-  async insertUnlessActive(manager: EntityManager, session: SessionSnapshot): Promise<boolean> {
+  async insertStarted(manager: EntityManager, started: Session): Promise<boolean> {
+    const session = started.toSnapshot();
     const inserted = (await manager.query(
       `INSERT INTO session (id, kind, state, vehicle_id, rider_id, station_id, station_rated_power_w, station_metered,
          station_time_zone, free_capacity_wh, started_at)
@@ -110,11 +122,14 @@ export class SessionRepository {
         session.startedAt,
       ],
     )) as unknown[];
-    return inserted.length === 1;
+    if (inserted.length === 0) return false;
+    await publishSessionEvents(manager, started.pullEvents());
+    return true;
   }
 
   /** The one write a session gets after its start: Active to Finalized, with its totals. */
-  async saveFinalized(manager: EntityManager, session: SessionSnapshot): Promise<void> {
+  async saveFinalized(manager: EntityManager, finalized: Session): Promise<void> {
+    const session = finalized.toSnapshot();
     const totals = session.totals;
     if (session.state !== 'FINALIZED' || !totals || !session.endedAt)
       throw new Error(`session ${session.id} is not finalized`);
@@ -133,6 +148,7 @@ export class SessionRepository {
       ],
     )) as [unknown[], number];
     if (updated[1] !== 1) throw new Error(`session ${session.id} was not active when finalized`);
+    await publishSessionEvents(manager, finalized.pullEvents());
   }
 
   async list(

@@ -3,12 +3,13 @@ import { TelemetryRpc, type SealedTotals } from '@chargeflow/contracts';
 import { currentCorrelation, RpcClient, RpcUnavailableError } from '@chargeflow/messaging';
 import type { SessionSnapshot } from '../domain/session.aggregate';
 import { TelemetryUnavailableError } from '../domain/session.errors';
+import type { TelemetrySeal } from '../domain/telemetry-seal';
 
 export const SEAL_TIMEOUT_MS = Symbol('SEAL_TIMEOUT_MS');
 
 /** Asks the telemetry service to seal a session's ledger and returns the totals it fixed. */
 @Injectable()
-export class TelemetrySealClient {
+export class TelemetrySealClient implements TelemetrySeal {
   constructor(
     private readonly rpc: RpcClient,
     @Inject(SEAL_TIMEOUT_MS) private readonly timeoutMs: number,

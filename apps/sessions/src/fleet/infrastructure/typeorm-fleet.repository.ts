@@ -2,31 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { RiderView, StationView, VehicleView } from '@chargeflow/contracts';
 import type { Position } from '@chargeflow/runtime';
-
-export interface VehicleRecord {
-  id: string;
-  label: string;
-  batteryCapacityWh: string;
-  energyWh: string;
-  activeSessionId: string | null;
-  createdAt: Date;
-}
-
-export interface StationRecord {
-  id: string;
-  name: string;
-  ratedPowerW: number;
-  timeZone: string;
-  metered: boolean;
-  activeSessionId: string | null;
-  createdAt: Date;
-}
-
-export interface RiderRecord {
-  id: string;
-  name: string;
-  createdAt: Date;
-}
+import type { FleetRepository, RiderRecord, StationRecord, VehicleRecord } from '../domain/fleet.repository';
 
 const VEHICLE = `SELECT v.id, v.label, v.battery_capacity_wh AS "batteryCapacityWh", v.energy_wh AS "energyWh",
   v.created_at AS "createdAt", s.id AS "activeSessionId"
@@ -44,11 +20,11 @@ function afterClause(alias: string, after: Position | null): [string, unknown[]]
 
 /** Vehicles, stations and riders: the reference data sessions stand on. */
 @Injectable()
-export class FleetRepository {
+export class TypeOrmFleetRepository implements FleetRepository {
   /**
    * With `lock`, holds the vehicle's row until the transaction ends. The locked read leaves out the
    * active session: a start that waited for the lock would read it as of before the wait. Ask
-   * SessionRepository.activeSessionOf once the lock is held.
+   * the session repository once the lock is held.
    */
   async vehicle(manager: EntityManager, id: string, lock = false): Promise<VehicleRecord | null> {
     const sql = lock

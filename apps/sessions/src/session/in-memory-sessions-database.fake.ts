@@ -1,0 +1,87 @@
+import type { FleetRepository, RiderRecord, StationRecord, VehicleRecord } from '../fleet/domain/fleet.repository';
+import type { ActiveSessions } from './domain/one-active-session.policy';
+import type { Session, SessionEvent, SessionSnapshot } from './domain/session.aggregate';
+import type { SessionRepository, SessionsDatabase, Transaction } from './domain/session.repository';
+
+/**
+ * The sessions database in memory, for unit tests of the use cases: vehicles, stations, riders,
+ * sessions, and the events written to the outbox. It keeps no locks and rolls nothing back.
+ */
+export class InMemorySessionsDatabase implements SessionsDatabase, SessionRepository, FleetRepository {
+  readonly vehicles = new Map<string, VehicleRecord>();
+  readonly stations = new Map<string, StationRecord>();
+  readonly riders = new Map<string, RiderRecord>();
+  readonly sessions = new Map<string, SessionSnapshot>();
+  readonly outbox: SessionEvent[] = [];
+  readonly autocommit: Transaction = {};
+
+  constructor(
+    given: {
+      vehicles?: VehicleRecord[];
+      stations?: StationRecord[];
+      riders?: RiderRecord[];
+      sessions?: Session[];
+    } = {},
+  ) {
+    for (const vehicle of given.vehicles ?? []) this.vehicles.set(vehicle.id, vehicle);
+    for (const station of given.stations ?? []) this.stations.set(station.id, station);
+    for (const rider of given.riders ?? []) this.riders.set(rider.id, rider);
+    for (const session of given.sessions ?? []) this.sessions.set(session.id, session.toSnapshot());
+  }
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return work({});
+  }
+
+  async findById(_tx: Transaction, id: string): Promise<SessionSnapshot | null> {
+    return this.sessions.get(id) ?? null;
+  }
+
+  lockById(tx: Transaction, id: string): Promise<SessionSnapshot | null> {
+    return this.findById(tx, id);
+  }
+
+  async activeSessions(_tx: Transaction, session: SessionSnapshot): Promise<ActiveSessions> {
+    const active = [...this.sessions.values()].filter((other) => other.state === 'ACTIVE');
+    const station = session.charge?.stationId;
+    return {
+      onVehicle: active.find((other) => other.vehicleId === session.vehicleId)?.id ?? null,
+      atStation: (station && active.find((other) => other.charge?.stationId === station)?.id) || null,
+    };
+  }
+
+  /** Refuses a start as the partial unique indexes do: when the vehicle or the station has an Active session. */
+  async insertStarted(tx: Transaction, session: Session): Promise<boolean> {
+    const snapshot = session.toSnapshot();
+    const active = await this.activeSessions(tx, snapshot);
+    if (active.onVehicle || (snapshot.charge && active.atStation)) return false;
+    this.save(session);
+    return true;
+  }
+
+  async saveFinalized(_tx: Transaction, session: Session): Promise<void> {
+    this.save(session);
+  }
+
+  async vehicle(_tx: Transaction, id: string): Promise<VehicleRecord | null> {
+    return this.vehicles.get(id) ?? null;
+  }
+
+  async station(_tx: Transaction, id: string): Promise<StationRecord | null> {
+    return this.stations.get(id) ?? null;
+  }
+
+  async rider(_tx: Transaction, id: string): Promise<RiderRecord | null> {
+    return this.riders.get(id) ?? null;
+  }
+
+  async updateVehicle(_tx: Transaction, vehicle: Omit<VehicleRecord, 'activeSessionId' | 'createdAt'>): Promise<void> {
+    const stored = this.vehicles.get(vehicle.id);
+    if (stored) this.vehicles.set(vehicle.id, { ...stored, ...vehicle });
+  }
+
+  private save(session: Session): void {
+    this.sessions.set(session.id, session.toSnapshot());
+    this.outbox.push(...session.pullEvents());
+  }
+}

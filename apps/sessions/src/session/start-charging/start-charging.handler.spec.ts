@@ -1,0 +1,61 @@
+import { StationNotFoundError, VehicleNotFoundError } from '../../fleet/domain/fleet.errors';
+import { aStation, aVehicle } from '../../fleet/domain/fleet.test-builders';
+import { StationHasActiveSessionError, VehicleHasActiveSessionError } from '../domain/session.errors';
+import { anActiveCharge, anActiveRide } from '../domain/session.test-builders';
+import { InMemorySessionsDatabase } from '../in-memory-sessions-database.fake';
+import { StartChargingHandler } from './start-charging.handler';
+
+describe('starting a charge', () => {
+  const station = aStation({ ratedPowerW: 7_400, metered: true, timeZone: 'Europe/Berlin' });
+  const fleet = { vehicles: [aVehicle({ batteryCapacityWh: '500', energyWh: '120.25' })], stations: [station] };
+  const startCharging = (database: InMemorySessionsDatabase, overrides: { id?: string; stationId?: string } = {}) =>
+    new StartChargingHandler(database, database, database).execute({
+      vehicleId: 'vehicle-1',
+      stationId: 'station-1',
+      ...overrides,
+    });
+
+  it('starts an Active charge that keeps the station’s terms and the battery’s free space', async () => {
+    const database = new InMemorySessionsDatabase(fleet);
+    const charge = await startCharging(database);
+    expect(charge).toMatchObject({ kind: 'CHARGING', state: 'ACTIVE', vehicleId: 'vehicle-1', stationId: 'station-1' });
+    expect(database.sessions.get(charge.id)?.charge).toEqual({
+      stationId: 'station-1',
+      ratedPowerW: 7_400,
+      metered: true,
+      timeZone: 'Europe/Berlin',
+      freeCapacityWh: '379.75',
+    });
+    expect(database.outbox.map((event) => event.type)).toEqual(['SessionStarted']);
+  });
+
+  it('needs a vehicle and a station that exist', async () => {
+    const database = new InMemorySessionsDatabase(fleet);
+    await expect(startCharging(database, { stationId: 'station-9' })).rejects.toBeInstanceOf(StationNotFoundError);
+    database.vehicles.clear();
+    await expect(startCharging(database)).rejects.toBeInstanceOf(VehicleNotFoundError);
+  });
+
+  it('refuses a vehicle that is riding', async () => {
+    const ride = anActiveRide();
+    const database = new InMemorySessionsDatabase({ ...fleet, sessions: [ride] });
+    await expect(startCharging(database)).rejects.toBeInstanceOf(VehicleHasActiveSessionError);
+    expect(database.sessions.size).toBe(1);
+  });
+
+  it('refuses a station where another vehicle is charging, naming that charge', async () => {
+    const other = anActiveCharge({}, { id: 'charge-0', vehicleId: 'vehicle-2' });
+    const database = new InMemorySessionsDatabase({ ...fleet, sessions: [other] });
+    const refusal = startCharging(database);
+    await expect(refusal).rejects.toBeInstanceOf(StationHasActiveSessionError);
+    await expect(refusal).rejects.toMatchObject({ details: { stationId: 'station-1', activeSessionId: 'charge-0' } });
+    expect(database.outbox).toEqual([]);
+  });
+
+  it('gives a start retried with its id the charge it started, started once', async () => {
+    const database = new InMemorySessionsDatabase(fleet);
+    const first = await startCharging(database, { id: 'charge-7' });
+    expect(await startCharging(database, { id: 'charge-7' })).toEqual(first);
+    expect(database.outbox).toHaveLength(1);
+  });
+});

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { createIsolatedDatabase, type IsolatedDatabase } from '@chargeflow/testing';
+import { sessionsMigrations } from '../src/migrations';
+import { Session } from '../src/session/domain/session.aggregate';
+import { StationHasActiveSessionError, VehicleHasActiveSessionError } from '../src/session/domain/session.errors';
+import { someTerms } from '../src/session/domain/session.test-builders';
+import { TypeOrmSessionRepository } from '../src/session/infrastructure/typeorm-session.repository';
+import { saveStartedSession } from '../src/session/start-session';
+
+const INSERTS = {
+  vehicle: `INSERT INTO vehicle (id, label, battery_capacity_wh, energy_wh) VALUES ($1, 'bike', 500, 400)`,
+  station: `INSERT INTO station (id, name, rated_power_w, time_zone, metered) VALUES ($1, 'dock', 3600, 'UTC', false)`,
+  rider: `INSERT INTO rider (id, name) VALUES ($1, 'Ada')`,
+};
+
+/** A second start meets the database's partial unique indexes, and the policy names the session that blocked it. */
+describe('the session repository on real PostgreSQL', () => {
+  let database: IsolatedDatabase;
+  let dataSource: DataSource;
+  const sessions = new TypeOrmSessionRepository();
+
+  beforeAll(async () => {
+    database = await createIsolatedDatabase('session-repository');
+    dataSource = await new DataSource({
+      type: 'postgres',
+      url: database.url,
+      migrations: sessionsMigrations,
+      migrationsRun: true,
+    }).initialize();
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  async function inserted(table: keyof typeof INSERTS): Promise<string> {
+    const id = randomUUID();
+    await dataSource.query(INSERTS[table], [id]);
+    return id;
+  }
+
+  const start = (session: Session) => dataSource.transaction((tx) => saveStartedSession(tx, sessions, session));
+  const refusalOf = (session: Session) =>
+    start(session).then(
+      () => null,
+      (error: unknown) => error,
+    );
+  const aRide = (vehicleId: string, riderId: string) =>
+    Session.startRide({ id: randomUUID(), vehicleId, riderId, now: new Date() });
+  const aCharge = (vehicleId: string, stationId: string) =>
+    Session.startCharge({ id: randomUUID(), vehicleId, terms: someTerms({ stationId }), now: new Date() });
+
+  it('refuses a second active session of a vehicle as VEHICLE_HAS_ACTIVE_SESSION, naming the first', async () => {
+    const [vehicleId, riderId] = [await inserted('vehicle'), await inserted('rider')];
+    const first = aRide(vehicleId, riderId);
+    await start(first);
+    const second = aRide(vehicleId, riderId);
+    const error = await refusalOf(second);
+    expect(error).toBeInstanceOf(VehicleHasActiveSessionError);
+    expect(error).toMatchObject({ details: { vehicleId, activeSessionId: first.id } });
+    expect(await dataSource.query(`SELECT id FROM session WHERE id = $1`, [second.id])).toEqual([]);
+  });
+
+  it('refuses a second active session at a station as STATION_HAS_ACTIVE_SESSION, naming the first', async () => {
+    const stationId = await inserted('station');
+    const first = aCharge(await inserted('vehicle'), stationId);
+    await start(first);
+    const error = await refusalOf(aCharge(await inserted('vehicle'), stationId));
+    expect(error).toBeInstanceOf(StationHasActiveSessionError);
+    expect(error).toMatchObject({ details: { stationId, activeSessionId: first.id } });
+  });
+});
