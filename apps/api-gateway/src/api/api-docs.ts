@@ -1,4 +1,3 @@
-import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import {
   CreateRiderRequest,
@@ -26,20 +25,7 @@ import {
   VehicleChanges,
 } from '@chargeflow/contracts';
 import { IsISO8601 } from 'class-validator';
-import { IdParams, SessionIdParams } from './id-params';
-
-/**
- * OpenAPI metadata for the request classes of libs/contracts, which depend on no framework: the
- * gateway documents them here, once, before Nest builds the document.
- */
-export const EXAMPLE = {
-  vehicleId: '7d0f7a3e-2c43-4a55-9a3c-0c9a5f1b2e77',
-  riderId: '0b8e5d2a-6f1c-4e3b-9a7d-2c4f6e8a1b3d',
-  stationId: '5c2a9e7f-3b1d-4f6a-8e2c-7d9b1a3c5e4f',
-  sessionId: '9a1c3e5f-7b2d-4c6e-8f1a-3b5d7c9e2a4f',
-  telemetryId: '2f4a6c8e-1b3d-4e5f-9a7c-8e6d4b2a1c3f',
-  instant: '2026-11-22T08:30:00.000Z',
-} as const;
+import { EXAMPLE, nullable, pageOf, uuid } from './openapi-helpers';
 
 function document(type: Function, properties: Record<string, ApiPropertyOptions & { optional?: boolean }>): void {
   for (const [name, { optional, ...options }] of Object.entries(properties)) {
@@ -47,16 +33,7 @@ function document(type: Function, properties: Record<string, ApiPropertyOptions 
   }
 }
 
-const uuid = (example: string, description?: string): ApiPropertyOptions => ({
-  type: String,
-  format: 'uuid',
-  example,
-  description,
-});
-
 // Parents before children: a subclass copies its parent's documented properties when it is documented.
-document(IdParams, { id: uuid(EXAMPLE.sessionId) });
-document(SessionIdParams, { sessionId: uuid(EXAMPLE.sessionId) });
 document(PageRequest, {
   limit: { optional: true, type: Number, minimum: 1, maximum: MAX_PAGE_SIZE, default: 50, example: 50 },
   cursor: {
@@ -173,24 +150,6 @@ document(StationChanges, {
 });
 document(CreateRiderRequest, { name: { type: String, maxLength: 200, example: 'Ada Lovelace' } });
 document(RiderChanges, { name: { optional: true, type: String, maxLength: 200, example: 'Ada King' } });
-
-const nullable = (options: ApiPropertyOptions): ApiPropertyOptions =>
-  ({ ...options, nullable: true }) as ApiPropertyOptions;
-
-/** The documented shape of every list: `{ items, nextCursor }`, named for OpenAPI's components. */
-function pageOf(item: Type, name: string): Type {
-  class Page {
-    @ApiProperty({ type: [item] })
-    items!: unknown[];
-
-    @ApiProperty(
-      nullable({ type: String, description: 'Pass as `cursor` for the next page; null on the last.', example: null }),
-    )
-    nextCursor!: string | null;
-  }
-  Object.defineProperty(Page, 'name', { value: name });
-  return Page;
-}
 
 export class SessionDocument {
   @ApiProperty(uuid(EXAMPLE.sessionId))

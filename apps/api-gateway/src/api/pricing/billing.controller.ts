@@ -16,11 +16,11 @@ import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.deco
 import {
   BillingPageDocument,
   BillingRecordDocument,
-  EXAMPLE,
   StatementDocument,
   StatementQuery,
   VerifyReportDocument,
 } from '../api-docs';
+import { EXAMPLE } from '../openapi-helpers';
 import { IdParams, SessionIdParams } from '../id-params';
 import { RequestId } from '../request-id.decorator';
 

@@ -5,7 +5,8 @@ import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
-import { EXAMPLE, SessionDocument, SessionPageDocument } from '../api-docs';
+import { SessionDocument, SessionPageDocument } from '../api-docs';
+import { EXAMPLE } from '../openapi-helpers';
 import { RequestId } from '../request-id.decorator';
 import { IdParams } from '../id-params';
 

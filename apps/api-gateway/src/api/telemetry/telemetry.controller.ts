@@ -26,7 +26,8 @@ import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
 import { ProblemException } from '../../problem/problem';
-import { EXAMPLE, QueuedDocument, RejectionPageDocument, SampleBody, SamplePageDocument } from '../api-docs';
+import { QueuedDocument, RejectionPageDocument, SampleBody, SamplePageDocument } from '../api-docs';
+import { EXAMPLE } from '../openapi-helpers';
 import { RequestId } from '../request-id.decorator';
 import { IdParams } from '../id-params';
 
