@@ -1,28 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import {
-  CreateRiderRequest,
-  CreateStationRequest,
-  CreateVehicleRequest,
   ListRejectionsRequest,
-  ListRequest,
   ListSessionsRequest,
   ListBillingRequest,
   ListTariffsRequest,
   BillingStatuses,
   VerifyBillingRequest,
-  MAX_BATTERY_WH,
   MAX_PAGE_SIZE,
-  MAX_RATED_POWER_W,
   PageRequest,
   QuoteTerms,
   RejectionReasons,
-  RiderChanges,
   SessionKinds,
   SessionStates,
   StartChargingRequest,
   StartRideRequest,
-  StationChanges,
-  VehicleChanges,
 } from '@chargeflow/contracts';
 import { IsISO8601 } from 'class-validator';
 import { EXAMPLE, nullable, pageOf, uuid } from './openapi-helpers';
@@ -43,7 +34,6 @@ document(PageRequest, {
     example: 'WyIyMDI2LTExLTIyVDA4OjMwOjAwLjAwMFoiLCI5YTFjIl0',
   },
 });
-document(ListRequest, {});
 document(ListTariffsRequest, {});
 document(ListBillingRequest, {
   status: { optional: true, enum: BillingStatuses, example: 'PRICED' },
@@ -118,38 +108,6 @@ document(QuoteTerms, {
 });
 document(StartRideRequest, { vehicleId: uuid(EXAMPLE.vehicleId), riderId: uuid(EXAMPLE.riderId) });
 document(StartChargingRequest, { vehicleId: uuid(EXAMPLE.vehicleId), stationId: uuid(EXAMPLE.stationId) });
-document(CreateVehicleRequest, {
-  label: { type: String, maxLength: 200, example: 'e-bike 42' },
-  batteryCapacityWh: { type: Number, minimum: 1, maximum: MAX_BATTERY_WH, example: 500 },
-  energyWh: {
-    type: Number,
-    minimum: 0,
-    description: 'The battery level now; afterwards only finalized sessions change it.',
-    example: 420.5,
-  },
-});
-document(VehicleChanges, {
-  label: { optional: true, type: String, maxLength: 200, example: 'e-bike 42 (blue)' },
-  batteryCapacityWh: { optional: true, type: Number, minimum: 1, maximum: MAX_BATTERY_WH, example: 520 },
-});
-document(CreateStationRequest, {
-  name: { type: String, maxLength: 200, example: 'Depot Nord, bay 3' },
-  ratedPowerW: { type: Number, minimum: 1, maximum: MAX_RATED_POWER_W, example: 11_000 },
-  timeZone: { type: String, description: 'IANA time zone, for tariff restrictions.', example: 'Europe/Berlin' },
-  metered: {
-    type: Boolean,
-    description: 'True when the charger reports meter telemetry; otherwise energy is rated power times time.',
-    example: false,
-  },
-});
-document(StationChanges, {
-  name: { optional: true, type: String, maxLength: 200, example: 'Depot Nord, bay 3' },
-  ratedPowerW: { optional: true, type: Number, example: 22_000 },
-  timeZone: { optional: true, type: String, example: 'Europe/Berlin' },
-  metered: { optional: true, type: Boolean, example: true },
-});
-document(CreateRiderRequest, { name: { type: String, maxLength: 200, example: 'Ada Lovelace' } });
-document(RiderChanges, { name: { optional: true, type: String, maxLength: 200, example: 'Ada King' } });
 
 export class SessionDocument {
   @ApiProperty(uuid(EXAMPLE.sessionId))
@@ -202,66 +160,6 @@ export class SessionDocument {
 }
 
 export const SessionPageDocument = pageOf(SessionDocument, 'SessionPage');
-
-export class VehicleDocument {
-  @ApiProperty(uuid(EXAMPLE.vehicleId))
-  id!: string;
-
-  @ApiProperty({ example: 'e-bike 42' })
-  label!: string;
-
-  @ApiProperty({ example: 500 })
-  batteryCapacityWh!: number;
-
-  @ApiProperty({ description: 'The battery level: changed only by finalized sessions.', example: 238.125 })
-  energyWh!: number;
-
-  @ApiProperty(nullable({ type: String, format: 'uuid', example: EXAMPLE.sessionId }))
-  activeSessionId!: string | null;
-
-  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
-  createdAt!: string;
-}
-
-export const VehiclePageDocument = pageOf(VehicleDocument, 'VehiclePage');
-
-export class StationDocument {
-  @ApiProperty(uuid(EXAMPLE.stationId))
-  id!: string;
-
-  @ApiProperty({ example: 'Depot Nord, bay 3' })
-  name!: string;
-
-  @ApiProperty({ example: 11_000 })
-  ratedPowerW!: number;
-
-  @ApiProperty({ example: 'Europe/Berlin' })
-  timeZone!: string;
-
-  @ApiProperty({ example: false })
-  metered!: boolean;
-
-  @ApiProperty(nullable({ type: String, format: 'uuid', example: null }))
-  activeSessionId!: string | null;
-
-  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
-  createdAt!: string;
-}
-
-export const StationPageDocument = pageOf(StationDocument, 'StationPage');
-
-export class RiderDocument {
-  @ApiProperty(uuid(EXAMPLE.riderId))
-  id!: string;
-
-  @ApiProperty({ example: 'Ada Lovelace' })
-  name!: string;
-
-  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
-  createdAt!: string;
-}
-
-export const RiderPageDocument = pageOf(RiderDocument, 'RiderPage');
 
 export class SampleDocument {
   @ApiProperty(uuid(EXAMPLE.telemetryId))

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
-import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest } from '@chargeflow/contracts';
 
 /** The ids and instant every resource's examples share, so the examples of one route match another's. */
 export const EXAMPLE = {
@@ -20,6 +21,32 @@ export const uuid = (example: string, description?: string): ApiPropertyOptions 
 
 export const nullable = (options: ApiPropertyOptions): ApiPropertyOptions =>
   ({ ...options, nullable: true }) as ApiPropertyOptions;
+
+/**
+ * `request` with the `?limit=&cursor=` of every list documented. Like every documented contract
+ * request, it uses `declare` fields: they carry the docs without redefining the field at runtime, so
+ * the contract's validation and transformation apply unchanged.
+ */
+export function PageQueryOf<T extends Type<PageRequest>>(request: T) {
+  class PageQuery extends request {
+    @ApiPropertyOptional({
+      type: Number,
+      minimum: 1,
+      maximum: MAX_PAGE_SIZE,
+      default: DEFAULT_PAGE_SIZE,
+      example: 50,
+    })
+    declare limit?: number;
+
+    @ApiPropertyOptional({
+      type: String,
+      description: 'The `nextCursor` of the previous page.',
+      example: 'WyIyMDI2LTExLTIyVDA4OjMwOjAwLjAwMFoiLCI5YTFjIl0',
+    })
+    declare cursor?: string;
+  }
+  return PageQuery;
+}
 
 /** The documented shape of every list: `{ items, nextCursor }`, named for OpenAPI's components. */
 export function pageOf(item: Type, name: string): Type {

@@ -1,0 +1,98 @@
+import type { Paramtype, Type } from '@nestjs/common';
+import {
+  CreateRiderRequest,
+  CreateStationRequest,
+  CreateVehicleRequest,
+  ListRequest,
+  RiderChanges,
+  StationChanges,
+  VehicleChanges,
+} from '@chargeflow/contracts';
+import type { ProblemException } from '../problem/problem';
+import { gatewayValidationPipe } from '../validation/validation.pipe';
+import { CreateRiderBody, ListRidersQuery, RiderChangesBody } from './fleet/rider.dto';
+import { CreateStationBody, ListStationsQuery, StationChangesBody } from './fleet/station.dto';
+import { CreateVehicleBody, ListVehiclesQuery, VehicleChangesBody } from './fleet/vehicle.dto';
+
+interface Case {
+  documented: Type;
+  contract: Type;
+  in: Paramtype;
+  inputs: Record<string, unknown>[];
+}
+
+const pages = [{}, { limit: '20', cursor: 'abc' }, { limit: '0' }, { limit: '1001' }, { cursor: '' }, { page: '2' }];
+
+const cases: Case[] = [
+  {
+    documented: CreateVehicleBody,
+    contract: CreateVehicleRequest,
+    in: 'body',
+    inputs: [
+      { label: 'e-bike 42', batteryCapacityWh: 500, energyWh: 420.5 },
+      { label: '', batteryCapacityWh: 0 },
+      { label: 'e-bike 42', batteryCapacityWh: 500, energyWh: 1, colour: 'blue' },
+    ],
+  },
+  {
+    documented: VehicleChangesBody,
+    contract: VehicleChanges,
+    in: 'body',
+    inputs: [{}, { label: 'e-bike 42 (blue)' }, { batteryCapacityWh: '520' }, { energyWh: 1 }],
+  },
+  { documented: ListVehiclesQuery, contract: ListRequest, in: 'query', inputs: pages },
+  {
+    documented: CreateStationBody,
+    contract: CreateStationRequest,
+    in: 'body',
+    inputs: [
+      { name: 'Depot Nord, bay 3', ratedPowerW: 11_000, timeZone: 'Europe/Berlin', metered: false },
+      { name: 'Depot Nord', ratedPowerW: 1.5, timeZone: 'Mars/Olympus', metered: 'no' },
+      { name: 'Depot Nord', ratedPowerW: 11_000, timeZone: 'Europe/Berlin', metered: true, bays: 2 },
+    ],
+  },
+  {
+    documented: StationChangesBody,
+    contract: StationChanges,
+    in: 'body',
+    inputs: [{}, { ratedPowerW: 22_000, metered: true }, { timeZone: 'nowhere' }, { id: 'x' }],
+  },
+  { documented: ListStationsQuery, contract: ListRequest, in: 'query', inputs: pages },
+  {
+    documented: CreateRiderBody,
+    contract: CreateRiderRequest,
+    in: 'body',
+    inputs: [{ name: 'Ada Lovelace' }, {}, { name: 'Ada', email: 'ada@example.com' }],
+  },
+  {
+    documented: RiderChangesBody,
+    contract: RiderChanges,
+    in: 'body',
+    inputs: [{}, { name: 'Ada King' }, { name: 42 }],
+  },
+  { documented: ListRidersQuery, contract: ListRequest, in: 'query', inputs: pages },
+];
+
+const pipe = gatewayValidationPipe();
+
+/** What the controller receives (its own properties, as it spreads them on), or the problem's field errors. */
+async function outcomeOf(metatype: Type, contract: Type, type: Paramtype, input: Record<string, unknown>) {
+  try {
+    const value: object = await pipe.transform({ ...input }, { type, metatype });
+    return { isContract: value instanceof contract, received: { ...value } };
+  } catch (error) {
+    return { refused: (error as ProblemException).extensions };
+  }
+}
+
+describe('documented requests', () => {
+  it.each(cases.map((test) => [test.documented.name, test] as const))(
+    '%s validates and transforms exactly like its contract',
+    async (_name, { documented, contract, in: type, inputs }) => {
+      for (const input of inputs) {
+        const outcome = await outcomeOf(documented, contract, type, input);
+        expect({ input, outcome }).toStrictEqual({ input, outcome: await outcomeOf(contract, contract, type, input) });
+      }
+    },
+  );
+});
