@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import {
   ListRejectionsRequest,
-  ListSessionsRequest,
   ListBillingRequest,
   ListTariffsRequest,
   BillingStatuses,
@@ -11,9 +10,6 @@ import {
   QuoteTerms,
   RejectionReasons,
   SessionKinds,
-  SessionStates,
-  StartChargingRequest,
-  StartRideRequest,
 } from '@chargeflow/contracts';
 import { IsISO8601 } from 'class-validator';
 import { EXAMPLE, nullable, pageOf, uuid } from './openapi-helpers';
@@ -58,27 +54,6 @@ document(VerifyBillingRequest, {
     example: '2026-12-01T00:00:00Z',
   },
 });
-document(ListSessionsRequest, {
-  kind: { optional: true, enum: SessionKinds, example: 'RIDE' },
-  state: { optional: true, enum: SessionStates, example: 'FINALIZED' },
-  vehicleId: { optional: true, ...uuid(EXAMPLE.vehicleId) },
-  stationId: { optional: true, ...uuid(EXAMPLE.stationId) },
-  riderId: { optional: true, ...uuid(EXAMPLE.riderId) },
-  from: {
-    optional: true,
-    type: String,
-    format: 'date-time',
-    description: 'Sessions started at or after.',
-    example: '2026-11-01T00:00:00Z',
-  },
-  to: {
-    optional: true,
-    type: String,
-    format: 'date-time',
-    description: 'Sessions started before.',
-    example: '2026-12-01T00:00:00Z',
-  },
-});
 document(ListRejectionsRequest, {
   sessionId: { optional: true, ...uuid(EXAMPLE.sessionId) },
   vehicleId: { optional: true, ...uuid(EXAMPLE.vehicleId) },
@@ -106,60 +81,6 @@ document(QuoteTerms, {
     example: 'Europe/Berlin',
   },
 });
-document(StartRideRequest, { vehicleId: uuid(EXAMPLE.vehicleId), riderId: uuid(EXAMPLE.riderId) });
-document(StartChargingRequest, { vehicleId: uuid(EXAMPLE.vehicleId), stationId: uuid(EXAMPLE.stationId) });
-
-export class SessionDocument {
-  @ApiProperty(uuid(EXAMPLE.sessionId))
-  id!: string;
-
-  @ApiProperty({ enum: SessionKinds, example: 'RIDE' })
-  kind!: string;
-
-  @ApiProperty({ enum: SessionStates, example: 'FINALIZED' })
-  state!: string;
-
-  @ApiProperty(uuid(EXAMPLE.vehicleId))
-  vehicleId!: string;
-
-  @ApiProperty(nullable(uuid(EXAMPLE.riderId)))
-  riderId!: string | null;
-
-  @ApiProperty(nullable({ type: String, format: 'uuid', example: null }))
-  stationId!: string | null;
-
-  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
-  startedAt!: string;
-
-  @ApiProperty(nullable({ type: String, format: 'date-time', example: '2026-11-22T08:52:10.000Z' }))
-  endedAt!: string | null;
-
-  @ApiProperty(nullable({ type: Number, example: 1330 }))
-  durationS!: number | null;
-
-  @ApiPropertyOptional(
-    nullable({
-      type: Number,
-      description: 'Rides: energy consumed, the sum of the sealed telemetry.',
-      example: 182.375,
-    }),
-  )
-  energyConsumedWh?: number | null;
-
-  @ApiPropertyOptional(nullable({ type: Number, description: 'Charges: energy delivered.', example: null }))
-  energyDeliveredWh?: number | null;
-
-  @ApiProperty(nullable({ enum: ['TELEMETRY', 'RATED_POWER'], example: 'TELEMETRY' }))
-  energySource!: string | null;
-
-  @ApiProperty(nullable({ type: Number, example: 5120 }))
-  distanceM!: number | null;
-
-  @ApiProperty(nullable({ type: Number, example: 266 }))
-  sampleCount!: number | null;
-}
-
-export const SessionPageDocument = pageOf(SessionDocument, 'SessionPage');
 
 export class SampleDocument {
   @ApiProperty(uuid(EXAMPLE.telemetryId))
