@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import {
-  ListRejectionsRequest,
   ListBillingRequest,
   ListTariffsRequest,
   BillingStatuses,
@@ -8,7 +7,6 @@ import {
   MAX_PAGE_SIZE,
   PageRequest,
   QuoteTerms,
-  RejectionReasons,
   SessionKinds,
 } from '@chargeflow/contracts';
 import { IsISO8601 } from 'class-validator';
@@ -54,13 +52,6 @@ document(VerifyBillingRequest, {
     example: '2026-12-01T00:00:00Z',
   },
 });
-document(ListRejectionsRequest, {
-  sessionId: { optional: true, ...uuid(EXAMPLE.sessionId) },
-  vehicleId: { optional: true, ...uuid(EXAMPLE.vehicleId) },
-  reason: { optional: true, enum: RejectionReasons, example: 'SESSION_FINALIZED' },
-  from: { optional: true, type: String, format: 'date-time', example: '2026-11-01T00:00:00Z' },
-  to: { optional: true, type: String, format: 'date-time', example: '2026-12-01T00:00:00Z' },
-});
 document(QuoteTerms, {
   kind: { enum: SessionKinds, example: 'CHARGING' },
   startedAt: { type: String, format: 'date-time', example: '2026-11-22T18:30:00Z' },
@@ -81,127 +72,6 @@ document(QuoteTerms, {
     example: 'Europe/Berlin',
   },
 });
-
-export class SampleDocument {
-  @ApiProperty(uuid(EXAMPLE.telemetryId))
-  telemetryId!: string;
-
-  @ApiProperty(uuid(EXAMPLE.sessionId))
-  sessionId!: string;
-
-  @ApiProperty(nullable({ type: String, format: 'uuid', example: EXAMPLE.vehicleId }))
-  vehicleId!: string | null;
-
-  @ApiProperty(nullable({ type: String, format: 'uuid', example: null }))
-  stationId!: string | null;
-
-  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
-  emittedAt!: string;
-
-  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-22T08:30:00.120Z' })
-  receivedAt!: string;
-
-  @ApiProperty({ description: 'Energy since the previous sample.', example: 0.875 })
-  energyWh!: number;
-
-  @ApiProperty(nullable({ type: Number, example: null }))
-  meterWh!: number | null;
-
-  @ApiProperty(nullable({ type: Number, example: 21.5 }))
-  distanceM!: number | null;
-
-  @ApiProperty(nullable({ type: Number, example: 18.2 }))
-  speedKmh!: number | null;
-
-  @ApiProperty(nullable({ type: Number, example: 402.25 }))
-  batteryLevelWh!: number | null;
-
-  @ApiProperty(nullable({ type: Number, example: 17 }))
-  seq!: number | null;
-}
-
-export const SamplePageDocument = pageOf(SampleDocument, 'SamplePage');
-
-export class RejectionDocument {
-  @ApiProperty(uuid('6e8a1c3f-5b7d-4f2a-9c1e-3a5c7e9b1d2f'))
-  id!: string;
-
-  @ApiProperty({ enum: RejectionReasons, example: 'SESSION_FINALIZED' })
-  reason!: string;
-
-  @ApiProperty({ example: `session ${EXAMPLE.sessionId} is finalized; its totals are fixed` })
-  detail!: string;
-
-  @ApiProperty(nullable({ type: String, example: EXAMPLE.telemetryId }))
-  telemetryId!: string | null;
-
-  @ApiProperty(nullable({ type: String, example: EXAMPLE.sessionId }))
-  sessionId!: string | null;
-
-  @ApiProperty(nullable({ type: String, example: EXAMPLE.vehicleId }))
-  deviceId!: string | null;
-
-  @ApiProperty({
-    description: 'The message as the device sent it.',
-    example: `{"telemetryId":"${EXAMPLE.telemetryId}","energyWh":0.5}`,
-  })
-  payload!: string;
-
-  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
-  receivedAt!: string;
-}
-
-export const RejectionPageDocument = pageOf(RejectionDocument, 'RejectionPage');
-
-/** One sample as a device posts it over HTTP; the session comes from the URL. */
-export class SampleBody {
-  @ApiProperty(uuid(EXAMPLE.telemetryId, 'Client-generated: the idempotency key of the sample.'))
-  telemetryId!: string;
-
-  @ApiPropertyOptional({
-    type: String,
-    format: 'uuid',
-    description: 'Vehicles: exactly one of vehicleId and stationId.',
-    example: EXAMPLE.vehicleId,
-  })
-  vehicleId?: string;
-
-  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'Chargers.' })
-  stationId?: string;
-
-  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
-  emittedAt!: string;
-
-  @ApiPropertyOptional({
-    type: Number,
-    description: 'Energy since the previous sample (Wh); chargers may send meterWh instead.',
-    example: 0.875,
-  })
-  energyWh?: number;
-
-  @ApiPropertyOptional({ type: Number, description: 'Chargers: the cumulative meter reading (Wh).' })
-  meterWh?: number;
-
-  @ApiPropertyOptional({ type: Number, example: 21.5 })
-  distanceM?: number;
-
-  @ApiPropertyOptional({ type: Number, example: 18.2 })
-  speedKmh?: number;
-
-  @ApiPropertyOptional({ type: Number, example: 402.25 })
-  batteryLevelWh?: number;
-
-  @ApiPropertyOptional({ type: Number, example: 17 })
-  seq?: number;
-}
-
-export class QueuedDocument {
-  @ApiProperty({
-    description: 'Samples the broker confirmed; each is then counted once or recorded as a rejection.',
-    example: 1,
-  })
-  queued!: number;
-}
 
 /** A tariff as operators publish it: OCPI 2.2.1 fields, plus what it applies to. */
 export const EXAMPLE_TARIFF = {

@@ -3,8 +3,10 @@ import {
   CreateRiderRequest,
   CreateStationRequest,
   CreateVehicleRequest,
+  ListRejectionsRequest,
   ListRequest,
   ListSessionsRequest,
+  PageRequest,
   RiderChanges,
   StartChargingRequest,
   StartRideRequest,
@@ -17,6 +19,7 @@ import { CreateRiderBody, ListRidersQuery, RiderChangesBody } from './fleet/ride
 import { CreateStationBody, ListStationsQuery, StationChangesBody } from './fleet/station.dto';
 import { CreateVehicleBody, ListVehiclesQuery, VehicleChangesBody } from './fleet/vehicle.dto';
 import { ListSessionsQuery, StartChargingBody, StartRideBody } from './sessions/session.dto';
+import { ListRejectionsQuery, ListSamplesQuery } from './telemetry/telemetry.dto';
 
 interface Case {
   documented: Type;
@@ -111,6 +114,17 @@ const cases: Case[] = [
         to: '2026-12-01T00:00:00Z',
       },
       { kind: 'ride', riderId: 'nobody', from: 'yesterday' },
+    ],
+  },
+  { documented: ListSamplesQuery, contract: PageRequest, in: 'query', inputs: pages },
+  {
+    documented: ListRejectionsQuery,
+    contract: ListRejectionsRequest,
+    in: 'query',
+    inputs: [
+      ...pages,
+      { sessionId: OTHER, vehicleId: VEHICLE, reason: 'SESSION_FINALIZED', from: '2026-11-01T00:00:00Z' },
+      { reason: 'LATE', vehicleId: 'v1', to: '2026-13-01', limit: 'all' },
     ],
   },
 ];
