@@ -29,13 +29,7 @@ export const nullable = (options: ApiPropertyOptions): ApiPropertyOptions =>
  */
 export function PageQueryOf<T extends Type<PageRequest>>(request: T) {
   class PageQuery extends request {
-    @ApiPropertyOptional({
-      type: Number,
-      minimum: 1,
-      maximum: MAX_PAGE_SIZE,
-      default: DEFAULT_PAGE_SIZE,
-      example: 50,
-    })
+    @ApiPropertyOptional({ type: Number, minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, example: 50 })
     declare limit?: number;
 
     @ApiPropertyOptional({
