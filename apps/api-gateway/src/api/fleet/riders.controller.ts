@@ -1,21 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  CreateRiderRequest,
-  FleetRpc,
-  ListRequest,
-  RiderChanges,
-  type Page,
-  type RiderView,
-} from '@chargeflow/contracts';
+import { FleetRpc, type Page, type RiderView } from '@chargeflow/contracts';
 import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
-import { EXAMPLE, RiderDocument, RiderPageDocument } from '../api-docs';
+import { EXAMPLE } from '../openapi-helpers';
 import { RequestId } from '../request-id.decorator';
 import { ResourceId } from '../resource-id.decorator';
 import { IdParams } from '../id-params';
+import { CreateRiderBody, ListRidersQuery, RiderChangesBody, RiderDocument, RiderPageDocument } from './rider.dto';
 
 @ApiTags('Riders')
 @ApiBearerAuth()
@@ -30,7 +24,7 @@ export class RidersController {
   @ApiCreatedResponse({ type: RiderDocument })
   @ApiProblems(serviceUnavailable('sessions'))
   create(
-    @Body() body: CreateRiderRequest,
+    @Body() body: CreateRiderBody,
     @ResourceId() id: string | undefined,
     @RequestId() requestId: string,
   ): Promise<RiderView> {
@@ -42,7 +36,7 @@ export class RidersController {
   @ApiOperation({ summary: 'List riders' })
   @ApiOkResponse({ type: RiderPageDocument })
   @ApiProblems(serviceUnavailable('sessions'))
-  list(@Query() query: ListRequest, @RequestId() requestId: string): Promise<Page<RiderView>> {
+  list(@Query() query: ListRidersQuery, @RequestId() requestId: string): Promise<Page<RiderView>> {
     return this.backend.call('sessions', FleetRpc.listRiders, query, requestId);
   }
 
@@ -60,7 +54,11 @@ export class RidersController {
   @ApiOperation({ summary: 'Change a rider' })
   @ApiOkResponse({ type: RiderDocument })
   @ApiProblems({ code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` }, serviceUnavailable('sessions'))
-  update(@Param() params: IdParams, @Body() body: RiderChanges, @RequestId() requestId: string): Promise<RiderView> {
+  update(
+    @Param() params: IdParams,
+    @Body() body: RiderChangesBody,
+    @RequestId() requestId: string,
+  ): Promise<RiderView> {
     return this.backend.call('sessions', FleetRpc.updateRider, { ...body, id: params.id }, requestId);
   }
 }

@@ -1,21 +1,21 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  CreateStationRequest,
-  FleetRpc,
-  ListRequest,
-  StationChanges,
-  type Page,
-  type StationView,
-} from '@chargeflow/contracts';
+import { FleetRpc, type Page, type StationView } from '@chargeflow/contracts';
 import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
-import { EXAMPLE, StationDocument, StationPageDocument } from '../api-docs';
+import { EXAMPLE } from '../openapi-helpers';
 import { RequestId } from '../request-id.decorator';
 import { ResourceId } from '../resource-id.decorator';
 import { IdParams } from '../id-params';
+import {
+  CreateStationBody,
+  ListStationsQuery,
+  StationChangesBody,
+  StationDocument,
+  StationPageDocument,
+} from './station.dto';
 
 @ApiTags('Stations')
 @ApiBearerAuth()
@@ -30,7 +30,7 @@ export class StationsController {
   @ApiCreatedResponse({ type: StationDocument })
   @ApiProblems(serviceUnavailable('sessions'))
   create(
-    @Body() body: CreateStationRequest,
+    @Body() body: CreateStationBody,
     @ResourceId() id: string | undefined,
     @RequestId() requestId: string,
   ): Promise<StationView> {
@@ -42,7 +42,7 @@ export class StationsController {
   @ApiOperation({ summary: 'List stations' })
   @ApiOkResponse({ type: StationPageDocument })
   @ApiProblems(serviceUnavailable('sessions'))
-  list(@Query() query: ListRequest, @RequestId() requestId: string): Promise<Page<StationView>> {
+  list(@Query() query: ListStationsQuery, @RequestId() requestId: string): Promise<Page<StationView>> {
     return this.backend.call('sessions', FleetRpc.listStations, query, requestId);
   }
 
@@ -64,7 +64,7 @@ export class StationsController {
   @ApiProblems({ code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` }, serviceUnavailable('sessions'))
   update(
     @Param() params: IdParams,
-    @Body() body: StationChanges,
+    @Body() body: StationChangesBody,
     @RequestId() requestId: string,
   ): Promise<StationView> {
     return this.backend.call('sessions', FleetRpc.updateStation, { ...body, id: params.id }, requestId);

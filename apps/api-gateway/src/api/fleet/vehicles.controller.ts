@@ -1,21 +1,21 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  CreateVehicleRequest,
-  FleetRpc,
-  ListRequest,
-  VehicleChanges,
-  type Page,
-  type VehicleView,
-} from '@chargeflow/contracts';
+import { FleetRpc, type Page, type VehicleView } from '@chargeflow/contracts';
 import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
-import { EXAMPLE, VehicleDocument, VehiclePageDocument } from '../api-docs';
+import { EXAMPLE } from '../openapi-helpers';
 import { RequestId } from '../request-id.decorator';
 import { ResourceId } from '../resource-id.decorator';
 import { IdParams } from '../id-params';
+import {
+  CreateVehicleBody,
+  ListVehiclesQuery,
+  VehicleChangesBody,
+  VehicleDocument,
+  VehiclePageDocument,
+} from './vehicle.dto';
 
 @ApiTags('Vehicles')
 @ApiBearerAuth()
@@ -33,7 +33,7 @@ export class VehiclesController {
     serviceUnavailable('sessions'),
   )
   create(
-    @Body() body: CreateVehicleRequest,
+    @Body() body: CreateVehicleBody,
     @ResourceId() id: string | undefined,
     @RequestId() requestId: string,
   ): Promise<VehicleView> {
@@ -45,7 +45,7 @@ export class VehiclesController {
   @ApiOperation({ summary: 'List vehicles' })
   @ApiOkResponse({ type: VehiclePageDocument })
   @ApiProblems(serviceUnavailable('sessions'))
-  list(@Query() query: ListRequest, @RequestId() requestId: string): Promise<Page<VehicleView>> {
+  list(@Query() query: ListVehiclesQuery, @RequestId() requestId: string): Promise<Page<VehicleView>> {
     return this.backend.call('sessions', FleetRpc.listVehicles, query, requestId);
   }
 
@@ -71,7 +71,7 @@ export class VehiclesController {
   )
   update(
     @Param() params: IdParams,
-    @Body() body: VehicleChanges,
+    @Body() body: VehicleChangesBody,
     @RequestId() requestId: string,
   ): Promise<VehicleView> {
     return this.backend.call('sessions', FleetRpc.updateVehicle, { ...body, id: params.id }, requestId);

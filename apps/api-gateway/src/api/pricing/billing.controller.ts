@@ -2,8 +2,6 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   BillingRpc,
-  ListBillingRequest,
-  VerifyBillingRequest,
   type BillingRecordView,
   type Page,
   type StatementView,
@@ -13,16 +11,18 @@ import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
+import { EXAMPLE } from '../openapi-helpers';
+import { IdParams, SessionIdParams } from '../id-params';
+import { RequestId } from '../request-id.decorator';
 import {
   BillingPageDocument,
   BillingRecordDocument,
-  EXAMPLE,
+  ListBillingQuery,
   StatementDocument,
   StatementQuery,
+  VerifyBillingBody,
   VerifyReportDocument,
-} from '../api-docs';
-import { IdParams, SessionIdParams } from '../id-params';
-import { RequestId } from '../request-id.decorator';
+} from './billing.dto';
 
 @ApiTags('Billing')
 @ApiBearerAuth()
@@ -54,7 +54,7 @@ export class BillingController {
   @ApiOperation({ summary: 'List billing records', description: 'Newest session first; UNPRICED records say why.' })
   @ApiOkResponse({ type: BillingPageDocument })
   @ApiProblems(serviceUnavailable('pricing'))
-  list(@Query() query: ListBillingRequest, @RequestId() requestId: string): Promise<Page<BillingRecordView>> {
+  list(@Query() query: ListBillingQuery, @RequestId() requestId: string): Promise<Page<BillingRecordView>> {
     return this.backend.call('pricing', BillingRpc.list, query, requestId);
   }
 
@@ -84,7 +84,7 @@ export class BillingController {
   @ApiOperation({ summary: 'Verify billing records against their inputs' })
   @ApiOkResponse({ type: VerifyReportDocument })
   @ApiProblems(serviceUnavailable('pricing'))
-  verify(@Body() body: VerifyBillingRequest, @RequestId() requestId: string): Promise<VerifyReport> {
+  verify(@Body() body: VerifyBillingBody, @RequestId() requestId: string): Promise<VerifyReport> {
     return this.backend.call('pricing', BillingRpc.verify, body, requestId);
   }
 }

@@ -1,14 +1,21 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ListTariffsRequest, QuoteTerms, TariffRpc, type Page, type TariffView } from '@chargeflow/contracts';
+import { TariffRpc, type Page, type TariffView } from '@chargeflow/contracts';
 import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable, type DocumentedProblem } from '../../openapi/api-problems.decorator';
 import { ProblemException } from '../../problem/problem';
-import { EXAMPLE_TARIFF, QuoteDocument, TariffDocument, TariffPageDocument } from '../api-docs';
 import { IdParams } from '../id-params';
 import { RequestId } from '../request-id.decorator';
+import {
+  EXAMPLE_TARIFF,
+  ListTariffsQuery,
+  QuoteDocument,
+  QuoteTermsBody,
+  TariffDocument,
+  TariffPageDocument,
+} from './tariff.dto';
 
 const INVALID_TARIFF: DocumentedProblem = {
   code: 'TARIFF_INVALID',
@@ -78,7 +85,7 @@ export class TariffsController {
   @ApiOperation({ summary: 'List tariffs at their latest version' })
   @ApiOkResponse({ type: TariffPageDocument })
   @ApiProblems(serviceUnavailable('pricing'))
-  list(@Query() query: ListTariffsRequest, @RequestId() requestId: string): Promise<Page<TariffView>> {
+  list(@Query() query: ListTariffsQuery, @RequestId() requestId: string): Promise<Page<TariffView>> {
     return this.backend.call('pricing', TariffRpc.list, query, requestId);
   }
 
@@ -109,7 +116,7 @@ export class TariffsController {
     },
     serviceUnavailable('pricing'),
   )
-  quote(@Param() params: IdParams, @Body() body: QuoteTerms, @RequestId() requestId: string): Promise<unknown> {
+  quote(@Param() params: IdParams, @Body() body: QuoteTermsBody, @RequestId() requestId: string): Promise<unknown> {
     return this.backend.call('pricing', TariffRpc.quote, { ...body, tariffId: params.id }, requestId);
   }
 }

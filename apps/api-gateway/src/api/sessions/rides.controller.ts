@@ -1,14 +1,15 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SessionRpc, StartRideRequest, type SessionView } from '@chargeflow/contracts';
+import { SessionRpc, type SessionView } from '@chargeflow/contracts';
 import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
-import { EXAMPLE, SessionDocument } from '../api-docs';
+import { EXAMPLE } from '../openapi-helpers';
 import { RequestId } from '../request-id.decorator';
 import { ResourceId } from '../resource-id.decorator';
 import { IdParams } from '../id-params';
+import { SessionDocument, StartRideBody } from './session.dto';
 
 @ApiTags('Rides')
 @ApiBearerAuth()
@@ -33,7 +34,7 @@ export class RidesController {
     serviceUnavailable('sessions'),
   )
   start(
-    @Body() body: StartRideRequest,
+    @Body() body: StartRideBody,
     @ResourceId() id: string | undefined,
     @RequestId() requestId: string,
   ): Promise<SessionView> {

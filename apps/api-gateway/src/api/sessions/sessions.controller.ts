@@ -1,13 +1,14 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ListSessionsRequest, SessionRpc, type Page, type SessionView } from '@chargeflow/contracts';
+import { SessionRpc, type Page, type SessionView } from '@chargeflow/contracts';
 import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
-import { EXAMPLE, SessionDocument, SessionPageDocument } from '../api-docs';
+import { EXAMPLE } from '../openapi-helpers';
 import { RequestId } from '../request-id.decorator';
 import { IdParams } from '../id-params';
+import { ListSessionsQuery, SessionDocument, SessionPageDocument } from './session.dto';
 
 @ApiTags('Sessions')
 @ApiBearerAuth()
@@ -24,7 +25,7 @@ export class SessionsController {
     { code: 'INVALID_CURSOR', detail: 'the cursor is not one this list handed out' },
     serviceUnavailable('sessions'),
   )
-  list(@Query() query: ListSessionsRequest, @RequestId() requestId: string): Promise<Page<SessionView>> {
+  list(@Query() query: ListSessionsQuery, @RequestId() requestId: string): Promise<Page<SessionView>> {
     return this.backend.call('sessions', SessionRpc.list, query, requestId);
   }
 

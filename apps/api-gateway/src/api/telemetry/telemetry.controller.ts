@@ -11,8 +11,6 @@ import {
 } from '@nestjs/swagger';
 import {
   Exchanges,
-  ListRejectionsRequest,
-  PageRequest,
   TELEMETRY_ROUTING,
   TelemetryRpc,
   type Page,
@@ -26,9 +24,17 @@ import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
 import { ApiProblems, serviceUnavailable } from '../../openapi/api-problems.decorator';
 import { ProblemException } from '../../problem/problem';
-import { EXAMPLE, QueuedDocument, RejectionPageDocument, SampleBody, SamplePageDocument } from '../api-docs';
+import { EXAMPLE } from '../openapi-helpers';
 import { RequestId } from '../request-id.decorator';
 import { IdParams } from '../id-params';
+import {
+  ListRejectionsQuery,
+  ListSamplesQuery,
+  QueuedDocument,
+  RejectionPageDocument,
+  SampleBody,
+  SamplePageDocument,
+} from './telemetry.dto';
 
 export const MAX_SAMPLES_PER_REQUEST = 1_000;
 
@@ -140,7 +146,7 @@ export class TelemetryController {
   @ApiProblems(serviceUnavailable('telemetry'))
   samples(
     @Param() params: IdParams,
-    @Query() query: PageRequest,
+    @Query() query: ListSamplesQuery,
     @RequestId() requestId: string,
   ): Promise<Page<SampleView>> {
     return this.backend.call('telemetry', TelemetryRpc.listSamples, { ...query, sessionId: params.id }, requestId);
@@ -155,7 +161,7 @@ export class TelemetryController {
   })
   @ApiOkResponse({ type: RejectionPageDocument })
   @ApiProblems(serviceUnavailable('telemetry'))
-  rejections(@Query() query: ListRejectionsRequest, @RequestId() requestId: string): Promise<Page<RejectionView>> {
+  rejections(@Query() query: ListRejectionsQuery, @RequestId() requestId: string): Promise<Page<RejectionView>> {
     return this.backend.call('telemetry', TelemetryRpc.listRejections, query, requestId);
   }
 }

@@ -1,0 +1,144 @@
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import {
+  BillingStatuses,
+  ListBillingRequest,
+  SessionKinds,
+  VerifyBillingRequest,
+  type BillingStatus,
+  type SessionKind,
+} from '@chargeflow/contracts';
+import { IsISO8601 } from 'class-validator';
+import { EXAMPLE, nullable, PageQueryOf, pageOf, uuid } from '../openapi-helpers';
+import { QuoteDocument } from './tariff.dto';
+
+/** The contract's request, documented (`declare` adds docs, not fields). */
+export class ListBillingQuery extends PageQueryOf(ListBillingRequest) {
+  @ApiPropertyOptional({ enum: BillingStatuses, example: 'PRICED' })
+  declare status?: BillingStatus;
+
+  @ApiPropertyOptional({ enum: SessionKinds, example: 'CHARGING' })
+  declare kind?: SessionKind;
+
+  @ApiPropertyOptional(uuid(EXAMPLE.riderId))
+  declare riderId?: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-11-01T00:00:00Z' })
+  declare from?: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-01T00:00:00Z' })
+  declare to?: string;
+}
+
+export class BillingRecordDocument {
+  @ApiProperty(uuid(EXAMPLE.sessionId))
+  sessionId!: string;
+
+  @ApiProperty({ enum: BillingStatuses, example: 'PRICED' })
+  status!: string;
+
+  @ApiProperty(nullable({ type: String, description: 'Why an UNPRICED record has no price yet.', example: null }))
+  reason!: string | null;
+
+  @ApiProperty({ enum: SessionKinds, example: 'CHARGING' })
+  kind!: string;
+
+  @ApiProperty(nullable({ type: String, format: 'uuid', example: null }))
+  riderId!: string | null;
+
+  @ApiProperty(uuid(EXAMPLE.vehicleId))
+  vehicleId!: string;
+
+  @ApiProperty(nullable({ type: String, format: 'uuid', example: EXAMPLE.stationId }))
+  stationId!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-22T18:30:00.000Z' })
+  startedAt!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-22T20:00:00.000Z' })
+  endedAt!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-22T20:00:01.120Z' })
+  calculatedAt!: string;
+
+  @ApiProperty(nullable({ type: QuoteDocument }))
+  billing!: QuoteDocument | null;
+}
+
+export const BillingPageDocument = pageOf(BillingRecordDocument, 'BillingPage');
+
+/** The period of a statement: sessions started in [from, to). */
+export class StatementQuery {
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-01T00:00:00Z' })
+  @IsISO8601({ strict: true })
+  from!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-12-01T00:00:00Z' })
+  @IsISO8601({ strict: true })
+  to!: string;
+}
+
+export class StatementDocument {
+  @ApiProperty(uuid(EXAMPLE.riderId))
+  riderId!: string;
+
+  @ApiProperty({ example: '2026-11-01T00:00:00Z' })
+  from!: string;
+
+  @ApiProperty({ example: '2026-12-01T00:00:00Z' })
+  to!: string;
+
+  @ApiProperty({
+    type: Object,
+    isArray: true,
+    example: [
+      {
+        sessionId: EXAMPLE.sessionId,
+        kind: 'RIDE',
+        startedAt: '2026-11-22T08:30:00.000Z',
+        status: 'PRICED',
+        currency: 'EUR',
+        totalExclVat: '3.40',
+        totalVat: '0.65',
+        totalInclVat: '4.05',
+      },
+    ],
+  })
+  lines!: object[];
+
+  @ApiProperty({
+    type: Object,
+    isArray: true,
+    example: [{ currency: 'EUR', totalExclVat: '3.40', totalVat: '0.65', totalInclVat: '4.05', sessions: 1 }],
+  })
+  totals!: object[];
+
+  @ApiProperty({ description: 'Sessions in the period that have no price yet.', example: 0 })
+  unpriced!: number;
+}
+
+@ApiSchema({ name: 'VerifyBillingRequest' })
+export class VerifyBillingBody extends VerifyBillingRequest {
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'Only sessions started at or after.',
+    example: '2026-11-01T00:00:00Z',
+  })
+  declare from?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'Only sessions started before.',
+    example: '2026-12-01T00:00:00Z',
+  })
+  declare to?: string;
+}
+
+export class VerifyReportDocument {
+  @ApiProperty({ example: 1250 })
+  checked!: number;
+
+  @ApiProperty({ type: Object, isArray: true, example: [] })
+  mismatches!: object[];
+}
