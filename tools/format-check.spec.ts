@@ -10,7 +10,8 @@ function formatCheck(file: string, source: string): Promise<number> {
       join(root, 'node_modules', '.bin', 'prettier'),
       ['--check', '--stdin-filepath', file],
       { cwd: root },
-      (error) => resolve(error ? Number(error.code ?? 1) : 0),
+      // Prettier's own exit code; a missing binary (a string code such as ENOENT) is not a refusal.
+      (error) => resolve(error ? (typeof error.code === 'number' ? error.code : Number.NaN) : 0),
     );
     child.stdin?.end(source);
   });
@@ -20,12 +21,12 @@ describe('format check (the Prettier step npm test runs)', () => {
   jest.setTimeout(30_000);
 
   it('fails on an unformatted file', async () => {
-    expect(await formatCheck('apps/sessions/src/unformatted.ts', 'const limits = {max:1,min:0}\n')).not.toBe(0);
+    expect(await formatCheck('apps/sessions/src/unformatted.ts', 'const limits = {max:1,min:0}\n')).toBe(1);
   });
 
   it('fails on a line longer than 120 characters that can be broken', async () => {
     const long = `export const names = [${Array.from({ length: 12 }, (_, i) => `'vehicle-${i}'`).join(', ')}];\n`;
-    expect(await formatCheck('apps/sessions/src/long.ts', long)).not.toBe(0);
+    expect(await formatCheck('apps/sessions/src/long.ts', long)).toBe(1);
   });
 
   it('passes a formatted file', async () => {

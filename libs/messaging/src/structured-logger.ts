@@ -24,13 +24,18 @@ export function correlationIdOf(message: ConsumeMessage): string | undefined {
   return typeof property === 'string' ? property : undefined;
 }
 
+/** Ids come from publishers (a device sets its own headers): a log line keeps at most this much of one. */
+const MAX_ID_LENGTH = 128;
+
+const bounded = (id: string | undefined) => id?.slice(0, MAX_ID_LENGTH);
+
 /** What names one delivery in a log line. */
 export function deliveryFields(queue: string, message: ConsumeMessage): LogFields {
   return {
     queue,
     messageType: message.properties.type,
-    messageId: message.properties.messageId,
-    correlationId: correlationIdOf(message),
+    messageId: bounded(message.properties.messageId as string | undefined),
+    correlationId: bounded(correlationIdOf(message)),
   };
 }
 
@@ -40,7 +45,7 @@ const MAX_CORRELATION_IDS_LOGGED = 20;
 export function batchFields(queue: string, batch: ConsumeMessage[]): LogFields {
   const correlationIds = new Set<string>();
   for (const message of batch) {
-    const id = correlationIdOf(message);
+    const id = bounded(correlationIdOf(message));
     if (id) correlationIds.add(id);
     if (correlationIds.size === MAX_CORRELATION_IDS_LOGGED) break;
   }

@@ -42,13 +42,27 @@ describe('problems', () => {
       detail: 'vehicle v-1 is in maintenance',
       code: 'CONFLICT',
       vehicleId: 'v-1',
+      serviceCode: 'VEHICLE_IN_MAINTENANCE',
     });
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('VEHICLE_IN_MAINTENANCE'));
+  });
+
+  it('do not let a service answer with a code only the gateway may answer', () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const error = { kind: 'INVALID' as const, code: 'RATE_LIMITED' as RpcErrorCode, message: 'slow down' };
+    expect(problemOf(error).toProblem()).toMatchObject({
+      status: 400,
+      code: 'BAD_REQUEST',
+      serviceCode: 'RATE_LIMITED',
+    });
   });
 
   it('stand for a status with a generic code of that status, and for another status with a plain 400 or 500', () => {
     for (const code of ErrorCodes) {
       const { status } = ErrorCatalogue[code];
+      expect({ status, generic: ErrorCatalogue[genericCodeOf(status)].status }).toEqual({ status, generic: status });
+    }
+    for (const status of [400, 401, 403, 404, 405, 406, 408, 409, 410, 411, 412, 413, 414, 415, 416, 422, 429, 431]) {
       expect({ status, generic: ErrorCatalogue[genericCodeOf(status)].status }).toEqual({ status, generic: status });
     }
     expect([genericCodeOf(418), genericCodeOf(502)]).toEqual(['BAD_REQUEST', 'INTERNAL_ERROR']);

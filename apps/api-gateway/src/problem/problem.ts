@@ -27,11 +27,19 @@ const GENERIC_CODES = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  408: 'REQUEST_TIMEOUT',
   409: 'CONFLICT',
+  410: 'GONE',
+  411: 'LENGTH_REQUIRED',
+  412: 'PRECONDITION_FAILED',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  416: 'RANGE_NOT_SATISFIABLE',
   422: 'UNPROCESSABLE',
   429: 'RATE_LIMITED',
+  431: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
   500: 'INTERNAL_ERROR',
   503: 'SERVICE_UNAVAILABLE',
 } as const satisfies { readonly [Status in ErrorStatus]?: ErrorCodeWithStatus<Status> };
@@ -44,7 +52,8 @@ export function genericCodeOf(status: number): ErrorCode {
 /**
  * A problem's `type`: its catalogue entry on this gateway. A relative reference with the full path, as
  * RFC 9457 (3.1.1) allows: it resolves against the URL the client called, so it reaches the gateway
- * that answered, behind any proxy, without a configured public origin.
+ * that answered without a configured public origin (a proxy that mounts the gateway under a path
+ * prefix must rewrite it). Clients should compare codes, which never change, rather than types.
  */
 export function problemTypeOf(code: ErrorCode): string {
   return `${PROBLEMS_PATH}/${code}`;

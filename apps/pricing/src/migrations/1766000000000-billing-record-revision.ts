@@ -1,8 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * A billing record's revision: 1 for a session's first record, one more each time a record replaces
- * it, so consumers of billing.calculated.v2 keep the newest and ignore one that arrives late.
+ * A billing record's revision: one more each time a record replaces the session's previous one, so
+ * consumers of billing.calculated.v2 keep the newest and ignore one that arrives late. Records written
+ * before this migration start at 1, whatever they replaced: no v2 event named them before.
  */
 export class BillingRecordRevision1766000000000 implements MigrationInterface {
   name = 'BillingRecordRevision1766000000000';

@@ -1,7 +1,6 @@
 import { IsOptional, IsUUID } from 'class-validator';
 
-// TypeScript accepts a class as a mixin base only with this constructor signature.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// TypeScript accepts a class as a mixin base only with this constructor signature (any[]: see eslint.config.mjs).
 type Request = new (...args: any[]) => object;
 
 /**

@@ -42,6 +42,47 @@ export const ErrorCatalogue = {
     title: 'Payload too large',
     description: "The request body is over the gateway's size limit; send less at once, for example a smaller batch.",
   },
+  NOT_ACCEPTABLE: {
+    status: 406,
+    title: 'Not acceptable',
+    description: 'The route cannot answer in a media type the Accept header allows; accept application/json.',
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    title: 'Request timeout',
+    description: 'The request did not arrive completely in time; send it again, whole.',
+  },
+  GONE: {
+    status: 410,
+    title: 'Gone',
+    description: 'What the request names existed but is gone for good; do not ask for it again.',
+  },
+  LENGTH_REQUIRED: {
+    status: 411,
+    title: 'Length required',
+    description: 'The request body has no declared length; send it with a Content-Length header.',
+  },
+  PRECONDITION_FAILED: {
+    status: 412,
+    title: 'Precondition failed',
+    description: 'A condition the request set in its headers does not hold; read the resource again first.',
+  },
+  URI_TOO_LONG: {
+    status: 414,
+    title: 'URI too long',
+    description:
+      'The request URL is over the length the gateway takes; move long values into the body or shorten them.',
+  },
+  RANGE_NOT_SATISFIABLE: {
+    status: 416,
+    title: 'Range not satisfiable',
+    description: 'The requested byte range lies outside the resource; ask for a range within it, or for all of it.',
+  },
+  REQUEST_HEADER_FIELDS_TOO_LARGE: {
+    status: 431,
+    title: 'Request header fields too large',
+    description: 'The request headers are over the size the gateway takes; send fewer or shorter headers.',
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     title: 'Unsupported media type',

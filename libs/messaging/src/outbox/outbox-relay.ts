@@ -35,7 +35,7 @@ class UnpublishedRowError extends Error {
     readonly envelope: Envelope,
     cause: Error,
   ) {
-    super(cause.message);
+    super(cause.message, { cause });
   }
 }
 
