@@ -19,6 +19,7 @@ export * from './sessions/session-kinds';
 export * from './sessions/session-rpc';
 export * from './sessions/session-started.v1';
 export * from './sessions/session-finalized.v1';
+export * from './analytics/analytics-rpc';
 export * from './pricing/billing-calculated.v1';
 export * from './pricing/billing-calculated.v2';
 export * from './pricing/billing-rpc';

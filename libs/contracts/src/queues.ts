@@ -3,4 +3,5 @@ export const Queues = {
   telemetrySessionEvents: 'telemetry.session-events',
   telemetrySamples: 'telemetry.samples',
   pricingFinalizedSessions: 'pricing.finalized-sessions',
+  analyticsEvents: 'analytics.events',
 } as const;

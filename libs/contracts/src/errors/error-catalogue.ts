@@ -350,6 +350,20 @@ export const ErrorCatalogue = {
     title: 'Session not finalized',
     description: 'The session is still active and is billed once it is finalized; end it, or ask again later.',
   },
+
+  // Analytics (analytics service).
+  ANALYTICS_REBUILDING: {
+    status: 503,
+    title: 'Analytics rebuilding',
+    description:
+      'The analytics projection is being rebuilt from upstream and answers no queries until it is whole; ask again once the progress is complete.',
+  },
+  ANALYTICS_REBUILD_IN_PROGRESS: {
+    status: 409,
+    title: 'Analytics rebuild in progress',
+    description:
+      'A rebuild of the analytics projection is already running; follow its progress instead of starting another.',
+  },
 } as const satisfies Record<string, ErrorCatalogueEntry>;
 
 export type ErrorCode = keyof typeof ErrorCatalogue;
