@@ -7,13 +7,14 @@ export const DIST = join(REPO_ROOT, 'dist');
 
 const SOURCE_ROOTS = ['apps', 'libs', 'infra/src'];
 const WORKSPACE_LIBS = ['contracts', 'messaging', 'runtime', 'testing'];
-const TESTS = /\.(spec|int-spec|e2e-spec)\.ts$/;
+/** Tests and what only tests use (fixture builders, in-memory fakes): never shipped in dist/. */
+const TEST_ONLY = /\.(spec|int-spec|e2e-spec|test-builders|fake)\.ts$/;
 
 function sources(directory: string): string[] {
   return readdirSync(directory).flatMap((entry) => {
     const path = join(directory, entry);
     if (statSync(path).isDirectory()) return entry === 'node_modules' || entry === 'test' ? [] : sources(path);
-    return path.endsWith('.ts') && !TESTS.test(path) ? [path] : [];
+    return path.endsWith('.ts') && !TEST_ONLY.test(path) ? [path] : [];
   });
 }
 

@@ -7,6 +7,10 @@ import { StationHasActiveSessionError, VehicleHasActiveSessionError } from '../s
 import { someTerms } from '../src/session/domain/session.test-builders';
 import { TypeOrmSessionRepository } from '../src/session/infrastructure/typeorm-session.repository';
 import { saveStartedSession } from '../src/session/start-session';
+import { TypeOrmFleetRepository } from '../src/fleet/infrastructure/typeorm-fleet.repository';
+import type { SessionsDatabase } from '../src/session/domain/session.repository';
+import { EndRideHandler } from '../src/session/end-ride/end-ride.handler';
+import { StartRideHandler } from '../src/session/start-ride/start-ride.handler';
 
 const INSERTS = {
   vehicle: `INSERT INTO vehicle (id, label, battery_capacity_wh, energy_wh) VALUES ($1, 'bike', 500, 400)`,
@@ -70,5 +74,36 @@ describe('the session repository on real PostgreSQL', () => {
     const error = await refusalOf(aCharge(await inserted('vehicle'), stationId));
     expect(error).toBeInstanceOf(StationHasActiveSessionError);
     expect(error).toMatchObject({ details: { stationId, activeSessionId: first.id } });
+  });
+
+  it('refuses a start racing an end of the same vehicle, and the end completes: no deadlock', async () => {
+    const database: SessionsDatabase = {
+      transaction: (work) => dataSource.transaction(work),
+      autocommit: dataSource.manager,
+    };
+    const fleet = new TypeOrmFleetRepository();
+    const [vehicleId, riderId] = [await inserted('vehicle'), await inserted('rider')];
+    const first = await new StartRideHandler(database, fleet, sessions).execute({ vehicleId, riderId });
+
+    // The second start holds the vehicle's row while it looks up the rider; the end arrives meanwhile.
+    let riderLookedUp!: () => void;
+    const lookingUpRider = new Promise<void>((resolve) => (riderLookedUp = resolve));
+    const slowFleet = Object.assign(Object.create(fleet) as TypeOrmFleetRepository, {
+      rider: async (...args: Parameters<TypeOrmFleetRepository['rider']>) => {
+        riderLookedUp();
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return fleet.rider(...args);
+      },
+    });
+    const start = new StartRideHandler(database, slowFleet, sessions).execute({ vehicleId, riderId }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await lookingUpRider;
+    const seal = { seal: async () => ({ energyWh: '1', distanceM: '1', sampleCount: 1 }) };
+    const ended = await new EndRideHandler(database, fleet, sessions, seal).execute(first.id);
+
+    expect(ended.state).toBe('FINALIZED');
+    expect(await start).toMatchObject({ code: 'VEHICLE_HAS_ACTIVE_SESSION', details: { activeSessionId: first.id } });
   });
 });

@@ -50,16 +50,21 @@ export class InMemorySessionsDatabase implements SessionsDatabase, SessionReposi
     };
   }
 
-  /** Refuses a start as the partial unique indexes do: when the vehicle or the station has an Active session. */
+  /**
+   * Refuses a start as the table does: a taken id (the primary key), or an Active session on the
+   * vehicle or at the station (the partial unique indexes).
+   */
   async insertStarted(tx: Transaction, session: Session): Promise<boolean> {
     const snapshot = session.toSnapshot();
     const active = await this.activeSessions(tx, snapshot);
-    if (active.onVehicle || (snapshot.charge && active.atStation)) return false;
+    if (this.sessions.has(snapshot.id) || active.onVehicle || (snapshot.charge && active.atStation)) return false;
     this.save(session);
     return true;
   }
 
+  /** Finalizes only an Active session, as the repository's conditional update does. */
   async saveFinalized(_tx: Transaction, session: Session): Promise<void> {
+    if (this.sessions.get(session.id)?.state !== 'ACTIVE') throw new Error(`session ${session.id} was not active`);
     this.save(session);
   }
 

@@ -1,21 +1,26 @@
 import type { SessionKind, SessionView } from '@chargeflow/contracts';
-import { oneActiveSessionConflict } from './domain/one-active-session.policy';
+import { oneActiveSessionConflict, refusedStartConflict } from './domain/one-active-session.policy';
 import type { Session } from './domain/session.aggregate';
 import type { SessionRepository, Transaction } from './domain/session.repository';
 import { toSessionView } from './session.view';
 
 /**
- * Saves a new Active session with its events in one statement, relying on the partial unique indexes
- * for "one active session per vehicle and per station"; a refused start is named by the policy.
+ * Saves a new Active session with its events, in the caller's transaction, if the one-active-session
+ * policy lets it start. The policy is checked first, on what is committed: a start racing an end of
+ * the same vehicle is refused there instead of waiting in the unique index on the end, which waits
+ * for the vehicle this start holds. The partial unique indexes still decide under concurrency; a
+ * start they refuse is named by the policy.
  */
 export async function saveStartedSession(
   tx: Transaction,
   sessions: SessionRepository,
   session: Session,
 ): Promise<void> {
-  if (await sessions.insertStarted(tx, session)) return;
   const snapshot = session.toSnapshot();
-  throw oneActiveSessionConflict(snapshot, await sessions.activeSessions(tx, snapshot));
+  const conflict = oneActiveSessionConflict(snapshot, await sessions.activeSessions(tx, snapshot));
+  if (conflict) throw conflict;
+  if (await sessions.insertStarted(tx, session)) return;
+  throw refusedStartConflict(snapshot, await sessions.activeSessions(tx, snapshot));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { oneActiveSessionConflict, type ActiveSessions } from './one-active-session.policy';
+import { oneActiveSessionConflict, refusedStartConflict, type ActiveSessions } from './one-active-session.policy';
 import { StationHasActiveSessionError, VehicleHasActiveSessionError } from './session.errors';
 import { anActiveCharge, anActiveRide } from './session.test-builders';
 
@@ -7,7 +7,12 @@ const aRide = () => anActiveRide().toSnapshot();
 const aCharge = () => anActiveCharge({ stationId: 'station-1' }).toSnapshot();
 
 describe('one active session per vehicle and per station', () => {
-  it('names the active session of a busy vehicle, for a ride and for a charge', () => {
+  it('lets a ride or a charge start when its vehicle and station are idle', () => {
+    expect(oneActiveSessionConflict(aRide(), idle)).toBeNull();
+    expect(oneActiveSessionConflict(aCharge(), idle)).toBeNull();
+  });
+
+  it('refuses any session on a vehicle that has one active, naming it', () => {
     for (const session of [aRide(), aCharge()]) {
       const error = oneActiveSessionConflict(session, { ...idle, onVehicle: 'ride-0' });
       expect(error).toBeInstanceOf(VehicleHasActiveSessionError);
@@ -18,7 +23,7 @@ describe('one active session per vehicle and per station', () => {
     }
   });
 
-  it('names the active session of a busy station for a charge', () => {
+  it('refuses a charge at a station that has one active, naming it', () => {
     const error = oneActiveSessionConflict(aCharge(), { ...idle, atStation: 'charge-0' });
     expect(error).toBeInstanceOf(StationHasActiveSessionError);
     expect(error).toMatchObject({
@@ -28,21 +33,30 @@ describe('one active session per vehicle and per station', () => {
   });
 
   it('names the vehicle when both are busy', () => {
-    const error = oneActiveSessionConflict(aCharge(), { onVehicle: 'ride-0', atStation: 'charge-0' });
-    expect(error).toBeInstanceOf(VehicleHasActiveSessionError);
+    expect(oneActiveSessionConflict(aCharge(), { onVehicle: 'ride-0', atStation: 'charge-0' })).toBeInstanceOf(
+      VehicleHasActiveSessionError,
+    );
   });
 
   it('does not hold a station against a ride, which takes none', () => {
-    expect(oneActiveSessionConflict(aRide(), { ...idle, atStation: 'charge-0' })).toMatchObject({
-      code: 'VEHICLE_HAS_ACTIVE_SESSION',
-      details: { activeSessionId: 'unknown' },
+    expect(oneActiveSessionConflict(aRide(), { ...idle, atStation: 'charge-0' })).toBeNull();
+  });
+
+  it('names the blocker of a refused start when it is still there', () => {
+    expect(refusedStartConflict(aCharge(), { ...idle, atStation: 'charge-0' })).toMatchObject({
+      code: 'STATION_HAS_ACTIVE_SESSION',
+      details: { activeSessionId: 'charge-0' },
     });
   });
 
-  it('still names the rule when the blocking session ended before it could be read', () => {
-    expect(oneActiveSessionConflict(aCharge(), idle)).toMatchObject({
+  it("blames a charge's station, not its held vehicle, when the blocker ended before it could be read", () => {
+    expect(refusedStartConflict(aCharge(), idle)).toMatchObject({
+      code: 'STATION_HAS_ACTIVE_SESSION',
+      details: { stationId: 'station-1', activeSessionId: 'unknown' },
+    });
+    expect(refusedStartConflict(aRide(), idle)).toMatchObject({
       code: 'VEHICLE_HAS_ACTIVE_SESSION',
-      details: { vehicleId: 'vehicle-1', activeSessionId: 'unknown' },
+      details: { activeSessionId: 'unknown' },
     });
   });
 });

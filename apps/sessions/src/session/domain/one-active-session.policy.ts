@@ -7,19 +7,33 @@ export interface ActiveSessions {
   atStation: string | null;
 }
 
+type OneActiveSessionError = VehicleHasActiveSessionError | StationHasActiveSessionError;
+
 /**
- * One active session per vehicle and per station. The database's partial unique indexes enforce it
- * under concurrency (a start that breaks it is not inserted); this names the broken rule: the busy
- * vehicle first, then a charge's busy station. The session that blocked the start may have ended in
- * between, so `active` can show neither: the vehicle is then named, with the session 'unknown'.
+ * One active session per vehicle and per station: the rule a start breaks, given the sessions Active
+ * now on its vehicle and station (the busy vehicle is named first), or null when it may start.
  */
 export function oneActiveSessionConflict(
   session: SessionSnapshot,
   active: ActiveSessions,
-): VehicleHasActiveSessionError | StationHasActiveSessionError {
-  if (active.onVehicle || !session.charge) {
-    return new VehicleHasActiveSessionError(session.vehicleId, active.onVehicle ?? 'unknown');
+): OneActiveSessionError | null {
+  if (active.onVehicle) return new VehicleHasActiveSessionError(session.vehicleId, active.onVehicle);
+  if (session.charge && active.atStation) {
+    return new StationHasActiveSessionError(session.charge.stationId, active.atStation);
   }
-  if (active.atStation) return new StationHasActiveSessionError(session.charge.stationId, active.atStation);
-  return new VehicleHasActiveSessionError(session.vehicleId, 'unknown');
+  return null;
+}
+
+/**
+ * The rule a start broke when the database refused it (the partial unique indexes decide under
+ * concurrency) but `active` shows no blocker any more: the blocker ended in between. A start holds its
+ * vehicle, so only a charge's station can have changed hands; the session is then 'unknown'.
+ */
+export function refusedStartConflict(session: SessionSnapshot, active: ActiveSessions): OneActiveSessionError {
+  return (
+    oneActiveSessionConflict(session, active) ??
+    (session.charge
+      ? new StationHasActiveSessionError(session.charge.stationId, 'unknown')
+      : new VehicleHasActiveSessionError(session.vehicleId, 'unknown'))
+  );
 }

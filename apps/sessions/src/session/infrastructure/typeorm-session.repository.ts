@@ -97,9 +97,9 @@ export class TypeOrmSessionRepository implements SessionRepository {
   }
 
   /**
-   * Inserts a new Active session with its events in one statement: the partial unique indexes
-   * (session_one_active_per_vehicle, session_one_active_per_station) are the last word on "one active
-   * session per vehicle and per station", and a start they refuse is simply not inserted.
+   * Inserts a new Active session, and its events into the outbox, in the caller's transaction. The
+   * partial unique indexes (session_one_active_per_vehicle, session_one_active_per_station) are the
+   * last word on "one active session per vehicle and per station": a start they refuse is not inserted.
    */
   async insertStarted(manager: EntityManager, started: Session): Promise<boolean> {
     const session = started.toSnapshot();
