@@ -73,12 +73,8 @@ export class AnalyticsFilter {
   riderId?: string;
 }
 
-/** A summary of the filtered sessions; with `groupBy`, one summary per group, in cursor pages. */
-export class AnalyticsSummaryRequest extends AnalyticsFilter {
-  @IsOptional()
-  @IsIn(AnalyticsGroupings)
-  groupBy?: AnalyticsGrouping;
-
+/** The filter of an answer given in cursor pages (`limit`, `cursor`, as every list of the API). */
+export class AnalyticsPageRequest extends AnalyticsFilter {
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -90,6 +86,13 @@ export class AnalyticsSummaryRequest extends AnalyticsFilter {
   @IsString()
   @MaxLength(500)
   cursor?: string;
+}
+
+/** A summary of the filtered sessions; with `groupBy`, one summary per group, in cursor pages. */
+export class AnalyticsSummaryRequest extends AnalyticsPageRequest {
+  @IsOptional()
+  @IsIn(AnalyticsGroupings)
+  groupBy?: AnalyticsGrouping;
 }
 
 /** One metric per window of the IANA zone `tz` (default UTC). */
@@ -116,7 +119,7 @@ export class AnalyticsTimeseriesRequest extends AnalyticsFilter {
 }
 
 /** The sessions that sum to one metric over the filtered range, each with its value, in cursor pages. */
-export class AnalyticsExplainRequest extends AnalyticsFilter {
+export class AnalyticsExplainRequest extends AnalyticsPageRequest {
   @IsIn(AnalyticsMetrics)
   metric!: AnalyticsMetric;
 
@@ -124,34 +127,10 @@ export class AnalyticsExplainRequest extends AnalyticsFilter {
   @IsOptional()
   @Matches(CURRENCY)
   currency?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 }
 
 /** One page of the export: the filtered finalized sessions joined with their billing, oldest end first. */
-export class AnalyticsSessionsRequest extends AnalyticsFilter {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-}
+export class AnalyticsSessionsRequest extends AnalyticsPageRequest {}
 
 export interface RevenueFigures {
   currency: string;
