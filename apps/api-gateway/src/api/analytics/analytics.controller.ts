@@ -166,7 +166,7 @@ export class AnalyticsController {
       '`Accept: application/x-ndjson` streams one JSON object per line; otherwise JSON pages (`limit`, `cursor`). ' +
       `A stream starts after \`cursor\` if given and reads ${EXPORT_PAGE_SIZE} rows per request to the analytics service. ` +
       'If a later page fails, the gateway aborts the connection before the chunked body is complete: the client ' +
-      'sees a transfer error (curl exits with 18, fetch rejects), never a clean end.',
+      'sees an incomplete body (fetch rejects with `terminated`), never a clean end.',
   })
   @ApiHeader({ name: 'accept', required: false, enum: ['application/json', 'text/csv', 'application/x-ndjson'] })
   @ApiExtraModels(AnalyticsSessionRowDocument, AnalyticsSessionRowPageDocument)
