@@ -45,7 +45,7 @@ import {
   AnalyticsVerifyReportDocument,
   GroupedAnalyticsSummaryPageDocument,
 } from './analytics.dto';
-import { EXPORT_PAGE_SIZE, exportFormatOf, exportStream, SESSION_COLUMNS } from './session-export';
+import { EXPORT_PAGE_SIZE, exportFormatOf, ExportFormats, exportStream, SESSION_COLUMNS } from './session-export';
 
 const rebuilding: DocumentedProblem = {
   code: 'ANALYTICS_REBUILDING',
@@ -173,7 +173,7 @@ export class AnalyticsController {
   @ApiOkResponse({
     content: {
       'application/json': { schema: { $ref: getSchemaPath(AnalyticsSessionRowPageDocument) } },
-      'text/csv': { schema: { type: 'string' } },
+      'text/csv': { schema: { type: 'string', example: ExportFormats.csv.header } },
       'application/x-ndjson': { schema: { $ref: getSchemaPath(AnalyticsSessionRowDocument) } },
     },
   })

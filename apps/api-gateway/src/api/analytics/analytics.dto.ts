@@ -161,7 +161,7 @@ export class RevenuePerSessionDocument {
   @ApiProperty({ example: 'EUR' })
   currency!: string;
 
-  @ApiProperty(decimal('4.05'))
+  @ApiProperty(decimal('1.35'))
   inclVat!: string;
 }
 
@@ -178,7 +178,7 @@ export class AnalyticsAveragesDocument {
   @ApiProperty(nullable(decimal('3250.000')))
   distanceM!: string | null;
 
-  @ApiProperty({ type: [RevenuePerSessionDocument] })
+  @ApiProperty({ type: [RevenuePerSessionDocument], example: [{ currency: 'EUR', inclVat: '1.35' }] })
   revenuePerSession!: RevenuePerSessionDocument[];
 }
 

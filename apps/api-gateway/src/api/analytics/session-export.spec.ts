@@ -97,6 +97,7 @@ describe('the sessions export', () => {
     expect(exportFormatOf('text/csv;q=0.2, application/x-ndjson;q=0.8')).toBe(ExportFormats.ndjson);
     expect(exportFormatOf('text/csv;q=0')).toBeNull();
     expect(exportFormatOf('*/*')).toBeNull();
+    expect(exportFormatOf('constructor, toString')).toBeNull();
     expect(exportFormatOf(undefined)).toBeNull();
   });
 

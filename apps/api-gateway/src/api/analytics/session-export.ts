@@ -59,13 +59,13 @@ export const ExportFormats = {
   },
 } as const satisfies Record<string, ExportFormat>;
 
-const MEDIA_TYPES: Record<string, ExportFormat | null> = {
-  'text/csv': ExportFormats.csv,
-  'application/x-ndjson': ExportFormats.ndjson,
-  'application/json': null,
-  'application/*': null,
-  '*/*': null,
-};
+const MEDIA_TYPES = new Map<string, ExportFormat | null>([
+  ['text/csv', ExportFormats.csv],
+  ['application/x-ndjson', ExportFormats.ndjson],
+  ['application/json', null],
+  ['application/*', null],
+  ['*/*', null],
+]);
 
 /** The export an Accept header prefers (highest q, then first listed), or null for JSON pages. */
 export function exportFormatOf(accept: string | undefined): ExportFormat | null {
@@ -76,9 +76,9 @@ export function exportFormatOf(accept: string | undefined): ExportFormat | null 
       const q = parameters.find((parameter) => parameter.startsWith('q='));
       return { type, q: q === undefined ? 1 : Number(q.slice(2)) };
     })
-    .filter((range) => range.q > 0 && range.type in MEDIA_TYPES)
+    .filter((range) => range.q > 0 && MEDIA_TYPES.has(range.type))
     .sort((a, b) => b.q - a.q);
-  return ranges.length > 0 ? MEDIA_TYPES[ranges[0].type] : null;
+  return ranges.length > 0 ? (MEDIA_TYPES.get(ranges[0].type) ?? null) : null;
 }
 
 /**
@@ -86,7 +86,7 @@ export function exportFormatOf(accept: string | undefined): ExportFormat | null 
  * answer), then each next page, requested only once the previous one has been taken by the reader.
  * A failed page throws: the stream errors and the response is cut short.
  */
-export async function* exportText(
+async function* exportText(
   format: ExportFormat,
   first: Page<AnalyticsSessionRow>,
   nextPage: (cursor: string) => Promise<Page<AnalyticsSessionRow>>,
