@@ -51,6 +51,11 @@ describe('gateway access: every route, every role', () => {
         'DELETE /v1/api-keys/:id',
         'GET /metrics',
         'GET /metrics/:service',
+        'GET /v1/analytics/summary',
+        'GET /v1/vehicles/:id/analytics',
+        'GET /v1/analytics/sessions',
+        'POST /v1/analytics/rebuild',
+        'POST /v1/analytics/verify',
       ]),
     );
     const undeclared = routes.filter(

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AmqpConnection, ConfirmPublisher } from '@chargeflow/messaging';
 import { BackendClient } from '../backend/backend.client';
+import { AnalyticsController } from './analytics/analytics.controller';
 import { RidersController } from './fleet/riders.controller';
 import { StationsController } from './fleet/stations.controller';
 import { VehiclesController } from './fleet/vehicles.controller';
@@ -23,6 +24,7 @@ import { TelemetryController } from './telemetry/telemetry.controller';
     VehiclesController,
     StationsController,
     RidersController,
+    AnalyticsController,
   ],
   providers: [
     BackendClient,

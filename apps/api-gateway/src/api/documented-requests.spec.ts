@@ -1,6 +1,11 @@
 import type { Paramtype, Type } from '@nestjs/common';
 import * as contracts from '@chargeflow/contracts';
 import {
+  AnalyticsExplainRequest,
+  AnalyticsPeriod,
+  AnalyticsSessionsRequest,
+  AnalyticsSummaryRequest,
+  AnalyticsTimeseriesRequest,
   CreateRiderRequest,
   CreateStationRequest,
   CreateVehicleRequest,
@@ -21,6 +26,13 @@ import {
 import type { ProblemException } from '../problem/problem';
 import { gatewayValidationPipe } from '../validation/validation.pipe';
 import './api.module';
+import {
+  AnalyticsExplainQuery,
+  AnalyticsPeriodQuery,
+  AnalyticsSessionsQuery,
+  AnalyticsSummaryQuery,
+  AnalyticsTimeseriesQuery,
+} from './analytics/analytics.dto';
 import { CreateRiderBody, ListRidersQuery, RiderChangesBody } from './fleet/rider.dto';
 import { CreateStationBody, ListStationsQuery, StationChangesBody } from './fleet/station.dto';
 import { CreateVehicleBody, ListVehiclesQuery, VehicleChangesBody } from './fleet/vehicle.dto';
@@ -38,6 +50,14 @@ interface Case {
 
 const VEHICLE = '7d0f7a3e-2c43-4a55-9a3c-0c9a5f1b2e77';
 const OTHER = '0b8e5d2a-6f1c-4e3b-9a7d-2c4f6e8a1b3d';
+const NOVEMBER = { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' };
+const filters = [
+  NOVEMBER,
+  { ...NOVEMBER, kind: 'RIDE', vehicleId: VEHICLE, stationId: OTHER, riderId: OTHER },
+  { from: 'November', to: '2026-12-01', kind: 'BOAT', vehicleId: 'v1' },
+  {},
+  { ...NOVEMBER, page: '2' },
+];
 const pages = [{}, { limit: '20', cursor: 'abc' }, { limit: '0' }, { limit: '1001' }, { cursor: '' }, { page: '2' }];
 
 const cases: Case[] = [
@@ -162,6 +182,50 @@ const cases: Case[] = [
     contract: VerifyBillingRequest,
     in: 'body',
     inputs: [{}, { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' }, { from: 'November' }, { all: true }],
+  },
+  {
+    documented: AnalyticsPeriodQuery,
+    contract: AnalyticsPeriod,
+    in: 'query',
+    inputs: [...filters, { ...NOVEMBER, kind: 'CHARGING' }],
+  },
+  {
+    documented: AnalyticsSummaryQuery,
+    contract: AnalyticsSummaryRequest,
+    in: 'query',
+    inputs: [
+      ...filters,
+      ...pages.map((page) => ({ ...NOVEMBER, ...page })),
+      { ...NOVEMBER, groupBy: 'station', limit: '100' },
+      { ...NOVEMBER, groupBy: 'day' },
+    ],
+  },
+  {
+    documented: AnalyticsTimeseriesQuery,
+    contract: AnalyticsTimeseriesRequest,
+    in: 'query',
+    inputs: [
+      ...filters.map((filter) => ({ ...filter, metric: 'rides', window: 'DAY' })),
+      { ...NOVEMBER, metric: 'revenueInclVat', window: 'MONTH', tz: 'Asia/Kolkata', currency: 'EUR', groupBy: 'rider' },
+      { ...NOVEMBER, metric: 'speed', window: 'YEAR', currency: 'euro', groupBy: 'day', tz: 'x'.repeat(65) },
+      NOVEMBER,
+    ],
+  },
+  {
+    documented: AnalyticsExplainQuery,
+    contract: AnalyticsExplainRequest,
+    in: 'query',
+    inputs: [
+      ...filters.map((filter) => ({ ...filter, metric: 'energyChargedWh' })),
+      ...pages.map((page) => ({ ...NOVEMBER, metric: 'vat', currency: 'EUR', ...page })),
+      { ...NOVEMBER, metric: 'speed', currency: 'eur' },
+    ],
+  },
+  {
+    documented: AnalyticsSessionsQuery,
+    contract: AnalyticsSessionsRequest,
+    in: 'query',
+    inputs: [...filters, ...pages.map((page) => ({ ...NOVEMBER, ...page }))],
   },
 ];
 

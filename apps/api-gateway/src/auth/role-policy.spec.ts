@@ -11,8 +11,8 @@ const device: Principal = { keyId: 'k-1', name: 'bike 7', role: 'device', vehicl
 describe('the role matrix', () => {
   const allowed = (set: keyof typeof RoleSets) => ApiRoles.filter((role) => isRoleAllowed(role, RoleSets[set]));
 
-  it('gives keys, tariffs, reference data writes and operations to admin only', () => {
-    for (const set of ['apiKeys', 'tariffWrites', 'referenceDataWrites', 'operations'] as const)
+  it('gives keys, tariffs, reference data writes, operations and analytics rebuilds to admin only', () => {
+    for (const set of ['apiKeys', 'tariffWrites', 'referenceDataWrites', 'operations', 'analyticsRebuild'] as const)
       expect(allowed(set)).toEqual(['admin']);
   });
 
@@ -20,6 +20,7 @@ describe('the role matrix', () => {
     expect(allowed('sessionCommands')).toEqual(['admin', 'operator']);
     expect(allowed('reads')).toEqual(['admin', 'operator']);
     expect(allowed('analyticsReads')).toEqual(['admin', 'operator', 'analyst']);
+    expect(allowed('analyticsVerify')).toEqual(['admin', 'operator']);
     expect(allowed('billingReads')).toEqual(['admin', 'operator', 'analyst']);
   });
 

@@ -14,6 +14,8 @@ export const RoleSets = {
   sessionCommands: ['admin', 'operator'],
   reads: ['admin', 'operator'],
   analyticsReads: ['admin', 'operator', 'analyst'],
+  analyticsRebuild: ['admin'],
+  analyticsVerify: ['admin', 'operator'],
   billingReads: ['admin', 'operator', 'analyst'],
   telemetryIngest: ['device'],
 } as const satisfies Record<string, readonly ApiRole[]>;

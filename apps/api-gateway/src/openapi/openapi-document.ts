@@ -205,6 +205,8 @@ function exampleOf(
   if (schema.allOf) {
     return Object.assign({}, ...schema.allOf.map((part) => exampleOf(part, schemas, depth + 1) ?? {}));
   }
+  // A body of one of several shapes shows the first.
+  if (schema.oneOf?.[0]) return exampleOf(schema.oneOf[0], schemas, depth + 1);
   if (schema.type === 'array' && schema.items) {
     const item = exampleOf(schema.items, schemas, depth + 1);
     return item === undefined ? [] : [item];

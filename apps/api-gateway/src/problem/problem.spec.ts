@@ -27,6 +27,26 @@ describe('problems', () => {
     expect(problem).toMatchObject({ status: 404, title: 'Session not found', code: 'SESSION_NOT_FOUND' });
   });
 
+  it("pass on the analytics service's field errors, its rebuild progress and its conflict as it answers them", () => {
+    const invalid = problemOf({
+      kind: 'INVALID',
+      code: 'VALIDATION_FAILED',
+      message: 'the request is invalid: tz is not an IANA time zone',
+      errors: [{ field: 'tz', message: 'tz is not an IANA time zone' }],
+    }).toProblem();
+    expect(invalid).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', errors: [{ field: 'tz' }] });
+    const progress = { state: 'REBUILDING', sessionsRead: 1200, billingRecordsRead: 900 };
+    const rebuilding = problemOf({
+      kind: 'UNAVAILABLE',
+      code: 'ANALYTICS_REBUILDING',
+      message: 'the projection is being rebuilt',
+      details: { rebuild: progress },
+    }).toProblem();
+    expect(rebuilding).toMatchObject({ status: 503, code: 'ANALYTICS_REBUILDING', rebuild: progress });
+    const running = problemOf({ kind: 'CONFLICT', code: 'ANALYTICS_REBUILD_IN_PROGRESS', message: 'running' });
+    expect(running.toProblem()).toMatchObject({ status: 409, code: 'ANALYTICS_REBUILD_IN_PROGRESS' });
+  });
+
   it('answer a code this gateway does not know (a newer service) by its kind, and log it', () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const error = {

@@ -46,10 +46,10 @@ export const MAX_ANALYTICS_WINDOWS = 10_000;
 const CURRENCY = /^[A-Z]{3}$/;
 
 /**
- * Which finalized sessions a figure covers: those whose `endedAt` lies in the half-open range
- * [from, to), optionally of one kind, vehicle, station or rider.
+ * The finalized sessions whose `endedAt` lies in the half-open range [from, to), optionally of one
+ * kind: the query of one vehicle's, station's or rider's summary, whose subject the caller names apart.
  */
-export class AnalyticsFilter {
+export class AnalyticsPeriod {
   @IsISO8601({ strict: true })
   from!: string;
 
@@ -59,7 +59,10 @@ export class AnalyticsFilter {
   @IsOptional()
   @IsIn(SessionKinds)
   kind?: SessionKind;
+}
 
+/** Which finalized sessions a figure covers: those of the period, optionally of one vehicle, station or rider. */
+export class AnalyticsFilter extends AnalyticsPeriod {
   @IsOptional()
   @IsUUID()
   vehicleId?: string;
