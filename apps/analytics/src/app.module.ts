@@ -4,6 +4,9 @@ import { postgresOptions } from '@chargeflow/runtime';
 import type { AnalyticsConfig } from './config';
 import { analyticsMigrations } from './migrations';
 import { ProjectionModule } from './projection/projection.module';
+import { RebuildModule } from './rebuild/rebuild.module';
+import { StatusModule } from './status/status.module';
+import { VerifyModule } from './verify/verify.module';
 
 @Module({})
 export class AppModule {
@@ -21,6 +24,9 @@ export class AppModule {
           retryDelay: 1_000,
         }),
         ProjectionModule,
+        RebuildModule,
+        VerifyModule,
+        StatusModule,
       ],
     };
   }
