@@ -11,7 +11,8 @@ import {
 import { RpcClient, RpcUnavailableError } from '@chargeflow/messaging';
 import type { BillingFactRow, SessionFactRow } from '../projection/infrastructure/projection.store';
 
-const REQUEST_TIMEOUT_MS = 30_000;
+/** A request to a queue not declared yet is dropped unread: a short deadline retries it soon. */
+const REQUEST_TIMEOUT_MS = 10_000;
 /** How long a page read waits for a service that does not answer (it may be starting too). */
 const UNAVAILABLE_PATIENCE_MS = 120_000;
 
