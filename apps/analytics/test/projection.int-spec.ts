@@ -208,6 +208,37 @@ describe('analytics projection consumer', () => {
     expect(counted).toBe(3);
   });
 
+  it('lets two instances apply a session and its billing at once without either missing the other', async () => {
+    const second = new AnalyticsEventsConsumer(
+      connection,
+      dataSource,
+      new ApplyEventHandler(),
+      pino({ level: 'silent' }),
+    );
+    await second.onApplicationBootstrap();
+    try {
+      const sessions = Array.from({ length: 40 }, (_, index) =>
+        index % 2 ? aFinalizedRide({ energyWh: `${index}.5` }) : aFinalizedCharge({ energyWh: `${index}.25` }),
+      );
+      const events = sessions.flatMap((session, index) => {
+        const pair = [
+          { type: SESSION_FINALIZED_V1, payload: session },
+          { type: BILLING_CALCULATED_V2, payload: aBilling(session) },
+        ];
+        return index % 3 ? pair : pair.reverse();
+      });
+      await publishEvents(channel, events);
+      await untilApplied(events.length);
+      expect(await recountRollups(dataSource.manager, 'projection')).toMatchObject({ differences: [] });
+      const [{ priced }] = (await dataSource.query(
+        `SELECT sum(priced)::int AS priced FROM projection.rollup WHERE level = 'MONTH' AND dim = 'ALL'`,
+      )) as { priced: number }[];
+      expect(priced).toBe(40);
+    } finally {
+      await second.onModuleDestroy();
+    }
+  });
+
   it('finds a tampered rollup', async () => {
     const ride = aFinalizedRide();
     await publishEvents(channel, [
