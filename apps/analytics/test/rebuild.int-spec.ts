@@ -214,4 +214,33 @@ describe('analytics rebuild', () => {
     await untilApplied(before + 10);
     expect((await snapshot()).session_fact).toHaveLength(6);
   });
+  it('abandons a failed rebuild: the live projection stays, the new schema goes, another may start', async () => {
+    const live = await snapshot();
+    const failing = {
+      finalizedSessions: async function* (): AsyncGenerator<SessionFactRow[]> {
+        yield [];
+        throw new Error('sessions service refused the page');
+      },
+    } as unknown as UpstreamReader;
+    await new RebuildProjectionHandler(dataSource, failing, logger).start('failing');
+    await waitFor(
+      async () => ((await readProjectionState(dataSource.manager)).rebuild.state === 'IDLE' ? true : undefined),
+      10_000,
+      'the failed rebuild to be abandoned',
+    );
+    expect((await readProjectionState(dataSource.manager)).rebuild.finishedAt).toBeNull();
+    expect(await snapshot()).toEqual(live);
+    const schemas = (await dataSource.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'projection%'`)) as {
+      nspname: string;
+    }[];
+    expect(schemas.map((schema) => schema.nspname)).toEqual(['projection']);
+    const upstream = new GatedUpstream([], []);
+    await waitFor(
+      async () => (await rebuildWith(upstream).start('after a failure')).state,
+      10_000,
+      'the run lock to be free again',
+    );
+    await untilBuilt();
+    expect((await snapshot()).session_fact).toEqual([]);
+  });
 });

@@ -58,18 +58,22 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
   async start(reason: string): Promise<AnalyticsRebuildProgress> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
+    let locked = false;
+    let schema: string;
     try {
-      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [REBUILD_RUN_LOCK])) as {
+      [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [REBUILD_RUN_LOCK])) as {
         locked: boolean;
       }[];
       if (!locked) throw new AnalyticsRebuildInProgressError((await readProjectionState(runner.manager)).rebuild);
-      const schema = await this.prepare(runner);
-      this.running = this.run(runner, schema, reason).finally(() => (this.running = null));
-      return (await readProjectionState(runner.manager)).rebuild;
+      schema = await this.prepare(runner);
     } catch (error) {
+      // The lock belongs to the pooled connection, which outlives the runner: give it back first.
+      if (locked) await runner.query(`SELECT pg_advisory_unlock($1)`, [REBUILD_RUN_LOCK]).catch(() => undefined);
       await runner.release();
       throw error;
     }
+    this.running = this.run(runner, schema, reason).finally(() => (this.running = null));
+    return (await readProjectionState(this.dataSource.manager)).rebuild;
   }
 
   /** Creates the fresh schema and marks the rebuild, dropping what a dead one left behind. */
