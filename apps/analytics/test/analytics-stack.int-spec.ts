@@ -193,5 +193,24 @@ describe('analytics in the whole stack', () => {
     await stack.waitUntilReady(60_000);
     await untilRebuilt();
     expect(await snapshot()).toEqual(live);
+
+    const client = new Client({ connectionString: environment.env.ANALYTICS_DATABASE_URL });
+    await client.connect();
+    await client.query(`DELETE FROM projection.billing_fact WHERE revision = 2`);
+    await client.end();
+    const verify = await analytics<AnalyticsVerifyReport>(AnalyticsRpc.verify);
+    if (!verify.ok) throw new Error(verify.error.message);
+    expect(verify.data.differences).toContainEqual({
+      what: 'billing records (upstream vs projection)',
+      expected: 2,
+      found: 1,
+    });
+    expect(verify.data.differences).toContainEqual(
+      expect.objectContaining({
+        what: expect.stringMatching(/^rollup MONTH ALL .* RIDE .* priced$/),
+        expected: 1,
+        found: 2,
+      }),
+    );
   });
 });

@@ -3,7 +3,7 @@ import type { ConfirmChannel } from 'amqplib';
 import { DataSource } from 'typeorm';
 import { BILLING_CALCULATED_V2, SESSION_FINALIZED_V1, type SessionFinalizedV1 } from '@chargeflow/contracts';
 import { AmqpConnection } from '@chargeflow/messaging';
-import { postgresOptions } from '@chargeflow/runtime';
+import { HealthRpcController, postgresOptions } from '@chargeflow/runtime';
 import {
   createIsolatedDatabase,
   createIsolatedVhost,
@@ -185,7 +185,15 @@ describe('analytics rebuild', () => {
     await waitFor(async () => (upstream.reachedGate ? true : undefined), 10_000, 'the rebuild to read its first page');
 
     await expect(rebuildWith(upstream).start('again')).rejects.toBeInstanceOf(AnalyticsRebuildInProgressError);
-    expect(await new RebuildHealth(dataSource).current()).toMatchObject({
+    const health = await new HealthRpcController(
+      'analytics',
+      dataSource,
+      connection,
+      new RebuildHealth(dataSource),
+    ).check();
+    expect(health).toMatchObject({
+      status: 'up',
+      database: 'up',
       rebuilding: { state: 'REBUILDING', sessionsRead: 2, billingRecordsRead: 0 },
     });
 
@@ -202,6 +210,7 @@ describe('analytics rebuild', () => {
     upstream.release();
     await untilBuilt();
     expect(await snapshot()).toEqual(live);
+    expect(await new RebuildHealth(dataSource).current()).toEqual({});
     expect(await recountRollups(dataSource.manager, 'projection')).toMatchObject({ differences: [] });
     const schemas = (await dataSource.query(
       `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'projection%' ORDER BY nspname`,
