@@ -80,6 +80,8 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
   private async prepare(runner: QueryRunner): Promise<string> {
     const schema = `projection_rebuild_${Date.now()}`;
     await runner.manager.transaction(async (manager) => {
+      // Between event applications: each one sees either no rebuild or this one's schema, never a dropped one.
+      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SWAP_LOCK]);
       const [{ stale }] = (await manager.query(`SELECT rebuild_schema AS stale FROM projection_state FOR UPDATE`)) as {
         stale: string | null;
       }[];
