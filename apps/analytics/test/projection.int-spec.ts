@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel } from 'amqplib';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
-import { BILLING_CALCULATED_V2, Queues, SESSION_FINALIZED_V1 } from '@chargeflow/contracts';
-import { AmqpConnection, deadLetterQueueOf } from '@chargeflow/messaging';
+import { BILLING_CALCULATED_V2, createEnvelope, Queues, SESSION_FINALIZED_V1 } from '@chargeflow/contracts';
+import { AmqpConnection, deadLetterQueueOf, ORIGINAL_ROUTING_KEY_HEADER } from '@chargeflow/messaging';
 import { postgresOptions } from '@chargeflow/runtime';
 import {
   createIsolatedDatabase,
@@ -174,6 +174,18 @@ describe('analytics projection consumer', () => {
     );
     expect(deadLetters.get(malformedId)).toMatch(/^energyWh: /);
     expect(deadLetters.get(undeclaredId)).toMatch(/unexpected/);
+    expect(await allRow('RIDE')).toMatchObject({ sessions: 1 });
+  });
+
+  it('applies a dead letter replayed straight to its queue by its original routing key', async () => {
+    const ride = aFinalizedRide();
+    const envelope = createEnvelope(SESSION_FINALIZED_V1, ride, { correlationId: 'replay' });
+    channel.sendToQueue(Queues.analyticsEvents, Buffer.from(JSON.stringify(envelope)), {
+      persistent: true,
+      headers: { [ORIGINAL_ROUTING_KEY_HEADER]: SESSION_FINALIZED_V1 },
+    });
+    await channel.waitForConfirms();
+    await untilApplied(1);
     expect(await allRow('RIDE')).toMatchObject({ sessions: 1 });
   });
 

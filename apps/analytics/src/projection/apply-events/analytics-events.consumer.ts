@@ -19,6 +19,7 @@ import {
   MessageConsumer,
   PoisonMessageError,
   processOnce,
+  routingKeyOf,
   withCorrelation,
 } from '@chargeflow/messaging';
 import { PINO_LOGGER } from '@chargeflow/runtime';
@@ -63,7 +64,7 @@ export class AnalyticsEventsConsumer implements OnApplicationBootstrap, OnModule
   }
 
   private async handle(message: ConsumeMessage): Promise<void> {
-    const routingKey = message.fields.routingKey;
+    const routingKey = routingKeyOf(message); // a replayed dead letter comes straight to the queue
     if (routingKey === SESSION_FINALIZED_V1) {
       const envelope = strictlyDecoded(message, SessionFinalizedV1);
       await this.apply(envelope, (manager) =>
