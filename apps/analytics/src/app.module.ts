@@ -3,6 +3,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { postgresOptions } from '@chargeflow/runtime';
 import type { AnalyticsConfig } from './config';
 import { analyticsMigrations } from './migrations';
+import { ProjectionModule } from './projection/projection.module';
+import { RebuildModule } from './rebuild/rebuild.module';
+import { StatusModule } from './status/status.module';
+import { VerifyModule } from './verify/verify.module';
 
 @Module({})
 export class AppModule {
@@ -19,6 +23,10 @@ export class AppModule {
           retryAttempts: 10,
           retryDelay: 1_000,
         }),
+        ProjectionModule,
+        RebuildModule,
+        VerifyModule,
+        StatusModule,
       ],
     };
   }

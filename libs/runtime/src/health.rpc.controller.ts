@@ -1,4 +1,4 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, Optional } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import {
@@ -10,6 +10,14 @@ import {
 import { AmqpConnection } from '@chargeflow/messaging';
 import { SERVICE_NAME } from './service-tokens';
 
+/** What a service adds to its health report beyond its connections (a projection's rebuild progress). */
+export interface HealthDetails {
+  current(): Promise<Pick<HealthReport, 'rebuilding'>>;
+}
+
+/** Optional: a service that has details to report provides them under this token from a global module. */
+export const HEALTH_DETAILS = Symbol('HEALTH_DETAILS');
+
 /** Answers `health.v1`: whether this instance reaches its own database and the broker right now. */
 @Controller()
 export class HealthRpcController {
@@ -17,6 +25,7 @@ export class HealthRpcController {
     @Inject(SERVICE_NAME) private readonly service: BackendService,
     private readonly dataSource: DataSource,
     private readonly connection: AmqpConnection,
+    @Optional() @Inject(HEALTH_DETAILS) private readonly details?: HealthDetails,
   ) {}
 
   @MessagePattern(CommonRpcPatterns.health)
@@ -32,6 +41,7 @@ export class HealthRpcController {
       database,
       broker,
       checkedAt: new Date().toISOString(),
+      ...(database === 'up' && this.details ? await this.details.current() : {}),
     };
   }
 }

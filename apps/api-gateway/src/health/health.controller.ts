@@ -2,7 +2,13 @@ import { Controller, Get, HttpCode, Inject, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
-import { BackendServices, CommonRpcPatterns, type BackendService, type HealthReport } from '@chargeflow/contracts';
+import {
+  BackendServices,
+  CommonRpcPatterns,
+  type AnalyticsRebuildProgress,
+  type BackendService,
+  type HealthReport,
+} from '@chargeflow/contracts';
 import { AmqpConnection, RpcClient, RpcUnavailableError } from '@chargeflow/messaging';
 import { GatewayConfig } from '../config';
 import { Public } from '../auth/roles.decorator';
@@ -14,6 +20,8 @@ export interface ServiceReadiness {
   database?: 'up' | 'down';
   broker?: 'up' | 'down';
   reason?: string;
+  /** A service rebuilding its projection is up (ready) and says how far it got. */
+  rebuilding?: AnalyticsRebuildProgress;
 }
 
 export interface Readiness {
@@ -113,12 +121,13 @@ export class HealthController {
         },
       );
       if (!reply.ok) return { status: 'down', reason: reply.error.message };
-      const { status, database, broker } = reply.data;
+      const { status, database, broker, rebuilding } = reply.data;
       return {
         status,
         database,
         broker,
         ...(status === 'down' ? { reason: `database ${database}, broker ${broker}` } : {}),
+        ...(rebuilding ? { rebuilding } : {}),
       };
     } catch (error) {
       return {

@@ -1,3 +1,4 @@
+import type { AnalyticsRebuildProgress } from '../analytics/analytics-rpc';
 import type { BackendService } from '../services';
 
 export type DependencyStatus = 'up' | 'down';
@@ -9,4 +10,6 @@ export interface HealthReport {
   database: DependencyStatus;
   broker: DependencyStatus;
   checkedAt: string;
+  /** Present while the service rebuilds its projection from upstream: it is up, and this is how far it got. */
+  rebuilding?: AnalyticsRebuildProgress;
 }

@@ -59,6 +59,8 @@ export class VerifyBillingRequest {
 export interface BillingRecordView {
   sessionId: string;
   status: BillingStatus;
+  /** Grows by one each time a record replaces the session's previous one, as in billing.calculated.v2. */
+  revision: number;
   /** Why an UNPRICED record has no price yet; it is priced when a tariff that applies appears. */
   reason: string | null;
   kind: SessionKind;

@@ -36,6 +36,14 @@ export class BillingRecordDocument {
   @ApiProperty({ enum: BillingStatuses, example: 'PRICED' })
   status!: string;
 
+  @ApiProperty({
+    type: Number,
+    minimum: 1,
+    example: 2,
+    description: "Grows by one each time a record replaces the session's previous one (UNPRICED, then PRICED).",
+  })
+  revision!: number;
+
   @ApiProperty(nullable({ type: String, description: 'Why an UNPRICED record has no price yet.', example: null }))
   reason!: string | null;
 

@@ -13,6 +13,7 @@ import type { BillingRecord } from '../../tariff/domain/tariff-pricing';
 export interface StoredBilling {
   sessionId: string;
   status: BillingStatus;
+  revision: number;
   reason: string | null;
   session: SessionFinalizedV1;
   tariffId: string | null;
@@ -22,7 +23,7 @@ export interface StoredBilling {
   startedAt: Date;
 }
 
-const COLUMNS = `session_id AS "sessionId", status, reason, session, tariff_id AS "tariffId", tariff_version AS "tariffVersion", record,
+const COLUMNS = `session_id AS "sessionId", status, revision, reason, session, tariff_id AS "tariffId", tariff_version AS "tariffVersion", record,
   calculated_at AS "calculatedAt", started_at AS "startedAt"`;
 
 export function toBillingView(stored: StoredBilling): BillingRecordView {
@@ -30,6 +31,7 @@ export function toBillingView(stored: StoredBilling): BillingRecordView {
   return {
     sessionId: stored.sessionId,
     status: stored.status,
+    revision: stored.revision,
     reason: stored.reason,
     kind: session.kind,
     riderId: session.riderId,

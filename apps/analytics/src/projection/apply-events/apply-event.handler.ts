@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { BillingCalculatedV2, SessionFinalizedV1 } from '@chargeflow/contracts';
+import { contributionOf, replacementOf } from '../domain/contribution';
+import {
+  addToRollups,
+  findBilling,
+  findSession,
+  insertSessions,
+  LIVE_SCHEMA,
+  lockForEvent,
+  rebuildSchemaOf,
+  recordApplied,
+  upsertBillings,
+  type BillingFactRow,
+  type SessionFactRow,
+} from '../infrastructure/projection.store';
+
+export function sessionFactOf(event: SessionFinalizedV1): SessionFactRow {
+  return {
+    sessionId: event.sessionId,
+    kind: event.kind,
+    vehicleId: event.vehicleId,
+    riderId: event.riderId ?? null,
+    stationId: event.stationId ?? null,
+    startedAt: new Date(event.startedAt),
+    endedAt: new Date(event.endedAt),
+    durationS: event.durationS,
+    energyWh: event.energyWh,
+    distanceM: event.distanceM,
+  };
+}
+
+export function billingFactOf(event: BillingCalculatedV2): BillingFactRow {
+  const priced = event.status === 'PRICED';
+  return {
+    sessionId: event.sessionId,
+    revision: event.revision,
+    status: event.status,
+    currency: priced ? event.currency : null,
+    totalExclVat: priced ? event.totalExclVat : null,
+    totalVat: priced ? event.totalVat : null,
+    totalInclVat: priced ? event.totalInclVat : null,
+  };
+}
+
+/**
+ * Applies one event to the projection inside the caller's transaction (the inbox's). The session's
+ * lock comes first, so a session and its billing applied at once by two instances see each other.
+ * While a rebuild runs, its schema takes the facts too, so nothing applied meanwhile is lost.
+ */
+@Injectable()
+export class ApplyEventHandler {
+  async sessionFinalized(manager: EntityManager, event: SessionFinalizedV1, occurredAt: string): Promise<void> {
+    await lockForEvent(manager, event.sessionId);
+    const fact = sessionFactOf(event);
+    const rebuild = await rebuildSchemaOf(manager);
+    if (rebuild) await insertSessions(manager, rebuild, [fact]);
+    const inserted = await insertSessions(manager, LIVE_SCHEMA, [fact]);
+    if (inserted.length > 0)
+      await addToRollups(manager, contributionOf(fact, await findBilling(manager, fact.sessionId)));
+    await recordApplied(manager, occurredAt);
+  }
+
+  async billingCalculated(manager: EntityManager, event: BillingCalculatedV2, occurredAt: string): Promise<void> {
+    await lockForEvent(manager, event.sessionId);
+    const billing = billingFactOf(event);
+    const rebuild = await rebuildSchemaOf(manager);
+    if (rebuild) await upsertBillings(manager, rebuild, [billing]);
+    const before = await findBilling(manager, billing.sessionId);
+    const stored = await upsertBillings(manager, LIVE_SCHEMA, [billing]);
+    const session = stored.length > 0 ? await findSession(manager, billing.sessionId) : null;
+    if (session) await addToRollups(manager, replacementOf(session, before, billing));
+    await recordApplied(manager, occurredAt);
+  }
+}

@@ -1,0 +1,203 @@
+import type { EntityManager } from 'typeorm';
+import type { BillingFact, Contribution, SessionFact } from '../domain/contribution';
+
+/** The schema queries read; a rebuild fills another and renames it to this one. */
+export const LIVE_SCHEMA = 'projection';
+
+/**
+ * Advisory lock keys. Every event application takes SWAP_LOCK shared; a rebuild's switch-over takes it
+ * exclusive, so no event is applied half before and half after the swap. REBUILD_RUN_LOCK is held by
+ * the one instance that runs a rebuild. SESSION_LOCK_SPACE namespaces the per-session locks.
+ */
+export const SWAP_LOCK = 7_110_001;
+export const REBUILD_RUN_LOCK = 7_110_002;
+const SESSION_LOCK_SPACE = 7_110;
+
+export interface SessionFactRow extends SessionFact {
+  startedAt: Date;
+}
+
+export interface BillingFactRow extends BillingFact {
+  sessionId: string;
+}
+
+/** Serialises the events of one session across instances, and holds a switch-over off until committed. */
+export async function lockForEvent(manager: EntityManager, sessionId: string): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [SWAP_LOCK]);
+  await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [SESSION_LOCK_SPACE, sessionId]);
+}
+
+/** The schema a running rebuild fills, which takes the facts applied meanwhile too; null when none runs. */
+export async function rebuildSchemaOf(manager: EntityManager): Promise<string | null> {
+  const [row] = (await manager.query(`SELECT rebuild_schema AS schema FROM projection_state`)) as {
+    schema: string | null;
+  }[];
+  return row?.schema ?? null;
+}
+
+/** Inserts the sessions not yet known; resolves the ids inserted. */
+export async function insertSessions(
+  manager: EntityManager,
+  schema: string,
+  facts: SessionFactRow[],
+): Promise<string[]> {
+  if (facts.length === 0) return [];
+  const rows = (await manager.query(
+    `INSERT INTO ${schema}.session_fact
+       (session_id, kind, vehicle_id, rider_id, station_id, started_at, ended_at, duration_s, energy_wh, distance_m)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::timestamptz[],
+       $7::timestamptz[], $8::bigint[], $9::numeric[], $10::numeric[])
+     ON CONFLICT (session_id) DO NOTHING
+     RETURNING session_id AS "sessionId"`,
+    [
+      facts.map((fact) => fact.sessionId),
+      facts.map((fact) => fact.kind),
+      facts.map((fact) => fact.vehicleId),
+      facts.map((fact) => fact.riderId),
+      facts.map((fact) => fact.stationId),
+      facts.map((fact) => fact.startedAt.toISOString()),
+      facts.map((fact) => fact.endedAt.toISOString()),
+      facts.map((fact) => fact.durationS),
+      facts.map((fact) => fact.energyWh),
+      facts.map((fact) => fact.distanceM),
+    ],
+  )) as { sessionId: string }[];
+  return rows.map((row) => row.sessionId);
+}
+
+/** Stores billings whose revision is newer than the one kept (or the first); resolves the ids stored. */
+export async function upsertBillings(
+  manager: EntityManager,
+  schema: string,
+  billings: BillingFactRow[],
+): Promise<string[]> {
+  if (billings.length === 0) return [];
+  const rows = (await manager.query(
+    `INSERT INTO ${schema}.billing_fact (session_id, revision, status, currency, total_excl_vat, total_vat, total_incl_vat)
+     SELECT DISTINCT ON (session_id) *
+       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::numeric[])
+         AS t(session_id, revision, status, currency, total_excl_vat, total_vat, total_incl_vat)
+      ORDER BY session_id, revision DESC
+     ON CONFLICT (session_id) DO UPDATE SET revision = EXCLUDED.revision, status = EXCLUDED.status,
+       currency = EXCLUDED.currency, total_excl_vat = EXCLUDED.total_excl_vat, total_vat = EXCLUDED.total_vat,
+       total_incl_vat = EXCLUDED.total_incl_vat, applied_at = now()
+     WHERE billing_fact.revision < EXCLUDED.revision
+     RETURNING session_id AS "sessionId"`,
+    [
+      billings.map((billing) => billing.sessionId),
+      billings.map((billing) => billing.revision),
+      billings.map((billing) => billing.status),
+      billings.map((billing) => billing.currency),
+      billings.map((billing) => billing.totalExclVat),
+      billings.map((billing) => billing.totalVat),
+      billings.map((billing) => billing.totalInclVat),
+    ],
+  )) as { sessionId: string }[];
+  return rows.map((row) => row.sessionId);
+}
+
+export async function findSession(manager: EntityManager, sessionId: string): Promise<SessionFactRow | null> {
+  const [row] = (await manager.query(
+    `SELECT session_id AS "sessionId", kind, vehicle_id AS "vehicleId", rider_id AS "riderId", station_id AS "stationId",
+            started_at AS "startedAt", ended_at AS "endedAt", duration_s::int AS "durationS",
+            energy_wh::text AS "energyWh", distance_m::text AS "distanceM"
+       FROM ${LIVE_SCHEMA}.session_fact WHERE session_id = $1`,
+    [sessionId],
+  )) as SessionFactRow[];
+  return row ?? null;
+}
+
+export async function findBilling(manager: EntityManager, sessionId: string): Promise<BillingFactRow | null> {
+  const [row] = (await manager.query(
+    `SELECT session_id AS "sessionId", revision, status, currency, total_excl_vat::text AS "totalExclVat",
+            total_vat::text AS "totalVat", total_incl_vat::text AS "totalInclVat"
+       FROM ${LIVE_SCHEMA}.billing_fact WHERE session_id = $1`,
+    [sessionId],
+  )) as BillingFactRow[];
+  return row ?? null;
+}
+
+/** Adds a contribution to the live rollups: one statement per table, whatever the number of rows. */
+export async function addToRollups(manager: EntityManager, { rollups, revenue }: Contribution): Promise<void> {
+  if (rollups.length > 0)
+    await manager.query(
+      `INSERT INTO ${LIVE_SCHEMA}.rollup AS r (level, dim, dim_id, kind, bucket, sessions, priced, energy_wh, distance_m, duration_s)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::timestamptz[], $6::bigint[], $7::bigint[],
+         $8::numeric[], $9::numeric[], $10::bigint[])
+       ON CONFLICT (level, dim, dim_id, kind, bucket) DO UPDATE SET sessions = r.sessions + EXCLUDED.sessions,
+         priced = r.priced + EXCLUDED.priced, energy_wh = r.energy_wh + EXCLUDED.energy_wh,
+         distance_m = r.distance_m + EXCLUDED.distance_m, duration_s = r.duration_s + EXCLUDED.duration_s`,
+      [
+        rollups.map((row) => row.level),
+        rollups.map((row) => row.dim),
+        rollups.map((row) => row.dimId),
+        rollups.map((row) => row.kind),
+        rollups.map((row) => row.bucket.toISOString()),
+        rollups.map((row) => row.sessions),
+        rollups.map((row) => row.priced),
+        rollups.map((row) => row.energyWh.toFixed()),
+        rollups.map((row) => row.distanceM.toFixed()),
+        rollups.map((row) => row.durationS),
+      ],
+    );
+  if (revenue.length > 0)
+    await manager.query(
+      `INSERT INTO ${LIVE_SCHEMA}.revenue_rollup AS r (level, dim, dim_id, kind, currency, bucket, sessions, excl_vat, vat, incl_vat)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::bigint[],
+         $8::numeric[], $9::numeric[], $10::numeric[])
+       ON CONFLICT (level, dim, dim_id, kind, currency, bucket) DO UPDATE SET sessions = r.sessions + EXCLUDED.sessions,
+         excl_vat = r.excl_vat + EXCLUDED.excl_vat, vat = r.vat + EXCLUDED.vat, incl_vat = r.incl_vat + EXCLUDED.incl_vat`,
+      [
+        revenue.map((row) => row.level),
+        revenue.map((row) => row.dim),
+        revenue.map((row) => row.dimId),
+        revenue.map((row) => row.kind),
+        revenue.map((row) => row.currency),
+        revenue.map((row) => row.bucket.toISOString()),
+        revenue.map((row) => row.sessions),
+        revenue.map((row) => row.exclVat.toFixed()),
+        revenue.map((row) => row.vat.toFixed()),
+        revenue.map((row) => row.inclVat.toFixed()),
+      ],
+    );
+}
+
+/** Records the newest event applied; only a newer one writes, so concurrent events rarely contend. */
+export async function recordApplied(manager: EntityManager, occurredAt: string): Promise<void> {
+  await manager.query(
+    `UPDATE projection_state SET last_event_occurred_at = $1, last_applied_at = now()
+      WHERE last_event_occurred_at IS NULL OR last_event_occurred_at < $1`,
+    [occurredAt],
+  );
+}
+
+const LEVEL_BUCKETS = `(VALUES
+    ('15M', date_bin('15 minutes', s.ended_at, TIMESTAMPTZ '2000-01-01T00:00:00Z')),
+    ('HOUR', date_trunc('hour', s.ended_at, 'UTC')),
+    ('DAY', date_trunc('day', s.ended_at, 'UTC')),
+    ('MONTH', date_trunc('month', s.ended_at, 'UTC'))) AS l(level, bucket)`;
+const DIMS = `(VALUES
+    ('ALL', '00000000-0000-0000-0000-000000000000'::uuid),
+    ('VEHICLE', s.vehicle_id),
+    ('STATION', CASE WHEN s.kind = 'CHARGING' THEN s.station_id END),
+    ('RIDER', CASE WHEN s.kind = 'RIDE' THEN s.rider_id END)) AS d(dim, dim_id)`;
+
+/** The rollups recounted from a schema's facts, set-based: the same rules as contributionOf. */
+export function recountedRollups(schema: string): string {
+  return `SELECT l.level, d.dim, d.dim_id, s.kind, l.bucket, count(*)::bigint AS sessions,
+          (count(*) FILTER (WHERE b.status = 'PRICED'))::bigint AS priced,
+          sum(s.energy_wh) AS energy_wh, sum(s.distance_m) AS distance_m, sum(s.duration_s)::bigint AS duration_s
+     FROM ${schema}.session_fact s LEFT JOIN ${schema}.billing_fact b USING (session_id)
+    CROSS JOIN LATERAL ${LEVEL_BUCKETS} CROSS JOIN LATERAL ${DIMS}
+    WHERE d.dim_id IS NOT NULL
+    GROUP BY l.level, d.dim, d.dim_id, s.kind, l.bucket`;
+}
+
+export function recountedRevenue(schema: string): string {
+  return `SELECT l.level, d.dim, d.dim_id, s.kind, b.currency, l.bucket, count(*)::bigint AS sessions,
+          sum(b.total_excl_vat) AS excl_vat, sum(b.total_vat) AS vat, sum(b.total_incl_vat) AS incl_vat
+     FROM ${schema}.session_fact s JOIN ${schema}.billing_fact b USING (session_id)
+    CROSS JOIN LATERAL ${LEVEL_BUCKETS} CROSS JOIN LATERAL ${DIMS}
+    WHERE d.dim_id IS NOT NULL AND b.status = 'PRICED'
+    GROUP BY l.level, d.dim, d.dim_id, s.kind, b.currency, l.bucket`;
+}

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource, type QueryRunner } from 'typeorm';
+import type { AnalyticsRebuildProgress } from '@chargeflow/contracts';
+import { PINO_LOGGER } from '@chargeflow/runtime';
+import { readProjectionState } from '../projection/infrastructure/projection-state';
+import { projectionTables } from '../projection/infrastructure/projection-tables';
+import {
+  insertSessions,
+  LIVE_SCHEMA,
+  REBUILD_RUN_LOCK,
+  recountedRevenue,
+  recountedRollups,
+  SWAP_LOCK,
+  upsertBillings,
+} from '../projection/infrastructure/projection.store';
+import { AnalyticsRebuildInProgressError } from './rebuild.errors';
+import { UpstreamReader } from './upstream.reader';
+
+/** A first build that failed (upstream still starting, say) is tried again after this pause. */
+const FIRST_BUILD_RETRY_MS = 30_000;
+
+/**
+ * Rebuilds the projection from upstream into a fresh schema and swaps it in atomically. The live
+ * consumer keeps applying events meanwhile and writes their facts into the new schema too, so the
+ * swap loses nothing; the rollups of the new schema are counted from its facts under the lock every
+ * event application holds shared. One instance runs a rebuild at a time (a session advisory lock).
+ */
+@Injectable()
+export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModuleDestroy {
+  private running: Promise<void> | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private stopping = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly upstream: UpstreamReader,
+    @Inject(PINO_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** A projection never built whole (an empty database), or one whose rebuild died with its instance, is rebuilt. */
+  async onApplicationBootstrap(): Promise<void> {
+    const state = await readProjectionState(this.dataSource.manager);
+    if (state.builtAt !== null && state.rebuild.state === 'IDLE') return;
+    await this.start('start-up').catch((error: Error) => {
+      if (!(error instanceof AnalyticsRebuildInProgressError)) throw error;
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    if (this.retry) clearTimeout(this.retry);
+    await this.running;
+  }
+
+  /** Starts a rebuild in the background and answers its progress at once. */
+  async start(reason: string): Promise<AnalyticsRebuildProgress> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let locked = false;
+    let schema: string;
+    try {
+      [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [REBUILD_RUN_LOCK])) as {
+        locked: boolean;
+      }[];
+      if (!locked) throw new AnalyticsRebuildInProgressError((await readProjectionState(runner.manager)).rebuild);
+      schema = await this.prepare(runner);
+    } catch (error) {
+      // The lock belongs to the pooled connection, which outlives the runner: give it back first.
+      if (locked) await runner.query(`SELECT pg_advisory_unlock($1)`, [REBUILD_RUN_LOCK]).catch(() => undefined);
+      await runner.release();
+      throw error;
+    }
+    this.running = this.run(runner, schema, reason).finally(() => (this.running = null));
+    return (await readProjectionState(this.dataSource.manager)).rebuild;
+  }
+
+  /** Creates the fresh schema and marks the rebuild, dropping what a dead one left behind. */
+  private async prepare(runner: QueryRunner): Promise<string> {
+    const schema = `projection_rebuild_${Date.now()}`;
+    await runner.manager.transaction(async (manager) => {
+      // Between event applications: each one sees either no rebuild or this one's schema, never a dropped one.
+      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SWAP_LOCK]);
+      const [{ stale }] = (await manager.query(`SELECT rebuild_schema AS stale FROM projection_state FOR UPDATE`)) as {
+        stale: string | null;
+      }[];
+      if (stale) await manager.query(`DROP SCHEMA IF EXISTS ${stale} CASCADE`);
+      for (const statement of projectionTables(schema)) await manager.query(statement);
+      await manager.query(
+        `UPDATE projection_state SET rebuild_state = 'REBUILDING', rebuild_schema = $1, rebuild_started_at = now(),
+           rebuild_finished_at = NULL, rebuild_sessions_read = 0, rebuild_billing_read = 0`,
+        [schema],
+      );
+    });
+    return schema;
+  }
+
+  private async run(runner: QueryRunner, schema: string, reason: string): Promise<void> {
+    const correlationId = `analytics-rebuild-${randomUUID()}`;
+    const log = this.logger.child({ component: 'analytics.rebuild', correlationId, schema });
+    log.info({ event: 'analytics.rebuild.started', reason }, 'rebuilding the analytics projection');
+    try {
+      for await (const facts of this.upstream.finalizedSessions(correlationId)) {
+        this.assertNotStopping();
+        await this.dataSource.transaction(async (manager) => {
+          await insertSessions(manager, schema, facts);
+          await manager.query(`UPDATE projection_state SET rebuild_sessions_read = rebuild_sessions_read + $1`, [
+            facts.length,
+          ]);
+        });
+      }
+      for await (const billings of this.upstream.billingRecords(correlationId)) {
+        this.assertNotStopping();
+        await this.dataSource.transaction(async (manager) => {
+          await upsertBillings(manager, schema, billings);
+          await manager.query(`UPDATE projection_state SET rebuild_billing_read = rebuild_billing_read + $1`, [
+            billings.length,
+          ]);
+        });
+      }
+      await this.swap(schema);
+      const { rebuild } = await readProjectionState(this.dataSource.manager);
+      log.info({ event: 'analytics.rebuild.finished', ...rebuild }, 'the rebuilt analytics projection is live');
+    } catch (error) {
+      log.error({ event: 'analytics.rebuild.failed', err: error }, `rebuild failed: ${(error as Error).message}`);
+      await this.abandon(schema).catch((cleanup: Error) =>
+        log.error({ err: cleanup }, `cleaning up the failed rebuild failed: ${cleanup.message}`),
+      );
+      await this.retryFirstBuild();
+    } finally {
+      await runner.query(`SELECT pg_advisory_unlock($1)`, [REBUILD_RUN_LOCK]).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  /** Counts the new rollups from the new facts and makes the new schema the live one, in one transaction. */
+  private async swap(schema: string): Promise<void> {
+    const retired = `projection_retired_${Date.now()}`;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SWAP_LOCK]);
+      await manager.query(`INSERT INTO ${schema}.rollup ${recountedRollups(schema)}`);
+      await manager.query(`INSERT INTO ${schema}.revenue_rollup ${recountedRevenue(schema)}`);
+      await manager.query(`ALTER SCHEMA ${LIVE_SCHEMA} RENAME TO ${retired}`);
+      await manager.query(`ALTER SCHEMA ${schema} RENAME TO ${LIVE_SCHEMA}`);
+      await manager.query(`DROP SCHEMA ${retired} CASCADE`);
+      await manager.query(
+        `UPDATE projection_state SET built_at = now(), rebuild_state = 'IDLE', rebuild_schema = NULL,
+           rebuild_finished_at = now()`,
+      );
+    });
+  }
+
+  private async abandon(schema: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SWAP_LOCK]);
+      await manager.query(`UPDATE projection_state SET rebuild_state = 'IDLE', rebuild_schema = NULL`);
+      await manager.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    });
+  }
+
+  /** A stopping instance abandons its rebuild; the next start (or any instance) builds again. */
+  private assertNotStopping(): void {
+    if (this.stopping) throw new Error('the service is stopping');
+  }
+
+  private async retryFirstBuild(): Promise<void> {
+    const { builtAt } = await readProjectionState(this.dataSource.manager);
+    if (builtAt !== null || this.stopping) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      void this.start('retrying the first build').catch((error: Error) =>
+        this.logger.warn({ event: 'analytics.rebuild.retry-failed', err: error }, error.message),
+      );
+    }, FIRST_BUILD_RETRY_MS);
+    this.retry.unref();
+  }
+}

@@ -1,0 +1,255 @@
+import pino from 'pino';
+import type { ConfirmChannel } from 'amqplib';
+import { DataSource } from 'typeorm';
+import { BILLING_CALCULATED_V2, SESSION_FINALIZED_V1, type SessionFinalizedV1 } from '@chargeflow/contracts';
+import { AmqpConnection } from '@chargeflow/messaging';
+import { HealthRpcController, postgresOptions } from '@chargeflow/runtime';
+import {
+  createIsolatedDatabase,
+  createIsolatedVhost,
+  RecordingLogger,
+  waitFor,
+  type IsolatedDatabase,
+  type IsolatedVhost,
+} from '@chargeflow/testing';
+import { analyticsMigrations } from '../src/migrations';
+import { AnalyticsEventsConsumer } from '../src/projection/apply-events/analytics-events.consumer';
+import { ApplyEventHandler, billingFactOf, sessionFactOf } from '../src/projection/apply-events/apply-event.handler';
+import { readProjectionState } from '../src/projection/infrastructure/projection-state';
+import type { BillingFactRow, SessionFactRow } from '../src/projection/infrastructure/projection.store';
+import { RebuildProjectionHandler } from '../src/rebuild/rebuild-projection.handler';
+import { AnalyticsRebuildInProgressError } from '../src/rebuild/rebuild.errors';
+import type { UpstreamReader } from '../src/rebuild/upstream.reader';
+import { RebuildHealth } from '../src/status/rebuild-health';
+import { recountRollups } from '../src/verify/rollup-recount';
+import { aBilling, aFinalizedCharge, aFinalizedRide, anUnpricedBilling, publishEvents } from './projection-fixtures';
+
+/** Upstream as the rebuild pages through it, held after its first page of sessions until the test lets it go. */
+class GatedUpstream {
+  private open!: () => void;
+  readonly gate = new Promise<void>((resolve) => (this.open = resolve));
+  reachedGate = false;
+
+  constructor(
+    private readonly sessions: SessionFactRow[][],
+    private readonly billings: BillingFactRow[],
+  ) {}
+
+  release(): void {
+    this.open();
+  }
+
+  async *finalizedSessions(): AsyncGenerator<SessionFactRow[]> {
+    for (const [index, page] of this.sessions.entries()) {
+      if (index === 1) {
+        this.reachedGate = true;
+        await this.gate;
+      }
+      yield page;
+    }
+  }
+
+  async *billingRecords(): AsyncGenerator<BillingFactRow[]> {
+    yield this.billings;
+  }
+}
+
+const TABLES = {
+  session_fact: `SELECT session_id, kind, vehicle_id, rider_id, station_id, started_at, ended_at, duration_s,
+                        trim_scale(energy_wh) AS energy_wh, trim_scale(distance_m) AS distance_m FROM projection.session_fact`,
+  billing_fact: `SELECT session_id, revision, status, currency, trim_scale(total_excl_vat) AS excl, trim_scale(total_vat) AS vat,
+                        trim_scale(total_incl_vat) AS incl FROM projection.billing_fact`,
+  rollup: `SELECT level, dim, dim_id, kind, bucket, sessions, priced, trim_scale(energy_wh) AS energy_wh,
+                  trim_scale(distance_m) AS distance_m, duration_s FROM projection.rollup
+            WHERE sessions <> 0 OR priced <> 0 OR energy_wh <> 0 OR distance_m <> 0 OR duration_s <> 0`,
+  revenue_rollup: `SELECT level, dim, dim_id, kind, currency, bucket, sessions, trim_scale(excl_vat) AS excl,
+                          trim_scale(vat) AS vat, trim_scale(incl_vat) AS incl FROM projection.revenue_rollup
+                    WHERE sessions <> 0 OR excl_vat <> 0 OR vat <> 0 OR incl_vat <> 0`,
+};
+
+describe('analytics rebuild', () => {
+  let database: IsolatedDatabase;
+  let vhost: IsolatedVhost;
+  let dataSource: DataSource;
+  let connection: AmqpConnection;
+  let channel: ConfirmChannel;
+  let consumer: AnalyticsEventsConsumer;
+  const logger = pino({ level: 'silent' });
+
+  const applied = async (): Promise<number> =>
+    ((await dataSource.query(`SELECT count(*)::int AS count FROM inbox_message`)) as { count: number }[])[0].count;
+  const untilApplied = (count: number) =>
+    waitFor(async () => ((await applied()) >= count ? true : undefined), 20_000, `${count} events applied`);
+  const untilBuilt = () =>
+    waitFor(
+      async () => {
+        const state = await readProjectionState(dataSource.manager);
+        return state.rebuild.state === 'IDLE' && state.builtAt ? state : undefined;
+      },
+      20_000,
+      'the rebuild to switch over',
+    );
+
+  /** Every table of the live projection, in a stable order, numerics without trailing zeros. */
+  async function snapshot(): Promise<Record<string, unknown[]>> {
+    const entries = await Promise.all(
+      Object.entries(TABLES).map(async ([name, sql]) => [
+        name,
+        await dataSource.query(`${sql} ORDER BY 1, 2, 3, 4, 5, 6`),
+      ]),
+    );
+    return Object.fromEntries(entries) as Record<string, unknown[]>;
+  }
+
+  const rebuildWith = (upstream: GatedUpstream) =>
+    new RebuildProjectionHandler(dataSource, upstream as unknown as UpstreamReader, logger);
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([
+      createIsolatedDatabase('analytics_rebuild'),
+      createIsolatedVhost('rebuild'),
+    ]);
+    dataSource = new DataSource(
+      postgresOptions({ url: database.url, applicationName: 'analytics-test', migrations: analyticsMigrations }),
+    );
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    connection = await AmqpConnection.open({ url: vhost.url, name: 'rebuild-test', logger: new RecordingLogger() });
+    channel = await connection.current().createConfirmChannel();
+    consumer = new AnalyticsEventsConsumer(connection, dataSource, new ApplyEventHandler(), logger);
+    await consumer.onApplicationBootstrap();
+  });
+
+  afterAll(async () => {
+    await consumer?.onModuleDestroy();
+    await connection?.close();
+    await dataSource?.destroy();
+    await Promise.all([database?.drop(), vhost?.remove()]);
+  });
+
+  it('builds an empty projection on start, from upstream, and marks it built', async () => {
+    expect((await readProjectionState(dataSource.manager)).builtAt).toBeNull();
+    const ride = aFinalizedRide();
+    const upstream = new GatedUpstream([[sessionFactOf(ride)]], [billingFactOf(aBilling(ride))]);
+    await rebuildWith(upstream).onApplicationBootstrap();
+    const state = await untilBuilt();
+    expect(state.rebuild).toMatchObject({ sessionsRead: 1, billingRecordsRead: 1 });
+    const rows = await snapshot();
+    expect(rows.session_fact).toHaveLength(1);
+    expect(rows.revenue_rollup).toHaveLength(12);
+    expect(await recountRollups(dataSource.manager, 'projection')).toMatchObject({ differences: [] });
+  });
+
+  it('equals the live projection, events applied during the rebuild included, and refuses a second one meanwhile', async () => {
+    const [ride, charge, unpricedRide, lateRide]: SessionFinalizedV1[] = [
+      aFinalizedRide({ endedAt: '2026-11-30T23:59:59.999Z' }),
+      aFinalizedCharge({ energyWh: '22000.123456' }),
+      aFinalizedRide({ energyWh: '0.1' }),
+      aFinalizedRide({ endedAt: '2026-12-01T00:00:00.000Z', energyWh: '0.2' }),
+    ];
+    const before = await applied();
+    await publishEvents(channel, [
+      { type: SESSION_FINALIZED_V1, payload: ride },
+      { type: BILLING_CALCULATED_V2, payload: anUnpricedBilling(ride, 1) },
+      { type: BILLING_CALCULATED_V2, payload: aBilling(ride, { revision: 2 }) },
+      { type: SESSION_FINALIZED_V1, payload: charge },
+      { type: BILLING_CALCULATED_V2, payload: aBilling(charge, { currency: 'CHF' }) },
+      { type: SESSION_FINALIZED_V1, payload: unpricedRide },
+    ]);
+    await untilApplied(before + 6);
+    // The previous test's ride is in the live projection and upstream too.
+    const [previous] = (await dataSource.query(
+      `SELECT session_id AS "sessionId", kind, vehicle_id AS "vehicleId", rider_id AS "riderId", station_id AS "stationId",
+              started_at AS "startedAt", ended_at AS "endedAt", duration_s::int AS "durationS", energy_wh::text AS "energyWh",
+              distance_m::text AS "distanceM" FROM projection.session_fact`,
+    )) as SessionFactRow[];
+    const [previousBilling] = (await dataSource.query(
+      `SELECT session_id AS "sessionId", revision, status, currency, total_excl_vat::text AS "totalExclVat",
+              total_vat::text AS "totalVat", total_incl_vat::text AS "totalInclVat" FROM projection.billing_fact`,
+    )) as BillingFactRow[];
+
+    const upstream = new GatedUpstream(
+      [
+        [previous, sessionFactOf(ride)],
+        [sessionFactOf(charge), sessionFactOf(unpricedRide)],
+      ],
+      [
+        previousBilling,
+        billingFactOf(aBilling(ride, { revision: 2 })),
+        billingFactOf(aBilling(charge, { currency: 'CHF' })),
+      ],
+    );
+    const handler = rebuildWith(upstream);
+    const progress = await handler.start('test');
+    expect(progress.state).toBe('REBUILDING');
+    await waitFor(async () => (upstream.reachedGate ? true : undefined), 10_000, 'the rebuild to read its first page');
+
+    await expect(rebuildWith(upstream).start('again')).rejects.toBeInstanceOf(AnalyticsRebuildInProgressError);
+    const health = await new HealthRpcController(
+      'analytics',
+      dataSource,
+      connection,
+      new RebuildHealth(dataSource),
+    ).check();
+    expect(health).toMatchObject({
+      status: 'up',
+      database: 'up',
+      rebuilding: { state: 'REBUILDING', sessionsRead: 2, billingRecordsRead: 0 },
+    });
+
+    // Applied while the rebuild runs, after upstream's pages passed them: a new session and a re-pricing.
+    await publishEvents(channel, [
+      { type: SESSION_FINALIZED_V1, payload: lateRide },
+      { type: BILLING_CALCULATED_V2, payload: aBilling(lateRide) },
+      { type: BILLING_CALCULATED_V2, payload: aBilling(ride, { revision: 3, totalExclVat: '30.00' }) },
+    ]);
+    await untilApplied(before + 9);
+    const live = await snapshot();
+    expect(live.session_fact).toHaveLength(5);
+
+    upstream.release();
+    await untilBuilt();
+    expect(await snapshot()).toEqual(live);
+    expect(await new RebuildHealth(dataSource).current()).toEqual({});
+    expect(await recountRollups(dataSource.manager, 'projection')).toMatchObject({ differences: [] });
+    const schemas = (await dataSource.query(
+      `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'projection%' ORDER BY nspname`,
+    )) as { nspname: string }[];
+    expect(schemas.map((schema) => schema.nspname)).toEqual(['projection']);
+
+    // The consumer goes on into the new projection.
+    const after = aFinalizedCharge();
+    await publishEvents(channel, [{ type: SESSION_FINALIZED_V1, payload: after }]);
+    await untilApplied(before + 10);
+    expect((await snapshot()).session_fact).toHaveLength(6);
+  });
+  it('abandons a failed rebuild: the live projection stays, the new schema goes, another may start', async () => {
+    const live = await snapshot();
+    const failing = {
+      finalizedSessions: async function* (): AsyncGenerator<SessionFactRow[]> {
+        yield [];
+        throw new Error('sessions service refused the page');
+      },
+    } as unknown as UpstreamReader;
+    await new RebuildProjectionHandler(dataSource, failing, logger).start('failing');
+    await waitFor(
+      async () => ((await readProjectionState(dataSource.manager)).rebuild.state === 'IDLE' ? true : undefined),
+      10_000,
+      'the failed rebuild to be abandoned',
+    );
+    expect((await readProjectionState(dataSource.manager)).rebuild.finishedAt).toBeNull();
+    expect(await snapshot()).toEqual(live);
+    const schemas = (await dataSource.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'projection%'`)) as {
+      nspname: string;
+    }[];
+    expect(schemas.map((schema) => schema.nspname)).toEqual(['projection']);
+    const upstream = new GatedUpstream([], []);
+    await waitFor(
+      async () => (await rebuildWith(upstream).start('after a failure')).state,
+      10_000,
+      'the run lock to be free again',
+    );
+    await untilBuilt();
+    expect((await snapshot()).session_fact).toEqual([]);
+  });
+});
