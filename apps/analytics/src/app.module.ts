@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { postgresOptions } from '@chargeflow/runtime';
 import type { AnalyticsConfig } from './config';
 import { analyticsMigrations } from './migrations';
+import { AnalyticsQueryModule } from './query/analytics-query.module';
 
 @Module({})
 export class AppModule {
@@ -19,6 +20,7 @@ export class AppModule {
           retryAttempts: 10,
           retryDelay: 1_000,
         }),
+        AnalyticsQueryModule,
       ],
     };
   }

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AnalyticsRebuildingError } from '../domain/analytics-query.errors';
+
+/** No analytics statement runs longer than this: the rollups keep every answer far below it. */
+export const STATEMENT_TIMEOUT_MS = 5_000;
+
+interface ProjectionStateRow {
+  built_at: Date | null;
+  rebuild_state: 'IDLE' | 'REBUILDING';
+  rebuild_started_at: Date | null;
+  rebuild_finished_at: Date | null;
+  rebuild_sessions_read: string;
+  rebuild_billing_read: string;
+}
+
+/**
+ * Runs a query's statements on one snapshot of the projection, each under the statement timeout,
+ * once the projection has been built whole; before that it answers ANALYTICS_REBUILDING with the
+ * rebuild's progress.
+ */
+@Injectable()
+export class ProjectionReader {
+  constructor(private readonly dataSource: DataSource) {}
+
+  read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await manager.query(`SET TRANSACTION READ ONLY`);
+      await manager.query(`SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+      const [state] = (await manager.query(
+        `SELECT built_at, rebuild_state, rebuild_started_at, rebuild_finished_at, rebuild_sessions_read, rebuild_billing_read
+           FROM projection_state`,
+      )) as ProjectionStateRow[];
+      if (!state?.built_at) {
+        throw new AnalyticsRebuildingError({
+          state: state?.rebuild_state ?? 'REBUILDING',
+          startedAt: state?.rebuild_started_at?.toISOString() ?? null,
+          sessionsRead: Number(state?.rebuild_sessions_read ?? 0),
+          billingRecordsRead: Number(state?.rebuild_billing_read ?? 0),
+          finishedAt: state?.rebuild_finished_at?.toISOString() ?? null,
+        });
+      }
+      return work(manager);
+    });
+  }
+}
