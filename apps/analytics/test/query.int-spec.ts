@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
-import type {
+import {
   AnalyticsExplainRequest,
-  AnalyticsMetric,
-  AnalyticsSummary,
+  AnalyticsSessionsRequest,
+  AnalyticsSummaryRequest,
   AnalyticsTimeseriesRequest,
-  GroupedAnalyticsSummary,
+  type AnalyticsMetric,
+  type AnalyticsSummary,
+  type GroupedAnalyticsSummary,
+  type RpcError,
 } from '@chargeflow/contracts';
+import { isExposableError, rpcValidationPipe } from '@chargeflow/messaging';
 import { createIsolatedDatabase, type IsolatedDatabase } from '@chargeflow/testing';
 import { analyticsMigrations } from '../src/migrations';
 import { AnalyticsRebuildingError } from '../src/query/domain/analytics-query.errors';
@@ -368,6 +372,63 @@ describe('analytics queries on real PostgreSQL', () => {
       await expect(sessionsPage.execute(RANGE)).rejects.toBeInstanceOf(AnalyticsRebuildingError);
     } finally {
       await markBuilt(dataSource, new Date());
+    }
+  });
+
+  /** A payload as the service takes it: through the global validation pipe, then its handler. */
+  async function refusalOf(
+    metatype: Function,
+    payload: object,
+    handle: (request: never) => Promise<unknown>,
+  ): Promise<RpcError> {
+    try {
+      const request: unknown = await rpcValidationPipe().transform(payload, {
+        type: 'body',
+        metatype: metatype as never,
+      });
+      await handle(request as never);
+    } catch (error) {
+      if (isExposableError(error)) return error.toRpcError();
+      throw error;
+    }
+    throw new Error(`${JSON.stringify(payload)} was not refused`);
+  }
+
+  const series = { ...RANGE, metric: 'rides', window: 'DAY' };
+  it.each<[string, Function, object, (request: never) => Promise<unknown>]>([
+    ['metric', AnalyticsTimeseriesRequest, { ...series, metric: 'speed' }, (r) => timeseries.execute(r)],
+    ['window', AnalyticsTimeseriesRequest, { ...series, window: 'YEAR' }, (r) => timeseries.execute(r)],
+    ['tz', AnalyticsTimeseriesRequest, { ...series, tz: 'Nowhere/City' }, (r) => timeseries.execute(r)],
+    ['from', AnalyticsTimeseriesRequest, { ...series, from: RANGE.to, to: RANGE.from }, (r) => timeseries.execute(r)],
+    [
+      'window',
+      AnalyticsTimeseriesRequest,
+      { ...series, window: 'HOUR', from: '2024-01-01T00:00:00Z' },
+      (r) => timeseries.execute(r),
+    ],
+    ['currency', AnalyticsTimeseriesRequest, { ...series, metric: 'vat' }, (r) => timeseries.execute(r)],
+    ['currency', AnalyticsExplainRequest, { ...RANGE, metric: 'revenueExclVat' }, (r) => explain.execute(r)],
+    ['groupBy', AnalyticsSummaryRequest, { ...RANGE, groupBy: 'planet' }, (r) => summarize.execute(r)],
+    ['colour', AnalyticsSummaryRequest, { ...RANGE, colour: 'red' }, (r) => summarize.execute(r)],
+    ['stationId', AnalyticsSummaryRequest, { ...RANGE, vehicleId: V1, stationId: ST1 }, (r) => summarize.execute(r)],
+    ['groupBy', AnalyticsSummaryRequest, { ...RANGE, stationId: ST1, groupBy: 'rider' }, (r) => summarize.execute(r)],
+    ['from', AnalyticsSessionsRequest, { ...RANGE, from: 'yesterday' }, (r) => sessionsPage.execute(r)],
+  ])('refuses a bad %s as VALIDATION_FAILED naming it', async (field, metatype, payload, handle) => {
+    const refusal = await refusalOf(metatype, payload, handle);
+    expect(refusal.code).toBe('VALIDATION_FAILED');
+    expect(refusal.errors?.map((error) => error.field)).toEqual([field]);
+  });
+
+  it('refuses a cursor it did not hand out as INVALID_CURSOR', async () => {
+    for (const [metatype, payload, handle] of [
+      [
+        AnalyticsSummaryRequest,
+        { ...RANGE, groupBy: 'vehicle', cursor: 'bm90IGEgY3Vyc29y' },
+        (r: never) => summarize.execute(r),
+      ],
+      [AnalyticsSessionsRequest, { ...RANGE, cursor: 'bm90IGEgY3Vyc29y' }, (r: never) => sessionsPage.execute(r)],
+    ] as const) {
+      expect((await refusalOf(metatype, payload, handle)).code).toBe('INVALID_CURSOR');
     }
   });
 });
