@@ -55,13 +55,10 @@ export interface RevenueFiguresRow {
   inclVat: string;
 }
 
-const noKindFigures = (): KindFigures => ({
-  sessions: 0,
-  priced: 0,
-  energyWh: new Exact(0),
-  distanceM: new Exact(0),
-  durationS: new Exact(0),
-});
+/** Decimals are immutable, so one zero serves every empty figure. */
+const ZERO = new Exact(0);
+
+const noKindFigures = (): KindFigures => ({ sessions: 0, priced: 0, energyWh: ZERO, distanceM: ZERO, durationS: ZERO });
 
 export function noFigures(): Figures {
   return { byKind: { RIDE: noKindFigures(), CHARGING: noKindFigures() }, revenue: new Map() };
@@ -77,12 +74,7 @@ export function addKindFigures(figures: Figures, row: KindFiguresRow): void {
 }
 
 export function addRevenueFigures(figures: Figures, row: RevenueFiguresRow): void {
-  const into = figures.revenue.get(row.currency) ?? {
-    sessions: 0,
-    exclVat: new Exact(0),
-    vat: new Exact(0),
-    inclVat: new Exact(0),
-  };
+  const into = figures.revenue.get(row.currency) ?? { sessions: 0, exclVat: ZERO, vat: ZERO, inclVat: ZERO };
   figures.revenue.set(row.currency, {
     sessions: into.sessions + Number(row.sessions),
     exclVat: into.exclVat.plus(row.exclVat),
@@ -217,7 +209,7 @@ export function rankGroups(perWindow: Map<string, Figures>[]): RankedGroup[] {
   const groups = new Map<string, { sessions: number; energyWh: Exact }>();
   for (const windowGroups of perWindow) {
     for (const [id, figures] of windowGroups) {
-      const group = groups.get(id) ?? { sessions: 0, energyWh: new Exact(0) };
+      const group = groups.get(id) ?? { sessions: 0, energyWh: ZERO };
       groups.set(id, {
         sessions: group.sessions + figures.byKind.RIDE.sessions + figures.byKind.CHARGING.sessions,
         energyWh: group.energyWh.plus(energyOf(figures)),

@@ -25,15 +25,19 @@ export interface Decomposition {
 const BUCKET_MS = { '15M': 900_000, HOUR: 3_600_000, DAY: 86_400_000 } as const;
 const COARSEST_FIRST: readonly RollupLevel[] = ['MONTH', 'DAY', 'HOUR', '15M'];
 
-function floorToLevel(level: RollupLevel, instant: number): number {
-  if (level !== 'MONTH') return Math.floor(instant / BUCKET_MS[level]) * BUCKET_MS[level];
+/** The UTC month bucket an instant lies in. */
+export function monthStartOf(instant: number): number {
   const date = new Date(instant);
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
 }
 
+function floorToLevel(level: RollupLevel, instant: number): number {
+  return level === 'MONTH' ? monthStartOf(instant) : Math.floor(instant / BUCKET_MS[level]) * BUCKET_MS[level];
+}
+
 function ceilToLevel(level: RollupLevel, instant: number): number {
   if (level !== 'MONTH') return Math.ceil(instant / BUCKET_MS[level]) * BUCKET_MS[level];
-  const floor = floorToLevel(level, instant);
+  const floor = monthStartOf(instant);
   if (floor === instant) return instant;
   const date = new Date(floor);
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);

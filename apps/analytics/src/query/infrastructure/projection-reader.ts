@@ -25,8 +25,7 @@ export class ProjectionReader {
 
   read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      await manager.query(`SET TRANSACTION READ ONLY`);
-      await manager.query(`SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+      await manager.query(`SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
       const [state] = (await manager.query(
         `SELECT built_at, rebuild_state, rebuild_started_at, rebuild_finished_at, rebuild_sessions_read, rebuild_billing_read
            FROM projection_state`,

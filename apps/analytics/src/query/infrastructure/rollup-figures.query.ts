@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { SessionKind } from '@chargeflow/contracts';
 import { addKindFigures, addRevenueFigures, noFigures, type Figures } from '../domain/figures';
 import type { QueryScope } from '../domain/query-scope';
-import { decompose, type Span } from '../domain/range-decomposition';
+import { decompose, monthStartOf, type Span } from '../domain/range-decomposition';
 import { SqlParameters, entityColumnOf, sessionConditions } from './sql-parameters';
 
 interface FiguresRow {
@@ -60,12 +60,25 @@ export class RollupFiguresQuery {
     const dimensionId = scope.dimensionId === null ? null : parameters.add(scope.dimensionId);
     const column = entityColumnOf(scope.dimension);
 
-    const rollupGroup = scope.groupBy === 'kind' ? 'r.kind' : scope.groupBy ? 'r.dim_id::text' : `''`;
+    // Which (entity, kind[, currency]) keys have rollups in the range, read from the few MONTH rows, so
+    // each range below is an index probe on the full primary key rather than a scan of a level.
+    const months = {
+      from: parameters.add(new Date(monthStartOf(Math.min(...windows.map((window) => window.start)))).toISOString()),
+      to: parameters.add(new Date(Math.max(...windows.map((window) => window.end))).toISOString()),
+    };
+    const keysOf = (table: string, columns: string) =>
+      `SELECT DISTINCT ${columns} FROM projection.${table} r
+        WHERE r.level = 'MONTH' AND r.dim = ${dimension} ${dimensionId ? `AND r.dim_id = ${dimensionId}::uuid` : ''}
+          ${kind ? `AND r.kind = ${kind}` : ''} AND r.bucket >= ${months.from}::timestamptz AND r.bucket < ${months.to}::timestamptz`;
+    const probe = (table: string, sums: string, currency: string) =>
+      `FROM ranges t CROSS JOIN ${table}_keys k
+        CROSS JOIN LATERAL (
+          SELECT ${sums} FROM projection.${table} r
+           WHERE r.level = t.level AND r.dim = ${dimension} AND r.dim_id = k.dim_id AND r.kind = k.kind ${currency}
+             AND r.bucket >= t.start_at AND r.bucket < t.end_at) x
+       WHERE x.sessions IS NOT NULL`;
+    const rollupGroup = scope.groupBy === 'kind' ? 'k.kind' : scope.groupBy ? 'k.dim_id::text' : `''`;
     const sessionGroup = scope.groupBy === 'kind' ? 's.kind' : scope.groupBy ? `s.${column}::text` : `''`;
-    const rollupOf = (table: string) =>
-      `FROM ranges t JOIN projection.${table} r ON r.level = t.level AND r.dim = ${dimension}
-         ${dimensionId ? `AND r.dim_id = ${dimensionId}::uuid` : ''} ${kind ? `AND r.kind = ${kind}` : ''}
-         AND r.bucket >= t.start_at AND r.bucket < t.end_at`;
     const sessionFilter = sessionConditions(scope, parameters);
 
     const rows = (await manager.query(
@@ -78,15 +91,26 @@ export class RollupFiguresQuery {
                 JOIN projection.session_fact s ON s.ended_at >= t.start_at AND s.ended_at < t.end_at
                 LEFT JOIN projection.billing_fact b ON b.session_id = s.session_id
                ${sessionFilter.length > 0 ? `WHERE ${sessionFilter.join(' AND ')}` : ''}),
+            rollup_keys AS (${keysOf('rollup', 'r.dim_id, r.kind')}),
+            revenue_rollup_keys AS (${keysOf('revenue_rollup', 'r.dim_id, r.kind, r.currency')}),
             kind_rows AS (
-              SELECT t.w, ${rollupGroup} AS grp, r.kind, r.sessions, r.priced, r.energy_wh, r.distance_m, r.duration_s
-                ${rollupOf('rollup')}
+              SELECT t.w, ${rollupGroup} AS grp, k.kind, x.sessions, x.priced, x.energy_wh, x.distance_m, x.duration_s
+                ${probe(
+                  'rollup',
+                  `sum(r.sessions) AS sessions, sum(r.priced) AS priced, sum(r.energy_wh) AS energy_wh,
+                   sum(r.distance_m) AS distance_m, sum(r.duration_s) AS duration_s`,
+                  '',
+                )}
               UNION ALL
               SELECT w, grp, kind, 1, CASE WHEN status = 'PRICED' THEN 1 ELSE 0 END, energy_wh, distance_m, duration_s
                 FROM edge_sessions),
             revenue_rows AS (
-              SELECT t.w, ${rollupGroup} AS grp, r.currency, r.sessions, r.excl_vat, r.vat, r.incl_vat
-                ${rollupOf('revenue_rollup')}
+              SELECT t.w, ${rollupGroup} AS grp, k.currency, x.sessions, x.excl_vat, x.vat, x.incl_vat
+                ${probe(
+                  'revenue_rollup',
+                  `sum(r.sessions) AS sessions, sum(r.excl_vat) AS excl_vat, sum(r.vat) AS vat, sum(r.incl_vat) AS incl_vat`,
+                  'AND r.currency = k.currency',
+                )}
               UNION ALL
               SELECT w, grp, currency, 1, total_excl_vat, total_vat, total_incl_vat
                 FROM edge_sessions WHERE status = 'PRICED')
