@@ -295,6 +295,9 @@ describe('analytics queries on real PostgreSQL', () => {
     const march = await groupedOf({ from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z', groupBy: 'vehicle' });
     expect(march.items.map((item) => item.group.id)).not.toContain(V3);
 
+    const itself = await groupedOf({ ...RANGE, vehicleId: V1, groupBy: 'vehicle' });
+    expect(itself.items.map((item) => [item.group.id, item.energyConsumedWh])).toEqual([[V1, '150.5']]);
+
     const byKind = await groupedOf({ ...RANGE, vehicleId: V1, groupBy: 'kind' });
     expect(byKind.items.map((item) => [item.group.id, item.rides, item.charges])).toEqual([
       ['CHARGING', 0, 1],

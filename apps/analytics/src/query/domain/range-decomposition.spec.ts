@@ -1,4 +1,4 @@
-import { decompose } from './range-decomposition';
+import { bucketsOf, decompose } from './range-decomposition';
 
 const at = (iso: string) => Date.parse(iso);
 const spans = (iso: [string, string][]) => iso.map(([start, end]) => ({ start: at(start), end: at(end) }));
@@ -68,5 +68,14 @@ describe('decomposing a range into rollup buckets and partial edges', () => {
       levelled('DAY', '2024-02-28T00:00:00Z', '2024-03-02T00:00:00Z'),
     ]);
     expect(edges).toHaveLength(2);
+  });
+
+  it('lists the buckets of a span, calendar months included', () => {
+    expect(bucketsOf(levelled('MONTH', '2024-01-01T00:00:00Z', '2024-04-01T00:00:00Z') as never)).toEqual(
+      ['2024-01-01T00:00:00Z', '2024-02-01T00:00:00Z', '2024-03-01T00:00:00Z'].map(at),
+    );
+    expect(bucketsOf(levelled('15M', '2024-01-01T00:00:00Z', '2024-01-01T00:30:00Z') as never)).toEqual(
+      ['2024-01-01T00:00:00Z', '2024-01-01T00:15:00Z'].map(at),
+    );
   });
 });

@@ -66,3 +66,17 @@ function aligned(start: number, end: number, levels: readonly RollupLevel[]): Ro
   if (whole.start >= whole.end) return aligned(start, end, finer);
   return [...aligned(start, whole.start, finer), { level, ...whole }, ...aligned(whole.end, end, finer)];
 }
+
+/** The bucket starts of a rollup span, oldest first. */
+export function bucketsOf(span: RollupSpan): number[] {
+  const buckets: number[] = [];
+  for (let bucket = span.start; bucket < span.end;) {
+    buckets.push(bucket);
+    if (span.level !== 'MONTH') bucket += BUCKET_MS[span.level];
+    else {
+      const date = new Date(bucket);
+      bucket = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+    }
+  }
+  return buckets;
+}

@@ -5,6 +5,9 @@ import { AnalyticsRebuildingError } from '../domain/analytics-query.errors';
 /** No analytics statement runs longer than this: the rollups keep every answer far below it. */
 export const STATEMENT_TIMEOUT_MS = 5_000;
 
+/** Enough to aggregate a grouped answer (groups × windows rows) in memory instead of spilling to disk. */
+const WORK_MEM = '32MB';
+
 interface ProjectionStateRow {
   built_at: Date | null;
   rebuild_state: 'IDLE' | 'REBUILDING';
@@ -25,7 +28,9 @@ export class ProjectionReader {
 
   read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      await manager.query(`SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+      await manager.query(
+        `SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}; SET LOCAL work_mem = '${WORK_MEM}'`,
+      );
       const [state] = (await manager.query(
         `SELECT built_at, rebuild_state, rebuild_started_at, rebuild_finished_at, rebuild_sessions_read, rebuild_billing_read
            FROM projection_state`,

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { SessionKind } from '@chargeflow/contracts';
 import { addKindFigures, addRevenueFigures, noFigures, type Figures } from '../domain/figures';
 import type { QueryScope } from '../domain/query-scope';
-import { decompose, monthStartOf, type Span } from '../domain/range-decomposition';
+import { bucketsOf, decompose, monthStartOf, type Decomposition, type Span } from '../domain/range-decomposition';
 import { SqlParameters, entityColumnOf, sessionConditions } from './sql-parameters';
 
 interface FiguresRow {
@@ -25,6 +25,14 @@ interface FiguresRow {
 /** The group of a query that has none. */
 export const WHOLE = '';
 
+/** The columns each rollup table sums, and the keys beside dim_id that identify its rows. */
+const ROLLUP_TABLES = {
+  rollup: { keys: ['kind'], sums: ['sessions', 'priced', 'energy_wh', 'distance_m', 'duration_s'] },
+  revenue_rollup: { keys: ['kind', 'currency'], sums: ['sessions', 'excl_vat', 'vat', 'incl_vat'] },
+} as const;
+
+const iso = (instant: number) => new Date(instant).toISOString();
+
 /**
  * The figures of each window, per group, in one statement: whole buckets from the rollups (coarsest
  * level that fits, finer only towards the edges) and the partial edges off the 15-minute grid from
@@ -33,56 +41,27 @@ export const WHOLE = '';
 @Injectable()
 export class RollupFiguresQuery {
   async figuresOf(manager: EntityManager, scope: QueryScope, windows: Span[]): Promise<Map<string, Figures>[]> {
-    const ranges = { w: [] as number[], level: [] as string[], start: [] as string[], end: [] as string[] };
-    const edges = { w: [] as number[], start: [] as string[], end: [] as string[] };
-    windows.forEach((window, w) => {
-      const { rollups, edges: partial } = decompose(window);
-      for (const rollup of rollups) {
-        ranges.w.push(w);
-        ranges.level.push(rollup.level);
-        ranges.start.push(new Date(rollup.start).toISOString());
-        ranges.end.push(new Date(rollup.end).toISOString());
-      }
-      for (const edge of partial) {
-        edges.w.push(w);
-        edges.start.push(new Date(edge.start).toISOString());
-        edges.end.push(new Date(edge.end).toISOString());
-      }
-    });
-
+    const pieces = windows.map((window) => decompose(window));
     const parameters = new SqlParameters();
-    const rangesOf = `unnest(${parameters.add(ranges.w)}::int[], ${parameters.add(ranges.level)}::text[],
-      ${parameters.add(ranges.start)}::timestamptz[], ${parameters.add(ranges.end)}::timestamptz[]) AS t(w, level, start_at, end_at)`;
-    const edgesOf = `unnest(${parameters.add(edges.w)}::int[], ${parameters.add(edges.start)}::timestamptz[],
-      ${parameters.add(edges.end)}::timestamptz[]) AS t(w, start_at, end_at)`;
     const kind = scope.kind === null ? null : parameters.add(scope.kind);
     const dimension = parameters.add(scope.dimension);
     const dimensionId = scope.dimensionId === null ? null : parameters.add(scope.dimensionId);
+    const kindCondition = kind ? `AND r.kind = ${kind}` : '';
     const column = entityColumnOf(scope.dimension);
-
-    // Which (entity, kind[, currency]) keys have rollups in the range, read from the few MONTH rows, so
-    // each range below is an index probe on the full primary key rather than a scan of a level.
-    const months = {
-      from: parameters.add(new Date(monthStartOf(Math.min(...windows.map((window) => window.start)))).toISOString()),
-      to: parameters.add(new Date(Math.max(...windows.map((window) => window.end))).toISOString()),
-    };
-    const keysOf = (table: string, columns: string) =>
-      `SELECT DISTINCT ${columns} FROM projection.${table} r
-        WHERE r.level = 'MONTH' AND r.dim = ${dimension} ${dimensionId ? `AND r.dim_id = ${dimensionId}::uuid` : ''}
-          ${kind ? `AND r.kind = ${kind}` : ''} AND r.bucket >= ${months.from}::timestamptz AND r.bucket < ${months.to}::timestamptz`;
-    const probe = (table: string, sums: string, currency: string) =>
-      `FROM ranges t CROSS JOIN ${table}_keys k
-        CROSS JOIN LATERAL (
-          SELECT ${sums} FROM projection.${table} r
-           WHERE r.level = t.level AND r.dim = ${dimension} AND r.dim_id = k.dim_id AND r.kind = k.kind ${currency}
-             AND r.bucket >= t.start_at AND r.bucket < t.end_at) x
-       WHERE x.sessions IS NOT NULL`;
-    const rollupGroup = scope.groupBy === 'kind' ? 'k.kind' : scope.groupBy ? 'k.dim_id::text' : `''`;
     const sessionGroup = scope.groupBy === 'kind' ? 's.kind' : scope.groupBy ? `s.${column}::text` : `''`;
+
+    const rollupRows =
+      dimensionId === null
+        ? this.bucketJoin(pieces, parameters, dimension, kindCondition)
+        : this.rangeProbes(pieces, windows, parameters, dimension, dimensionId, kindCondition, scope);
+    const edges = pieces.flatMap(({ edges: partial }, w) => partial.map((edge) => ({ w, ...edge })));
+    const edgesOf = `unnest(${parameters.add(edges.map((edge) => edge.w))}::int[],
+      ${parameters.add(edges.map((edge) => iso(edge.start)))}::timestamptz[],
+      ${parameters.add(edges.map((edge) => iso(edge.end)))}::timestamptz[]) AS t(w, start_at, end_at)`;
     const sessionFilter = sessionConditions(scope, parameters);
 
     const rows = (await manager.query(
-      `WITH ranges AS (SELECT * FROM ${rangesOf}),
+      `WITH ${rollupRows.ctes}
             edges AS (SELECT * FROM ${edgesOf}),
             edge_sessions AS (
               SELECT t.w, ${sessionGroup} AS grp, s.kind, s.energy_wh, s.distance_m, s.duration_s,
@@ -91,28 +70,15 @@ export class RollupFiguresQuery {
                 JOIN projection.session_fact s ON s.ended_at >= t.start_at AND s.ended_at < t.end_at
                 LEFT JOIN projection.billing_fact b ON b.session_id = s.session_id
                ${sessionFilter.length > 0 ? `WHERE ${sessionFilter.join(' AND ')}` : ''}),
-            rollup_keys AS (${keysOf('rollup', 'r.dim_id, r.kind')}),
-            revenue_rollup_keys AS (${keysOf('revenue_rollup', 'r.dim_id, r.kind, r.currency')}),
             kind_rows AS (
-              SELECT t.w, ${rollupGroup} AS grp, k.kind, x.sessions, x.priced, x.energy_wh, x.distance_m, x.duration_s
-                ${probe(
-                  'rollup',
-                  `sum(r.sessions) AS sessions, sum(r.priced) AS priced, sum(r.energy_wh) AS energy_wh,
-                   sum(r.distance_m) AS distance_m, sum(r.duration_s) AS duration_s`,
-                  '',
-                )}
+              ${rollupRows.select('rollup')}
               UNION ALL
               SELECT w, grp, kind, 1, CASE WHEN status = 'PRICED' THEN 1 ELSE 0 END, energy_wh, distance_m, duration_s
                 FROM edge_sessions),
             revenue_rows AS (
-              SELECT t.w, ${rollupGroup} AS grp, k.currency, x.sessions, x.excl_vat, x.vat, x.incl_vat
-                ${probe(
-                  'revenue_rollup',
-                  `sum(r.sessions) AS sessions, sum(r.excl_vat) AS excl_vat, sum(r.vat) AS vat, sum(r.incl_vat) AS incl_vat`,
-                  'AND r.currency = k.currency',
-                )}
+              ${rollupRows.select('revenue_rollup')}
               UNION ALL
-              SELECT w, grp, currency, 1, total_excl_vat, total_vat, total_incl_vat
+              SELECT w, grp, kind, currency, 1, total_excl_vat, total_vat, total_incl_vat
                 FROM edge_sessions WHERE status = 'PRICED')
        SELECT 'KIND' AS part, w, grp, kind, NULL::text AS currency, sum(sessions)::text AS sessions,
               sum(priced)::text AS priced, sum(energy_wh)::text AS energy_wh, sum(distance_m)::text AS distance_m,
@@ -151,4 +117,82 @@ export class RollupFiguresQuery {
     }
     return figures;
   }
+
+  /**
+   * One entity (or ALL): the (kind[, currency]) keys it has in the range's months, then each range an
+   * index probe on the full primary key, summed per key.
+   */
+  private rangeProbes(
+    pieces: Decomposition[],
+    windows: Span[],
+    parameters: SqlParameters,
+    dimension: string,
+    dimensionId: string,
+    kindCondition: string,
+    scope: QueryScope,
+  ): RollupRows {
+    const ranges = pieces.flatMap(({ rollups }, w) => rollups.map((rollup) => ({ w, ...rollup })));
+    const rangesOf = `unnest(${parameters.add(ranges.map((range) => range.w))}::int[],
+      ${parameters.add(ranges.map((range) => range.level))}::text[],
+      ${parameters.add(ranges.map((range) => iso(range.start)))}::timestamptz[],
+      ${parameters.add(ranges.map((range) => iso(range.end)))}::timestamptz[]) AS t(w, level, start_at, end_at)`;
+    const monthsFrom = parameters.add(iso(monthStartOf(Math.min(...windows.map((window) => window.start)))));
+    const monthsTo = parameters.add(iso(Math.max(...windows.map((window) => window.end))));
+    const keysOf = (table: RollupTable) =>
+      `${table}_keys AS (
+         SELECT DISTINCT ${ROLLUP_TABLES[table].keys.map((key) => `r.${key}`).join(', ')} FROM projection.${table} r
+          WHERE r.level = 'MONTH' AND r.dim = ${dimension} AND r.dim_id = ${dimensionId}::uuid ${kindCondition}
+            AND r.bucket >= ${monthsFrom}::timestamptz AND r.bucket < ${monthsTo}::timestamptz),`;
+    const group = scope.groupBy === 'kind' ? 'k.kind' : scope.groupBy ? `${dimensionId}::uuid::text` : `''`;
+    return {
+      ctes: `ranges AS (SELECT * FROM ${rangesOf}), ${keysOf('rollup')} ${keysOf('revenue_rollup')}`,
+      select: (table) => {
+        const { keys, sums } = ROLLUP_TABLES[table];
+        return `SELECT t.w, ${group} AS grp, ${keys.map((key) => `k.${key}`).join(', ')}, ${sums.map((sum) => `x.${sum}`).join(', ')}
+          FROM ranges t CROSS JOIN ${table}_keys k
+          CROSS JOIN LATERAL (
+            SELECT ${sums.map((sum) => `sum(r.${sum}) AS ${sum}`).join(', ')} FROM projection.${table} r
+             WHERE r.level = t.level AND r.dim = ${dimension} AND r.dim_id = ${dimensionId}::uuid
+               ${keys.map((key) => `AND r.${key} = k.${key}`).join(' ')}
+               AND r.bucket >= t.start_at AND r.bucket < t.end_at) x
+         WHERE x.sessions IS NOT NULL`;
+      },
+    };
+  }
+
+  /**
+   * Every entity of a dimension, one group each: the buckets of the ranges, joined on (level, bucket)
+   * to the dimension's rows of the levels in use, so each level is read once whatever the entities.
+   */
+  private bucketJoin(
+    pieces: Decomposition[],
+    parameters: SqlParameters,
+    dimension: string,
+    kindCondition: string,
+  ): RollupRows {
+    const buckets = pieces.flatMap(({ rollups }, w) =>
+      rollups.flatMap((rollup) => bucketsOf(rollup).map((bucket) => ({ w, level: rollup.level, bucket }))),
+    );
+    const bucketsOfRanges = `unnest(${parameters.add(buckets.map((bucket) => bucket.w))}::int[],
+      ${parameters.add(buckets.map((bucket) => bucket.level))}::text[],
+      ${parameters.add(buckets.map((bucket) => iso(bucket.bucket)))}::timestamptz[]) AS t(w, level, bucket)`;
+    const levels = parameters.add([...new Set(buckets.map((bucket) => bucket.level))]);
+    return {
+      ctes: `buckets AS (SELECT * FROM ${bucketsOfRanges}),`,
+      select: (table) => {
+        const { keys, sums } = ROLLUP_TABLES[table];
+        return `SELECT t.w, r.dim_id::text AS grp, ${[...keys, ...sums].map((name) => `r.${name}`).join(', ')}
+          FROM buckets t JOIN projection.${table} r ON r.level = t.level AND r.bucket = t.bucket
+         WHERE r.level = ANY(${levels}::text[]) AND r.dim = ${dimension} ${kindCondition}`;
+      },
+    };
+  }
+}
+
+type RollupTable = keyof typeof ROLLUP_TABLES;
+
+/** Common table expressions, and the rows of one rollup table they give. */
+interface RollupRows {
+  ctes: string;
+  select(table: RollupTable): string;
 }
