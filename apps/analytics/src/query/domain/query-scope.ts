@@ -51,7 +51,7 @@ export interface ExplainQuery {
   currency: string | null;
 }
 
-export const DEFAULT_TIME_ZONE = 'UTC';
+const DEFAULT_TIME_ZONE = 'UTC';
 
 export function summaryScopeOf(request: AnalyticsSummaryRequest): QueryScope {
   const errors: RpcFieldError[] = [];
@@ -95,7 +95,7 @@ function refuseIfAny(errors: RpcFieldError[]): void {
   if (errors.length > 0) throw new AnalyticsQueryInvalidError(errors);
 }
 
-export function isRevenueMetric(metric: AnalyticsMetric): boolean {
+function isRevenueMetric(metric: AnalyticsMetric): boolean {
   return (RevenueMetrics as readonly string[]).includes(metric);
 }
 

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AnalyticsRebuildingError } from '../domain/analytics-query.errors';
 
 /** No analytics statement runs longer than this: the rollups keep every answer far below it. */
-export const STATEMENT_TIMEOUT_MS = 5_000;
+const STATEMENT_TIMEOUT_MS = 5_000;
 
 /** Enough to aggregate a grouped answer (groups × windows rows) in memory instead of spilling to disk. */
 const WORK_MEM = '32MB';
