@@ -14,7 +14,7 @@ import {
 import { isExposableError, rpcValidationPipe } from '@chargeflow/messaging';
 import { createIsolatedDatabase, type IsolatedDatabase } from '@chargeflow/testing';
 import { analyticsMigrations } from '../src/migrations';
-import { AnalyticsRebuildingError } from '../src/query/domain/analytics-query.errors';
+import { AnalyticsQueryTimedOutError, AnalyticsRebuildingError } from '../src/query/domain/analytics-query.errors';
 import { ExplainHandler } from '../src/query/explain/explain.handler';
 import { SessionsPageHandler } from '../src/query/export-sessions/sessions-page.handler';
 import { ProjectionReader } from '../src/query/infrastructure/projection-reader';
@@ -375,6 +375,20 @@ describe('analytics queries on real PostgreSQL', () => {
       await expect(sessionsPage.execute(RANGE)).rejects.toBeInstanceOf(AnalyticsRebuildingError);
     } finally {
       await markBuilt(dataSource, new Date());
+    }
+  });
+
+  it('answers SERVICE_UNAVAILABLE when a statement outlasts the statement timeout', async () => {
+    const locker = dataSource.createQueryRunner();
+    await locker.startTransaction();
+    try {
+      await locker.query(`LOCK TABLE projection.rollup IN ACCESS EXCLUSIVE MODE`);
+      const refusal = await summarize.execute(RANGE).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(AnalyticsQueryTimedOutError);
+      expect((refusal as AnalyticsQueryTimedOutError).toRpcError()).toMatchObject({ kind: 'UNAVAILABLE' });
+    } finally {
+      await locker.rollbackTransaction();
+      await locker.release();
     }
   });
 

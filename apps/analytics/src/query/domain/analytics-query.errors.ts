@@ -21,3 +21,12 @@ export class AnalyticsRebuildingError extends DomainError {
     super('the analytics projection is being rebuilt; ask again once it is whole', { progress });
   }
 }
+
+/** A query ran past the statement timeout (the projection was locked, say, by a rebuild's switch-over). */
+export class AnalyticsQueryTimedOutError extends DomainError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+
+  constructor(timeoutMs: number) {
+    super(`the analytics query did not finish within ${timeoutMs} ms; ask again`, { timeoutMs });
+  }
+}

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { AnalyticsRebuildingError } from '../domain/analytics-query.errors';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { AnalyticsQueryTimedOutError, AnalyticsRebuildingError } from '../domain/analytics-query.errors';
+
+/** PostgreSQL's SQLSTATE for a statement cancelled, here by the statement timeout. */
+const QUERY_CANCELED = '57014';
 
 /** No analytics statement runs longer than this: the rollups keep every answer far below it. */
 const STATEMENT_TIMEOUT_MS = 5_000;
@@ -20,13 +23,23 @@ interface ProjectionStateRow {
 /**
  * Runs a query's statements on one snapshot of the projection, each under the statement timeout,
  * once the projection has been built whole; before that it answers ANALYTICS_REBUILDING with the
- * rebuild's progress.
+ * rebuild's progress, and a statement that runs out of time answers SERVICE_UNAVAILABLE.
  */
 @Injectable()
 export class ProjectionReader {
   constructor(private readonly dataSource: DataSource) {}
 
-  read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.readWhole(work);
+    } catch (error) {
+      const code = error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
+      if (code === QUERY_CANCELED) throw new AnalyticsQueryTimedOutError(STATEMENT_TIMEOUT_MS);
+      throw error;
+    }
+  }
+
+  private readWhole<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await manager.query(
         `SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}; SET LOCAL work_mem = '${WORK_MEM}'`,
