@@ -70,6 +70,8 @@ describe('local windows of an IANA zone', () => {
     const day = { start: at('2026-01-01T00:00:00Z'), end: at('2026-01-02T00:00:00Z') };
     expect(localWindows(day, 'HOUR', 'UTC', 24)).toHaveLength(24);
     expect(localWindows(day, 'HOUR', 'UTC', 23)).toBeNull();
+    const ages = { start: Date.parse('0001-01-01T00:00:00Z'), end: Date.parse('9999-01-01T00:00:00Z') };
+    expect(localWindows(ages, 'MONTH', 'Europe/Berlin', 10_000)).toBeNull();
   });
 
   it('knows IANA zones and no others', () => {
