@@ -64,22 +64,25 @@ export function noFigures(): Figures {
   return { byKind: { RIDE: noKindFigures(), CHARGING: noKindFigures() }, revenue: new Map() };
 }
 
+/** A sum plus a value; most figures get one row, which then needs no addition. */
+const plus = (sum: Exact, value: string): Exact => (sum === ZERO ? new Exact(value) : sum.plus(value));
+
 export function addKindFigures(figures: Figures, row: KindFiguresRow): void {
   const into = figures.byKind[row.kind];
   into.sessions += Number(row.sessions);
   into.priced += Number(row.priced);
-  into.energyWh = into.energyWh.plus(row.energyWh);
-  into.distanceM = into.distanceM.plus(row.distanceM);
-  into.durationS = into.durationS.plus(row.durationS);
+  into.energyWh = plus(into.energyWh, row.energyWh);
+  into.distanceM = plus(into.distanceM, row.distanceM);
+  into.durationS = plus(into.durationS, row.durationS);
 }
 
 export function addRevenueFigures(figures: Figures, row: RevenueFiguresRow): void {
   const into = figures.revenue.get(row.currency) ?? { sessions: 0, exclVat: ZERO, vat: ZERO, inclVat: ZERO };
   figures.revenue.set(row.currency, {
     sessions: into.sessions + Number(row.sessions),
-    exclVat: into.exclVat.plus(row.exclVat),
-    vat: into.vat.plus(row.vat),
-    inclVat: into.inclVat.plus(row.inclVat),
+    exclVat: plus(into.exclVat, row.exclVat),
+    vat: plus(into.vat, row.vat),
+    inclVat: plus(into.inclVat, row.inclVat),
   });
 }
 
