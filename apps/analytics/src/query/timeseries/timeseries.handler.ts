@@ -19,10 +19,13 @@ export class TimeseriesHandler {
   async execute(request: AnalyticsTimeseriesRequest): Promise<AnalyticsTimeseries> {
     const query = seriesQueryOf(request);
     const perWindow = await this.reader.read((manager) => this.figures.figuresOf(manager, query.scope, query.windows));
+    const bounds = query.windows.map((window) => ({
+      start: new Date(window.start).toISOString(),
+      end: new Date(window.end).toISOString(),
+    }));
     const itemsOf = (groupId: string) =>
-      query.windows.map((window, w) => ({
-        start: new Date(window.start).toISOString(),
-        end: new Date(window.end).toISOString(),
+      bounds.map((window, w) => ({
+        ...window,
         value: metricOf(perWindow[w].get(groupId) ?? noFigures(), query.metric, query.currency),
       }));
     const by = query.scope.groupBy;
