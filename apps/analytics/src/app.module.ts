@@ -4,6 +4,7 @@ import { postgresOptions } from '@chargeflow/runtime';
 import type { AnalyticsConfig } from './config';
 import { analyticsMigrations } from './migrations';
 import { ProjectionModule } from './projection/projection.module';
+import { AnalyticsQueryModule } from './query/analytics-query.module';
 import { RebuildModule } from './rebuild/rebuild.module';
 import { StatusModule } from './status/status.module';
 import { VerifyModule } from './verify/verify.module';
@@ -27,6 +28,7 @@ export class AppModule {
         RebuildModule,
         VerifyModule,
         StatusModule,
+        AnalyticsQueryModule,
       ],
     };
   }
