@@ -55,6 +55,8 @@ export function projectionTables(schema: string): string[] {
        duration_s bigint NOT NULL,
        PRIMARY KEY (level, dim, dim_id, kind, bucket)
      )`,
+    // A grouped answer reads every group's buckets of a range: by time first, not by group.
+    `CREATE INDEX rollup_by_bucket ON ${schema}.rollup (dim, level, bucket)`,
     `CREATE TABLE ${schema}.revenue_rollup (
        level text NOT NULL CHECK (level IN ('15M', 'HOUR', 'DAY', 'MONTH')),
        dim text NOT NULL CHECK (dim IN ('ALL', 'VEHICLE', 'STATION', 'RIDER')),
@@ -68,5 +70,6 @@ export function projectionTables(schema: string): string[] {
        incl_vat numeric NOT NULL,
        PRIMARY KEY (level, dim, dim_id, kind, currency, bucket)
      )`,
+    `CREATE INDEX revenue_rollup_by_bucket ON ${schema}.revenue_rollup (dim, level, bucket)`,
   ];
 }
