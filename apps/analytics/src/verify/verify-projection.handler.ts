@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AnalyticsDifference, AnalyticsVerifyReport } from '@chargeflow/contracts';
+import { readProjectionSnapshot } from '../projection/infrastructure/projection-snapshot';
 import { LIVE_SCHEMA } from '../projection/infrastructure/projection.store';
 import { UpstreamReader } from '../rebuild/upstream.reader';
 import { MAX_DIFFERENCES, recountRollups } from './rollup-recount';
@@ -19,7 +20,7 @@ export class VerifyProjectionHandler {
 
   async verify(): Promise<AnalyticsVerifyReport> {
     const upstream = await this.upstream.counts(`analytics-verify-${randomUUID()}`);
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+    return readProjectionSnapshot(this.dataSource, async (manager) => {
       const recount = await recountRollups(manager, LIVE_SCHEMA);
       const [{ sessions, billings }] = (await manager.query(
         `SELECT (SELECT count(*) FROM ${LIVE_SCHEMA}.session_fact)::int AS sessions,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { readProjectionSnapshot } from '../../projection/infrastructure/projection-snapshot';
 import { AnalyticsQueryTimedOutError, AnalyticsRebuildingError } from '../domain/analytics-query.errors';
 
 /** PostgreSQL's SQLSTATE for a statement cancelled, here by the statement timeout. */
@@ -40,7 +41,7 @@ export class ProjectionReader {
   }
 
   private readWhole<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+    return readProjectionSnapshot(this.dataSource, async (manager) => {
       await manager.query(
         `SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}; SET LOCAL work_mem = '${WORK_MEM}'`,
       );

@@ -1,0 +1,66 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { postgresOptions } from '@chargeflow/runtime';
+import { createIsolatedDatabase, type IsolatedDatabase } from '@chargeflow/testing';
+import { analyticsMigrations } from '../src/migrations';
+import { readProjectionSnapshot } from '../src/projection/infrastructure/projection-snapshot';
+import { SWAP_LOCK } from '../src/projection/infrastructure/projection.store';
+
+/** A switch-over (the swap lock taken exclusive) and a reader's snapshot never overlap. */
+describe('a projection snapshot on real PostgreSQL', () => {
+  let database: IsolatedDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createIsolatedDatabase('analytics_snapshot');
+    dataSource = new DataSource(
+      postgresOptions({ url: database.url, applicationName: 'analytics-test', migrations: analyticsMigrations }),
+    );
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  /** Tries the switch-over's lock from another connection; resolves whether it got it within `waitMs`. */
+  async function switchOverCouldLock(waitMs: number): Promise<boolean> {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await client.query(`SET lock_timeout = ${waitMs}`);
+      await client.query('BEGIN');
+      return await client.query('SELECT pg_advisory_xact_lock($1)', [SWAP_LOCK]).then(
+        () => true,
+        () => false,
+      );
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      await client.end();
+    }
+  }
+
+  it('holds a switch-over off while a reader is in flight, and lets it through once the reader is done', async () => {
+    let finish!: () => void;
+    const reading = readProjectionSnapshot(dataSource, async (manager) => {
+      await manager.query('SELECT count(*) FROM projection.rollup');
+      await new Promise<void>((resolve) => (finish = resolve));
+      return manager.query('SELECT count(*)::int AS n FROM projection.rollup');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect(await switchOverCouldLock(300)).toBe(false);
+    finish();
+    expect(await reading).toEqual([{ n: 0 }]);
+    expect(await switchOverCouldLock(300)).toBe(true);
+  });
+
+  it('releases the lock when the reader fails', async () => {
+    await expect(
+      readProjectionSnapshot(dataSource, (manager) => manager.query('SELECT * FROM no_such_table')),
+    ).rejects.toThrow();
+    expect(await switchOverCouldLock(300)).toBe(true);
+  });
+});
