@@ -305,6 +305,12 @@ describe('analytics queries on real PostgreSQL', () => {
     ]);
   });
 
+  it('takes a zone however the request spells it', async () => {
+    const spelled = await timeseries.execute({ ...RANGE, metric: 'rides', window: 'DAY', tz: 'eUrOpE/bErLiN' });
+    const canonical = await timeseries.execute({ ...RANGE, metric: 'rides', window: 'DAY', tz: 'Europe/Berlin' });
+    expect(spelled.items).toEqual(canonical.items);
+  });
+
   it('gives grouped series items their group, every window of each group', async () => {
     const series = await timeseries.execute({
       from: '2026-03-28T00:00:00Z',
@@ -430,6 +436,19 @@ describe('analytics queries on real PostgreSQL', () => {
     ['stationId', AnalyticsSummaryRequest, { ...RANGE, vehicleId: V1, stationId: ST1 }, (r) => summarize.execute(r)],
     ['groupBy', AnalyticsSummaryRequest, { ...RANGE, stationId: ST1, groupBy: 'rider' }, (r) => summarize.execute(r)],
     ['from', AnalyticsSessionsRequest, { ...RANGE, from: 'yesterday' }, (r) => sessionsPage.execute(r)],
+    [
+      'to',
+      AnalyticsTimeseriesRequest,
+      { ...series, window: 'MONTH', from: '1900-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' },
+      (r) => timeseries.execute(r),
+    ],
+    [
+      'groupBy',
+      AnalyticsTimeseriesRequest,
+      // 9,999 hourly windows are allowed alone; for two or more vehicles they are too many items.
+      { ...series, window: 'HOUR', groupBy: 'vehicle', from: '2026-03-28T00:00:00Z', to: '2027-05-18T15:00:00Z' },
+      (r) => timeseries.execute(r),
+    ],
   ])('refuses a bad %s as VALIDATION_FAILED naming it', async (field, metatype, payload, handle) => {
     const refusal = await refusalOf(metatype, payload, handle);
     expect(refusal.code).toBe('VALIDATION_FAILED');

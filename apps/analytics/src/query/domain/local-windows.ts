@@ -14,7 +14,21 @@ const LONGEST_MS: Record<AnalyticsWindow, number> = {
   MONTH: 31 * DAY_MS + 3 * HOUR_MS,
 };
 
+/** Keyed by canonical zone names only, so it holds at most one formatter per IANA zone. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The id ICU gives a zone ('eUrOpE/bErLiN' is 'Europe/Berlin'; links resolve to ICU's own id, which may
+ * be an older name, 'Asia/Katmandu'), or null for a zone it does not know. Windows are computed with
+ * this id, so a zone a client spells differently is not kept twice.
+ */
+export function canonicalTimeZone(timeZone: string): string | null {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
@@ -32,16 +46,6 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
     formatters.set(timeZone, formatter);
   }
   return formatter;
-}
-
-/** True for a zone the IANA database (through ICU) knows. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Local minus UTC at an instant, in ms, as ICU reads the zone (to the second, as zones have changed). */

@@ -12,7 +12,7 @@ import {
   type SessionKind,
 } from '@chargeflow/contracts';
 import { AnalyticsQueryInvalidError } from './analytics-query.errors';
-import { isTimeZone, localWindows } from './local-windows';
+import { canonicalTimeZone, localWindows } from './local-windows';
 import type { Span } from './range-decomposition';
 
 /** The rollups' dimensions: ALL sums every session under the nil UUID, the others one entity each. */
@@ -53,6 +53,9 @@ export interface ExplainQuery {
 
 const DEFAULT_TIME_ZONE = 'UTC';
 
+/** Longer series cost the zone's offsets over the whole span: refused past a century. */
+const MAX_SERIES_SPAN_MS = 100 * 366 * 86_400_000;
+
 export function summaryScopeOf(request: AnalyticsSummaryRequest): QueryScope {
   const errors: RpcFieldError[] = [];
   const scope = scopeOf(request, request.groupBy ?? null, errors);
@@ -69,9 +72,13 @@ export function seriesQueryOf(request: AnalyticsTimeseriesRequest): SeriesQuery 
   const scope = scopeOf(request, request.groupBy ?? null, errors);
   const currency = currencyOf(request.metric, request.currency, errors);
   const tz = request.tz ?? DEFAULT_TIME_ZONE;
-  if (!isTimeZone(tz)) errors.push({ field: 'tz', message: `${tz} is not an IANA time zone` });
-  refuseIfAny(errors);
-  const windows = localWindows(scope.span, request.window, tz, MAX_ANALYTICS_WINDOWS);
+  const zone = canonicalTimeZone(tz);
+  if (!zone) errors.push({ field: 'tz', message: `${tz} is not an IANA time zone` });
+  if (scope.span.end - scope.span.start > MAX_SERIES_SPAN_MS) {
+    errors.push({ field: 'to', message: 'a series spans at most 100 years' });
+  }
+  if (!zone || errors.length > 0) throw new AnalyticsQueryInvalidError(errors);
+  const windows = localWindows(scope.span, request.window, zone, MAX_ANALYTICS_WINDOWS);
   if (windows === null) {
     refuseIfAny([
       {

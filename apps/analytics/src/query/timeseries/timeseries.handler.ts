@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { AnalyticsTimeseries, AnalyticsTimeseriesRequest } from '@chargeflow/contracts';
+import {
+  MAX_ANALYTICS_WINDOWS,
+  type AnalyticsTimeseries,
+  type AnalyticsTimeseriesRequest,
+} from '@chargeflow/contracts';
+import { AnalyticsQueryInvalidError } from '../domain/analytics-query.errors';
 import { metricOf, noFigures, rankGroups } from '../domain/figures';
 import { seriesQueryOf } from '../domain/query-scope';
 import { ProjectionReader } from '../infrastructure/projection-reader';
@@ -29,15 +34,23 @@ export class TimeseriesHandler {
         value: metricOf(perWindow[w].get(groupId) ?? noFigures(), query.metric, query.currency),
       }));
     const by = query.scope.groupBy;
+    const groups = by ? rankGroups(perWindow) : [];
+    if (groups.length * bounds.length > MAX_ANALYTICS_WINDOWS) {
+      // Grouped items are groups × windows: bounded like the windows of one series.
+      throw new AnalyticsQueryInvalidError([
+        {
+          field: 'groupBy',
+          message: `${groups.length} groups × ${bounds.length} windows is more than ${MAX_ANALYTICS_WINDOWS} items; filter, or choose a longer window or a shorter range`,
+        },
+      ]);
+    }
     return {
       metric: query.metric,
       window: query.window,
       tz: query.tz,
       currency: query.currency,
       items: by
-        ? rankGroups(perWindow).flatMap((group) =>
-            itemsOf(group.id).map((item) => ({ ...item, group: { by, id: group.id } })),
-          )
+        ? groups.flatMap((group) => itemsOf(group.id).map((item) => ({ ...item, group: { by, id: group.id } })))
         : itemsOf(WHOLE),
     };
   }
