@@ -155,7 +155,9 @@ describe('analytics in the whole stack', () => {
     const verified = await waitFor(
       async () => {
         const reply = await analytics<AnalyticsVerifyReport>(AnalyticsRpc.verify);
-        return reply.ok && reply.data.sessions === 2 && reply.data.differences.length === 0 ? reply.data : undefined;
+        // Both rides billed upstream too: a verify that ran before the second billing existed agrees with itself.
+        const followed = reply.ok && reply.data.sessions === 2 && reply.data.upstream.billingRecords === 2;
+        return followed && reply.data.differences.length === 0 ? reply.data : undefined;
       },
       30_000,
       'the projection to follow both rides and their billing',

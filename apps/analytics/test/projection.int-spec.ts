@@ -152,9 +152,11 @@ describe('analytics projection consumer', () => {
   it('dead-letters events that break their contract, with the reason, and applies the next', async () => {
     const malformed = { ...aFinalizedRide(), energyWh: 'lots' };
     const undeclared = { ...aFinalizedRide(), unexpected: true };
-    const [malformedId, undeclaredId] = await publishEvents(channel, [
+    const negative = { ...aFinalizedRide(), energyWh: '-5' };
+    const [malformedId, undeclaredId, negativeId] = await publishEvents(channel, [
       { type: SESSION_FINALIZED_V1, payload: malformed },
       { type: SESSION_FINALIZED_V1, payload: undeclared },
+      { type: SESSION_FINALIZED_V1, payload: negative },
       { type: SESSION_FINALIZED_V1, payload: aFinalizedRide() },
     ]);
     await untilApplied(1);
@@ -167,11 +169,12 @@ describe('analytics projection consumer', () => {
           expect(headers['x-rejection-reason']).toBe('INVALID_PAYLOAD');
           deadLetters.set(String(message.properties.messageId), String(headers['x-rejection-detail']));
         }
-        return deadLetters.size === 2 ? true : undefined;
+        return deadLetters.size === 3 ? true : undefined;
       },
       10_000,
-      'the two dead-lettered events',
+      'the three dead-lettered events',
     );
+    expect(deadLetters.get(negativeId)).toMatch(/cannot be negative/);
     expect(deadLetters.get(malformedId)).toMatch(/^energyWh: /);
     expect(deadLetters.get(undeclaredId)).toMatch(/unexpected/);
     expect(await allRow('RIDE')).toMatchObject({ sessions: 1 });
@@ -195,7 +198,11 @@ describe('analytics projection consumer', () => {
       aFinalizedRide({ vehicleId: vehicle, endedAt: '2026-11-30T23:59:59.999Z', energyWh: '0.1' }),
       aFinalizedRide({ vehicleId: vehicle, endedAt: '2026-12-01T00:00:00.000Z', energyWh: '0.2' }),
       aFinalizedCharge({ vehicleId: vehicle, endedAt: '2026-12-01T00:14:59.000Z' }),
-      aFinalizedCharge({ endedAt: '2026-10-31T23:45:00.000Z', energyWh: '0.001' }),
+      aFinalizedCharge({
+        startedAt: '2026-10-31T23:00:00.000Z',
+        endedAt: '2026-10-31T23:45:00.000Z',
+        energyWh: '0.001',
+      }),
     ];
     const events = sessions.flatMap((session, index) => [
       { type: BILLING_CALCULATED_V2, payload: anUnpricedBilling(session, 1) },

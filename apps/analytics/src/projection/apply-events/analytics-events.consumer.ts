@@ -24,6 +24,7 @@ import {
 } from '@chargeflow/messaging';
 import { PINO_LOGGER } from '@chargeflow/runtime';
 import { ApplyEventHandler } from './apply-event.handler';
+import { billingRefusal, finalizedSessionRefusal } from '../domain/event-admission';
 
 const CONSUMER = 'analytics.projection';
 
@@ -67,11 +68,13 @@ export class AnalyticsEventsConsumer implements OnApplicationBootstrap, OnModule
     const routingKey = routingKeyOf(message); // a replayed dead letter comes straight to the queue
     if (routingKey === SESSION_FINALIZED_V1) {
       const envelope = strictlyDecoded(message, SessionFinalizedV1);
+      refuseIf(finalizedSessionRefusal(envelope.payload));
       await this.apply(envelope, (manager) =>
         this.handler.sessionFinalized(manager, envelope.payload, envelope.occurredAt),
       );
     } else if (routingKey === BILLING_CALCULATED_V2) {
       const envelope = strictlyDecoded(message, BillingCalculatedV2);
+      refuseIf(billingRefusal(envelope.payload));
       await this.apply(envelope, (manager) =>
         this.handler.billingCalculated(manager, envelope.payload, envelope.occurredAt),
       );
@@ -85,6 +88,10 @@ export class AnalyticsEventsConsumer implements OnApplicationBootstrap, OnModule
       processOnce(this.dataSource, CONSUMER, envelope.messageId, effect),
     );
   }
+}
+
+function refuseIf(reason: string | null): void {
+  if (reason) throw new PoisonMessageError('INVALID_PAYLOAD', reason);
 }
 
 /** The envelope, its payload validated against the contract with no field the contract does not declare. */

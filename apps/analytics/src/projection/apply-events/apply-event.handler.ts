@@ -21,8 +21,9 @@ export function sessionFactOf(event: SessionFinalizedV1): SessionFactRow {
     sessionId: event.sessionId,
     kind: event.kind,
     vehicleId: event.vehicleId,
-    riderId: event.riderId ?? null,
-    stationId: event.stationId ?? null,
+    // As the rollups count them: a rider for rides, a station for charges, whatever else an event carries.
+    riderId: event.kind === 'RIDE' ? (event.riderId ?? null) : null,
+    stationId: event.kind === 'CHARGING' ? (event.stationId ?? null) : null,
     startedAt: new Date(event.startedAt),
     endedAt: new Date(event.endedAt),
     durationS: event.durationS,
