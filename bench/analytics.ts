@@ -50,7 +50,7 @@ interface Exported {
   rssBeforeMb: number;
   peakRssMb: number;
   maxRssMb: number;
-  rssByQuarter: number[];
+  byQuarter: ({ rssMb: number; heapMb: number } | undefined)[];
 }
 
 /** `--name value` arguments over BENCH_NAME variables over the defaults. */
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
         `| rows, bytes of CSV | ${exported.rows.toLocaleString('en')}, ${Math.round(exported.bytes / 1_048_576)} MB |\n` +
         `| duration, pages (analytics time per page, mean) | ${fixed(exported.seconds)} s, ${served.pages} (${fixed(served.pageMs / Math.max(1, served.pages))} ms) |\n` +
         `| RSS at start / peak sampled / peak (kernel maxrss) | ${Math.round(exported.rssBeforeMb)} / ${Math.round(exported.peakRssMb)} / ${Math.round(exported.maxRssMb)} MB |\n` +
-        `| RSS after 25 / 50 / 75 / 100 % of the pages | ${exported.rssByQuarter.map((mb) => Math.round(mb)).join(' / ')} MB |\n` +
+        `| RSS (V8 heap used) after 25 / 50 / 75 / 100 % of the pages | ${exported.byQuarter.map((at) => (at ? `${Math.round(at.rssMb)} (${Math.round(at.heapMb)})` : '-')).join(' / ')} MB |\n` +
         `| target | ${exported.maxRssMb < TARGET_EXPORT_RSS_MB ? 'met' : 'MISSED'} |`,
     );
     for (const query of loaded.queries.filter((entry) => entry.explain))

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   let bytes = 0;
   let rows = 0;
   /** RSS as the export proceeds: a bounded stream levels off, a leak climbs with the rows. */
-  const progress: { rows: number; rssMb: number }[] = [];
+  const progress: { rows: number; rssMb: number; heapMb: number }[] = [];
   const started = performance.now();
   const first = await page(null);
   const sink = new Writable({
@@ -42,7 +42,8 @@ async function main(): Promise<void> {
     exportStream(ExportFormats.csv, first, async (cursor) => {
       const next = await page(cursor);
       rows += next.items.length;
-      progress.push({ rows, rssMb: process.memoryUsage.rss() / 1_048_576 });
+      const memory = process.memoryUsage();
+      progress.push({ rows, rssMb: memory.rss / 1_048_576, heapMb: memory.heapUsed / 1_048_576 });
       return next;
     }),
     sink,
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
     rssBeforeMb: rssBefore / 1_048_576,
     peakRssMb: peakRss / 1_048_576,
     maxRssMb: process.resourceUsage().maxRSS / 1_024,
-    rssByQuarter: [1, 2, 3, 4].map((quarter) => progress[Math.ceil((progress.length * quarter) / 4) - 1]?.rssMb ?? 0),
+    byQuarter: [1, 2, 3, 4].map((quarter) => progress[Math.ceil((progress.length * quarter) / 4) - 1]),
   });
 }
 
