@@ -1,0 +1,167 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { ensureInfrastructure, infraSettings } from '@chargeflow/infra';
+import { createIsolatedDatabase } from '@chargeflow/testing';
+
+/**
+ * `npm run bench:analytics [-- --sessions 50000 --batch 1000 --runs 50]`: loads finalized sessions
+ * with their billing into the analytics projection through the consumer's own statements (many
+ * sessions per transaction) beside a plain multi-row INSERT of the same rows, times summary,
+ * timeseries and explain through their handlers, and streams the whole CSV export through the
+ * gateway's formatter in a process of its own, on a database of its own. Not a test: it prints a table.
+ *
+ * The analytics and gateway code run in workers of their own projects (apps/analytics/test/bench,
+ * apps/api-gateway/test/bench): a bench may not import an app, and the export's pages cross
+ * processes here as they cross the broker in the stack.
+ */
+const TARGET_P99_MS = 50;
+const TARGET_EXPORT_RSS_MB = 150;
+
+interface QueryFigures {
+  name: string;
+  runs: number;
+  p50: number;
+  p99: number;
+  min: number;
+  max: number;
+  sqlMs: number;
+  jsMs: number;
+  explain: string | null;
+}
+
+interface Loaded {
+  sessions: number;
+  batch: number;
+  baselineS: number;
+  projectionS: number;
+  factsS: number;
+  contributionJsS: number;
+  rollupS: number;
+  rollupRowsWritten: number;
+  analyzeS: number;
+  rollups: number;
+  queries: QueryFigures[];
+}
+
+interface Exported {
+  rows: number;
+  bytes: number;
+  seconds: number;
+  rssBeforeMb: number;
+  peakRssMb: number;
+  maxRssMb: number;
+  byQuarter: ({ rssMb: number; heapMb: number } | undefined)[];
+}
+
+/** `--name value` arguments over BENCH_NAME variables over the defaults. */
+function settingsOf(argv: string[]): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (let index = 0; index < argv.length; index += 1) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[index]);
+    if (!match) throw new Error(`unexpected argument ${argv[index]}`);
+    const value = match[2] ?? argv[(index += 1)];
+    if (value === undefined || !/^\d+$/.test(value)) throw new Error(`--${match[1]} takes a whole number`);
+    settings[`BENCH_${match[1].replaceAll('-', '_').toUpperCase()}`] = value;
+  }
+  return settings;
+}
+
+const log = (line: string) => console.log(`bench:analytics: ${line}`);
+
+function worker(path: string, env: NodeJS.ProcessEnv): ChildProcess {
+  return fork(resolve(__dirname, '..', path), [], { execArgv: ['-r', '@swc-node/register'], env });
+}
+
+/** The next message of `type` from a worker; an error message or an exit before it rejects. */
+function next<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolvePromise, reject) => {
+    const onMessage = (message: { type: string; line?: string; error?: string }) => {
+      if (message.type === 'log') return log(message.line ?? '');
+      if (message.type === 'error') return done(() => reject(new Error(message.error)));
+      if (message.type === type) done(() => resolvePromise(message as T));
+    };
+    const onExit = (code: number | null) => done(() => reject(new Error(`a worker exited (${code}) before ${type}`)));
+    const done = (settle: () => void) => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      settle();
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+const fixed = (value: number, digits = 1) => value.toFixed(digits);
+
+async function main(): Promise<void> {
+  const settings = settingsOf(process.argv.slice(2));
+  await ensureInfrastructure(infraSettings(process.env), log);
+  const database = await createIsolatedDatabase('bench_analytics');
+  const env = { ...process.env, ...settings, BENCH_DATABASE_URL: database.url };
+  const analytics = worker('apps/analytics/test/bench/analytics-bench.worker.ts', env);
+  try {
+    const loaded = await next<Loaded>(analytics, 'loaded');
+    await next(analytics, 'serving');
+
+    log('export: the whole range as CSV through the gateway stream, 1,000 rows a page, into a discarding sink');
+    const exporter = worker('apps/api-gateway/test/bench/export-csv.worker.ts', env);
+    exporter.on('message', (message: { type: string }) => {
+      if (message.type === 'page') analytics.send(message);
+    });
+    analytics.on('message', (message: { type: string }) => {
+      if (message.type === 'page') exporter.send(message);
+    });
+    const exported = await next<Exported>(exporter, 'exported');
+    analytics.send({ type: 'stop' });
+    const served = await next<{ pages: number; pageMs: number }>(analytics, 'stopped');
+
+    const rate = (seconds: number) => Math.round(loaded.sessions / seconds).toLocaleString('en');
+    console.log(
+      `\n${loaded.sessions.toLocaleString('en')} sessions, ${loaded.batch} per batch; ` +
+        `${loaded.rollups.toLocaleString('en')} rollup rows\n`,
+    );
+    console.log('| load | seconds | sessions/s |\n|---|---:|---:|');
+    console.log(
+      `| plain multi-row INSERT of the session and billing rows (baseline) | ${fixed(loaded.baselineS)} | ${rate(loaded.baselineS)} |`,
+    );
+    console.log(
+      `| through the projection (the consumer's statements, facts and rollups) | ${fixed(loaded.projectionS)} | ${rate(loaded.projectionS)} |`,
+    );
+    console.log(`| - of which fact upserts (billing_fact, session_fact) | ${fixed(loaded.factsS)} | |`);
+    console.log(`| - of which contributionOf + merged (JS, Decimal) | ${fixed(loaded.contributionJsS)} | |`);
+    console.log(
+      `| - of which rollup upserts (${loaded.rollupRowsWritten.toLocaleString('en')} rows sent) | ${fixed(loaded.rollupS)} | |`,
+    );
+    console.log(`| ratio projection / baseline | | ${fixed(loaded.baselineS / loaded.projectionS, 2)} |`);
+    console.log(`| VACUUM ANALYZE after the load (not counted above) | ${fixed(loaded.analyzeS)} | |`);
+    console.log(
+      `\n| query (target p99 <= ${TARGET_P99_MS} ms) | runs | p50 ms | p99 ms | min ms | max ms | SQL ms / rest ms (mean) | target |\n|---|---:|---:|---:|---:|---:|---:|---|`,
+    );
+    for (const query of loaded.queries)
+      console.log(
+        `| ${query.name} | ${query.runs} | ${fixed(query.p50)} | ${fixed(query.p99)} | ${fixed(query.min)} | ${fixed(query.max)} | ` +
+          `${fixed(query.sqlMs)} / ${fixed(query.jsMs)} | ${query.p99 <= TARGET_P99_MS ? 'met' : 'MISSED'} |`,
+      );
+    console.log(
+      `\n| export (target peak RSS < ${TARGET_EXPORT_RSS_MB} MB) | value |\n|---|---:|\n` +
+        `| rows, bytes of CSV | ${exported.rows.toLocaleString('en')}, ${Math.round(exported.bytes / 1_048_576)} MB |\n` +
+        `| duration, pages (analytics time per page, mean) | ${fixed(exported.seconds)} s, ${served.pages} (${fixed(served.pageMs / Math.max(1, served.pages))} ms) |\n` +
+        `| RSS at start / peak sampled / peak (kernel maxrss) | ${Math.round(exported.rssBeforeMb)} / ${Math.round(exported.peakRssMb)} / ${Math.round(exported.maxRssMb)} MB |\n` +
+        `| RSS (V8 heap used) after 25 / 50 / 75 / 100 % of the pages | ${exported.byQuarter.map((at) => (at ? `${Math.round(at.rssMb)} (${Math.round(at.heapMb)})` : '-')).join(' / ')} MB |\n` +
+        `| target | ${exported.maxRssMb < TARGET_EXPORT_RSS_MB ? 'met' : 'MISSED'} |`,
+    );
+    for (const query of loaded.queries.filter((entry) => entry.explain))
+      console.log(`\nEXPLAIN ANALYZE of the slowest statement of "${query.name}":\n${query.explain}`);
+  } finally {
+    if (analytics.exitCode === null) analytics.kill();
+    await database.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench:analytics failed: ${(error as Error).stack ?? error}`);
+    process.exit(1);
+  },
+);
