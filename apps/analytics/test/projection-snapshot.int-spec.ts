@@ -44,12 +44,16 @@ describe('a projection snapshot on real PostgreSQL', () => {
 
   it('holds a switch-over off while a reader is in flight, and lets it through once the reader is done', async () => {
     let finish!: () => void;
+    let started!: () => void;
+    const inFlight = new Promise<void>((resolve) => (started = resolve));
     const reading = readProjectionSnapshot(dataSource, async (manager) => {
       await manager.query('SELECT count(*) FROM projection.rollup');
-      await new Promise<void>((resolve) => (finish = resolve));
+      const finished = new Promise<void>((resolve) => (finish = resolve));
+      started();
+      await finished;
       return manager.query('SELECT count(*)::int AS n FROM projection.rollup');
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await inFlight;
 
     expect(await switchOverCouldLock(300)).toBe(false);
     finish();
