@@ -25,17 +25,9 @@ function sources(directory: string): string[] {
  */
 export function buildServices(): { files: number; ms: number } {
   const started = Date.now();
-  const options = JSON.parse(readFileSync(join(REPO_ROOT, '.swcrc'), 'utf8')) as Options;
   rmSync(DIST, { recursive: true, force: true });
   const files = SOURCE_ROOTS.flatMap((root) => sources(join(REPO_ROOT, root)));
-  for (const file of files) {
-    const target = join(DIST, relative(REPO_ROOT, file)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(
-      target,
-      transformFileSync(file, { ...options, swcrc: false, sourceMaps: false, filename: file }).code,
-    );
-  }
+  for (const file of files) buildFile(file);
   for (const lib of [
     ...WORKSPACE_LIBS.map((name) => ({ name, path: `libs/${name}` })),
     { name: 'infra', path: 'infra' },
@@ -51,6 +43,19 @@ export function buildServices(): { files: number; ms: number } {
     );
   }
   return { files: files.length, ms: Date.now() - started };
+}
+
+/**
+ * One TypeScript file of the repository (absolute path) to dist/ as buildServices() transpiles the
+ * services; returns the JavaScript's path. For what the build leaves out but must run as built, such
+ * as a bench worker beside the code it drives.
+ */
+export function buildFile(file: string): string {
+  const options = JSON.parse(readFileSync(join(REPO_ROOT, '.swcrc'), 'utf8')) as Options;
+  const target = join(DIST, relative(REPO_ROOT, file)).replace(/\.ts$/, '.js');
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, transformFileSync(file, { ...options, swcrc: false, sourceMaps: false, filename: file }).code);
+  return target;
 }
 
 if (require.main === module) {

@@ -42,6 +42,8 @@ const SETTINGS = {
   runs: Number(process.env.BENCH_RUNS ?? 50),
   warmUp: Number(process.env.BENCH_WARM_UP ?? 5),
   seed: Number(process.env.BENCH_SEED ?? 20_261_201),
+  /** `export`: only the facts the export reads are loaded (no baseline, no rollups), and no query is timed. */
+  onlyExport: process.env.BENCH_ONLY === 'export',
 };
 
 /** Two years of ended sessions, and the ranges the queries ask (Europe/Berlin local midnights). */
@@ -157,6 +159,7 @@ interface LoadTiming {
  * and the rollups of the sessions inserted from the same contributionOf, merged into one statement.
  */
 async function applyBatch(manager: EntityManager, batch: Generated[], timing: LoadTiming): Promise<void> {
+  if (SETTINGS.onlyExport) return applyFacts(manager, batch, timing);
   let started = performance.now();
   await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [SWAP_LOCK]);
   const rebuild = await rebuildSchemaOf(manager);
@@ -181,6 +184,23 @@ async function applyBatch(manager: EntityManager, batch: Generated[], timing: Lo
   await addToRollups(manager, contribution);
   timing.rollupMs += performance.now() - started;
   timing.rollupRows += contribution.rollups.length + contribution.revenue.length;
+  await recordApplied(manager, batch[batch.length - 1].session.endedAt.toISOString());
+}
+
+/** The facts of a batch only, through the same statements: what the export's pages read. */
+async function applyFacts(manager: EntityManager, batch: Generated[], timing: LoadTiming): Promise<void> {
+  const started = performance.now();
+  await upsertBillings(
+    manager,
+    LIVE_SCHEMA,
+    batch.map((row) => row.billing),
+  );
+  await insertSessions(
+    manager,
+    LIVE_SCHEMA,
+    batch.map((row) => row.session),
+  );
+  timing.factsMs += performance.now() - started;
   await recordApplied(manager, batch[batch.length - 1].session.endedAt.toISOString());
 }
 
@@ -309,6 +329,21 @@ async function measure(
   };
 }
 
+/** The baseline: the same rows with plain multi-row INSERTs into a schema of their own, then dropped. */
+async function loadBaseline(dataSource: DataSource): Promise<number> {
+  process.send?.({
+    type: 'log',
+    line: `baseline: ${SETTINGS.sessions} sessions and billings, plain multi-row INSERTs of ${SETTINGS.batch} rows`,
+  });
+  for (const statement of projectionTables('baseline')) await dataSource.query(statement);
+  const seconds = await timed(async () => {
+    for (const batch of batchesOf(SETTINGS.batch))
+      await dataSource.transaction((manager) => insertPlain(manager, 'baseline', batch));
+  });
+  await dataSource.query(`DROP SCHEMA baseline CASCADE`);
+  return seconds;
+}
+
 async function timed(work: () => Promise<void>): Promise<number> {
   const started = performance.now();
   await work();
@@ -328,13 +363,7 @@ async function main(): Promise<void> {
     maxQueryExecutionTime: 0.5,
   }).initialize();
 
-  log(`baseline: ${SETTINGS.sessions} sessions and billings, plain multi-row INSERTs of ${SETTINGS.batch} rows`);
-  for (const statement of projectionTables('baseline')) await dataSource.query(statement);
-  const baselineS = await timed(async () => {
-    for (const batch of batchesOf(SETTINGS.batch))
-      await dataSource.transaction((manager) => insertPlain(manager, 'baseline', batch));
-  });
-  await dataSource.query(`DROP SCHEMA baseline CASCADE`);
+  const baselineS = SETTINGS.onlyExport ? 0 : await loadBaseline(dataSource);
 
   log(`projection: the same rows through the consumer's statements, ${SETTINGS.batch} sessions per transaction`);
   const timing: LoadTiming = { factsMs: 0, jsMs: 0, rollupMs: 0, rollupRows: 0 };
@@ -364,39 +393,41 @@ async function main(): Promise<void> {
   const explain = new ExplainHandler(reader, figures, facts);
   const sessionsPage = new SessionsPageHandler(reader, facts);
 
-  log(`queries: ${SETTINGS.warmUp} warm-up runs, then ${SETTINGS.runs} measured runs each`);
   const queries: QueryFigures[] = [];
-  queries.push(
-    await measure(dataSource, clock, 'summary, whole range', () =>
-      summarize.execute({ ...WHOLE_RANGE } as AnalyticsSummaryRequest),
-    ),
-  );
-  queries.push(
-    await measure(dataSource, clock, 'timeseries, one month daily, Europe/Berlin', () =>
-      timeseries.execute({
-        ...BERLIN_MARCH,
-        metric: 'energyChargedWh',
-        window: 'DAY',
-        tz: 'Europe/Berlin',
-      } as AnalyticsTimeseriesRequest),
-    ),
-  );
-  queries.push(
-    await measure(dataSource, clock, 'timeseries, two years monthly by station, Europe/Berlin', () =>
-      timeseries.execute({
-        ...BERLIN_TWO_YEARS,
-        metric: 'energyChargedWh',
-        window: 'MONTH',
-        tz: 'Europe/Berlin',
-        groupBy: 'station',
-      } as AnalyticsTimeseriesRequest),
-    ),
-  );
-  queries.push(
-    await measure(dataSource, clock, 'explain revenueInclVat EUR, whole range, first page', () =>
-      explain.execute({ ...WHOLE_RANGE, metric: 'revenueInclVat', currency: 'EUR' } as AnalyticsExplainRequest),
-    ),
-  );
+  if (!SETTINGS.onlyExport) {
+    log(`queries: ${SETTINGS.warmUp} warm-up runs, then ${SETTINGS.runs} measured runs each`);
+    queries.push(
+      await measure(dataSource, clock, 'summary, whole range', () =>
+        summarize.execute({ ...WHOLE_RANGE } as AnalyticsSummaryRequest),
+      ),
+    );
+    queries.push(
+      await measure(dataSource, clock, 'timeseries, one month daily, Europe/Berlin', () =>
+        timeseries.execute({
+          ...BERLIN_MARCH,
+          metric: 'energyChargedWh',
+          window: 'DAY',
+          tz: 'Europe/Berlin',
+        } as AnalyticsTimeseriesRequest),
+      ),
+    );
+    queries.push(
+      await measure(dataSource, clock, 'timeseries, two years monthly by station, Europe/Berlin', () =>
+        timeseries.execute({
+          ...BERLIN_TWO_YEARS,
+          metric: 'energyChargedWh',
+          window: 'MONTH',
+          tz: 'Europe/Berlin',
+          groupBy: 'station',
+        } as AnalyticsTimeseriesRequest),
+      ),
+    );
+    queries.push(
+      await measure(dataSource, clock, 'explain revenueInclVat EUR, whole range, first page', () =>
+        explain.execute({ ...WHOLE_RANGE, metric: 'revenueInclVat', currency: 'EUR' } as AnalyticsExplainRequest),
+      ),
+    );
+  }
 
   send({
     type: 'loaded',

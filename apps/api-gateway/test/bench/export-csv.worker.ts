@@ -7,7 +7,8 @@ import { EXPORT_PAGE_SIZE, ExportFormats, exportStream } from '../../src/api/ana
  * The gateway side of `npm run bench:analytics`'s export (bench/analytics.ts forks it): the whole
  * export as CSV through the gateway's own stream, each page of EXPORT_PAGE_SIZE rows asked over IPC
  * (where the gateway asks the analytics service over RPC), into a sink that discards the bytes. Its
- * RSS is its own: it reports its peak, sampled and as the kernel counted it.
+ * RSS is its own: it reports its peak, sampled and as the kernel counted it. bench/analytics.ts runs
+ * it compiled (dist/, as the gateway runs), not under the TypeScript loader.
  */
 const waiting: ((page: Page<AnalyticsSessionRow>) => void)[] = [];
 
@@ -29,7 +30,14 @@ async function main(): Promise<void> {
   let bytes = 0;
   let rows = 0;
   /** RSS as the export proceeds: a bounded stream levels off, a leak climbs with the rows. */
-  const progress: { rows: number; rssMb: number; heapMb: number }[] = [];
+  const progress: {
+    rows: number;
+    rssMb: number;
+    heapMb: number;
+    heapTotalMb: number;
+    externalMb: number;
+    arrayBuffersMb: number;
+  }[] = [];
   const started = performance.now();
   const first = await page(null);
   const sink = new Writable({
@@ -43,7 +51,14 @@ async function main(): Promise<void> {
       const next = await page(cursor);
       rows += next.items.length;
       const memory = process.memoryUsage();
-      progress.push({ rows, rssMb: memory.rss / 1_048_576, heapMb: memory.heapUsed / 1_048_576 });
+      progress.push({
+        rows,
+        rssMb: memory.rss / 1_048_576,
+        heapMb: memory.heapUsed / 1_048_576,
+        heapTotalMb: memory.heapTotal / 1_048_576,
+        externalMb: memory.external / 1_048_576,
+        arrayBuffersMb: memory.arrayBuffers / 1_048_576,
+      });
       return next;
     }),
     sink,
