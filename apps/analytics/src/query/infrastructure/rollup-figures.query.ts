@@ -34,9 +34,9 @@ const ROLLUP_TABLES = {
 const iso = (instant: number) => new Date(instant).toISOString();
 
 /**
- * The figures of each window, per group, in one statement: whole buckets from the rollups (coarsest
- * level that fits, finer only towards the edges) and the partial edges off the 15-minute grid from
- * their sessions. A window's figures equal those of the same range asked alone, to the last digit.
+ * The figures of each window, per group, in one statement: whole buckets from the rollups (the
+ * signed spans that read fewest buckets, each bucket's sums times its sign, exact in numeric) and the
+ * partial edges off the 15-minute grid from their sessions. A window's figures equal those of the same range asked alone, to the last digit.
  */
 @Injectable()
 export class RollupFiguresQuery {
@@ -135,7 +135,8 @@ export class RollupFiguresQuery {
     const rangesOf = `unnest(${parameters.add(ranges.map((range) => range.w))}::int[],
       ${parameters.add(ranges.map((range) => range.level))}::text[],
       ${parameters.add(ranges.map((range) => iso(range.start)))}::timestamptz[],
-      ${parameters.add(ranges.map((range) => iso(range.end)))}::timestamptz[]) AS t(w, level, start_at, end_at)`;
+      ${parameters.add(ranges.map((range) => iso(range.end)))}::timestamptz[],
+      ${parameters.add(ranges.map((range) => range.sign))}::int[]) AS t(w, level, start_at, end_at, sign)`;
     const monthsFrom = parameters.add(iso(monthStartOf(Math.min(...windows.map((window) => window.start)))));
     const monthsTo = parameters.add(iso(Math.max(...windows.map((window) => window.end))));
     const keysOf = (table: RollupTable) =>
@@ -148,7 +149,7 @@ export class RollupFiguresQuery {
       ctes: `ranges AS (SELECT * FROM ${rangesOf}), ${keysOf('rollup')} ${keysOf('revenue_rollup')}`,
       select: (table) => {
         const { keys, sums } = ROLLUP_TABLES[table];
-        return `SELECT t.w, ${group} AS grp, ${keys.map((key) => `k.${key}`).join(', ')}, ${sums.map((sum) => `x.${sum}`).join(', ')}
+        return `SELECT t.w, ${group} AS grp, ${keys.map((key) => `k.${key}`).join(', ')}, ${sums.map((sum) => `x.${sum} * t.sign AS ${sum}`).join(', ')}
           FROM ranges t CROSS JOIN ${table}_keys k
           CROSS JOIN LATERAL (
             SELECT ${sums.map((sum) => `sum(r.${sum}) AS ${sum}`).join(', ')} FROM projection.${table} r
@@ -171,17 +172,21 @@ export class RollupFiguresQuery {
     kindCondition: string,
   ): RollupRows {
     const buckets = pieces.flatMap(({ rollups }, w) =>
-      rollups.flatMap((rollup) => bucketsOf(rollup).map((bucket) => ({ w, level: rollup.level, bucket }))),
+      rollups.flatMap((rollup) =>
+        bucketsOf(rollup).map((bucket) => ({ w, level: rollup.level, bucket, sign: rollup.sign })),
+      ),
     );
     const bucketsOfRanges = `unnest(${parameters.add(buckets.map((bucket) => bucket.w))}::int[],
       ${parameters.add(buckets.map((bucket) => bucket.level))}::text[],
-      ${parameters.add(buckets.map((bucket) => iso(bucket.bucket)))}::timestamptz[]) AS t(w, level, bucket)`;
+      ${parameters.add(buckets.map((bucket) => iso(bucket.bucket)))}::timestamptz[],
+      ${parameters.add(buckets.map((bucket) => bucket.sign))}::int[]) AS t(w, level, bucket, sign)`;
     const levels = parameters.add([...new Set(buckets.map((bucket) => bucket.level))]);
     return {
       ctes: `buckets AS (SELECT * FROM ${bucketsOfRanges}),`,
       select: (table) => {
         const { keys, sums } = ROLLUP_TABLES[table];
-        return `SELECT t.w, r.dim_id::text AS grp, ${[...keys, ...sums].map((name) => `r.${name}`).join(', ')}
+        return `SELECT t.w, r.dim_id::text AS grp, ${keys.map((name) => `r.${name}`).join(', ')},
+               ${sums.map((name) => `r.${name} * t.sign AS ${name}`).join(', ')}
           FROM buckets t JOIN projection.${table} r ON r.level = t.level AND r.bucket = t.bucket
          WHERE r.level = ANY(${levels}::text[]) AND r.dim = ${dimension} ${kindCondition}`;
       },
