@@ -6,7 +6,7 @@ import {
 } from '@chargeflow/contracts';
 import { AnalyticsQueryInvalidError } from '../domain/analytics-query.errors';
 import { metricOf, noFigures, rankGroups } from '../domain/figures';
-import { seriesQueryOf } from '../domain/query-scope';
+import { isRevenueMetric, seriesQueryOf } from '../domain/query-scope';
 import { ProjectionReader } from '../infrastructure/projection-reader';
 import { RollupFiguresQuery, WHOLE } from '../infrastructure/rollup-figures.query';
 
@@ -23,7 +23,10 @@ export class TimeseriesHandler {
 
   async execute(request: AnalyticsTimeseriesRequest): Promise<AnalyticsTimeseries> {
     const query = seriesQueryOf(request);
-    const perWindow = await this.reader.read((manager) => this.figures.figuresOf(manager, query.scope, query.windows));
+    const revenue = isRevenueMetric(query.metric);
+    const perWindow = await this.reader.read((manager) =>
+      this.figures.figuresOf(manager, query.scope, query.windows, { revenue }),
+    );
     const bounds = query.windows.map((window) => ({
       start: new Date(window.start).toISOString(),
       end: new Date(window.end).toISOString(),
