@@ -31,11 +31,14 @@ export class TimeseriesHandler {
       start: new Date(window.start).toISOString(),
       end: new Date(window.end).toISOString(),
     }));
+    // An empty window's value is the same for every group: computed once, not per item.
+    const empty = metricOf(noFigures(), query.metric, query.currency);
+    const valueOf = (w: number, groupId: string) => {
+      const figures = perWindow[w].get(groupId);
+      return figures ? metricOf(figures, query.metric, query.currency) : empty;
+    };
     const itemsOf = (groupId: string) =>
-      bounds.map((window, w) => ({
-        ...window,
-        value: metricOf(perWindow[w].get(groupId) ?? noFigures(), query.metric, query.currency),
-      }));
+      bounds.map(({ start, end }, w) => ({ start, end, value: valueOf(w, groupId) }));
     const by = query.scope.groupBy;
     const groups = by ? rankGroups(perWindow) : [];
     if (groups.length * bounds.length > MAX_ANALYTICS_WINDOWS) {
@@ -53,7 +56,10 @@ export class TimeseriesHandler {
       tz: query.tz,
       currency: query.currency,
       items: by
-        ? groups.flatMap((group) => itemsOf(group.id).map((item) => ({ ...item, group: { by, id: group.id } })))
+        ? groups.flatMap((group) => {
+            const groupOf = { by, id: group.id };
+            return bounds.map(({ start, end }, w) => ({ start, end, value: valueOf(w, group.id), group: groupOf }));
+          })
         : itemsOf(WHOLE),
     };
   }
