@@ -43,6 +43,12 @@ export type AnalyticsGrouping = (typeof AnalyticsGroupings)[number];
 /** A series never has more windows than this; a longer one is refused, naming the parameter. */
 export const MAX_ANALYTICS_WINDOWS = 10_000;
 
+/**
+ * A grouped series never has more items (groups × windows) than this: two years of months for 500
+ * stations fit; a daily series of every vehicle does not, and is refused, naming groupBy.
+ */
+export const MAX_GROUPED_SERIES_ITEMS = 50_000;
+
 const CURRENCY = /^[A-Z]{3}$/;
 
 /**

@@ -102,7 +102,7 @@ function refuseIfAny(errors: RpcFieldError[]): void {
   if (errors.length > 0) throw new AnalyticsQueryInvalidError(errors);
 }
 
-function isRevenueMetric(metric: AnalyticsMetric): boolean {
+export function isRevenueMetric(metric: AnalyticsMetric): boolean {
   return (RevenueMetrics as readonly string[]).includes(metric);
 }
 

@@ -2,7 +2,13 @@ import { bucketsOf, decompose } from './range-decomposition';
 
 const at = (iso: string) => Date.parse(iso);
 const spans = (iso: [string, string][]) => iso.map(([start, end]) => ({ start: at(start), end: at(end) }));
-const levelled = (level: string, start: string, end: string) => ({ level, start: at(start), end: at(end) });
+const levelled = (level: string, start: string, end: string, sign = 1) => ({
+  level,
+  start: at(start),
+  end: at(end),
+  sign,
+});
+const minus = (level: string, start: string, end: string) => levelled(level, start, end, -1);
 
 describe('decomposing a range into rollup buckets and partial edges', () => {
   it('answers whole months with one MONTH span and finer levels only towards the edges', () => {
@@ -21,7 +27,11 @@ describe('decomposing a range into rollup buckets and partial edges', () => {
 
   it('sums the unaligned edges from sessions, each under 15 minutes', () => {
     const { rollups, edges } = decompose({ start: at('2026-03-01T10:07:30Z'), end: at('2026-03-01T11:20:01Z') });
-    expect(rollups).toEqual([levelled('15M', '2026-03-01T10:15:00Z', '2026-03-01T11:15:00Z')]);
+    expect(rollups).toEqual([
+      minus('15M', '2026-03-01T10:00:00Z', '2026-03-01T10:15:00Z'),
+      levelled('HOUR', '2026-03-01T10:00:00Z', '2026-03-01T11:00:00Z'),
+      levelled('15M', '2026-03-01T11:00:00Z', '2026-03-01T11:15:00Z'),
+    ]);
     expect(edges).toEqual(
       spans([
         ['2026-03-01T10:07:30Z', '2026-03-01T10:15:00Z'],
@@ -56,7 +66,7 @@ describe('decomposing a range into rollup buckets and partial edges', () => {
     });
   });
 
-  it('covers every instant of the range exactly once', () => {
+  it('covers every instant of an all-added range exactly once', () => {
     const range = { start: at('2024-02-27T13:52:11Z'), end: at('2024-03-02T00:07:00Z') };
     const { rollups, edges } = decompose(range);
     const pieces = [...rollups, ...edges].sort((a, b) => a.start - b.start);
@@ -77,5 +87,100 @@ describe('decomposing a range into rollup buckets and partial edges', () => {
     expect(bucketsOf(levelled('15M', '2024-01-01T00:00:00Z', '2024-01-01T00:30:00Z') as never)).toEqual(
       ['2024-01-01T00:00:00Z', '2024-01-01T00:15:00Z'].map(at),
     );
+  });
+});
+
+describe('signed spans: a coarser bucket less what it over-covers', () => {
+  it('answers a Berlin March (DST starts) as its UTC month, plus the hour before, less the two after', () => {
+    // Berlin March 2026: 2026-02-28T23:00Z (CET) to 2026-03-31T22:00Z (CEST).
+    expect(decompose({ start: at('2026-02-28T23:00:00Z'), end: at('2026-03-31T22:00:00Z') })).toEqual({
+      rollups: [
+        levelled('HOUR', '2026-02-28T23:00:00Z', '2026-03-01T00:00:00Z'),
+        levelled('MONTH', '2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z'),
+        minus('HOUR', '2026-03-31T22:00:00Z', '2026-04-01T00:00:00Z'),
+      ],
+      edges: [],
+    });
+  });
+
+  it('answers a Berlin October (DST ends) as its UTC month, plus two hours before, less the one after', () => {
+    // Berlin October 2026: 2026-09-30T22:00Z (CEST) to 2026-10-31T23:00Z (CET).
+    expect(decompose({ start: at('2026-09-30T22:00:00Z'), end: at('2026-10-31T23:00:00Z') })).toEqual({
+      rollups: [
+        levelled('HOUR', '2026-09-30T22:00:00Z', '2026-10-01T00:00:00Z'),
+        levelled('MONTH', '2026-10-01T00:00:00Z', '2026-11-01T00:00:00Z'),
+        minus('HOUR', '2026-10-31T23:00:00Z', '2026-11-01T00:00:00Z'),
+      ],
+      edges: [],
+    });
+  });
+
+  it('answers a Berlin day as its UTC day plus the hour before, less the hour after', () => {
+    expect(decompose({ start: at('2026-03-09T23:00:00Z'), end: at('2026-03-10T23:00:00Z') }).rollups).toEqual([
+      levelled('HOUR', '2026-03-09T23:00:00Z', '2026-03-10T00:00:00Z'),
+      levelled('DAY', '2026-03-10T00:00:00Z', '2026-03-11T00:00:00Z'),
+      minus('HOUR', '2026-03-10T23:00:00Z', '2026-03-11T00:00:00Z'),
+    ]);
+  });
+
+  it('answers a Kolkata day (18:30Z to 18:30Z) as its UTC day plus 5½ hours before, less 5½ after', () => {
+    expect(decompose({ start: at('2026-03-09T18:30:00Z'), end: at('2026-03-10T18:30:00Z') }).rollups).toEqual([
+      levelled('15M', '2026-03-09T18:30:00Z', '2026-03-09T19:00:00Z'),
+      levelled('HOUR', '2026-03-09T19:00:00Z', '2026-03-10T00:00:00Z'),
+      levelled('DAY', '2026-03-10T00:00:00Z', '2026-03-11T00:00:00Z'),
+      minus('15M', '2026-03-10T18:30:00Z', '2026-03-10T19:00:00Z'),
+      minus('HOUR', '2026-03-10T19:00:00Z', '2026-03-11T00:00:00Z'),
+    ]);
+  });
+
+  it('answers a Kolkata March as its UTC month plus 5½ hours before, less 5½ after', () => {
+    expect(decompose({ start: at('2026-02-28T18:30:00Z'), end: at('2026-03-31T18:30:00Z') }).rollups).toEqual([
+      levelled('15M', '2026-02-28T18:30:00Z', '2026-02-28T19:00:00Z'),
+      levelled('HOUR', '2026-02-28T19:00:00Z', '2026-03-01T00:00:00Z'),
+      levelled('MONTH', '2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z'),
+      minus('15M', '2026-03-31T18:30:00Z', '2026-03-31T19:00:00Z'),
+      minus('HOUR', '2026-03-31T19:00:00Z', '2026-04-01T00:00:00Z'),
+    ]);
+  });
+
+  it('counts every 15-minute bucket of a random span exactly once, and none outside it', () => {
+    const QUARTER = 900_000;
+    let seed = 20261201;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const base = at('2024-01-01T00:00:00Z');
+    const reach = 400 * 86_400_000;
+    for (let run = 0; run < 200; run += 1) {
+      const lengths = [QUARTER * 7, 86_400_000 * 3, 86_400_000 * 40, reach];
+      const start = base + Math.floor(random() * reach);
+      const end = start + 1 + Math.floor(random() * lengths[run % lengths.length]);
+      const { rollups, edges } = decompose({ start, end });
+      const counts = new Map<number, number>();
+      for (const part of rollups) {
+        expect([part.start % QUARTER, part.end % QUARTER]).toEqual([0, 0]);
+        for (let quarter = part.start; quarter < part.end; quarter += QUARTER) {
+          counts.set(quarter, (counts.get(quarter) ?? 0) + part.sign);
+        }
+      }
+      const first = Math.ceil(start / QUARTER) * QUARTER;
+      const last = Math.floor(end / QUARTER) * QUARTER;
+      const wrong: [number, number][] = [];
+      for (const [quarter, count] of counts) {
+        if (count !== (quarter >= first && quarter < last ? 1 : 0)) wrong.push([quarter, count]);
+      }
+      for (let quarter = first; quarter < last; quarter += QUARTER) {
+        if (!counts.has(quarter)) wrong.push([quarter, 0]);
+      }
+      expect(wrong).toEqual([]);
+      const edgeLength = edges.reduce((sum, edge) => sum + edge.end - edge.start, 0);
+      expect(edgeLength).toBe(Math.min(end, first) - start + (first <= last ? end - last : 0));
+      for (const edge of edges) {
+        expect(edge.start).toBeGreaterThanOrEqual(start);
+        expect(edge.end).toBeLessThanOrEqual(end);
+        expect(edge.end <= first || edge.start >= last || first > last).toBe(true);
+      }
+    }
   });
 });

@@ -7,14 +7,17 @@ export interface Span {
   end: number;
 }
 
-/** Whole buckets of one level: the buckets b with start <= b < end. */
+/** Whole buckets of one level: the buckets b with start <= b < end, added (+1) or taken away (-1). */
 export interface RollupSpan extends Span {
   level: RollupLevel;
+  sign: 1 | -1;
 }
 
 /**
- * How a range is answered: whole rollup buckets, plus the partial edges (each under 15 minutes)
- * that lie off the 15-minute grid and are summed from their sessions.
+ * How a range is answered: whole rollup buckets, each added or taken away (a coarser bucket that
+ * over-covers the range less the parts of it outside), plus the partial edges (each under 15
+ * minutes) that lie off the 15-minute grid and are summed from their sessions. Every 15-minute
+ * bucket of the range is counted once in all, and none outside it.
  */
 export interface Decomposition {
   rollups: RollupSpan[];
@@ -44,8 +47,9 @@ function ceilToLevel(level: RollupLevel, instant: number): number {
 }
 
 /**
- * Splits [start, end) into the fewest rollup spans, coarsest in the middle and finer only towards the
- * edges, plus at most two partial edges off the 15-minute grid.
+ * Splits [start, end) into signed rollup spans reading the fewest buckets (coarsest in the middle,
+ * finer towards the edges, a coarser bucket less its over-covered parts where that reads fewer), plus
+ * at most two partial edges off the 15-minute grid. Ties go to the plain (all added) decomposition.
  */
 export function decompose(span: Span): Decomposition {
   if (span.start >= span.end) return { rollups: [], edges: [] };
@@ -56,15 +60,65 @@ export function decompose(span: Span): Decomposition {
     ...(span.start < start ? [{ start: span.start, end: start }] : []),
     ...(end < span.end ? [{ start: end, end: span.end }] : []),
   ];
-  return { rollups: aligned(start, end, COARSEST_FIRST), edges };
+  return { rollups: signed(start, end, 0, new Map()).parts, edges };
 }
 
-function aligned(start: number, end: number, levels: readonly RollupLevel[]): RollupSpan[] {
-  if (start >= end) return [];
-  const [level, ...finer] = levels;
-  const whole = { start: ceilToLevel(level, start), end: floorToLevel(level, end) };
-  if (whole.start >= whole.end) return aligned(start, end, finer);
-  return [...aligned(start, whole.start, finer), { level, ...whole }, ...aligned(whole.end, end, finer)];
+interface Signed {
+  parts: RollupSpan[];
+  buckets: number;
+  /** Buckets taken away, the tie-break: fewer first. */
+  negative: number;
+}
+
+const NOTHING: Signed = { parts: [], buckets: 0, negative: 0 };
+
+function bucketCount(level: RollupLevel, start: number, end: number): number {
+  if (level !== 'MONTH') return (end - start) / BUCKET_MS[level];
+  const [from, to] = [new Date(start), new Date(end)];
+  return (to.getUTCFullYear() - from.getUTCFullYear()) * 12 + to.getUTCMonth() - from.getUTCMonth();
+}
+
+const negated = (answer: Signed): Signed => ({
+  parts: answer.parts.map((part) => ({ ...part, sign: part.sign === 1 ? -1 : 1 })),
+  buckets: answer.buckets,
+  negative: answer.buckets - answer.negative,
+});
+
+/**
+ * The fewest buckets of levels COARSEST_FIRST[from..] that count each 15-minute bucket of the aligned
+ * [start, end) once: for each level, whole buckets from its boundary inside or outside each end, the
+ * rest (added, or over-covered and taken away) from finer levels. Memoized per decomposition.
+ */
+function signed(start: number, end: number, from: number, memo: Map<string, Signed>): Signed {
+  if (start >= end) return NOTHING;
+  const key = `${start}:${end}:${from}`;
+  const known = memo.get(key);
+  if (known) return known;
+  let best: Signed | null = null;
+  for (let index = from; index < COARSEST_FIRST.length; index += 1) {
+    const level = COARSEST_FIRST[index];
+    const lefts = [...new Set([ceilToLevel(level, start), floorToLevel(level, start)])];
+    const rights = [...new Set([floorToLevel(level, end), ceilToLevel(level, end)])];
+    for (const left of lefts) {
+      for (const right of rights) {
+        if (left >= right) continue;
+        const leftRest =
+          left >= start ? signed(start, left, index + 1, memo) : negated(signed(left, start, index + 1, memo));
+        const rightRest =
+          right <= end ? signed(right, end, index + 1, memo) : negated(signed(end, right, index + 1, memo));
+        const buckets = leftRest.buckets + bucketCount(level, left, right) + rightRest.buckets;
+        const negative = leftRest.negative + rightRest.negative;
+        if (best === null || buckets < best.buckets || (buckets === best.buckets && negative < best.negative)) {
+          const middle: RollupSpan = { level, start: left, end: right, sign: 1 };
+          best = { parts: [...leftRest.parts, middle, ...rightRest.parts], buckets, negative };
+        }
+      }
+    }
+  }
+  // The finest level is the 15-minute grid [start, end) lies on, so some level always fits.
+  const answer = best as Signed;
+  memo.set(key, answer);
+  return answer;
 }
 
 /** The bucket starts of a rollup span, oldest first. */

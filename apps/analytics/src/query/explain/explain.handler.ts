@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AnalyticsExplainRequest, AnalyticsExplanation } from '@chargeflow/contracts';
 import { pageSize, toPage } from '@chargeflow/runtime';
 import { metricOf, noFigures, sessionValueOf } from '../domain/figures';
-import { explainQueryOf } from '../domain/query-scope';
+import { explainQueryOf, isRevenueMetric } from '../domain/query-scope';
 import { ProjectionReader } from '../infrastructure/projection-reader';
 import { RollupFiguresQuery, WHOLE } from '../infrastructure/rollup-figures.query';
 import { SessionFactsQuery } from '../infrastructure/session-facts.query';
@@ -22,7 +22,9 @@ export class ExplainHandler {
     const after = sessionPositionOf(request.cursor);
     const limit = pageSize(request.limit);
     return this.reader.read(async (manager) => {
-      const [groups] = await this.figures.figuresOf(manager, scope, [scope.span]);
+      const [groups] = await this.figures.figuresOf(manager, scope, [scope.span], {
+        revenue: isRevenueMetric(metric),
+      });
       const rows = await this.sessions.explainedPage(manager, scope, metric, currency, after, limit);
       const page = toPage(
         rows,

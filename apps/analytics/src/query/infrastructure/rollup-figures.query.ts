@@ -34,13 +34,22 @@ const ROLLUP_TABLES = {
 const iso = (instant: number) => new Date(instant).toISOString();
 
 /**
- * The figures of each window, per group, in one statement: whole buckets from the rollups (coarsest
- * level that fits, finer only towards the edges) and the partial edges off the 15-minute grid from
- * their sessions. A window's figures equal those of the same range asked alone, to the last digit.
+ * The figures of each window, per group, in one statement: whole buckets from the rollups (the
+ * signed spans that read fewest buckets, each bucket's sums times its sign, exact in numeric) and the
+ * partial edges off the 15-minute grid from their sessions. A window's figures equal those of the same range asked alone, to the last digit.
  */
 @Injectable()
 export class RollupFiguresQuery {
-  async figuresOf(manager: EntityManager, scope: QueryScope, windows: Span[]): Promise<Map<string, Figures>[]> {
+  /**
+   * `revenue: false` leaves out the revenue per currency (for a metric that is not a revenue metric):
+   * its figures then have no currencies.
+   */
+  async figuresOf(
+    manager: EntityManager,
+    scope: QueryScope,
+    windows: Span[],
+    { revenue }: { revenue: boolean } = { revenue: true },
+  ): Promise<Map<string, Figures>[]> {
     const pieces = windows.map((window) => decompose(window));
     const parameters = new SqlParameters();
     const kind = scope.kind === null ? null : parameters.add(scope.kind);
@@ -49,45 +58,56 @@ export class RollupFiguresQuery {
     const kindCondition = kind ? `AND r.kind = ${kind}` : '';
     const column = entityColumnOf(scope.dimension);
     const sessionGroup = scope.groupBy === 'kind' ? 's.kind' : scope.groupBy ? `s.${column}::text` : `''`;
+    const tables: RollupTable[] = revenue ? ['rollup', 'revenue_rollup'] : ['rollup'];
 
     const rollupRows =
       dimensionId === null
         ? this.bucketJoin(pieces, parameters, dimension, kindCondition)
-        : this.rangeProbes(pieces, windows, parameters, dimension, dimensionId, kindCondition, scope);
+        : this.rangeProbes(pieces, windows, parameters, dimension, dimensionId, kindCondition, scope, tables);
     const edges = pieces.flatMap(({ edges: partial }, w) => partial.map((edge) => ({ w, ...edge })));
-    const edgesOf = `unnest(${parameters.add(edges.map((edge) => edge.w))}::int[],
-      ${parameters.add(edges.map((edge) => iso(edge.start)))}::timestamptz[],
-      ${parameters.add(edges.map((edge) => iso(edge.end)))}::timestamptz[]) AS t(w, start_at, end_at)`;
-    const sessionFilter = sessionConditions(scope, parameters);
+    const ctes = [...rollupRows.ctes];
+    let kindEdgeRows = '';
+    let revenueEdgeRows = '';
+    if (edges.length > 0) {
+      // Only when there are partial edges: else the planner may scan session_fact before joining nothing.
+      const edgesOf = `unnest(${parameters.add(edges.map((edge) => edge.w))}::int[],
+        ${parameters.add(edges.map((edge) => iso(edge.start)))}::timestamptz[],
+        ${parameters.add(edges.map((edge) => iso(edge.end)))}::timestamptz[]) AS t(w, start_at, end_at)`;
+      const sessionFilter = sessionConditions(scope, parameters);
+      ctes.push(
+        `edges AS (SELECT * FROM ${edgesOf})`,
+        `edge_sessions AS (
+           SELECT t.w, ${sessionGroup} AS grp, s.kind, s.energy_wh, s.distance_m, s.duration_s,
+                  b.status, b.currency, b.total_excl_vat, b.total_vat, b.total_incl_vat
+             FROM edges t
+             JOIN projection.session_fact s ON s.ended_at >= t.start_at AND s.ended_at < t.end_at
+             LEFT JOIN projection.billing_fact b ON b.session_id = s.session_id
+            ${sessionFilter.length > 0 ? `WHERE ${sessionFilter.join(' AND ')}` : ''})`,
+      );
+      kindEdgeRows = `UNION ALL
+        SELECT w, grp, kind, 1, CASE WHEN status = 'PRICED' THEN 1 ELSE 0 END, energy_wh, distance_m, duration_s
+          FROM edge_sessions`;
+      revenueEdgeRows = `UNION ALL
+        SELECT w, grp, kind, currency, 1, total_excl_vat, total_vat, total_incl_vat
+          FROM edge_sessions WHERE status = 'PRICED'`;
+    }
+    ctes.push(`kind_rows AS (${rollupRows.select('rollup')} ${kindEdgeRows})`);
+    if (revenue) ctes.push(`revenue_rows AS (${rollupRows.select('revenue_rollup')} ${revenueEdgeRows})`);
 
     const rows = (await manager.query(
-      `WITH ${rollupRows.ctes}
-            edges AS (SELECT * FROM ${edgesOf}),
-            edge_sessions AS (
-              SELECT t.w, ${sessionGroup} AS grp, s.kind, s.energy_wh, s.distance_m, s.duration_s,
-                     b.status, b.currency, b.total_excl_vat, b.total_vat, b.total_incl_vat
-                FROM edges t
-                JOIN projection.session_fact s ON s.ended_at >= t.start_at AND s.ended_at < t.end_at
-                LEFT JOIN projection.billing_fact b ON b.session_id = s.session_id
-               ${sessionFilter.length > 0 ? `WHERE ${sessionFilter.join(' AND ')}` : ''}),
-            kind_rows AS (
-              ${rollupRows.select('rollup')}
-              UNION ALL
-              SELECT w, grp, kind, 1, CASE WHEN status = 'PRICED' THEN 1 ELSE 0 END, energy_wh, distance_m, duration_s
-                FROM edge_sessions),
-            revenue_rows AS (
-              ${rollupRows.select('revenue_rollup')}
-              UNION ALL
-              SELECT w, grp, kind, currency, 1, total_excl_vat, total_vat, total_incl_vat
-                FROM edge_sessions WHERE status = 'PRICED')
+      `WITH ${ctes.join(',\n')}
        SELECT 'KIND' AS part, w, grp, kind, NULL::text AS currency, sum(sessions)::text AS sessions,
               sum(priced)::text AS priced, sum(energy_wh)::text AS energy_wh, sum(distance_m)::text AS distance_m,
               sum(duration_s)::text AS duration_s, NULL::text AS excl_vat, NULL::text AS vat, NULL::text AS incl_vat
          FROM kind_rows GROUP BY w, grp, kind
-       UNION ALL
+       ${
+         revenue
+           ? `UNION ALL
        SELECT 'REVENUE', w, grp, NULL, currency, sum(sessions)::text, NULL, NULL, NULL, NULL,
               sum(excl_vat)::text, sum(vat)::text, sum(incl_vat)::text
-         FROM revenue_rows GROUP BY w, grp, currency`,
+         FROM revenue_rows GROUP BY w, grp, currency`
+           : ''
+       }`,
       parameters.values,
     )) as FiguresRow[];
 
@@ -130,25 +150,27 @@ export class RollupFiguresQuery {
     dimensionId: string,
     kindCondition: string,
     scope: QueryScope,
+    tables: RollupTable[],
   ): RollupRows {
     const ranges = pieces.flatMap(({ rollups }, w) => rollups.map((rollup) => ({ w, ...rollup })));
     const rangesOf = `unnest(${parameters.add(ranges.map((range) => range.w))}::int[],
       ${parameters.add(ranges.map((range) => range.level))}::text[],
       ${parameters.add(ranges.map((range) => iso(range.start)))}::timestamptz[],
-      ${parameters.add(ranges.map((range) => iso(range.end)))}::timestamptz[]) AS t(w, level, start_at, end_at)`;
+      ${parameters.add(ranges.map((range) => iso(range.end)))}::timestamptz[],
+      ${parameters.add(ranges.map((range) => range.sign))}::int[]) AS t(w, level, start_at, end_at, sign)`;
     const monthsFrom = parameters.add(iso(monthStartOf(Math.min(...windows.map((window) => window.start)))));
     const monthsTo = parameters.add(iso(Math.max(...windows.map((window) => window.end))));
     const keysOf = (table: RollupTable) =>
       `${table}_keys AS (
          SELECT DISTINCT ${ROLLUP_TABLES[table].keys.map((key) => `r.${key}`).join(', ')} FROM projection.${table} r
           WHERE r.level = 'MONTH' AND r.dim = ${dimension} AND r.dim_id = ${dimensionId}::uuid ${kindCondition}
-            AND r.bucket >= ${monthsFrom}::timestamptz AND r.bucket < ${monthsTo}::timestamptz),`;
+            AND r.bucket >= ${monthsFrom}::timestamptz AND r.bucket < ${monthsTo}::timestamptz)`;
     const group = scope.groupBy === 'kind' ? 'k.kind' : scope.groupBy ? `${dimensionId}::uuid::text` : `''`;
     return {
-      ctes: `ranges AS (SELECT * FROM ${rangesOf}), ${keysOf('rollup')} ${keysOf('revenue_rollup')}`,
+      ctes: [`ranges AS (SELECT * FROM ${rangesOf})`, ...tables.map(keysOf)],
       select: (table) => {
         const { keys, sums } = ROLLUP_TABLES[table];
-        return `SELECT t.w, ${group} AS grp, ${keys.map((key) => `k.${key}`).join(', ')}, ${sums.map((sum) => `x.${sum}`).join(', ')}
+        return `SELECT t.w, ${group} AS grp, ${keys.map((key) => `k.${key}`).join(', ')}, ${sums.map((sum) => `x.${sum} * t.sign AS ${sum}`).join(', ')}
           FROM ranges t CROSS JOIN ${table}_keys k
           CROSS JOIN LATERAL (
             SELECT ${sums.map((sum) => `sum(r.${sum}) AS ${sum}`).join(', ')} FROM projection.${table} r
@@ -171,17 +193,21 @@ export class RollupFiguresQuery {
     kindCondition: string,
   ): RollupRows {
     const buckets = pieces.flatMap(({ rollups }, w) =>
-      rollups.flatMap((rollup) => bucketsOf(rollup).map((bucket) => ({ w, level: rollup.level, bucket }))),
+      rollups.flatMap((rollup) =>
+        bucketsOf(rollup).map((bucket) => ({ w, level: rollup.level, bucket, sign: rollup.sign })),
+      ),
     );
     const bucketsOfRanges = `unnest(${parameters.add(buckets.map((bucket) => bucket.w))}::int[],
       ${parameters.add(buckets.map((bucket) => bucket.level))}::text[],
-      ${parameters.add(buckets.map((bucket) => iso(bucket.bucket)))}::timestamptz[]) AS t(w, level, bucket)`;
+      ${parameters.add(buckets.map((bucket) => iso(bucket.bucket)))}::timestamptz[],
+      ${parameters.add(buckets.map((bucket) => bucket.sign))}::int[]) AS t(w, level, bucket, sign)`;
     const levels = parameters.add([...new Set(buckets.map((bucket) => bucket.level))]);
     return {
-      ctes: `buckets AS (SELECT * FROM ${bucketsOfRanges}),`,
+      ctes: [`buckets AS (SELECT * FROM ${bucketsOfRanges})`],
       select: (table) => {
         const { keys, sums } = ROLLUP_TABLES[table];
-        return `SELECT t.w, r.dim_id::text AS grp, ${[...keys, ...sums].map((name) => `r.${name}`).join(', ')}
+        return `SELECT t.w, r.dim_id::text AS grp, ${keys.map((name) => `r.${name}`).join(', ')},
+               ${sums.map((name) => `r.${name} * t.sign AS ${name}`).join(', ')}
           FROM buckets t JOIN projection.${table} r ON r.level = t.level AND r.bucket = t.bucket
          WHERE r.level = ANY(${levels}::text[]) AND r.dim = ${dimension} ${kindCondition}`;
       },
@@ -193,6 +219,6 @@ type RollupTable = keyof typeof ROLLUP_TABLES;
 
 /** Common table expressions, and the rows of one rollup table they give. */
 interface RollupRows {
-  ctes: string;
+  ctes: string[];
   select(table: RollupTable): string;
 }
