@@ -1,8 +1,7 @@
+import { migratedAnalyticsDatabase } from './analytics-database';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { postgresOptions } from '@chargeflow/runtime';
-import { createIsolatedDatabase, type IsolatedDatabase } from '@chargeflow/testing';
-import { analyticsMigrations } from '../src/migrations';
+import { type IsolatedDatabase } from '@chargeflow/testing';
 import { readProjectionSnapshot } from '../src/projection/infrastructure/projection-snapshot';
 import { SWAP_LOCK } from '../src/projection/infrastructure/projection.store';
 
@@ -12,12 +11,7 @@ describe('a projection snapshot on real PostgreSQL', () => {
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    database = await createIsolatedDatabase('analytics_snapshot');
-    dataSource = new DataSource(
-      postgresOptions({ url: database.url, applicationName: 'analytics-test', migrations: analyticsMigrations }),
-    );
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    ({ database, dataSource } = await migratedAnalyticsDatabase('analytics_snapshot'));
   });
 
   afterAll(async () => {

@@ -1,19 +1,17 @@
+import { migratedAnalyticsDatabase } from './analytics-database';
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel } from 'amqplib';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { BILLING_CALCULATED_V2, createEnvelope, Queues, SESSION_FINALIZED_V1 } from '@chargeflow/contracts';
 import { AmqpConnection, deadLetterQueueOf, ORIGINAL_ROUTING_KEY_HEADER } from '@chargeflow/messaging';
-import { postgresOptions } from '@chargeflow/runtime';
 import {
-  createIsolatedDatabase,
   createIsolatedVhost,
   RecordingLogger,
   waitFor,
   type IsolatedDatabase,
   type IsolatedVhost,
 } from '@chargeflow/testing';
-import { analyticsMigrations } from '../src/migrations';
 import { AnalyticsEventsConsumer } from '../src/projection/apply-events/analytics-events.consumer';
 import { ApplyEventHandler } from '../src/projection/apply-events/apply-event.handler';
 import { NIL_UUID } from '../src/projection/domain/contribution';
@@ -55,15 +53,10 @@ describe('analytics projection consumer', () => {
     ) as Promise<object[]>;
 
   beforeAll(async () => {
-    [database, vhost] = await Promise.all([
-      createIsolatedDatabase('analytics_projection'),
+    [{ database, dataSource }, vhost] = await Promise.all([
+      migratedAnalyticsDatabase('analytics_projection'),
       createIsolatedVhost('analytics'),
     ]);
-    dataSource = new DataSource(
-      postgresOptions({ url: database.url, applicationName: 'analytics-test', migrations: analyticsMigrations }),
-    );
-    await dataSource.initialize();
-    await dataSource.runMigrations();
     connection = await AmqpConnection.open({ url: vhost.url, name: 'analytics-test', logger: new RecordingLogger() });
     channel = await connection.current().createConfirmChannel();
     consumer = new AnalyticsEventsConsumer(connection, dataSource, new ApplyEventHandler(), pino({ level: 'silent' }));
@@ -163,8 +156,9 @@ describe('analytics projection consumer', () => {
     const deadLetters = new Map<string, string>();
     await waitFor(
       async () => {
-        const message = await channel.get(deadLetterQueueOf(Queues.analyticsEvents), { noAck: true });
+        const message = await channel.get(deadLetterQueueOf(Queues.analyticsEvents), { noAck: false });
         if (message) {
+          channel.ack(message);
           const headers = message.properties.headers ?? {};
           expect(headers['x-rejection-reason']).toBe('INVALID_PAYLOAD');
           deadLetters.set(String(message.properties.messageId), String(headers['x-rejection-detail']));

@@ -1,3 +1,4 @@
+import { migratedAnalyticsDatabase } from './analytics-database';
 import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
@@ -12,8 +13,7 @@ import {
   type RpcError,
 } from '@chargeflow/contracts';
 import { isExposableError, rpcValidationPipe } from '@chargeflow/messaging';
-import { createIsolatedDatabase, type IsolatedDatabase } from '@chargeflow/testing';
-import { analyticsMigrations } from '../src/migrations';
+import { type IsolatedDatabase } from '@chargeflow/testing';
 import { AnalyticsQueryTimedOutError, AnalyticsRebuildingError } from '../src/query/domain/analytics-query.errors';
 import { ExplainHandler } from '../src/query/explain/explain.handler';
 import { SessionsPageHandler } from '../src/query/export-sessions/sessions-page.handler';
@@ -98,13 +98,7 @@ describe('analytics queries on real PostgreSQL', () => {
   let sessionsPage: SessionsPageHandler;
 
   beforeAll(async () => {
-    database = await createIsolatedDatabase('analytics-query');
-    dataSource = await new DataSource({
-      type: 'postgres',
-      url: database.url,
-      migrations: analyticsMigrations,
-      migrationsRun: true,
-    }).initialize();
+    ({ database, dataSource } = await migratedAnalyticsDatabase('analytics-query'));
     await seedSessions(dataSource, Object.values(S));
     await rollUp(dataSource);
     // A rollup row left at zero (a session moved out of its bucket) is no group of its own.

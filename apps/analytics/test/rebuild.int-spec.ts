@@ -1,18 +1,17 @@
+import { migratedAnalyticsDatabase } from './analytics-database';
 import pino from 'pino';
 import type { ConfirmChannel } from 'amqplib';
 import { DataSource } from 'typeorm';
 import { BILLING_CALCULATED_V2, SESSION_FINALIZED_V1, type SessionFinalizedV1 } from '@chargeflow/contracts';
 import { AmqpConnection } from '@chargeflow/messaging';
-import { HealthRpcController, postgresOptions } from '@chargeflow/runtime';
+import { HealthRpcController } from '@chargeflow/runtime';
 import {
-  createIsolatedDatabase,
   createIsolatedVhost,
   RecordingLogger,
   waitFor,
   type IsolatedDatabase,
   type IsolatedVhost,
 } from '@chargeflow/testing';
-import { analyticsMigrations } from '../src/migrations';
 import { AnalyticsEventsConsumer } from '../src/projection/apply-events/analytics-events.consumer';
 import { ApplyEventHandler, billingFactOf, sessionFactOf } from '../src/projection/apply-events/apply-event.handler';
 import { readProjectionState } from '../src/projection/infrastructure/projection-state';
@@ -105,15 +104,10 @@ describe('analytics rebuild', () => {
     new RebuildProjectionHandler(dataSource, upstream as unknown as UpstreamReader, logger);
 
   beforeAll(async () => {
-    [database, vhost] = await Promise.all([
-      createIsolatedDatabase('analytics_rebuild'),
+    [{ database, dataSource }, vhost] = await Promise.all([
+      migratedAnalyticsDatabase('analytics_rebuild'),
       createIsolatedVhost('rebuild'),
     ]);
-    dataSource = new DataSource(
-      postgresOptions({ url: database.url, applicationName: 'analytics-test', migrations: analyticsMigrations }),
-    );
-    await dataSource.initialize();
-    await dataSource.runMigrations();
     connection = await AmqpConnection.open({ url: vhost.url, name: 'rebuild-test', logger: new RecordingLogger() });
     channel = await connection.current().createConfirmChannel();
     consumer = new AnalyticsEventsConsumer(connection, dataSource, new ApplyEventHandler(), logger);
