@@ -282,6 +282,7 @@ describe('ride, charge, derive: billing through the gateway', () => {
     };
     const tariff = await api('POST', '/v1/tariffs', published);
     expect(tariff.status).toBe(201);
+    expect(tariff.body.document).toMatchObject({ country_code: 'DE', party_id: 'ALL', type: 'REGULAR' });
     expect(tariff.body.document.elements[0]).toEqual({
       price_components: [{ type: 'ENERGY', price: '0.19', vat: '10', step_size: 1 }],
       restrictions: { max_current: '32' },

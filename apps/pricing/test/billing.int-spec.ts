@@ -249,6 +249,39 @@ describe('pricing on a real database', () => {
     expect(progress.every((checked) => checked % 500 === 0 || checked === 10_061)).toBe(true);
   });
 
+  it('resumes a verification whose runner went quiet, and the old runner can no longer write to it', async () => {
+    const id = randomUUID();
+    const staleToken = randomUUID();
+    const total = await billing.countPriced(dataSource.manager, {});
+    await dataSource.query(
+      `INSERT INTO billing_verification (id, status, total, lease_token, lease_until) VALUES ($1, 'RUNNING', $2, $3, now() - interval '1 second')`,
+      [id, total, staleToken],
+    );
+    const runner = new VerificationRunner(dataSource, billing, tariffs, verifications, pricing, 2_000);
+    runner.wake();
+    await runner.idle();
+    expect(await new VerifyBillingHandler(dataSource, billing, verifications, runner).view(id)).toMatchObject({
+      status: 'DONE',
+      checked: total,
+      total,
+    });
+    const stale = { id, leaseToken: staleToken, checked: 1, afterSessionId: null, mismatches: [], done: false };
+    expect(await verifications.recordPage(dataSource.manager, stale)).toBe(false);
+  });
+
+  it('sends a session that a tariff applies to but cannot price to the back of the sweep, saying why', async () => {
+    const broken = aFinalizedSession('CHARGING', { stationTimeZone: 'Mars/Olympus_Mons' });
+    await billing.save(dataSource.manager, broken, { reason: 'no CHARGING tariff was in force' });
+    await sweep.sweep();
+    const stored = await billing.find(dataSource.manager, broken.sessionId);
+    expect(stored).toMatchObject({ status: 'UNPRICED', reason: expect.stringContaining('could not price it') });
+    const [{ last }] = (await dataSource.query(
+      `SELECT session_id = $1 AS last FROM billing_record WHERE status = 'UNPRICED' ORDER BY calculated_at DESC LIMIT 1`,
+      [broken.sessionId],
+    )) as { last: boolean }[];
+    expect(last).toBe(true);
+  });
+
   it('runs every query under the statement timeout', async () => {
     await expect(dataSource.query(`SELECT pg_sleep(3)`)).rejects.toMatchObject({ driverError: { code: '57014' } });
   });
