@@ -260,7 +260,10 @@ class StatementClock implements Logger {
   logQuerySlow(time: number, query: string, parameters?: unknown[]): void {
     if (!this.recording) return;
     this.sqlMs += time;
-    if (!this.slowest || time > this.slowest.ms) this.slowest = { ms: time, query, parameters: parameters ?? [] };
+    // A slow COMMIT (a busy machine) has no plan to explain: only statements that read are kept.
+    const reads = /^\s*(SELECT|WITH)\b/i.test(query);
+    if (reads && (!this.slowest || time > this.slowest.ms))
+      this.slowest = { ms: time, query, parameters: parameters ?? [] };
   }
   logQuery(): void {}
   logQueryError(): void {}
