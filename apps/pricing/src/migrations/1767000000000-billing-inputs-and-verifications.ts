@@ -13,6 +13,9 @@ export class BillingInputsAndVerifications1767000000000 implements MigrationInte
     await runner.query(
       `CREATE INDEX billing_record_unpriced_oldest ON billing_record (calculated_at) WHERE status = 'UNPRICED'`,
     );
+    await runner.query(
+      `CREATE INDEX billing_record_without_time_zone ON billing_record (session_id) WHERE status = 'PRICED' AND time_zone IS NULL`,
+    );
     await runner.query(`
       CREATE TABLE billing_verification (
         id uuid PRIMARY KEY,
@@ -37,6 +40,7 @@ export class BillingInputsAndVerifications1767000000000 implements MigrationInte
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`DROP TABLE billing_verification`);
+    await runner.query(`DROP INDEX billing_record_without_time_zone`);
     await runner.query(`DROP INDEX billing_record_unpriced_oldest`);
     await runner.query(`ALTER TABLE billing_record DROP COLUMN time_zone`);
   }
