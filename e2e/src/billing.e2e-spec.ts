@@ -167,9 +167,15 @@ describe('ride, charge, derive: billing through the gateway', () => {
       'the readings',
     );
     expect((await api('POST', `/v1/charging-sessions/${charge.id}/end`)).body.energyDeliveredWh).toBe(22_500);
-    // 22.5 kWh at 0.39 = 8.775 -> 8.78 (half to even), VAT 1.6682 -> 1.67; flat 0.50, VAT 0.095 -> 0.10.
+    // 22.5 kWh at 0.39 = 8.775 -> 8.78 (a tie, away from zero); flat 0.50; VAT 19 % of 9.28 = 1.7632 -> 1.76.
     const chargeBill = await billingOf(charge.id, 'PRICED');
-    expect(chargeBill.billing).toMatchObject({ totalExclVat: '9.28', totalVat: '1.77', totalInclVat: '11.05' });
+    expect(chargeBill.billing).toMatchObject({
+      engineVersion: 'tariff-engine/2',
+      totalExclVat: '9.28',
+      totalVat: '1.76',
+      totalInclVat: '11.04',
+      vatBreakdown: [{ rate: '19', taxable: '9.28', vat: '1.76' }],
+    });
 
     const statement = await api(
       'GET',
@@ -218,7 +224,7 @@ describe('ride, charge, derive: billing through the gateway', () => {
       }),
     ]);
     expect(calculatedV2Of(charge.sessionId)).toEqual([
-      expect.objectContaining({ revision: 1, status: 'PRICED', totalInclVat: '11.05' }),
+      expect.objectContaining({ revision: 1, status: 'PRICED', totalInclVat: '11.04' }),
     ]);
     for (const payload of [...rideEvents, ...calculatedV2Of(charge.sessionId)]) {
       expect(
@@ -244,16 +250,107 @@ describe('ride, charge, derive: billing through the gateway', () => {
     expect(revisions).toEqual(revisions.map((_, index) => index + 1));
   });
 
-  it('verifies every record against its inputs, and finds a tampered one', async () => {
-    expect((await api('POST', '/v1/billing/verify', {})).body).toEqual({ checked: 2, mismatches: [] });
+  it('prices a real charge with an OCPI tariff pasted as a CPO publishes it: JSON numbers, a current restriction', async () => {
+    const vehicle = (await api('POST', '/v1/vehicles', { label: 'van', batteryCapacityWh: 80_000, energyWh: 10_000 }))
+      .body;
+    const station = (
+      await api('POST', '/v1/stations', {
+        name: 'OCPI bay',
+        ratedPowerW: 22_000,
+        timeZone: 'Europe/Berlin',
+        metered: true,
+      })
+    ).body;
+    // OCPI 2.2.1 Tariff as a CPO's tariffs module serves it, plus ChargeFlow's appliesTo.
+    const published = {
+      country_code: 'DE',
+      party_id: 'ALL',
+      id: '14',
+      currency: 'EUR',
+      type: 'REGULAR',
+      tariff_alt_text: [{ language: 'en', text: '0.50 start, 0.25/kWh' }],
+      elements: [
+        {
+          price_components: [{ type: 'ENERGY', price: 0.19, vat: 10.0, step_size: 1 }],
+          restrictions: { max_current: 32 },
+        },
+        { price_components: [{ type: 'FLAT', price: 0.5, vat: 20.0, step_size: 1 }] },
+        { price_components: [{ type: 'ENERGY', price: 0.25, vat: 10.0, step_size: 1 }] },
+      ],
+      last_updated: '2018-12-05T12:01:09Z',
+      appliesTo: { kind: 'CHARGING', stationId: station.id },
+    };
+    const tariff = await api('POST', '/v1/tariffs', published);
+    expect(tariff.status).toBe(201);
+    expect(tariff.body.document).toMatchObject({ country_code: 'DE', party_id: 'ALL', type: 'REGULAR' });
+    expect(tariff.body.document.elements[0]).toEqual({
+      price_components: [{ type: 'ENERGY', price: '0.19', vat: '10', step_size: 1 }],
+      restrictions: { max_current: '32' },
+    });
+
+    const charge = (await api('POST', '/v1/charging-sessions', { vehicleId: vehicle.id, stationId: station.id })).body;
+    const reading = (meterWh: number) => ({
+      telemetryId: randomUUID(),
+      sessionId: charge.id,
+      stationId: station.id,
+      emittedAt: new Date().toISOString(),
+      meterWh,
+    });
+    await publishSamples(TELEMETRY_ROUTING.stationMeter(station.id), [reading(5_000), reading(27_500)]);
+    await waitFor(
+      async () =>
+        (await api('GET', `/v1/sessions/${charge.id}/telemetry`)).body.items?.length === 2 ? true : undefined,
+      10_000,
+      'the readings',
+    );
+    expect((await api('POST', `/v1/charging-sessions/${charge.id}/end`)).body.energyDeliveredWh).toBe(22_500);
+    // The max_current element never matches (no current is measured): 22.5 kWh at 0.25 = 5.625 -> 5.63 at 10 %,
+    // the 0.50 start at 20 %; VAT per rate: 0.563 -> 0.56 and 0.10.
+    const bill = await billingOf(charge.id, 'PRICED');
+    expect(bill.billing).toMatchObject({
+      tariffId: tariff.body.id,
+      totalExclVat: '6.13',
+      totalVat: '0.66',
+      totalInclVat: '6.79',
+      vatBreakdown: [
+        { rate: '10', taxable: '5.63', vat: '0.56' },
+        { rate: '20', taxable: '0.50', vat: '0.10' },
+      ],
+    });
+    expect(bill.billing.lineItems.map((line: Json) => [line.type, line.elementIndex, line.amountExclVat])).toEqual([
+      ['FLAT', 1, '0.50'],
+      ['ENERGY', 2, '5.63'],
+    ]);
+  });
+
+  /** Starts a verification (202 with its id) and follows it until it is no longer RUNNING. */
+  async function verified(): Promise<Json> {
+    const started = await api('POST', '/v1/billing/verify', {});
+    expect(started.status).toBe(202);
+    expect(Object.keys(started.body)).toEqual(['id']);
+    return waitFor(
+      async () => {
+        const progress = await api('GET', `/v1/billing/verify/${started.body.id}`);
+        return progress.body.status === 'RUNNING' ? undefined : progress.body;
+      },
+      15_000,
+      'the verification',
+      100,
+    );
+  }
+
+  it('verifies every record against its inputs in the background, and finds a tampered one', async () => {
+    const records = ((await api('GET', '/v1/billing?status=PRICED')).body.items as Json[]).length;
+    expect(await verified()).toMatchObject({ status: 'DONE', checked: records, total: records, mismatches: [] });
+    expect((await api('GET', `/v1/billing/verify/${randomUUID()}`)).body.code).toBe('VERIFICATION_NOT_FOUND');
     const database = new Client({ connectionString: environment.env.PRICING_DATABASE_URL });
     await database.connect();
     try {
       const { rows } = await database.query(
         `UPDATE billing_record SET record = jsonb_set(record, '{totalInclVat}', '"0.01"') WHERE kind = 'RIDE' RETURNING session_id`,
       );
-      const report = (await api('POST', '/v1/billing/verify', {})).body;
-      expect(report.checked).toBe(2);
+      const report = await verified();
+      expect(report).toMatchObject({ status: 'DONE', checked: records, mismatchCount: 1 });
       expect(report.mismatches).toEqual([{ sessionId: rows[0].session_id, reason: expect.any(String) }]);
     } finally {
       await database.end();

@@ -55,7 +55,7 @@ describe('tariffs and quotes through the gateway', () => {
     expect(second.status).toBe(200);
     expect(second.body.versions.map((version: Json) => version.version)).toEqual([1, 2]);
 
-    // 22.5 kWh at 0.39 = 8.775, half to even 8.78, VAT 19 % 1.6682 -> 1.67; flat 0.50, VAT 0.095 -> 0.10.
+    // 22.5 kWh at 0.39 = 8.775 -> 8.78 (a tie, away from zero); flat 0.50; VAT 19 % of the 9.28 taxable: 1.7632 -> 1.76.
     const quote = await api('POST', `/v1/tariffs/${created.body.id}/quote`, {
       kind: 'CHARGING',
       startedAt: '2026-11-22T18:30:00Z',
@@ -68,11 +68,12 @@ describe('tariffs and quotes through the gateway', () => {
       currency: 'EUR',
       tariffVersion: 1,
       totalExclVat: '9.28',
-      totalVat: '1.77',
-      totalInclVat: '11.05',
+      totalVat: '1.76',
+      totalInclVat: '11.04',
     });
     const energy = quote.body.lineItems.find((line: Json) => line.type === 'ENERGY');
-    expect(energy).toMatchObject({ amountExclVat: '8.78', vatAmount: '1.67', amountInclVat: '10.45' });
+    expect(energy).toMatchObject({ amountExclVat: '8.78', vat: '19' });
+    expect(quote.body.vatBreakdown).toEqual([{ rate: '19', taxable: '9.28', vat: '1.76' }]);
     const again = await api('POST', `/v1/tariffs/${created.body.id}/quote`, {
       kind: 'CHARGING',
       startedAt: '2026-11-22T18:30:00Z',
@@ -114,9 +115,17 @@ describe('tariffs and quotes through the gateway', () => {
       effectiveFrom: '2026-01-01T00:00:00Z',
     });
     expect(ride.status).toBe(201);
-    const backwards = await api('PUT', `/v1/tariffs/${ride.body.id}`, {
+    const backdated = await api('PUT', `/v1/tariffs/${ride.body.id}`, {
       ...ride.body.document,
-      effectiveFrom: '2025-01-01T00:00:00Z',
+      effectiveFrom: '2026-06-01T00:00:00Z',
+    });
+    expect(backdated.status).toBe(422);
+    expect(backdated.body).toMatchObject({ code: 'EFFECTIVE_FROM_IN_PAST', errors: [{ field: 'effectiveFrom' }] });
+    const later = { ...ride.body.document, effectiveFrom: '2099-06-01T00:00:00Z' };
+    expect((await api('PUT', `/v1/tariffs/${ride.body.id}`, later)).status).toBe(200);
+    const backwards = await api('PUT', `/v1/tariffs/${ride.body.id}`, {
+      ...later,
+      effectiveFrom: '2099-01-01T00:00:00Z',
     });
     expect(backwards.body.code).toBe('EFFECTIVE_FROM_BEFORE_PREVIOUS');
     const endsFirst = await api('POST', `/v1/tariffs/${ride.body.id}/quote`, {
@@ -134,6 +143,20 @@ describe('tariffs and quotes through the gateway', () => {
       energyWh: 80,
     });
     expect(rideQuote.body.totalExclVat).toBe('7.10');
+
+    // A quote over a year is refused at once, and another client's billing read is answered meanwhile.
+    const [yearLong, billingRead] = await Promise.all([
+      api('POST', `/v1/tariffs/${ride.body.id}/quote`, {
+        kind: 'RIDE',
+        startedAt: '2025-01-01T00:00:00Z',
+        endedAt: '2026-01-02T00:00:00Z',
+        energyWh: 80,
+      }),
+      api('GET', '/v1/billing?limit=1'),
+    ]);
+    expect(yearLong.status).toBe(400);
+    expect(yearLong.body).toMatchObject({ code: 'QUOTE_SPAN_TOO_LONG', errors: [{ field: 'endedAt' }] });
+    expect(billingRead.status).toBe(200);
   });
 
   it('keeps published versions immutable in the database', async () => {

@@ -1,4 +1,5 @@
-import { IsTimeZone, IsUrl } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsTimeZone, IsUrl, Max, Min } from 'class-validator';
 import { defaultDatabaseUrl } from '@chargeflow/contracts';
 import { OutboxServiceConfig, loadConfig, POSTGRES_URL } from '@chargeflow/runtime';
 
@@ -6,9 +7,22 @@ export class PricingConfig extends OutboxServiceConfig {
   @IsUrl(POSTGRES_URL)
   PRICING_DATABASE_URL = defaultDatabaseUrl('pricing');
 
-  /** The zone a ride's time restrictions are read in (charges use their station's). */
+  /** The zone a ride's time restrictions are read in (charges use their station's); stored with each record. */
   @IsTimeZone()
   OPERATOR_TIME_ZONE = 'UTC';
+
+  /** Every query of the service is cancelled after this long, so no request holds the database. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  PRICING_STATEMENT_TIMEOUT_MS = 10_000;
+
+  /** How often the sweep prices UNPRICED sessions a tariff now applies to (at most 200 a run). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  PRICING_SWEEP_INTERVAL_MS = 30_000;
 }
 
 export function loadPricingConfig(env: NodeJS.ProcessEnv = process.env): PricingConfig {

@@ -16,3 +16,11 @@ export class SessionNotFinalizedError extends DomainError {
     super(`session ${sessionId} is still active; it is billed once it is finalized`, { sessionId });
   }
 }
+
+export class VerificationNotFoundError extends DomainError {
+  readonly code = 'VERIFICATION_NOT_FOUND';
+
+  constructor(id: string) {
+    super(`no billing verification ${id}`, { id });
+  }
+}

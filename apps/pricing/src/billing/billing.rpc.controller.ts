@@ -6,13 +6,15 @@ import {
   BillingRpc,
   ListBillingRequest,
   SessionRpc,
+  GetVerificationRequest,
   StatementRequest,
   VerifyBillingRequest,
   type BillingRecordView,
   type Page,
   type SessionView,
   type StatementView,
-  type VerifyReport,
+  type VerificationStarted,
+  type VerificationView,
 } from '@chargeflow/contracts';
 import { currentCorrelation, RpcClient } from '@chargeflow/messaging';
 import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
@@ -55,19 +57,34 @@ export class BillingRpcController {
     return toPage(rows, limit, (row) => ({ at: row.startedAt, id: row.sessionId }), toBillingView);
   }
 
+  /** One page of lines (oldest session first) with the whole period's totals. */
   @MessagePattern(BillingRpc.statement)
   async statement(@Payload() request: StatementRequest): Promise<StatementView> {
-    const records = await this.billing.ofRider(
+    const limit = pageSize(request.limit);
+    const period = { from: new Date(request.from), to: new Date(request.to) };
+    const rows = await this.billing.ofRider(
       this.dataSource.manager,
       request.riderId,
-      new Date(request.from),
-      new Date(request.to),
+      period,
+      decodeCursor(request.cursor),
+      limit,
     );
-    return statementOf(request.riderId, request.from, request.to, records);
+    const page = toPage(
+      rows,
+      limit,
+      (row) => ({ at: row.startedAt, id: row.sessionId }),
+      (row) => row,
+    );
+    return statementOf(request, page, await this.billing.riderTotals(this.dataSource.manager, request.riderId, period));
   }
 
-  @MessagePattern(BillingRpc.verify)
-  verify(@Payload() request: VerifyBillingRequest): Promise<VerifyReport> {
-    return this.verifyBilling.execute(request);
+  @MessagePattern(BillingRpc.startVerification)
+  startVerification(@Payload() request: VerifyBillingRequest): Promise<VerificationStarted> {
+    return this.verifyBilling.start(request);
+  }
+
+  @MessagePattern(BillingRpc.getVerification)
+  verification(@Payload() request: GetVerificationRequest): Promise<VerificationView> {
+    return this.verifyBilling.view(request.id);
   }
 }

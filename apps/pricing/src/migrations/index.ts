@@ -6,6 +6,7 @@ import {
 import { CreateTariffs1763800005000 } from './1763800005000-create-tariffs';
 import { CreateBillingRecords1763800006000 } from './1763800006000-create-billing-records';
 import { BillingRecordRevision1766000000000 } from './1766000000000-billing-record-revision';
+import { BillingInputsAndVerifications1767000000000 } from './1767000000000-billing-inputs-and-verifications';
 
 /** Applied in this order at start-up. */
 export const pricingMigrations = [
@@ -15,4 +16,5 @@ export const pricingMigrations = [
   CreateBillingRecords1763800006000,
   IndexOutboxPublishedAt1765100000000,
   BillingRecordRevision1766000000000,
+  BillingInputsAndVerifications1767000000000,
 ];

@@ -315,6 +315,23 @@ export const ErrorCatalogue = {
     title: 'Effective before the previous version',
     description: 'A new version cannot take effect before the previous one; give a later effectiveFrom.',
   },
+  EFFECTIVE_FROM_IN_PAST: {
+    status: 422,
+    title: 'Effective in the past',
+    description:
+      'A next version of a tariff cannot take effect before now, so records keep the version that priced them; give a later effectiveFrom or none.',
+  },
+  QUOTE_SPAN_TOO_LONG: {
+    status: 400,
+    title: 'Quote span too long',
+    description: 'A quote covers at most 31 days from startedAt to endedAt; quote a shorter session.',
+  },
+  VERIFICATION_NOT_FOUND: {
+    status: 404,
+    title: 'Verification not found',
+    description:
+      'No billing verification has this id; start one with POST /v1/billing/verify and use the id it answers.',
+  },
   TARIFF_NOT_IN_FORCE: {
     status: 409,
     title: 'Tariff not in force',

@@ -1,5 +1,5 @@
 import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
-import { PeriodPageRequest } from '../common/pagination';
+import { PageRequest, PeriodPageRequest } from '../common/pagination';
 import { SessionKinds, type SessionKind } from '../sessions/session-kinds';
 
 /** RPC patterns of the billing records the pricing service derives. */
@@ -7,7 +7,8 @@ export const BillingRpc = {
   getBySession: 'billing.get-by-session.v1',
   list: 'billing.list.v1',
   statement: 'billing.statement.v1',
-  verify: 'billing.verify.v1',
+  startVerification: 'billing.verify.start.v1',
+  getVerification: 'billing.verify.get.v1',
 } as const;
 
 export const BillingStatuses = ['PRICED', 'UNPRICED'] as const;
@@ -33,11 +34,8 @@ export class ListBillingRequest extends PeriodPageRequest {
   riderId?: string;
 }
 
-/** A rider's statement: the billing records of the sessions started in [from, to). */
-export class StatementRequest {
-  @IsUUID()
-  riderId!: string;
-
+/** The period and page of a statement: sessions started in [from, to), oldest first. */
+export class StatementPeriodRequest extends PageRequest {
   @IsISO8601({ strict: true })
   from!: string;
 
@@ -45,7 +43,19 @@ export class StatementRequest {
   to!: string;
 }
 
-/** Recomputes the stored records (all, or those of sessions started in [from, to)) and compares. */
+/**
+ * A rider's statement: the billing records of the sessions started in [from, to), oldest first, one
+ * page of lines at a time; the totals always cover the whole period.
+ */
+export class StatementRequest extends StatementPeriodRequest {
+  @IsUUID()
+  riderId!: string;
+}
+
+/**
+ * Starts recomputing the stored records (all, or those of sessions started in [from, to)) and
+ * comparing them, in pages in the background; answered at once with the verification's id.
+ */
 export class VerifyBillingRequest {
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -90,9 +100,35 @@ export interface StatementView {
   }[];
   totals: { currency: string; totalExclVat: string; totalVat: string; totalInclVat: string; sessions: number }[];
   unpriced: number;
+  /** The next page of lines; null on the last. */
+  nextCursor: string | null;
 }
 
-export interface VerifyReport {
+export class GetVerificationRequest {
+  @IsUUID()
+  id!: string;
+}
+
+export const VerificationStatuses = ['RUNNING', 'DONE', 'FAILED'] as const;
+export type VerificationStatus = (typeof VerificationStatuses)[number];
+
+/** At most this many mismatches are listed; mismatchCount counts them all. */
+export const MAX_LISTED_MISMATCHES = 1_000;
+
+export interface VerificationStarted {
+  id: string;
+}
+
+/** A verification's progress: `total` is the number of priced records in its range when it started. */
+export interface VerificationView {
+  id: string;
+  status: VerificationStatus;
   checked: number;
+  total: number;
+  mismatchCount: number;
   mismatches: { sessionId: string; reason: string }[];
+  /** Why it FAILED; null otherwise. */
+  error: string | null;
+  startedAt: string;
+  updatedAt: string;
 }

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   BillingRpc,
   type BillingRecordView,
   type Page,
   type StatementView,
-  type VerifyReport,
+  type VerificationStarted,
+  type VerificationView,
 } from '@chargeflow/contracts';
 import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
@@ -20,8 +21,9 @@ import {
   ListBillingQuery,
   StatementDocument,
   StatementQuery,
+  VerificationDocument,
+  VerificationStartedDocument,
   VerifyBillingBody,
-  VerifyReportDocument,
 } from './billing.dto';
 
 @ApiTags('Billing')
@@ -61,7 +63,10 @@ export class BillingController {
   /** Seed 004's invoice, derived on request from the billing records, never stored. */
   @Get('riders/:id/statements')
   @Roles(...RoleSets.billingReads)
-  @ApiOperation({ summary: 'A rider’s statement for a period' })
+  @ApiOperation({
+    summary: 'A rider’s statement for a period',
+    description: 'One page of lines, oldest session first (`limit`, `cursor`); the totals cover the whole period.',
+  })
   @ApiOkResponse({ type: StatementDocument })
   @ApiProblems(serviceUnavailable('pricing'))
   statement(
@@ -69,22 +74,32 @@ export class BillingController {
     @Query() query: StatementQuery,
     @RequestId() requestId: string,
   ): Promise<StatementView> {
-    return this.backend.call(
-      'pricing',
-      BillingRpc.statement,
-      { riderId: params.id, from: query.from, to: query.to },
-      requestId,
-    );
+    return this.backend.call('pricing', BillingRpc.statement, { ...query, riderId: params.id }, requestId);
   }
 
-  /** Recomputes the stored records and lists every one that differs from what its inputs give: must be none. */
+  /** Recomputes the stored records in pages in the background; every one that differs from what its inputs give is listed. */
   @Post('billing/verify')
-  @HttpCode(200)
+  @HttpCode(202)
   @Roles(...RoleSets.operations)
-  @ApiOperation({ summary: 'Verify billing records against their inputs' })
-  @ApiOkResponse({ type: VerifyReportDocument })
+  @ApiOperation({
+    summary: 'Start verifying billing records against their inputs',
+    description: 'Answers at once with the verification’s id; follow it at GET /v1/billing/verify/{id}.',
+  })
+  @ApiAcceptedResponse({ type: VerificationStartedDocument })
   @ApiProblems(serviceUnavailable('pricing'))
-  verify(@Body() body: VerifyBillingBody, @RequestId() requestId: string): Promise<VerifyReport> {
-    return this.backend.call('pricing', BillingRpc.verify, body, requestId);
+  verify(@Body() body: VerifyBillingBody, @RequestId() requestId: string): Promise<VerificationStarted> {
+    return this.backend.call('pricing', BillingRpc.startVerification, body, requestId);
+  }
+
+  @Get('billing/verify/:id')
+  @Roles(...RoleSets.operations)
+  @ApiOperation({ summary: 'Read a billing verification’s progress and mismatches' })
+  @ApiOkResponse({ type: VerificationDocument })
+  @ApiProblems(
+    { code: 'VERIFICATION_NOT_FOUND', detail: 'no billing verification 0f4e2d1c-8b7a-4c6d-9e5f-1a2b3c4d5e6f' },
+    serviceUnavailable('pricing'),
+  )
+  verification(@Param() params: IdParams, @RequestId() requestId: string): Promise<VerificationView> {
+    return this.backend.call('pricing', BillingRpc.getVerification, { id: params.id }, requestId);
   }
 }

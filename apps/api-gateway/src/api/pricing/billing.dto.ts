@@ -2,12 +2,14 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import {
   BillingStatuses,
   ListBillingRequest,
+  MAX_LISTED_MISMATCHES,
   SessionKinds,
+  StatementPeriodRequest,
+  VerificationStatuses,
   VerifyBillingRequest,
   type BillingStatus,
   type SessionKind,
 } from '@chargeflow/contracts';
-import { IsISO8601 } from 'class-validator';
 import { EXAMPLE, nullable, PageQueryOf, pageOf, uuid } from '../openapi-helpers';
 import { QuoteDocument } from './tariff.dto';
 
@@ -74,15 +76,13 @@ export class BillingRecordDocument {
 
 export const BillingPageDocument = pageOf(BillingRecordDocument, 'BillingPage');
 
-/** The period of a statement: sessions started in [from, to). */
-export class StatementQuery {
+/** The period of a statement (sessions started in [from, to)) and the page of its lines. */
+export class StatementQuery extends PageQueryOf(StatementPeriodRequest) {
   @ApiProperty({ type: String, format: 'date-time', example: '2026-11-01T00:00:00Z' })
-  @IsISO8601({ strict: true })
-  from!: string;
+  declare from: string;
 
   @ApiProperty({ type: String, format: 'date-time', example: '2026-12-01T00:00:00Z' })
-  @IsISO8601({ strict: true })
-  to!: string;
+  declare to: string;
 }
 
 export class StatementDocument {
@@ -122,6 +122,15 @@ export class StatementDocument {
 
   @ApiProperty({ description: 'Sessions in the period that have no price yet.', example: 0 })
   unpriced!: number;
+
+  @ApiProperty(
+    nullable({
+      type: String,
+      description: 'Pass as `cursor` for the next page of lines; null on the last.',
+      example: null,
+    }),
+  )
+  nextCursor!: string | null;
 }
 
 @ApiSchema({ name: 'VerifyBillingRequest' })
@@ -143,10 +152,41 @@ export class VerifyBillingBody extends VerifyBillingRequest {
   declare to?: string;
 }
 
-export class VerifyReportDocument {
-  @ApiProperty({ example: 1250 })
+export class VerificationStartedDocument {
+  @ApiProperty(uuid('0f4e2d1c-8b7a-4c6d-9e5f-1a2b3c4d5e6f'))
+  id!: string;
+}
+
+export class VerificationDocument {
+  @ApiProperty(uuid('0f4e2d1c-8b7a-4c6d-9e5f-1a2b3c4d5e6f'))
+  id!: string;
+
+  @ApiProperty({ enum: VerificationStatuses, example: 'RUNNING' })
+  status!: string;
+
+  @ApiProperty({ description: 'Records recomputed and compared so far.', example: 500 })
   checked!: number;
 
-  @ApiProperty({ type: Object, isArray: true, example: [] })
+  @ApiProperty({ description: 'Priced records in the range when the verification started.', example: 1250 })
+  total!: number;
+
+  @ApiProperty({ description: 'Every mismatch found so far.', example: 0 })
+  mismatchCount!: number;
+
+  @ApiProperty({
+    type: Object,
+    isArray: true,
+    description: `The mismatches found so far (sessionId, reason), the first ${MAX_LISTED_MISMATCHES} of them.`,
+    example: [],
+  })
   mismatches!: object[];
+
+  @ApiProperty(nullable({ type: String, description: 'Why it FAILED.', example: null }))
+  error!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-22T20:00:00.000Z' })
+  startedAt!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-22T20:00:01.500Z' })
+  updatedAt!: string;
 }

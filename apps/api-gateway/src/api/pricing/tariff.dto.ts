@@ -114,13 +114,20 @@ export class QuoteDocument {
         unitPrice: '0.39',
         amountExclVat: '8.78',
         vat: '19',
-        vatAmount: '1.67',
-        amountInclVat: '10.45',
         periods: [],
       },
     ],
   })
   lineItems!: object[];
+
+  @ApiProperty({
+    type: Object,
+    isArray: true,
+    description:
+      'EN 16931: per VAT rate, the sum of the rounded net lines and its VAT (taxable × rate, rounded once, ties away from zero). Absent on records of tariff-engine/1.',
+    example: [{ rate: '19', taxable: '9.28', vat: '1.76' }],
+  })
+  vatBreakdown!: object[];
 
   @ApiProperty(uuid('4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f'))
   tariffId!: string;
@@ -128,7 +135,7 @@ export class QuoteDocument {
   @ApiProperty({ example: 1 })
   tariffVersion!: number;
 
-  @ApiProperty({ example: 'tariff-engine/1' })
+  @ApiProperty({ example: 'tariff-engine/2' })
   engineVersion!: string;
 
   @ApiProperty({

@@ -74,6 +74,11 @@ export class TariffsController {
       code: 'EFFECTIVE_FROM_BEFORE_PREVIOUS',
       detail: 'a new version cannot take effect before the previous one (2026-11-01T00:00:00.000Z)',
     },
+    {
+      code: 'EFFECTIVE_FROM_IN_PAST',
+      detail: 'a next version cannot take effect before now (2026-11-22T08:30:00.000Z)',
+      errors: [{ field: 'effectiveFrom', message: 'must not be before now (2026-11-22T08:30:00.000Z)' }],
+    },
     serviceUnavailable('pricing'),
   )
   publish(@Param() params: IdParams, @Body() body: unknown, @RequestId() requestId: string): Promise<TariffView> {
@@ -105,10 +110,15 @@ export class TariffsController {
   @Post(':id/quote')
   @HttpCode(200)
   @Roles(...RoleSets.billingReads)
-  @ApiOperation({ summary: 'Quote a session with a tariff' })
+  @ApiOperation({ summary: 'Quote a session with a tariff', description: 'A quote covers at most 31 days.' })
   @ApiOkResponse({ type: QuoteDocument })
   @ApiProblems(
     { code: 'PRICING_ENDS_BEFORE_START', detail: 'the session ends before it starts' },
+    {
+      code: 'QUOTE_SPAN_TOO_LONG',
+      detail: 'a quote covers at most 31 days',
+      errors: [{ field: 'endedAt', message: 'must be at most 31 days after startedAt' }],
+    },
     { code: 'TARIFF_NOT_FOUND', detail: 'no tariff 4b6d8f1a-3c5e-4a7b-9d2f-6e8a1c3b5d7f' },
     {
       code: 'TARIFF_NOT_APPLICABLE',

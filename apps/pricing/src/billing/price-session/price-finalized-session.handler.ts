@@ -12,10 +12,16 @@ import {
 import { addToOutbox, currentCorrelation } from '@chargeflow/messaging';
 import { pricingInputOf } from '../../tariff/domain/pricing-input';
 import type { Tariff } from '../../tariff/domain/tariff';
-import { priceSession, type BillingRecord } from '../../tariff/domain/tariff-pricing';
+import { isEngineVersion, priceSession, type BillingRecord } from '../../tariff/domain/tariff-pricing';
 import { TariffRepository, type TariffVersionRecord } from '../../tariff/infrastructure/tariff.repository';
 import { OPERATOR_TIME_ZONE } from '../../tariff/quote-session/quote-session.handler';
-import { BillingRepository } from '../infrastructure/billing.repository';
+import { BillingRepository, type StoredBilling } from '../infrastructure/billing.repository';
+
+export class UnknownEngineVersionError extends Error {
+  constructor(readonly engineVersion: string) {
+    super(`no engine ${engineVersion} is known to recompute the record with`);
+  }
+}
 
 export function tariffOf(version: TariffVersionRecord): Tariff {
   return { ...version.document, id: version.id, version: version.version } as unknown as Tariff;
@@ -23,7 +29,7 @@ export function tariffOf(version: TariffVersionRecord): Tariff {
 
 /**
  * Prices a finalized session with the tariff version in force at its start: a pure function of the
- * session, that version and the engine version. With no tariff to apply, the session gets a visible
+ * session, that version, the engine version and the time zone it was read in, all stored with it. With no tariff to apply, the session gets a visible
  * UNPRICED record, priced later when a tariff appears. Never changes session or telemetry data.
  * Every record written is announced as billing.calculated.v2 (with its revision), a PRICED one also
  * as billing.calculated.v1, in the same transaction through the outbox.
@@ -49,14 +55,21 @@ export class PriceFinalizedSessionHandler {
       if (revision !== null) await this.announce(manager, session, revision, { reason });
       return;
     }
-    const record = this.recompute(session, version);
-    const revision = await this.billing.save(manager, session, { record });
+    const input = pricingInputOf(session, this.operatorTimeZone);
+    const record = priceSession(tariffOf(version), input);
+    const revision = await this.billing.save(manager, session, { record, timeZone: input.timeZone });
     if (revision !== null) await this.announce(manager, session, revision, { record });
   }
 
-  /** The engine's answer for a session and a tariff version; verify compares stored records with it. */
-  recompute(session: SessionFinalizedV1, version: TariffVersionRecord): BillingRecord {
-    return priceSession(tariffOf(version), pricingInputOf(session, this.operatorTimeZone));
+  /**
+   * The engine's answer for a stored record's own inputs: its session, its tariff version, the engine
+   * version that priced it and the zone it was read in. Verify compares the stored record with it.
+   */
+  recompute(stored: StoredBilling, version: TariffVersionRecord): BillingRecord {
+    const engineVersion = stored.record?.engineVersion;
+    if (!isEngineVersion(engineVersion)) throw new UnknownEngineVersionError(String(engineVersion));
+    const input = pricingInputOf(stored.session, this.operatorTimeZone);
+    return priceSession(tariffOf(version), { ...input, timeZone: stored.timeZone ?? input.timeZone }, engineVersion);
   }
 
   private async announce(

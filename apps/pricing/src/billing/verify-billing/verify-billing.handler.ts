@@ -1,55 +1,36 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { VerifyBillingRequest, VerifyReport } from '@chargeflow/contracts';
-import { canonicalJson } from '../../tariff/domain/canonical-json';
-import { TariffRepository } from '../../tariff/infrastructure/tariff.repository';
+import type { VerificationStarted, VerificationView, VerifyBillingRequest } from '@chargeflow/contracts';
+import { VerificationNotFoundError } from '../billing.errors';
 import { BillingRepository } from '../infrastructure/billing.repository';
-import { PriceFinalizedSessionHandler } from '../price-session/price-finalized-session.handler';
-
-const BATCH = 500;
+import { toVerificationView, VerificationRepository } from '../infrastructure/verification.repository';
+import { VerificationRunner } from './verification-runner';
 
 /**
- * Recomputes every stored record from its session and tariff version with this engine and compares
- * the canonical JSON: billing is derived, so a stored record must come out identical, byte for byte.
+ * Starts a verification and answers at once: the runner recomputes the records in pages in the
+ * background, and its progress is read by id. No request waits for the whole check.
  */
 @Injectable()
 export class VerifyBillingHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly billing: BillingRepository,
-    private readonly tariffs: TariffRepository,
-    private readonly pricing: PriceFinalizedSessionHandler,
+    private readonly verifications: VerificationRepository,
+    private readonly runner: VerificationRunner,
   ) {}
 
-  async execute(request: VerifyBillingRequest): Promise<VerifyReport> {
-    const report: VerifyReport = { checked: 0, mismatches: [] };
-    let after: string | null = null;
-    for (;;) {
-      const stored = await this.billing.priced(this.dataSource.manager, request, after, BATCH);
-      for (const entry of stored) {
-        report.checked += 1;
-        const version = await this.tariffs.version(
-          this.dataSource.manager,
-          entry.tariffId as string,
-          entry.tariffVersion as number,
-        );
-        if (!version) {
-          report.mismatches.push({
-            sessionId: entry.sessionId,
-            reason: `tariff ${entry.tariffId} version ${entry.tariffVersion} is missing`,
-          });
-          continue;
-        }
-        const recomputed = canonicalJson(this.pricing.recompute(entry.session, version));
-        if (recomputed !== canonicalJson(entry.record)) {
-          report.mismatches.push({
-            sessionId: entry.sessionId,
-            reason: 'the stored record differs from the one its inputs give',
-          });
-        }
-      }
-      if (stored.length < BATCH) return report;
-      after = stored[stored.length - 1].sessionId;
-    }
+  async start(request: VerifyBillingRequest): Promise<VerificationStarted> {
+    const id = randomUUID();
+    const total = await this.billing.countPriced(this.dataSource.manager, request);
+    await this.verifications.create(this.dataSource.manager, { id, ...request, total });
+    this.runner.wake();
+    return { id };
+  }
+
+  async view(id: string): Promise<VerificationView> {
+    const verification = await this.verifications.find(this.dataSource.manager, id);
+    if (!verification) throw new VerificationNotFoundError(id);
+    return toVerificationView(verification);
   }
 }

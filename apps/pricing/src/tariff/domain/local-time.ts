@@ -1,7 +1,6 @@
 import type { DayOfWeek } from './tariff';
 
 const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 /** What tariff restrictions read of an instant, in the pricing time zone. */
@@ -91,9 +90,10 @@ export function utcOffsetMsAt(epochMs: number, timeZone: string): number {
  * The instants in (fromMs, toMs) where the local wall clock reaches one of `wallMinutes` (minutes
  * since local midnight), plus every UTC-offset change (a DST jump can skip over or repeat a window).
  *
- * Resolution: the offset is probed every hour and each change is bisected to the exact millisecond;
+ * Resolution: the offset is probed once a day and each change is bisected to the exact millisecond;
  * within a constant offset, wall-clock instants are computed exactly. The one assumption is that a
- * zone does not change its offset twice within an hour, which no IANA zone does in practice.
+ * zone does not change its offset twice within a day, which no IANA zone does in practice; a session
+ * cut at local edges has at least one period a day, so the probing grows with its periods.
  */
 export function wallClockBoundaries(
   fromMs: number,
@@ -115,7 +115,7 @@ export function wallClockBoundaries(
 
 function nextOffsetChange(fromMs: number, toMs: number, offset: number, timeZone: string): number | null {
   for (let probe = fromMs; probe < toMs;) {
-    const next = Math.min(probe + HOUR_MS, toMs);
+    const next = Math.min(probe + DAY_MS, toMs);
     if (utcOffsetMsAt(next, timeZone) !== offset) return firstInstantOffFrom(probe, next, offset, timeZone);
     probe = next;
   }

@@ -41,9 +41,17 @@ export function minorUnitDigits(currency: string): number {
   return MINOR_UNITS[currency];
 }
 
-/** The one rounding rule for money: to the currency's minor unit, half to even. */
+/** tariff-engine/1's rounding rule for money: to the currency's minor unit, half to even. */
 export function roundMoney(amount: Decimal.Value, currency: string): Exact {
   return new Exact(amount).toDecimalPlaces(minorUnitDigits(currency), Decimal.ROUND_HALF_EVEN);
+}
+
+/**
+ * tariff-engine/2's rounding rule (EN 16931 leaves ties open): to the currency's minor unit, ties away
+ * from zero, as commercial rounding does (0.525 -> 0.53, -0.525 -> -0.53).
+ */
+export function roundMoneyCommercially(amount: Decimal.Value, currency: string): Exact {
+  return new Exact(amount).toDecimalPlaces(minorUnitDigits(currency), Decimal.ROUND_HALF_UP);
 }
 
 /** A rounded amount as it travels: exactly the minor-unit digits ("1.50", "120", "0.125"). */

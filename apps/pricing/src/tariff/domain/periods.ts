@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import { wallClockBoundaries } from './local-time';
 import { Exact } from './money';
-import { durationEdgesMs, energyEdgesWh, wallClockEdges } from './restrictions';
+import { durationEdgesMs, energyEdgesWh, readsWallClock, wallClockEdges } from './restrictions';
 import type { Tariff } from './tariff';
 
 /** Energy so far is tracked to the microwatt-hour: fine enough that no tariff can tell, exact enough to sum. */
@@ -31,7 +31,8 @@ interface Point {
 }
 
 /**
- * Cuts the session at every instant a restriction could flip: wall-clock edges (DST-aware), kWh and
+ * Cuts the session at every instant a restriction could flip: wall-clock edges (DST-aware, and only
+ * when some element reads the clock, so the work grows with the periods, not the hours), kWh and
  * duration thresholds, and the end of charging. Energy is taken as drawn evenly over the charging
  * time. A kWh threshold keeps its exact energy (its instant is rounded to the ms); every other cut
  * keeps its exact instant (its energy is rounded to the µWh). Both roundings are monotone, so the
@@ -61,7 +62,7 @@ export function sessionPeriods(span: SessionSpan, tariff: Tariff): Period[] {
     startMs,
     chargingEndMs,
     endMs,
-    ...wallClockBoundaries(startMs, endMs, span.timeZone, wallClockEdges(tariff)),
+    ...(readsWallClock(tariff) ? wallClockBoundaries(startMs, endMs, span.timeZone, wallClockEdges(tariff)) : []),
     ...durationEdgesMs(tariff).map((elapsedMs) => startMs + elapsedMs),
   ].filter((atMs) => atMs >= startMs && atMs <= endMs);
   const points: Point[] = [

@@ -10,8 +10,14 @@ export interface PricingMoment {
   averagePowerKw: Exact;
 }
 
+/**
+ * Whether an element holds at a moment. An element carrying a restriction ChargeFlow cannot evaluate
+ * (`min_current`/`max_current`: no current is measured; `reservation`: no reservations are taken)
+ * never matches, so the next element, usually the tariff's unrestricted one, prices the session.
+ */
 export function restrictionsMatch(restrictions: TariffRestrictions | undefined, moment: PricingMoment): boolean {
   if (!restrictions) return true;
+  if (hasUnevaluableRestriction(restrictions)) return false;
   const { local } = moment;
   const energyKwh = moment.energySoFarWh.div(1000);
   return (
@@ -37,12 +43,32 @@ function withinTimeOfDay(startTime: string | undefined, endTime: string | undefi
   return start < end ? minuteOfDay >= start && minuteOfDay < end : minuteOfDay >= start || minuteOfDay < end;
 }
 
+export function hasUnevaluableRestriction(restrictions: TariffRestrictions): boolean {
+  return (
+    restrictions.min_current !== undefined ||
+    restrictions.max_current !== undefined ||
+    restrictions.reservation !== undefined
+  );
+}
+
 export function minutesOf(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
 
 const restrictionsOf = (tariff: Tariff): TariffRestrictions[] =>
   tariff.elements.flatMap((element) => (element.restrictions ? [element.restrictions] : []));
+
+/** Whether any element reads the local clock or calendar: only then does the session need cutting at local edges. */
+export function readsWallClock(tariff: Tariff): boolean {
+  return restrictionsOf(tariff).some(
+    (restriction) =>
+      restriction.start_time !== undefined ||
+      restriction.end_time !== undefined ||
+      restriction.start_date !== undefined ||
+      restriction.end_date !== undefined ||
+      restriction.day_of_week !== undefined,
+  );
+}
 
 /** The local wall-clock minutes where some restriction may change: midnight (dates, weekdays) and every window edge. */
 export function wallClockEdges(tariff: Tariff): number[] {

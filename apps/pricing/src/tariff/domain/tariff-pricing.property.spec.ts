@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import { canonicalJson } from './canonical-json';
+import { minorUnitDigits } from './money';
 import type { PricingInput } from './pricing-input';
 import {
   DaysOfWeek,
@@ -9,7 +10,7 @@ import {
   type TariffElement,
   type TariffRestrictions,
 } from './tariff';
-import { priceSession, type BillingRecord } from './tariff-pricing';
+import { LEGACY_ENGINE_VERSION, priceSession, type BillingRecord } from './tariff-pricing';
 
 /** mulberry32: a tiny seeded generator, so every run explores the same cases and a failure replays. */
 function mulberry32(seed: number): () => number {
@@ -179,14 +180,33 @@ describe('priceSession properties (seeded, no library)', () => {
       const record = priceSession(tariff, session);
       expect(canonicalJson(priceSession(structuredClone(tariff), { ...session }))).toBe(canonicalJson(record));
 
-      const sum = (pick: (line: BillingRecord['lineItems'][number]) => string) =>
-        record.lineItems.reduce((acc, line) => acc.plus(pick(line)), new Decimal(0));
-      expect(
-        [sum((line) => line.amountExclVat), sum((line) => line.vatAmount), sum((line) => line.amountInclVat)].map(
-          String,
-        ),
-      ).toEqual(
-        [record.totalExclVat, record.totalVat, record.totalInclVat].map((amount) => new Decimal(amount).toString()),
+      const sum = (amounts: string[]) => amounts.reduce((acc, amount) => acc.plus(amount), new Decimal(0)).toString();
+      const breakdown = record.vatBreakdown ?? [];
+      expect(sum(record.lineItems.map((line) => line.amountExclVat))).toBe(new Decimal(record.totalExclVat).toString());
+      expect(sum(breakdown.map((entry) => entry.taxable))).toBe(new Decimal(record.totalExclVat).toString());
+      expect(sum(breakdown.map((entry) => entry.vat))).toBe(new Decimal(record.totalVat).toString());
+      expect(sum([record.totalExclVat, record.totalVat])).toBe(new Decimal(record.totalInclVat).toString());
+      for (const entry of breakdown) {
+        const atRate = record.lineItems.filter((line) => line.vat === entry.rate).map((line) => line.amountExclVat);
+        expect(sum(atRate)).toBe(new Decimal(entry.taxable).toString());
+        const exact = new Decimal(entry.taxable).times(entry.rate).div(100);
+        expect(
+          exact
+            .minus(entry.vat)
+            .abs()
+            .lte(new Decimal(10).pow(-minorUnitDigits(record.currency)).div(2)),
+        ).toBe(true);
+      }
+
+      const legacy = priceSession(tariff, session, LEGACY_ENGINE_VERSION);
+      const legacySum = (pick: (line: BillingRecord['lineItems'][number]) => string | undefined) =>
+        sum(legacy.lineItems.map((line) => pick(line) ?? 'NaN'));
+      expect([
+        legacySum((line) => line.amountExclVat),
+        legacySum((line) => line.vatAmount),
+        legacySum((line) => line.amountInclVat),
+      ]).toEqual(
+        [legacy.totalExclVat, legacy.totalVat, legacy.totalInclVat].map((amount) => new Decimal(amount).toString()),
       );
       const pricedKwh = record.lineItems
         .filter((line) => line.type === 'ENERGY')

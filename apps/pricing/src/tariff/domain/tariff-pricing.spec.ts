@@ -8,7 +8,7 @@ import {
   TariffInvalidError,
   TariffNotApplicableError,
 } from './tariff.errors';
-import { ENGINE_VERSION, priceSession, type LineItem } from './tariff-pricing';
+import { ENGINE_VERSION, LEGACY_ENGINE_VERSION, priceSession, type LineItem } from './tariff-pricing';
 import { aCharge, aTariff, anElement, energy, flat, parking, time } from './tariff.test-builders';
 
 /** Local Amsterdam wall time on a date, as the UTC instant the engine takes (CET is UTC+1, CEST UTC+2). */
@@ -286,8 +286,12 @@ describe('priceSession', () => {
     expect(record.totalExclVat).toBe(total);
   });
 
-  it('adds VAT per line on the rounded amount: 2.475 rounds half to even to 2.48, VAT 21% of it 0.5208 to 0.52', () => {
-    const record = priceSession(aTariff({ elements: [anElement([energy('0.2475', { vat: '21' })])] }), aCharge());
+  it('tariff-engine/1 adds VAT per line on the rounded amount: 2.475 half to even 2.48, VAT 21% of it 0.5208 to 0.52', () => {
+    const record = priceSession(
+      aTariff({ elements: [anElement([energy('0.2475', { vat: '21' })])] }),
+      aCharge(),
+      LEGACY_ENGINE_VERSION,
+    );
     expect(record.lineItems[0]).toMatchObject({
       amountExclVat: '2.48',
       vat: '21',
@@ -297,13 +301,13 @@ describe('priceSession', () => {
     expect(record).toMatchObject({ totalExclVat: '2.48', totalVat: '0.52', totalInclVat: '3.00' });
   });
 
-  it('keeps totals the sums of the rounded lines, VAT rates mixed', () => {
+  it('tariff-engine/1 keeps totals the sums of the rounded lines, VAT rates mixed', () => {
     const tariff = aTariff({
       elements: [
         anElement([energy('0.333', { vat: '21' }), time('1.111', { vat: '9' }), flat('0.005', { vat: '21' })]),
       ],
     });
-    const record = priceSession(tariff, aCharge());
+    const record = priceSession(tariff, aCharge(), LEGACY_ENGINE_VERSION);
     // FLAT 0.005 -> 0.00 (half to even); ENERGY 3.33 + VAT 0.6993 -> 0.70; TIME 1.111 -> 1.11 + VAT 0.0999 -> 0.10
     expect(record.lineItems.map((line) => [line.type, line.amountExclVat, line.vatAmount, line.amountInclVat])).toEqual(
       [
@@ -315,12 +319,12 @@ describe('priceSession', () => {
     expect(record).toMatchObject({ totalExclVat: '4.44', totalVat: '0.80', totalInclVat: '5.24' });
   });
 
-  it('makes a capped session cost exactly the published max_price, incl. VAT too', () => {
+  it('tariff-engine/1 makes a capped session cost exactly the published max_price, incl. VAT too', () => {
     const tariff = aTariff({
       elements: [anElement([energy('0.30', { vat: '20' })])],
       max_price: { excl_vat: '2.50', incl_vat: '3.00' },
     });
-    const record = priceSession(tariff, aCharge());
+    const record = priceSession(tariff, aCharge(), LEGACY_ENGINE_VERSION);
     expect(record.lineItems[1]).toMatchObject({
       type: 'MAX_PRICE',
       amountExclVat: '-0.50',
@@ -331,13 +335,13 @@ describe('priceSession', () => {
     expect(record).toMatchObject({ totalExclVat: '2.50', totalVat: '0.50', totalInclVat: '3.00' });
   });
 
-  it("gives a clamped total the VAT of the limit itself, whatever the lines' VAT rounded to", () => {
+  it("tariff-engine/1 gives a clamped total the VAT of the limit itself, whatever the lines' VAT rounded to", () => {
     // Lines: 3 x 0.25 excl, each VAT 21% = 0.0525 -> 0.05, so 0.15 in all; the minimum 1.00 carries VAT 0.21
     const tariff = aTariff({
       elements: [anElement([flat('0.25', { vat: '21' }), energy('0.25', { vat: '21' }), time('0.25', { vat: '21' })])],
       min_price: { excl_vat: '1.00' },
     });
-    const record = priceSession(tariff, aCharge({ energyWh: '1000' }));
+    const record = priceSession(tariff, aCharge({ energyWh: '1000' }), LEGACY_ENGINE_VERSION);
     expect(record.lineItems[3]).toMatchObject({
       type: 'MIN_PRICE',
       amountExclVat: '0.25',
@@ -417,11 +421,10 @@ describe('priceSession', () => {
           unitPrice: '0.3',
           amountExclVat: '3.00',
           vat: '21',
-          vatAmount: '0.63',
-          amountInclVat: '3.63',
           periods: [{ start: '2026-03-02T09:00:00.000Z', end: '2026-03-02T10:00:00.000Z', elementIndex: 0 }],
         },
       ],
+      vatBreakdown: [{ rate: '21', taxable: '3.00', vat: '0.63' }],
       totalExclVat: '3.00',
       totalVat: '0.63',
       totalInclVat: '3.63',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { canonicalJson } from './canonical-json';
 import { localTimeAt } from './local-time';
-import { Exact, formatMoney, roundMoney } from './money';
+import { Exact, formatMoney, roundMoney, roundMoneyCommercially } from './money';
 import { sessionPeriods, type Period } from './periods';
 import { sessionFactsOf, type PricingInput, type SessionFacts } from './pricing-input';
 import { restrictionsMatch, type PricingMoment } from './restrictions';
@@ -11,7 +11,18 @@ import { TariffNotApplicableError } from './tariff.errors';
 import { parseTariff } from './tariff.validation';
 
 /** Part of every input hash: a change to how prices are computed must bump it. */
-export const ENGINE_VERSION = 'tariff-engine/1';
+export const ENGINE_VERSION = 'tariff-engine/2';
+/**
+ * VAT per line, half to even: what priced records before EN 16931 VAT. Kept computable, so those
+ * records (invoices already issued) verify as they are and are never re-derived.
+ */
+export const LEGACY_ENGINE_VERSION = 'tariff-engine/1';
+export const EngineVersions = [LEGACY_ENGINE_VERSION, ENGINE_VERSION] as const;
+export type EngineVersion = (typeof EngineVersions)[number];
+
+export function isEngineVersion(value: unknown): value is EngineVersion {
+  return EngineVersions.includes(value as never);
+}
 
 const HOUR_MS = 3_600_000;
 /** Time volumes are shown to the millionth of an hour (3.6 ms); amounts are computed from the exact milliseconds. */
@@ -28,6 +39,8 @@ export interface PricedPeriod {
 /**
  * One price component's share of the session. Volumes are kWh (ENERGY), hours (TIME, PARKING_TIME)
  * or 1 (FLAT and the min/max price adjustments); money has exactly the currency's minor-unit digits.
+ * A line carries its net amount and its VAT rate; its VAT lives in the record's vatBreakdown.
+ * `vatAmount` and `amountInclVat` appear only on records of tariff-engine/1, which taxed each line.
  */
 export interface LineItem {
   type: LineItemType;
@@ -38,9 +51,17 @@ export interface LineItem {
   amountExclVat: string;
   /** Percent. */
   vat: string;
-  vatAmount: string;
-  amountInclVat: string;
+  vatAmount?: string;
+  amountInclVat?: string;
   periods: PricedPeriod[];
+}
+
+/** EN 16931's VAT breakdown: per rate, the sum of the net lines at that rate and its VAT. */
+export interface VatBreakdownEntry {
+  /** Percent. */
+  rate: string;
+  taxable: string;
+  vat: string;
 }
 
 export interface BillingRecord {
@@ -51,6 +72,8 @@ export interface BillingRecord {
   /** sha256 of the canonical JSON of the session facts, the tariff version's document and the engine version. */
   inputHash: string;
   lineItems: LineItem[];
+  /** One entry per VAT rate, lowest rate first; absent on records of tariff-engine/1. */
+  vatBreakdown?: VatBreakdownEntry[];
   totalExclVat: string;
   totalVat: string;
   totalInclVat: string;
@@ -79,14 +102,20 @@ interface ExactLine {
 const METERED: readonly Slice['type'][] = ['ENERGY', 'TIME', 'PARKING_TIME'];
 
 /**
- * Prices a session with one tariff version: a pure function of (session facts, tariff, ENGINE_VERSION).
+ * Prices a session with one tariff version: a pure function of (session facts, tariff, engine version).
  *
- * Rounding, the one rule: each line's amount excl. VAT is computed exactly and rounded to the
- * currency's minor unit half to even; its VAT is that rounded amount times the rate, rounded the
- * same way; incl. VAT is their sum; the totals are the sums of the rounded lines. min_price and
- * max_price clamp the total excl. VAT through one adjustment line (see priceLimitAdjustment).
+ * Rounding (tariff-engine/2, EN 16931): each line's amount excl. VAT is computed exactly and rounded
+ * to the currency's minor unit, ties away from zero; per VAT rate, the taxable amount is the sum of
+ * those rounded lines and its VAT is taxable × rate, rounded the same way (BR-CO-17); the totals are
+ * net + VAT summed over the rates. min_price and max_price clamp the total excl. VAT through one
+ * adjustment line at the tariff's one VAT rate (see limitAdjustment). tariff-engine/1 rounded half to
+ * even and taxed each line (see legacyRecord).
  */
-export function priceSession(tariffDocument: Tariff, input: PricingInput): BillingRecord {
+export function priceSession(
+  tariffDocument: Tariff,
+  input: PricingInput,
+  engineVersion: EngineVersion = ENGINE_VERSION,
+): BillingRecord {
   const facts = sessionFactsOf(input);
   const tariff = parseTariff(tariffDocument, { timeZone: facts.timeZone });
   if (tariff.appliesTo.kind !== facts.kind)
@@ -112,37 +141,112 @@ export function priceSession(tariffDocument: Tariff, input: PricingInput): Billi
     ...flatLine(tariff, momentAt(startMs, new Exact(0)), startMs, endMs),
     ...METERED.flatMap((type) => meteredLines(slices.filter((slice) => slice.type === type))),
   ];
-  const priced = lines.map((line) => roundedLine(line, tariff.currency));
-  const lineItems = [...priced, ...priceLimitAdjustment(tariff, priced)];
-  const sum = (pick: (line: LineItem) => string) =>
-    lineItems.reduce((total, line) => total.plus(pick(line)), new Exact(0));
-  return {
+  const identity = {
     tariffId: tariff.id,
     tariffVersion: tariff.version,
-    engineVersion: ENGINE_VERSION,
+    engineVersion,
     currency: tariff.currency,
-    inputHash: inputHashOf(facts, tariff),
+    inputHash: inputHashOf(facts, tariff, engineVersion),
+  };
+  return engineVersion === LEGACY_ENGINE_VERSION
+    ? { ...identity, ...legacyRecord(tariff, lines) }
+    : { ...identity, ...en16931Record(tariff, lines) };
+}
+
+export function inputHashOf(
+  facts: SessionFacts,
+  tariff: Tariff,
+  engineVersion: EngineVersion = ENGINE_VERSION,
+): string {
+  return createHash('sha256')
+    .update(canonicalJson({ session: facts, tariff, engineVersion }))
+    .digest('hex');
+}
+
+type PricedLines = Pick<BillingRecord, 'lineItems' | 'vatBreakdown' | 'totalExclVat' | 'totalVat' | 'totalInclVat'>;
+
+/** tariff-engine/2: net lines, then VAT per rate on their sum (EN 16931 BR-CO-17), ties away from zero. */
+function en16931Record(tariff: Tariff, exactLines: ExactLine[]): PricedLines {
+  const { currency } = tariff;
+  const money = (amount: Exact) => formatMoney(amount, currency);
+  const netLines = exactLines.map((line) => {
+    const shown = shownVolumes(line);
+    return {
+      type: line.type,
+      elementIndex: line.elementIndex,
+      volume: shown.volume,
+      billedVolume: shown.billedVolume,
+      unitPrice: new Exact(line.component.price).toFixed(),
+      amountExclVat: money(roundMoneyCommercially(line.amountExclVat, currency)),
+      vat: new Exact(line.component.vat ?? 0).toFixed(),
+      periods: line.periods,
+    } satisfies LineItem;
+  });
+  const netTotal = sumOf(netLines.map((line) => line.amountExclVat));
+  const limit = priceLimitCrossed(tariff, netTotal);
+  const lineItems: LineItem[] = limit
+    ? [
+        ...netLines,
+        {
+          type: limit.type,
+          elementIndex: null,
+          volume: '1',
+          billedVolume: '1',
+          unitPrice: money(new Exact(limit.price.excl_vat).minus(netTotal)),
+          amountExclVat: money(new Exact(limit.price.excl_vat).minus(netTotal)),
+          vat: theVatRate(tariff).toFixed(),
+          periods: [],
+        },
+      ]
+    : netLines;
+
+  const taxableByRate = new Map<string, Exact>();
+  for (const line of lineItems)
+    taxableByRate.set(line.vat, (taxableByRate.get(line.vat) ?? new Exact(0)).plus(line.amountExclVat));
+  const breakdown = [...taxableByRate.entries()]
+    .sort(([left], [right]) => new Exact(left).comparedTo(right))
+    .map(([rate, taxable]) => ({
+      rate,
+      taxable,
+      vat: roundMoneyCommercially(taxable.times(rate).div(100), currency),
+    }));
+  const totalExclVat = breakdown.reduce((sum, entry) => sum.plus(entry.taxable), new Exact(0));
+  const totalVat = breakdown.reduce((sum, entry) => sum.plus(entry.vat), new Exact(0));
+  return {
     lineItems,
-    totalExclVat: formatMoney(
-      sum((line) => line.amountExclVat),
-      tariff.currency,
-    ),
-    totalVat: formatMoney(
-      sum((line) => line.vatAmount),
-      tariff.currency,
-    ),
-    totalInclVat: formatMoney(
-      sum((line) => line.amountInclVat),
-      tariff.currency,
-    ),
+    vatBreakdown: breakdown.map((entry) => ({
+      rate: entry.rate,
+      taxable: money(entry.taxable),
+      vat: money(entry.vat),
+    })),
+    totalExclVat: money(totalExclVat),
+    totalVat: money(totalVat),
+    totalInclVat: money(totalExclVat.plus(totalVat)),
   };
 }
 
-export function inputHashOf(facts: SessionFacts, tariff: Tariff): string {
-  return createHash('sha256')
-    .update(canonicalJson({ session: facts, tariff, engineVersion: ENGINE_VERSION }))
-    .digest('hex');
+/**
+ * tariff-engine/1, unchanged: each line's amount excl. VAT rounded half to even, its VAT that
+ * rounded amount times the rate rounded the same way, totals the sums of the rounded lines.
+ */
+function legacyRecord(tariff: Tariff, exactLines: ExactLine[]): PricedLines {
+  const priced = exactLines.map((line) => legacyLine(line, tariff.currency));
+  const lineItems = [...priced, ...legacyLimitAdjustment(tariff, priced)];
+  const total = (pick: (line: LineItem) => string | undefined) =>
+    formatMoney(sumOf(lineItems.map((line) => pick(line) ?? '0')), tariff.currency);
+  return {
+    lineItems,
+    totalExclVat: total((line) => line.amountExclVat),
+    totalVat: total((line) => line.vatAmount),
+    totalInclVat: total((line) => line.amountInclVat),
+  };
 }
+
+const sumOf = (amounts: string[]): Exact => amounts.reduce((total, amount) => total.plus(amount), new Exact(0));
+
+/** The one VAT rate of a tariff with price limits (validation guarantees one); 0 when none is set. */
+const theVatRate = (tariff: Tariff): Exact =>
+  new Exact(tariff.elements.flatMap((element) => element.price_components)[0]?.vat ?? 0);
 
 /** Per dimension, the first element (in order) that prices it and whose restrictions hold; none means free. */
 function slicesOf(period: Period, tariff: Tariff, moment: PricingMoment): Slice[] {
@@ -236,24 +340,22 @@ function mergedPeriods(slices: Slice[]): PricedPeriod[] {
 }
 
 /**
- * Clamps the total excl. VAT into [min_price, max_price] with one explicit line, so the record still
- * shows what the components came to. Its VAT brings the total VAT to exactly the limit's: incl_vat
- * minus excl_vat when the tariff publishes incl_vat, else the limit times the tariff's one VAT rate
- * (validation guarantees one), rounded half to even. A clamped session thus costs the published price.
+ * tariff-engine/1's clamp: one line bringing the total excl. VAT to the limit, whose VAT brings the
+ * total VAT to exactly the limit's: incl_vat minus excl_vat when the tariff publishes incl_vat, else
+ * the limit times the tariff's one VAT rate, rounded half to even.
  */
-function priceLimitAdjustment(tariff: Tariff, lines: LineItem[]): LineItem[] {
-  const sum = (pick: (line: LineItem) => string) => lines.reduce((total, line) => total.plus(pick(line)), new Exact(0));
-  const totalExclVat = sum((line) => line.amountExclVat);
+function legacyLimitAdjustment(tariff: Tariff, lines: LineItem[]): LineItem[] {
+  const totalExclVat = sumOf(lines.map((line) => line.amountExclVat));
   const limit = priceLimitCrossed(tariff, totalExclVat);
   if (!limit) return [];
 
-  const vatPercent = new Exact(tariff.elements.flatMap((element) => element.price_components)[0]?.vat ?? 0);
+  const vatPercent = theVatRate(tariff);
   const limitVat =
     limit.price.incl_vat === undefined
       ? roundMoney(new Exact(limit.price.excl_vat).times(vatPercent).div(100), tariff.currency)
       : new Exact(limit.price.incl_vat).minus(limit.price.excl_vat);
   const exclVat = new Exact(limit.price.excl_vat).minus(totalExclVat);
-  const vatAmount = limitVat.minus(sum((line) => line.vatAmount));
+  const vatAmount = limitVat.minus(sumOf(lines.map((line) => line.vatAmount ?? '0')));
   const money = (amount: Exact) => formatMoney(amount, tariff.currency);
   return [
     {
@@ -282,18 +384,21 @@ function priceLimitCrossed(
   return null;
 }
 
-function roundedLine(line: ExactLine, currency: string): LineItem {
-  const vatPercent = new Exact(line.component.vat ?? 0);
-  const exclVat = roundMoney(line.amountExclVat, currency);
-  const vatAmount = roundMoney(exclVat.times(vatPercent).div(100), currency);
+function shownVolumes(line: ExactLine): { volume: string; billedVolume: string } {
   const hours = line.type === 'TIME' || line.type === 'PARKING_TIME';
   const shown = (volume: Exact) =>
     (hours ? volume.toDecimalPlaces(HOURS_SHOWN_DECIMALS, Decimal.ROUND_HALF_EVEN) : volume).toFixed();
+  return { volume: shown(line.volume), billedVolume: shown(line.billedVolume) };
+}
+
+function legacyLine(line: ExactLine, currency: string): LineItem {
+  const vatPercent = new Exact(line.component.vat ?? 0);
+  const exclVat = roundMoney(line.amountExclVat, currency);
+  const vatAmount = roundMoney(exclVat.times(vatPercent).div(100), currency);
   return {
     type: line.type,
     elementIndex: line.elementIndex,
-    volume: shown(line.volume),
-    billedVolume: shown(line.billedVolume),
+    ...shownVolumes(line),
     unitPrice: new Exact(line.component.price).toFixed(),
     amountExclVat: formatMoney(exclVat, currency),
     vat: vatPercent.toFixed(),

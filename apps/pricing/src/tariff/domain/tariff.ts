@@ -8,7 +8,8 @@ export const DaysOfWeek = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY
 export type DayOfWeek = (typeof DaysOfWeek)[number];
 
 /**
- * How one dimension's use becomes money. Decimals travel as strings, never JSON numbers.
+ * How one dimension's use becomes money. Decimals are stored and answered as strings; a tariff may be
+ * sent with OCPI's JSON numbers, converted exactly on the way in (see tariff-numbers.ts).
  * `step_size` is in Wh for ENERGY and seconds for TIME and PARKING_TIME; 1 means no rounding.
  */
 export interface PriceComponent {
@@ -20,9 +21,14 @@ export interface PriceComponent {
   step_size: number;
 }
 
+export const ReservationRestrictions = ['RESERVATION', 'RESERVATION_EXPIRES'] as const;
+export type ReservationRestriction = (typeof ReservationRestrictions)[number];
+
 /**
  * When an element is valid. Times and dates are local to the pricing time zone; `min_*` bounds are
  * inclusive, `max_*` bounds exclusive. kWh and duration count what the session used so far.
+ * `min_current`/`max_current` (A) and `reservation` are kept as published, but ChargeFlow measures no
+ * current and takes no reservations: an element carrying any of them never matches (see restrictions.ts).
  */
 export interface TariffRestrictions {
   start_time?: string;
@@ -34,8 +40,11 @@ export interface TariffRestrictions {
   max_kwh?: DecimalString;
   min_power?: DecimalString;
   max_power?: DecimalString;
+  min_current?: DecimalString;
+  max_current?: DecimalString;
   min_duration?: number;
   max_duration?: number;
+  reservation?: ReservationRestriction;
 }
 
 export const RestrictionKeys = [
@@ -48,8 +57,11 @@ export const RestrictionKeys = [
   'max_kwh',
   'min_power',
   'max_power',
+  'min_current',
+  'max_current',
   'min_duration',
   'max_duration',
+  'reservation',
 ] as const satisfies readonly (keyof TariffRestrictions)[];
 
 export interface TariffElement {

@@ -1,5 +1,6 @@
 import type { Tariff } from './tariff';
 import { TariffInvalidError } from './tariff.errors';
+import { decimalOfJsonNumber } from './tariff-numbers';
 import { parseTariff, validateTariff } from './tariff.validation';
 import { aTariff, anElement, energy, parking, time } from './tariff.test-builders';
 
@@ -38,7 +39,7 @@ describe('validateTariff', () => {
       max_price: { excl_vat: '50.00' },
     });
     expect(validateTariff(tariff, { timeZone: 'Europe/Amsterdam' })).toEqual([]);
-    expect(parseTariff(tariff)).toBe(tariff);
+    expect(parseTariff(tariff)).toEqual(tariff);
   });
 
   it.each<[string, unknown, { timeZone?: string }?]>([
@@ -53,7 +54,13 @@ describe('validateTariff', () => {
     ['elements[0].price_components', aDocument({ elements: [{ price_components: [] }] })],
     ['elements[0].price_components[0].type', withComponent({ type: 'RESERVATION', price: '1', step_size: 1 })],
     ['elements[0].price_components[0].price', withComponent({ type: 'ENERGY', price: '-0.30', step_size: 1 })],
-    ['elements[0].price_components[0].price', withComponent({ type: 'ENERGY', price: 0.3, step_size: 1 })],
+    [
+      'elements[0].price_components[0].price',
+      withComponent({ type: 'ENERGY', price: 0.30000000000000004, step_size: 1 }),
+    ],
+    ['elements[0].price_components[0].price', withComponent({ type: 'ENERGY', price: 1e16, step_size: 1 })],
+    ['elements[0].price_components[0].price', withComponent({ type: 'ENERGY', price: -0.3, step_size: 1 })],
+    ['elements[0].price_components[0].vat', withComponent({ type: 'ENERGY', price: 0.3, vat: 1e-10, step_size: 1 })],
     ['elements[0].price_components[0].vat', withComponent({ type: 'ENERGY', price: '0.30', vat: '121', step_size: 1 })],
     ['elements[0].price_components[0].step_size', withComponent({ type: 'ENERGY', price: '0.30', step_size: 0 })],
     ['elements[0].price_components[0].step_size', withComponent({ type: 'ENERGY', price: '0.30', step_size: -5 })],
@@ -75,7 +82,10 @@ describe('validateTariff', () => {
     ['elements[0].restrictions.max_power', withRestrictions({ max_power: 'fast' })],
     ['elements[0].restrictions.min_duration', withRestrictions({ min_duration: 1.5 })],
     ['elements[0].restrictions.max_duration', withRestrictions({ min_duration: 600, max_duration: 60 })],
-    ['elements[0].restrictions.min_current', withRestrictions({ min_current: '16' })],
+    ['elements[0].restrictions.max_current', withRestrictions({ min_current: 32, max_current: 16 })],
+    ['elements[0].restrictions.min_current', withRestrictions({ min_current: 'sixteen' })],
+    ['elements[0].restrictions.reservation', withRestrictions({ reservation: 'ALWAYS' })],
+    ['elements[0].restrictions.min_voltage', withRestrictions({ min_voltage: 230 })],
     ['min_price', aDocument({ min_price: { excl_vat: '5.00' }, max_price: { excl_vat: '4.00' } })],
     ['min_price.excl_vat', aDocument({ min_price: { excl_vat: '0.505' } })],
     ['max_price.incl_vat', aDocument({ max_price: { excl_vat: '4.00', incl_vat: '3.00' } })],
@@ -110,5 +120,65 @@ describe('validateTariff', () => {
         errors: [{ field: 'currency', message: expect.any(String) }],
       });
     }
+  });
+});
+
+describe('OCPI JSON numbers', () => {
+  it.each<[number, string]>([
+    [0.1, '0.1'],
+    [0.25, '0.25'],
+    [1e-9, '0.000000001'],
+    [21, '21'],
+    [0.3, '0.3'],
+    [123456789012345, '123456789012345'],
+  ])('takes %p exactly as the decimal %p, its shortest form, not its binary value', (number, decimal) => {
+    expect(decimalOfJsonNumber(number)).toBe(decimal);
+    const parsed = parseTariff(
+      withComponent({ type: 'ENERGY', price: number, vat: number <= 100 ? number : 0, step_size: 1 }),
+    );
+    expect(parsed.elements[0].price_components[0].price).toBe(decimal);
+  });
+
+  it('refuses 0.30000000000000004: its shortest form has 17 decimals, more than 9', () => {
+    expect(decimalOfJsonNumber(0.1 + 0.2)).toBe('0.30000000000000004');
+    expect(validateTariff(withComponent({ type: 'ENERGY', price: 0.1 + 0.2, step_size: 1 }))).toEqual([
+      { field: 'elements[0].price_components[0].price', message: expect.stringContaining('9 decimals') },
+    ]);
+  });
+
+  it('converts every OCPI decimal field and answers them all as strings', () => {
+    const parsed = parseTariff(
+      aDocument({
+        elements: [
+          {
+            price_components: [{ type: 'ENERGY', price: 0.25, vat: 21, step_size: 1 }],
+            restrictions: { min_kwh: 0.5, max_kwh: 50, min_power: 0, max_power: 11.1, min_current: 6, max_current: 32 },
+          },
+        ],
+        min_price: { excl_vat: 0.5, incl_vat: 0.61 },
+        max_price: { excl_vat: 20, incl_vat: 24.2 },
+      }),
+    );
+    expect(parsed.elements[0]).toEqual({
+      price_components: [{ type: 'ENERGY', price: '0.25', vat: '21', step_size: 1 }],
+      restrictions: {
+        min_kwh: '0.5',
+        max_kwh: '50',
+        min_power: '0',
+        max_power: '11.1',
+        min_current: '6',
+        max_current: '32',
+      },
+    });
+    expect([parsed.min_price, parsed.max_price]).toEqual([
+      { excl_vat: '0.5', incl_vat: '0.61' },
+      { excl_vat: '20', incl_vat: '24.2' },
+    ]);
+  });
+
+  it('keeps the restrictions it cannot evaluate (current, reservation) instead of refusing the tariff', () => {
+    const document = withRestrictions({ max_current: 16, reservation: 'RESERVATION' });
+    expect(validateTariff(document)).toEqual([]);
+    expect(parseTariff(document).elements[0].restrictions).toEqual({ max_current: '16', reservation: 'RESERVATION' });
   });
 });

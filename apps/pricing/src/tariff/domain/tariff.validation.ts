@@ -2,8 +2,9 @@ import Decimal from 'decimal.js';
 import { SessionKinds, type RpcFieldError } from '@chargeflow/contracts';
 import { isValidTimeZone } from './local-time';
 import { isKnownCurrency, minorUnitDigits } from './money';
-import { DaysOfWeek, RestrictionKeys, TariffDimensions, type Tariff } from './tariff';
+import { DaysOfWeek, ReservationRestrictions, RestrictionKeys, TariffDimensions, type Tariff } from './tariff';
 import { TariffInvalidError } from './tariff.errors';
+import { withDecimalStrings } from './tariff-numbers';
 
 /** At most 9 decimals: kWh bounds then land exactly on the µWh the engine tracks energy in. */
 const DECIMAL = /^-?\d{1,15}(\.\d{1,9})?$/;
@@ -12,6 +13,7 @@ const YYYY_MM_DD = /^\d{4}-\d{2}-\d{2}$/;
 const BOUNDS: readonly { min: string; max: string; kind: 'decimal' | 'seconds' }[] = [
   { min: 'min_kwh', max: 'max_kwh', kind: 'decimal' },
   { min: 'min_power', max: 'max_power', kind: 'decimal' },
+  { min: 'min_current', max: 'max_current', kind: 'decimal' },
   { min: 'min_duration', max: 'max_duration', kind: 'seconds' },
 ];
 
@@ -22,9 +24,11 @@ const isRecord = (value: unknown): value is Json =>
 
 /**
  * Every reason a tariff document cannot be priced, each naming its field (`elements[0].price_components[1].step_size`).
- * Empty means valid. `timeZone`, when given, is the zone the tariff will be evaluated in.
+ * Empty means valid. `timeZone`, when given, is the zone the tariff will be evaluated in. Decimals are
+ * judged in their exact decimal form, OCPI's JSON numbers included (see tariff-numbers.ts).
  */
-export function validateTariff(document: unknown, context: { timeZone?: string } = {}): RpcFieldError[] {
+export function validateTariff(sent: unknown, context: { timeZone?: string } = {}): RpcFieldError[] {
+  const document = withDecimalStrings(sent);
   const errors: RpcFieldError[] = [];
   const fail: Fail = (field, message) => {
     errors.push({ field, message });
@@ -62,11 +66,14 @@ export function validateTariff(document: unknown, context: { timeZone?: string }
   return errors;
 }
 
-/** The tariff, typed, or a TariffInvalidError listing every bad field. */
+/**
+ * The tariff, typed, with every decimal a string (JSON numbers converted exactly), or a
+ * TariffInvalidError listing every bad field.
+ */
 export function parseTariff(document: unknown, context: { timeZone?: string } = {}): Tariff {
   const errors = validateTariff(document, context);
   if (errors.length > 0) throw new TariffInvalidError(errors);
-  return document as Tariff;
+  return withDecimalStrings(document) as Tariff;
 }
 
 /** Records a field error; returns false so a check can `return fail(...)`. */
@@ -121,7 +128,9 @@ function validateRestrictions(restrictions: unknown, path: string, fail: Fail): 
   for (const key of Object.keys(restrictions)) {
     if (!RestrictionKeys.includes(key as never)) fail(`${path}.${key}`, 'is not a restriction this engine supports');
   }
-  const { start_time, end_time, start_date, end_date, day_of_week } = restrictions;
+  const { start_time, end_time, start_date, end_date, day_of_week, reservation } = restrictions;
+  if (reservation !== undefined && !ReservationRestrictions.includes(reservation as never))
+    fail(`${path}.reservation`, `must be one of ${ReservationRestrictions.join(', ')}`);
   for (const [key, value] of [
     ['start_time', start_time],
     ['end_time', end_time],
@@ -188,7 +197,7 @@ function validatePriceLimits(document: Json, currency: string | null, vatRates: 
 /** True when valid; otherwise records why and returns false. */
 function checkDecimal(value: unknown, field: string, fail: Fail): boolean {
   if (typeof value !== 'string' || !DECIMAL.test(value))
-    return fail(field, 'must be a decimal string (at most 9 decimals)');
+    return fail(field, 'must be a decimal (a string or a JSON number) of at most 15 digits and 9 decimals');
   if (new Decimal(value).lt(0)) return fail(field, 'must not be negative');
   return true;
 }

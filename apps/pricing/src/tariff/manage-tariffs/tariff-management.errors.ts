@@ -38,6 +38,16 @@ export class EffectiveFromBeforePreviousError extends DomainError {
   }
 }
 
+export class EffectiveFromInPastError extends DomainError {
+  readonly code = 'EFFECTIVE_FROM_IN_PAST';
+
+  constructor(now: Date) {
+    super(`a next version cannot take effect before now (${now.toISOString()})`, {
+      errors: [{ field: 'effectiveFrom', message: `must not be before now (${now.toISOString()})` }],
+    });
+  }
+}
+
 export class TariffNotInForceError extends DomainError {
   readonly code = 'TARIFF_NOT_IN_FORCE';
 

@@ -5,8 +5,12 @@ import { priceSession, type BillingRecord } from '../domain/tariff-pricing';
 import type { Tariff } from '../domain/tariff';
 import { TariffRepository } from '../infrastructure/tariff.repository';
 import { TariffNotFoundError, TariffNotInForceError } from '../manage-tariffs/tariff-management.errors';
+import { QuoteSpanTooLongError } from './quote-session.errors';
 
 export const OPERATOR_TIME_ZONE = Symbol('OPERATOR_TIME_ZONE');
+
+/** The longest session a quote prices: a month of charging, and a bound on one request's work. */
+export const MAX_QUOTE_SPAN_DAYS = 31;
 
 /** Prices a hypothetical session with the tariff's version in force now; nothing is stored. */
 @Injectable()
@@ -18,6 +22,8 @@ export class QuoteSessionHandler {
   ) {}
 
   async execute(request: QuoteRequest): Promise<BillingRecord> {
+    const spanMs = Date.parse(request.endedAt) - Date.parse(request.startedAt);
+    if (spanMs > MAX_QUOTE_SPAN_DAYS * 86_400_000) throw new QuoteSpanTooLongError(MAX_QUOTE_SPAN_DAYS);
     const version = await this.tariffs.inForce(this.dataSource.manager, request.tariffId, new Date());
     if (!version) {
       if (await this.tariffs.latest(this.dataSource.manager, request.tariffId))
