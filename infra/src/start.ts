@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { connect } from 'amqplib';
+import { declareTopology } from '@chargeflow/messaging';
 import { buildServices } from './build';
 import { ensureInfrastructure, InfrastructureMissingError } from './infrastructure';
 import { provisionServiceDatabases } from './provision';
@@ -12,6 +14,8 @@ async function main(): Promise<void> {
   const infrastructure = await ensureInfrastructure(settings, log);
   const created = await provisionServiceDatabases(settings.adminDatabaseUrl, process.env);
   if (created.length > 0) log(`created databases: ${created.join(', ')}`);
+  await declareBrokerTopology(settings.rabbitmqUrl);
+  log('declared exchanges and fact queues: devices may publish before any service is up');
   const build = buildServices();
   log(`built ${build.files} files in ${build.ms} ms`);
   // Locally, a fresh bootstrap admin key per start (it replaces the previous one); production sets its own.
@@ -48,6 +52,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** The topology step, before anything accepts traffic: a sample published meanwhile is kept. */
+async function declareBrokerTopology(url: string): Promise<void> {
+  const connection = await connect(url);
+  try {
+    await declareTopology(await connection.createChannel());
+  } finally {
+    await connection.close();
+  }
 }
 
 main().catch((error: unknown) => {
