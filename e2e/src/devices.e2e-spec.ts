@@ -140,9 +140,17 @@ describe('devices publishing with broker credentials of their own, over AMQP and
       await publishAs(credential, Exchanges.telemetry, TELEMETRY_ROUTING.vehicleSample(ride.vehicleId), sample),
     ).toBe('confirmed');
 
+    const device = await api('POST', '/v1/api-keys', {
+      name: `device-${ride.vehicleId}`,
+      role: 'device',
+      vehicleId: ride.vehicleId,
+    });
+    const posted = aSample(ride, 0.5);
+    expect((await api('POST', `/v1/sessions/${ride.id}/telemetry`, posted, device.body.key)).status).toBe(202);
+
     processes.telemetry.start();
-    const [stored] = await waitForSamples(ride.id, 1);
-    expect(stored).toMatchObject({ telemetryId: sample.telemetryId, energyWh: 2.25 });
+    const stored = await waitForSamples(ride.id, 2);
+    expect(stored.map((item) => item.telemetryId).sort()).toEqual([sample.telemetryId, posted.telemetryId].sort());
   });
 
   it('lists credentials without their passwords, and refuses a second set for the same device', async () => {
@@ -152,6 +160,20 @@ describe('devices publishing with broker credentials of their own, over AMQP and
       'DEVICE_CREDENTIAL_EXISTS',
     );
     expect((await api('POST', '/v1/device-credentials', {})).body.code).toBe('VALIDATION_FAILED');
+    const both = { vehicleId: ride.vehicleId, stationId: randomUUID() };
+    expect((await api('POST', '/v1/device-credentials', both)).body.code).toBe('VALIDATION_FAILED');
+    const stationId = randomUUID();
+    const station = await api('POST', '/v1/device-credentials', { stationId });
+    expect(station).toMatchObject({
+      status: 201,
+      body: { username: `station.${stationId}`, vehicleId: null, stationId },
+    });
+    expect(await publishAs(station.body, Exchanges.telemetry, TELEMETRY_ROUTING.stationMeter(stationId), {})).toBe(
+      'confirmed',
+    );
+    expect(await publishAs(station.body, Exchanges.telemetry, TELEMETRY_ROUTING.vehicleSample(stationId), {})).toMatch(
+      /ACCESS_REFUSED/,
+    );
     const listed = await api('GET', '/v1/device-credentials?limit=100');
     const entry = listed.body.items.find((item: Json) => item.id === credential.id);
     expect(entry).toEqual({
