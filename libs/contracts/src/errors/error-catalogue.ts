@@ -114,7 +114,7 @@ export const ErrorCatalogue = {
     status: 503,
     title: 'Message broker unavailable',
     description:
-      'The message broker is unreachable, blocks publishers (a memory or disk alarm), or did not confirm in time; nothing was accepted: send the request again later.',
+      'The message broker is unreachable, blocks publishers (a memory or disk alarm), or did not confirm in time; send the request again later, unchanged: samples are counted once by telemetryId.',
   },
 
   // Who is calling.
