@@ -8,8 +8,9 @@
 # Env: RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672; host and port
 # are taken from it), CHARGEFLOW_DATA_DIR (default <repo>/.data),
 # RABBITMQ_NODENAME (default rabbit@localhost; change it only to run a second
-# broker beside this one). Everything the broker writes lives in
-# $CHARGEFLOW_DATA_DIR/rabbitmq.
+# broker beside this one), RABBITMQ_MANAGEMENT_PORT (default 15672),
+# RABBITMQ_MQTT_PORT (default 1883: MQTT devices publish onto the telemetry
+# exchange). Everything the broker writes lives in $CHARGEFLOW_DATA_DIR/rabbitmq.
 set -euo pipefail
 
 CF_COMPONENT=rabbitmq
@@ -139,7 +140,14 @@ EOF
   # The management API, on loopback: tests create a virtual host of their own through it.
   echo "management.tcp.ip = $RMQ_BIND" >>"$RMQ_DIR/rabbitmq.conf"
   echo "management.tcp.port = ${RABBITMQ_MANAGEMENT_PORT:-15672}" >>"$RMQ_DIR/rabbitmq.conf"
-  echo '[rabbitmq_management].' >"$RMQ_DIR/enabled_plugins"
+  # MQTT devices: publishes land on the telemetry exchange (topic sample/<id> -> routing key
+  # sample.<id>); anonymous MQTT is on by default and would let anyone publish as any vehicle.
+  {
+    echo "mqtt.listeners.tcp.default = $RMQ_BIND:${RABBITMQ_MQTT_PORT:-1883}"
+    echo 'mqtt.exchange = telemetry'
+    echo 'mqtt.allow_anonymous = false'
+  } >>"$RMQ_DIR/rabbitmq.conf"
+  echo '[rabbitmq_management,rabbitmq_mqtt].' >"$RMQ_DIR/enabled_plugins"
 
   # Reuse the distro's cookie when we can read it, so that plain
   # `rabbitmq-diagnostics -n rabbit@localhost ...` (which runs with the

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { buildServices } from './build';
+import { join } from 'node:path';
+import { buildServices, DIST } from './build';
 import { ensureInfrastructure, InfrastructureMissingError } from './infrastructure';
+import { run } from './process';
 import { provisionServiceDatabases } from './provision';
 import { infraSettings } from './settings';
 import { Stack } from './stack';
@@ -14,6 +16,12 @@ async function main(): Promise<void> {
   if (created.length > 0) log(`created databases: ${created.join(', ')}`);
   const build = buildServices();
   log(`built ${build.files} files in ${build.ms} ms`);
+  // The topology step, before anything accepts traffic: a sample published meanwhile is kept.
+  const topology = await run(process.execPath, [join(DIST, 'libs', 'messaging', 'src', 'declare-topology.main.js')], {
+    env: { ...process.env, RABBITMQ_URL: settings.rabbitmqUrl },
+  });
+  if (topology.code !== 0) throw new Error(topology.output.trim());
+  log('declared the exchanges and fact queues: devices may publish before any service is up');
   // Locally, a fresh bootstrap admin key per start (it replaces the previous one); production sets its own.
   const generatedAdminKey =
     !process.env.CHARGEFLOW_ADMIN_KEY && process.env.NODE_ENV !== 'production'

@@ -4,6 +4,7 @@ import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
 import { postgresOptions } from '@chargeflow/runtime';
 import { ApiModule } from './api/api.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { DeviceCredentialsModule } from './device-credentials/device-credentials.module';
 import { AuthModule } from './auth/auth.module';
 import { GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
@@ -31,6 +32,7 @@ export class AppModule implements OnApplicationShutdown {
         AuthModule,
         IdempotencyModule,
         ApiKeysModule,
+        DeviceCredentialsModule,
         ApiModule,
       ],
       controllers: [HealthController, MetricsController, ProblemsController],

@@ -17,6 +17,13 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsUrl(POSTGRES_URL)
   GATEWAY_DATABASE_URL = defaultDatabaseUrl('api-gateway');
 
+  /**
+   * RabbitMQ's management API (with an administrator's credentials): device credentials are broker
+   * users the gateway creates there. Empty: the broker of RABBITMQ_URL, port 15672, same user.
+   */
+  @IsString()
+  RABBITMQ_MANAGEMENT_URL = '';
+
   /** Deadline of every call to a backend service; past it the client gets 503. */
   @Type(() => Number)
   @IsInt()
@@ -79,7 +86,7 @@ export class GatewayConfig extends BaseServiceConfig {
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const config = loadConfig(GatewayConfig, env, ['RABBITMQ_URL', 'GATEWAY_DATABASE_URL']);
+  const config = loadConfig(GatewayConfig, env, ['RABBITMQ_URL', 'GATEWAY_DATABASE_URL', 'RABBITMQ_MANAGEMENT_URL']);
   // Checked here rather than by a decorator so that the error line never echoes the secret.
   if (config.CHARGEFLOW_ADMIN_KEY !== '' && !isWellFormedApiKey(config.CHARGEFLOW_ADMIN_KEY)) {
     throw new ConfigurationError('CHARGEFLOW_ADMIN_KEY must be 32 to 256 characters without spaces (value not shown)');

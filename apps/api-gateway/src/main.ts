@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
+import { AmqpConnection, declareTopologyOn, RpcClient } from '@chargeflow/messaging';
 import { configurationOrExit, createLogger } from '@chargeflow/runtime';
 import { AppModule } from './app.module';
 import { loadGatewayConfig } from './config';
@@ -14,6 +14,8 @@ async function bootstrap(): Promise<void> {
       name: 'chargeflow-api-gateway',
       logger: logger.child({ component: 'broker' }),
     });
+    // The gateway accepts samples over HTTP: their queue must exist before it takes the first one.
+    await declareTopologyOn(connection);
     const rpc = await RpcClient.create(connection);
     const app = await createGatewayApp(AppModule.register(config, connection, rpc), config, logger);
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);

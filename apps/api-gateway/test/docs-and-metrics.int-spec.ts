@@ -80,7 +80,7 @@ describe('gateway documentation and metrics', () => {
             type: expect.any(String),
           });
       }
-      if (method === 'post' && name !== 'POST /v1/api-keys')
+      if (method === 'post' && name !== 'POST /v1/api-keys' && name !== 'POST /v1/device-credentials')
         expect(operation.parameters?.map((parameter) => parameter.name)).toContain('Idempotency-Key');
     }
     const create = document.paths['/v1/api-keys'].post;

@@ -38,6 +38,7 @@ export class AmqpConnection {
   private readonly setups: ConnectionSetup[] = [];
   private closing = false;
   private reconnecting: Promise<void> | null = null;
+  private blockedBy: string | null = null;
 
   private constructor(private readonly options: AmqpConnectionOptions) {}
 
@@ -49,6 +50,11 @@ export class AmqpConnection {
 
   get isConnected(): boolean {
     return this.connection !== null;
+  }
+
+  /** Why the broker blocks this connection's publishes (a memory or disk alarm), or null. */
+  get blockedReason(): string | null {
+    return this.blockedBy;
   }
 
   /** Registers a setup; it runs now if connected and again after every reconnection. */
@@ -110,6 +116,18 @@ export class AmqpConnection {
       ),
     );
     connection.on('close', () => this.handleClose(connection));
+    connection.on('blocked', (reason: string) => {
+      if (this.connection === connection) this.blockedBy = reason || 'resource alarm';
+      this.options.logger.warn(
+        { event: 'broker.blocked', connection: this.options.name, reason },
+        'the broker blocks publishers',
+      );
+    });
+    connection.on('unblocked', () => {
+      if (this.connection === connection) this.blockedBy = null;
+      this.options.logger.info({ event: 'broker.unblocked', connection: this.options.name }, 'broker unblocked');
+    });
+    this.blockedBy = null;
     this.connection = connection;
     try {
       for (const setup of this.setups) await this.run(setup, connection);

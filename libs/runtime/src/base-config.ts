@@ -19,6 +19,12 @@ export class BaseServiceConfig {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL = 'info';
+
+  /** How long a publish may wait for the broker's confirm (a broker blocking publishers never sends it). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  BROKER_CONFIRM_TIMEOUT_MS = 5_000;
 }
 
 /** A service that publishes through an outbox: also how long its published rows are kept. */

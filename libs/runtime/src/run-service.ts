@@ -14,6 +14,7 @@ import {
   AmqpConnection,
   AmqpRpcServer,
   ConfirmPublisher,
+  declareTopologyOn,
   RpcErrorFilter,
   rpcValidationPipe,
 } from '@chargeflow/messaging';
@@ -84,7 +85,7 @@ export function configurationOrExit<C>(service: string, load: () => C): C {
 }
 
 /**
- * Starts a backend service: validated configuration, broker connection, its own database (migrated
+ * Starts a backend service: validated configuration, broker connection and topology, its own database (migrated
  * by its module), RPC over RabbitMQ, and a graceful stop on SIGTERM/SIGINT (stop consuming, finish
  * in-flight work, close connections).
  */
@@ -99,7 +100,8 @@ export async function runService<C extends BaseServiceConfig>(definition: Servic
       name: `chargeflow-${service}`,
       logger: logger.child({ component: 'broker' }),
     });
-    const publisher = await ConfirmPublisher.create(connection);
+    await declareTopologyOn(connection);
+    const publisher = await ConfirmPublisher.create(connection, { confirmTimeoutMs: config.BROKER_CONFIRM_TIMEOUT_MS });
     const app = await NestFactory.createMicroservice(
       {
         module: ServiceRootModule,

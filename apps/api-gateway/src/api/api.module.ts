@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AmqpConnection, ConfirmPublisher } from '@chargeflow/messaging';
 import { BackendClient } from '../backend/backend.client';
+import { GatewayConfig } from '../config';
 import { AnalyticsController } from './analytics/analytics.controller';
 import { RidersController } from './fleet/riders.controller';
 import { StationsController } from './fleet/stations.controller';
@@ -30,8 +31,9 @@ import { TelemetryController } from './telemetry/telemetry.controller';
     BackendClient,
     {
       provide: ConfirmPublisher,
-      useFactory: (connection: AmqpConnection) => ConfirmPublisher.create(connection),
-      inject: [AmqpConnection],
+      useFactory: (connection: AmqpConnection, config: GatewayConfig) =>
+        ConfirmPublisher.create(connection, { confirmTimeoutMs: config.BROKER_CONFIRM_TIMEOUT_MS }),
+      inject: [AmqpConnection, GatewayConfig],
     },
   ],
 })

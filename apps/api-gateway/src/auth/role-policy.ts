@@ -8,6 +8,7 @@ import type { Principal } from './principal';
  */
 export const RoleSets = {
   apiKeys: ['admin'],
+  deviceCredentials: ['admin'],
   tariffWrites: ['admin'],
   referenceDataWrites: ['admin'],
   operations: ['admin'],

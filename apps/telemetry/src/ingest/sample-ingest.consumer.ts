@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { Exchanges, Queues, TELEMETRY_ROUTING } from '@chargeflow/contracts';
-import { AmqpConnection, BatchConsumer, routingKeyOf } from '@chargeflow/messaging';
+import { AmqpConnection, BatchConsumer, FactQueues, routingKeyOf } from '@chargeflow/messaging';
 import { PINO_LOGGER } from '@chargeflow/runtime';
 import { IngestSamplesHandler } from './ingest-samples/ingest-samples.handler';
 
@@ -20,13 +19,7 @@ export class SampleIngestConsumer implements OnApplicationBootstrap, OnModuleDes
   ) {
     const log = logger.child({ component: 'sample-ingest' });
     this.consumer = new BatchConsumer(connection, {
-      queue: {
-        name: Queues.telemetrySamples,
-        bindings: [
-          { exchange: Exchanges.telemetry, routingKey: TELEMETRY_ROUTING.allVehicleSamples },
-          { exchange: Exchanges.telemetry, routingKey: TELEMETRY_ROUTING.allStationMeters },
-        ],
-      },
+      queue: FactQueues.telemetrySamples,
       batchSize,
       logger: log,
       handleBatch: async (messages) => {

@@ -110,6 +110,12 @@ export const ErrorCatalogue = {
     description:
       'A service behind the gateway did not answer in time; send the request again, with the same Idempotency-Key for a command.',
   },
+  BROKER_UNAVAILABLE: {
+    status: 503,
+    title: 'Message broker unavailable',
+    description:
+      'The message broker is unreachable, blocks publishers (a memory or disk alarm), or did not confirm in time; send the request again later, unchanged: samples are counted once by telemetryId.',
+  },
 
   // Who is calling.
   UNAUTHENTICATED: {
@@ -287,6 +293,19 @@ export const ErrorCatalogue = {
     status: 503,
     title: 'Telemetry unavailable',
     description: 'The telemetry service did not seal the session in time and nothing changed; end the session again.',
+  },
+
+  // Device credentials (broker users of vehicles and stations).
+  DEVICE_CREDENTIAL_EXISTS: {
+    status: 409,
+    title: 'Device credential exists',
+    description:
+      'The vehicle or station already has broker credentials (passwords are shown once); delete them to issue new ones.',
+  },
+  DEVICE_CREDENTIAL_NOT_FOUND: {
+    status: 404,
+    title: 'Device credential not found',
+    description: 'No device credential has this id; list them to find the one you mean.',
   },
 
   // Tariffs and billing (pricing service).

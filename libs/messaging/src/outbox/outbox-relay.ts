@@ -43,8 +43,8 @@ class UnpublishedRowError extends Error {
 const RELAY_LOCK_KEY = 7_461_203;
 
 /**
- * Publishes outbox rows in id order with publisher confirms and marks them published in the same
- * transaction. A crash between confirm and commit republishes the rows: delivery is at least once,
+ * Publishes outbox rows in id order with publisher confirms, then marks them published. A crash
+ * between confirm and update republishes the rows: delivery is at least once,
  * and consumers deduplicate by message id.
  */
 export class OutboxRelay {
@@ -156,31 +156,42 @@ export class OutboxRelay {
     return this.running;
   }
 
+  /**
+   * Under a session-level advisory lock (one relay per database, which keeps events in order), each
+   * statement its own transaction: no transaction stays open while the broker confirms (or blocks).
+   */
   private async drain(): Promise<void> {
     const batchSize = this.options.batchSize ?? 200;
-    for (;;) {
-      const published = await this.options.dataSource.transaction(async (manager) => {
-        const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK_KEY]);
-        if (!locked) return 0;
-        const rows: OutboxRow[] = await manager.query(
-          `SELECT id, exchange, routing_key, envelope FROM outbox_message
-           WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-          [batchSize],
-        );
-        if (rows.length === 0) return 0;
-        await Promise.all(
-          rows.map((row) =>
-            this.options.publisher
-              .publishEnvelope(row.exchange, row.routing_key, row.envelope)
-              .catch((error: Error) => Promise.reject(new UnpublishedRowError(row.envelope, error))),
-          ),
-        );
-        await manager.query(`UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])`, [
-          rows.map((row) => row.id),
-        ]);
-        return rows.length;
-      });
-      if (published < batchSize || this.stopped) return;
+    const runner = this.options.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [RELAY_LOCK_KEY]);
+      if (!locked) return;
+      try {
+        for (;;) {
+          const rows: OutboxRow[] = await runner.query(
+            `SELECT id, exchange, routing_key, envelope FROM outbox_message
+             WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+            [batchSize],
+          );
+          if (rows.length === 0) return;
+          await Promise.all(
+            rows.map((row) =>
+              this.options.publisher
+                .publishEnvelope(row.exchange, row.routing_key, row.envelope)
+                .catch((error: Error) => Promise.reject(new UnpublishedRowError(row.envelope, error))),
+            ),
+          );
+          await runner.query(`UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])`, [
+            rows.map((row) => row.id),
+          ]);
+          if (rows.length < batchSize || this.stopped) return;
+        }
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock($1)`, [RELAY_LOCK_KEY]);
+      }
+    } finally {
+      await runner.release();
     }
   }
 }

@@ -27,10 +27,10 @@ export class RpcClient {
   private replyQueue: string | null = null;
   private readonly pending = new Map<string, PendingRequest>();
 
-  private constructor() {}
+  private constructor(private readonly connection: AmqpConnection) {}
 
   static async create(connection: AmqpConnection): Promise<RpcClient> {
-    const client = new RpcClient();
+    const client = new RpcClient(connection);
     await connection.onConnected(async (model) => {
       const channel = await model.createChannel();
       channel.on('error', () => undefined);
@@ -60,11 +60,18 @@ export class RpcClient {
         new RpcUnavailableError(service, pattern, new BrokerUnavailableError('no channel').message),
       );
     }
+    const blocked = this.connection.blockedReason;
+    if (blocked) return Promise.reject(new BrokerUnavailableError(`the broker blocks publishers: ${blocked}`));
     const envelope = createEnvelope(pattern, payload, { correlationId: options.correlationId });
     return new Promise<RpcReply<T>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(envelope.messageId);
-        reject(new RpcUnavailableError(service, pattern, `no answer within ${options.timeoutMs} ms`));
+        const stillBlocked = this.connection.blockedReason;
+        reject(
+          stillBlocked
+            ? new BrokerUnavailableError(`the broker blocks publishers: ${stillBlocked}`)
+            : new RpcUnavailableError(service, pattern, `no answer within ${options.timeoutMs} ms`),
+        );
       }, options.timeoutMs);
       this.pending.set(envelope.messageId, { resolve: resolve as (reply: RpcReply) => void, reject, timer });
       channel.publish(Exchanges.rpc, rpcQueueOf(service), Buffer.from(JSON.stringify(envelope)), {

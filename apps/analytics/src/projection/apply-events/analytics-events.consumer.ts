@@ -6,8 +6,6 @@ import { DataSource } from 'typeorm';
 import {
   BILLING_CALCULATED_V2,
   BillingCalculatedV2,
-  Exchanges,
-  Queues,
   SESSION_FINALIZED_V1,
   SessionFinalizedV1,
   type Envelope,
@@ -15,6 +13,7 @@ import {
 import {
   AmqpConnection,
   decodeEnvelope,
+  FactQueues,
   fieldErrorsOf,
   MessageConsumer,
   PoisonMessageError,
@@ -44,13 +43,7 @@ export class AnalyticsEventsConsumer implements OnApplicationBootstrap, OnModule
     @Inject(PINO_LOGGER) logger: Logger,
   ) {
     this.consumer = new MessageConsumer(connection, {
-      queue: {
-        name: Queues.analyticsEvents,
-        bindings: [
-          { exchange: Exchanges.events, routingKey: SESSION_FINALIZED_V1 },
-          { exchange: Exchanges.events, routingKey: BILLING_CALCULATED_V2 },
-        ],
-      },
+      queue: FactQueues.analyticsEvents,
       logger: logger.child({ component: CONSUMER }),
       handler: (message) => this.handle(message),
     });

@@ -100,7 +100,7 @@ export class TelemetryController {
   @ApiAcceptedResponse({ type: QueuedDocument })
   @ApiProblems(
     { code: 'INVALID_BATCH_SIZE', detail: 'send between 1 and 1000 samples' },
-    { code: 'SERVICE_UNAVAILABLE', detail: 'the broker did not confirm the samples; send them again' },
+    { code: 'BROKER_UNAVAILABLE', detail: 'the message broker cannot take the request now; try again' },
   )
   async ingest(
     @Param() params: IdParams,

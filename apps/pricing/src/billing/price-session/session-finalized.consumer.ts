@@ -1,8 +1,15 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { Exchanges, Queues, SESSION_FINALIZED_V1, SessionFinalizedV1 } from '@chargeflow/contracts';
-import { AmqpConnection, decodeEnvelope, MessageConsumer, processOnce, withCorrelation } from '@chargeflow/messaging';
+import { SessionFinalizedV1 } from '@chargeflow/contracts';
+import {
+  AmqpConnection,
+  decodeEnvelope,
+  FactQueues,
+  MessageConsumer,
+  processOnce,
+  withCorrelation,
+} from '@chargeflow/messaging';
 import { PINO_LOGGER } from '@chargeflow/runtime';
 import { PriceFinalizedSessionHandler } from './price-finalized-session.handler';
 
@@ -20,10 +27,7 @@ export class SessionFinalizedConsumer implements OnApplicationBootstrap, OnModul
     @Inject(PINO_LOGGER) logger: Logger,
   ) {
     this.consumer = new MessageConsumer(connection, {
-      queue: {
-        name: Queues.pricingFinalizedSessions,
-        bindings: [{ exchange: Exchanges.events, routingKey: SESSION_FINALIZED_V1 }],
-      },
+      queue: FactQueues.pricingFinalizedSessions,
       logger: logger.child({ component: CONSUMER }),
       handler: async (message) => {
         const envelope = decodeEnvelope(message.content, SessionFinalizedV1);

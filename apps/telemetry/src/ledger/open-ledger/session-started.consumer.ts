@@ -1,8 +1,15 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { Exchanges, Queues, SESSION_STARTED_V1, SessionStartedV1 } from '@chargeflow/contracts';
-import { AmqpConnection, decodeEnvelope, MessageConsumer, processOnce, withCorrelation } from '@chargeflow/messaging';
+import { SessionStartedV1 } from '@chargeflow/contracts';
+import {
+  AmqpConnection,
+  decodeEnvelope,
+  FactQueues,
+  MessageConsumer,
+  processOnce,
+  withCorrelation,
+} from '@chargeflow/messaging';
 import { PINO_LOGGER } from '@chargeflow/runtime';
 import { LedgerRepository } from '../ledger.repository';
 
@@ -20,10 +27,7 @@ export class SessionStartedConsumer implements OnApplicationBootstrap, OnModuleD
     @Inject(PINO_LOGGER) logger: Logger,
   ) {
     this.consumer = new MessageConsumer(connection, {
-      queue: {
-        name: Queues.telemetrySessionEvents,
-        bindings: [{ exchange: Exchanges.events, routingKey: SESSION_STARTED_V1 }],
-      },
+      queue: FactQueues.telemetrySessionEvents,
       handler: async (message) => {
         const envelope = decodeEnvelope(message.content, SessionStartedV1);
         await withCorrelation({ correlationId: envelope.correlationId, causationId: envelope.messageId }, () =>
