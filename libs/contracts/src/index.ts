@@ -28,3 +28,5 @@ export * from './telemetry/seal';
 export * from './telemetry/telemetry-rejected.v1';
 export * from './telemetry/telemetry-rpc';
 export * from './telemetry/telemetry-sample';
+export * from './central-system/charge-point-rpc';
+export * from './central-system/connector-status-changed.v1';

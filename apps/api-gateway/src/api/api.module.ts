@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AmqpConnection, ConfirmPublisher } from '@chargeflow/messaging';
 import { BackendClient } from '../backend/backend.client';
 import { AnalyticsController } from './analytics/analytics.controller';
+import { ChargePointsController } from './charge-points/charge-points.controller';
 import { RidersController } from './fleet/riders.controller';
 import { StationsController } from './fleet/stations.controller';
 import { VehiclesController } from './fleet/vehicles.controller';
@@ -25,6 +26,7 @@ import { TelemetryController } from './telemetry/telemetry.controller';
     StationsController,
     RidersController,
     AnalyticsController,
+    ChargePointsController,
   ],
   providers: [
     BackendClient,

@@ -351,6 +351,24 @@ export const ErrorCatalogue = {
     description: 'The session is still active and is billed once it is finalized; end it, or ask again later.',
   },
 
+  // Charge points over OCPP (central-system).
+  CHARGE_POINT_ALREADY_REGISTERED: {
+    status: 409,
+    title: 'Charge point already registered',
+    description: 'A charge point with this id is already registered and keeps its password; choose another id.',
+  },
+  CHARGE_POINT_NOT_FOUND: {
+    status: 404,
+    title: 'Charge point not found',
+    description: 'No charge point is registered with this id; register it first or check the id.',
+  },
+  CONNECTOR_ALREADY_LINKED: {
+    status: 409,
+    title: 'Connector already linked',
+    description:
+      'This charge point connector is already linked to another station, named in stationId; unlink it there first.',
+  },
+
   // Analytics (analytics service).
   ANALYTICS_REBUILDING: {
     status: 503,

@@ -1,0 +1,14 @@
+import {
+  CreateInbox1763800000001,
+  CreateOutbox1763800000000,
+  IndexOutboxPublishedAt1765100000000,
+} from '@chargeflow/messaging';
+import { CreateChargePoints1767000000000 } from './1767000000000-create-charge-points';
+
+/** Applied in this order at start-up. */
+export const centralSystemMigrations = [
+  CreateOutbox1763800000000,
+  CreateInbox1763800000001,
+  IndexOutboxPublishedAt1765100000000,
+  CreateChargePoints1767000000000,
+];
