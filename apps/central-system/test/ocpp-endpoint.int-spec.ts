@@ -14,8 +14,14 @@ import {
 } from '@chargeflow/contracts';
 import { ServiceProcess } from '@chargeflow/infra';
 import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
-import { createStackEnvironment, RecordingLogger, waitFor, type StackEnvironment } from '@chargeflow/testing';
-import { aChargePoint, upgradeRefusal } from './simulated-charge-point';
+import {
+  aChargePoint,
+  createStackEnvironment,
+  RecordingLogger,
+  upgradeRefusal,
+  waitFor,
+  type StackEnvironment,
+} from '@chargeflow/testing';
 
 /** The central-system as a real process: charge points registered over RPC, connecting over OCPP-J. */
 describe('the OCPP 1.6J endpoint', () => {

@@ -15,6 +15,7 @@ export * from './rpc/rpc-patterns';
 export * from './rpc/domain-error';
 export * from './health/health-report';
 export * from './fleet/fleet-rpc';
+export * from './fleet/token-rpc';
 export * from './sessions/session-kinds';
 export * from './sessions/session-rpc';
 export * from './sessions/session-started.v1';

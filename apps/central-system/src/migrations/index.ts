@@ -4,6 +4,7 @@ import {
   IndexOutboxPublishedAt1765100000000,
 } from '@chargeflow/messaging';
 import { CreateChargePoints1767000000000 } from './1767000000000-create-charge-points';
+import { CreateTransactions1767000001000 } from './1767000001000-create-transactions';
 
 /** Applied in this order at start-up. */
 export const centralSystemMigrations = [
@@ -11,4 +12,5 @@ export const centralSystemMigrations = [
   CreateInbox1763800000001,
   IndexOutboxPublishedAt1765100000000,
   CreateChargePoints1767000000000,
+  CreateTransactions1767000001000,
 ];

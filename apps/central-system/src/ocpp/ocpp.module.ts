@@ -1,10 +1,18 @@
 import { Module } from '@nestjs/common';
+import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
 import { ChargePointModule } from '../charge-point/charge-point.module';
+import { AuthorizeHandler } from './authorize/authorize.handler';
 import { BootNotificationHandler } from './boot-notification/boot-notification.handler';
 import { HeartbeatHandler } from './heartbeat.handler';
 import { OCPP_ACTION_HANDLERS } from './ocpp-action';
 import { OcppServer } from './ocpp-server';
+import { BackendClient } from './backend.client';
 import { StatusNotificationHandler } from './status-notification/status-notification.handler';
+import { MeterSamplePublisher } from '../transaction/infrastructure/meter-sample.publisher';
+import { TransactionRepository } from '../transaction/infrastructure/transaction.repository';
+import { MeterValuesHandler } from '../transaction/meter-values/meter-values.handler';
+import { StartTransactionHandler } from '../transaction/start-transaction/start-transaction.handler';
+import { StopTransactionHandler } from '../transaction/stop-transaction/stop-transaction.handler';
 
 /** The OCPP-J endpoint and one handler per action it answers. */
 @Module({
@@ -14,10 +22,30 @@ import { StatusNotificationHandler } from './status-notification/status-notifica
     BootNotificationHandler,
     HeartbeatHandler,
     StatusNotificationHandler,
+    AuthorizeHandler,
+    StartTransactionHandler,
+    MeterValuesHandler,
+    StopTransactionHandler,
+    TransactionRepository,
+    MeterSamplePublisher,
+    BackendClient,
+    {
+      provide: RpcClient,
+      useFactory: (connection: AmqpConnection) => RpcClient.create(connection),
+      inject: [AmqpConnection],
+    },
     {
       provide: OCPP_ACTION_HANDLERS,
       useFactory: (...handlers: unknown[]) => handlers,
-      inject: [BootNotificationHandler, HeartbeatHandler, StatusNotificationHandler],
+      inject: [
+        BootNotificationHandler,
+        HeartbeatHandler,
+        StatusNotificationHandler,
+        AuthorizeHandler,
+        StartTransactionHandler,
+        MeterValuesHandler,
+        StopTransactionHandler,
+      ],
     },
   ],
 })

@@ -252,6 +252,17 @@ export const ErrorCatalogue = {
     title: 'Rider not found',
     description: 'No rider has this id; register the rider first or check the id.',
   },
+  ID_TAG_TAKEN: {
+    status: 409,
+    title: 'IdTag taken',
+    description:
+      'Another token has this idTag (compared case-insensitively, revoked ones included); choose another idTag.',
+  },
+  TOKEN_NOT_FOUND: {
+    status: 404,
+    title: 'Token not found',
+    description: 'The rider has no token with this id; list the rider’s tokens to find it.',
+  },
   ENERGY_EXCEEDS_CAPACITY: {
     status: 422,
     title: 'Energy exceeds capacity',
