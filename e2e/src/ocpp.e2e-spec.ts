@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import Decimal from 'decimal.js';
 import type { RPCClient } from 'ocpp-rpc';
-import { Stack } from '@chargeflow/infra';
-import { aChargePoint, createStackEnvironment, waitFor, type StackEnvironment } from '@chargeflow/testing';
+import { ServiceProcess, Stack } from '@chargeflow/infra';
+import { aChargePoint, createStackEnvironment, freePort, waitFor, type StackEnvironment } from '@chargeflow/testing';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers are checked field by field
 type Json = Record<string, any>;
@@ -260,5 +260,136 @@ describe('a charge point over OCPP 1.6J', () => {
       timestamp: at(base, 3),
     });
     expect(unlinked).toEqual({ transactionId: 0, idTagInfo: { status: 'Invalid' } });
+  });
+
+  it('carries a remote start and stop from the gateway to the charge point and answers as it said', async () => {
+    const { client, idTag, station } = await aChargerWithAToken();
+    const asked: Json[] = [];
+    client.handle('RemoteStartTransaction', async ({ params }) => {
+      asked.push({ action: 'start', ...params });
+      return { status: 'Accepted' };
+    });
+    let stopAnswer = 'Rejected';
+    client.handle('RemoteStopTransaction', async ({ params }) => {
+      asked.push({ action: 'stop', ...params });
+      return { status: stopAnswer };
+    });
+    expect(await api('POST', `/v1/stations/${station.id}/remote-start`, { idTag })).toEqual({
+      status: 200,
+      body: { status: 'Accepted' },
+    });
+    const started = (await client.call('StartTransaction', {
+      connectorId: 1,
+      idTag,
+      meterStart: 100,
+      timestamp: new Date(Date.now() - 5_000).toISOString(),
+    })) as Json;
+    const sessionId = (await api('GET', `/v1/stations/${station.id}`)).body.activeSessionId as string;
+    expect(await api('POST', `/v1/charging-sessions/${sessionId}/remote-stop`, {})).toEqual({
+      status: 200,
+      body: { status: 'Rejected' },
+    });
+    stopAnswer = 'Accepted';
+    expect((await api('POST', `/v1/charging-sessions/${sessionId}/remote-stop`, {})).body).toEqual({
+      status: 'Accepted',
+    });
+    expect(asked).toEqual([
+      { action: 'start', connectorId: 1, idTag },
+      { action: 'stop', transactionId: started.transactionId },
+      { action: 'stop', transactionId: started.transactionId },
+    ]);
+    await client.call('StopTransaction', {
+      transactionId: started.transactionId,
+      meterStop: 600,
+      timestamp: new Date().toISOString(),
+      reason: 'Remote',
+    });
+    expect((await api('GET', `/v1/sessions/${sessionId}`)).body).toMatchObject({
+      state: 'FINALIZED',
+      energyDeliveredWh: 500,
+    });
+    expect(await api('POST', `/v1/charging-sessions/${sessionId}/remote-stop`, {})).toMatchObject({
+      status: 404,
+      body: { code: 'TRANSACTION_NOT_FOUND' },
+    });
+  });
+
+  it('answers 504 when the charge point does not answer in time and 409 when it is not connected', async () => {
+    const { client, idTag, station } = await aChargerWithAToken();
+    client.handle('RemoteStartTransaction', () => new Promise<never>(() => undefined));
+    expect(await api('POST', `/v1/stations/${station.id}/remote-start`, { idTag })).toMatchObject({
+      status: 504,
+      body: { code: 'CHARGE_POINT_TIMEOUT' },
+    });
+    await client.close({ force: true });
+    await waitFor(
+      async () => {
+        const answer = await api('POST', `/v1/stations/${station.id}/remote-start`, { idTag });
+        return answer.body.code === 'CHARGE_POINT_NOT_CONNECTED' ? answer : undefined;
+      },
+      10_000,
+      'the disconnection to be known',
+      200,
+    ).then((answer) => expect(answer.status).toBe(409));
+    const bare = (
+      await api('POST', '/v1/stations', { name: 'no charger', ratedPowerW: 3_600, timeZone: 'UTC', metered: false })
+    ).body;
+    expect(await api('POST', `/v1/stations/${bare.id}/remote-start`, { idTag })).toMatchObject({
+      status: 409,
+      body: { code: 'STATION_HAS_NO_CONNECTOR' },
+    });
+  });
+
+  it('carries on when a charge point reconnects to another central-system instance mid-transaction', async () => {
+    const port = await freePort();
+    const second = new ServiceProcess('central-system', {
+      env: { ...environment.env, CENTRAL_SYSTEM_PORT: String(port) },
+      logDir: environment.logDir,
+    });
+    second.start();
+    try {
+      const { client, identity, password, idTag, station } = await aChargerWithAToken();
+      const base = Date.now() - 60_000;
+      const { transactionId } = (await client.call('StartTransaction', {
+        connectorId: 1,
+        idTag,
+        meterStart: 10_000,
+        timestamp: at(base, 0),
+      })) as Json;
+      const reading = (seconds: number, wh: number) => ({
+        connectorId: 1,
+        transactionId,
+        meterValue: [{ timestamp: at(base, seconds), sampledValue: [{ value: String(wh) }] }],
+      });
+      await client.call('MeterValues', reading(1, 10_500));
+      await client.close({ force: true });
+
+      const moved = aChargePoint({ endpoint: `ws://127.0.0.1:${port}/ocpp`, identity, password });
+      clients.push(moved);
+      await waitFor(
+        () =>
+          moved.connect().then(
+            () => true,
+            () => undefined,
+          ),
+        30_000,
+        'the second instance to take connections',
+        500,
+      );
+      moved.handle('RemoteStopTransaction', async () => ({ status: 'Accepted' }));
+      await moved.call('MeterValues', reading(2, 11_000));
+      const sessionId = (await api('GET', `/v1/stations/${station.id}`)).body.activeSessionId as string;
+      expect((await api('POST', `/v1/charging-sessions/${sessionId}/remote-stop`, {})).body).toEqual({
+        status: 'Accepted',
+      });
+      await moved.call('StopTransaction', { transactionId, meterStop: 11_250, timestamp: at(base, 3) });
+      expect((await api('GET', `/v1/sessions/${sessionId}`)).body).toMatchObject({
+        state: 'FINALIZED',
+        energyDeliveredWh: 1_250,
+        sampleCount: 4,
+      });
+    } finally {
+      await second.stop();
+    }
   });
 });

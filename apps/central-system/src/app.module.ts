@@ -6,6 +6,7 @@ import { CentralSystemConfig } from './config';
 import { centralSystemMigrations } from './migrations';
 import { HEARTBEAT_INTERVAL_S } from './ocpp/boot-notification/boot-notification.handler';
 import { OcppModule } from './ocpp/ocpp.module';
+import { COMMAND_TIMEOUT_MS } from './remote-command/command-bus';
 
 @Global()
 @Module({})
@@ -16,8 +17,9 @@ class CentralSystemConfigModule {
       providers: [
         { provide: CentralSystemConfig, useValue: config },
         { provide: HEARTBEAT_INTERVAL_S, useValue: config.OCPP_HEARTBEAT_INTERVAL_S },
+        { provide: COMMAND_TIMEOUT_MS, useValue: config.OCPP_COMMAND_TIMEOUT_MS },
       ],
-      exports: [CentralSystemConfig, HEARTBEAT_INTERVAL_S],
+      exports: [CentralSystemConfig, HEARTBEAT_INTERVAL_S, COMMAND_TIMEOUT_MS],
     };
   }
 }

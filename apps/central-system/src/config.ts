@@ -23,6 +23,13 @@ export class CentralSystemConfig extends OutboxServiceConfig {
   @Min(10)
   @Max(86_400)
   OCPP_HEARTBEAT_INTERVAL_S = 300;
+
+  /** How long a remote command waits for the charge point's answer; below the gateway's RPC_TIMEOUT_MS. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  OCPP_COMMAND_TIMEOUT_MS = 3_000;
 }
 
 export function loadCentralSystemConfig(env: NodeJS.ProcessEnv = process.env): CentralSystemConfig {

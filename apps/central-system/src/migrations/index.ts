@@ -5,6 +5,7 @@ import {
 } from '@chargeflow/messaging';
 import { CreateChargePoints1767000000000 } from './1767000000000-create-charge-points';
 import { CreateTransactions1767000001000 } from './1767000001000-create-transactions';
+import { CreateConnections1767000002000 } from './1767000002000-create-connections';
 
 /** Applied in this order at start-up. */
 export const centralSystemMigrations = [
@@ -13,4 +14,5 @@ export const centralSystemMigrations = [
   IndexOutboxPublishedAt1765100000000,
   CreateChargePoints1767000000000,
   CreateTransactions1767000001000,
+  CreateConnections1767000002000,
 ];

@@ -7,6 +7,7 @@ import { PINO_LOGGER } from '@chargeflow/runtime';
 import { chargePointPasswordMatches } from '../charge-point/domain/charge-point-password';
 import { ChargePointRepository } from '../charge-point/infrastructure/charge-point.repository';
 import { CentralSystemConfig } from '../config';
+import { ConnectionRegistry, type LocalChargePoint } from '../remote-command/connection.registry';
 import { OCPP_ACTION_HANDLERS, type OcppActionHandler } from './ocpp-action';
 
 export const OCPP_SUBPROTOCOL = 'ocpp1.6';
@@ -15,8 +16,9 @@ export const OCPP_PATH = '/ocpp';
 const MAX_FRAME_BYTES = 64 * 1024;
 
 /** What the server hands out per connection (ocpp-rpc's RPCServerClient, as this file uses it). */
-interface ServerClient {
+interface ServerClient extends LocalChargePoint {
   identity: string;
+  once(event: 'close', listener: () => void): void;
   handle(method: string, handler: (call: IHandlersOption) => Promise<Record<string, unknown>>): void;
 }
 
@@ -34,6 +36,7 @@ export class OcppServer implements OnApplicationBootstrap, BeforeApplicationShut
   constructor(
     private readonly config: CentralSystemConfig,
     private readonly chargePoints: ChargePointRepository,
+    private readonly connections: ConnectionRegistry,
     @Inject(OCPP_ACTION_HANDLERS) private readonly handlers: OcppActionHandler[],
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {
@@ -88,12 +91,25 @@ export class OcppServer implements OnApplicationBootstrap, BeforeApplicationShut
 
   private attach(client: ServerClient): void {
     const chargePoint = { chargePointId: client.identity };
-    this.logger.info({ event: 'ocpp.connected', chargePointId: chargePoint.chargePointId }, 'charge point connected');
     for (const handler of this.handlers) {
       client.handle(
         handler.action,
         ({ params }) => handler.handle(chargePoint, params) as Promise<Record<string, unknown>>,
       );
     }
+    const log = { chargePointId: chargePoint.chargePointId, instanceId: this.connections.instanceId };
+    const connected = this.connections.connected(chargePoint.chargePointId, client);
+    connected.then(
+      () => this.logger.info({ event: 'ocpp.connected', ...log }, 'charge point connected'),
+      (error: unknown) => this.logger.error({ err: error, ...log }, 'a connection could not be recorded'),
+    );
+    client.once('close', () => {
+      void connected
+        .then((connectionId) => this.connections.disconnected(chargePoint.chargePointId, connectionId))
+        .then(
+          () => this.logger.info({ event: 'ocpp.disconnected', ...log }, 'charge point disconnected'),
+          (error: unknown) => this.logger.error({ err: error, ...log }, 'a disconnection could not be recorded'),
+        );
+    });
   }
 }

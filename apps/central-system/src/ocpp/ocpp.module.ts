@@ -11,13 +11,19 @@ import { StatusNotificationHandler } from './status-notification/status-notifica
 import { MeterSamplePublisher } from '../transaction/infrastructure/meter-sample.publisher';
 import { TransactionRepository } from '../transaction/infrastructure/transaction.repository';
 import { MeterValuesHandler } from '../transaction/meter-values/meter-values.handler';
+import { CommandBus } from '../remote-command/command-bus';
+import { ConnectionRegistry } from '../remote-command/connection.registry';
+import { RemoteCommandsRpcController } from '../remote-command/remote-commands.rpc.controller';
 import { StartTransactionHandler } from '../transaction/start-transaction/start-transaction.handler';
 import { StopTransactionHandler } from '../transaction/stop-transaction/stop-transaction.handler';
 
-/** The OCPP-J endpoint and one handler per action it answers. */
+/** The OCPP-J endpoint, one handler per action it answers, and the remote commands it carries to charge points. */
 @Module({
   imports: [ChargePointModule],
+  controllers: [RemoteCommandsRpcController],
   providers: [
+    ConnectionRegistry,
+    CommandBus,
     OcppServer,
     BootNotificationHandler,
     HeartbeatHandler,

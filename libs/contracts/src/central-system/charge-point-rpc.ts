@@ -1,4 +1,5 @@
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { ID_TAG_PATTERN } from '../fleet/token-rpc';
 
 /** Where charge points connect when CENTRAL_SYSTEM_PORT is not set. */
 export const DEFAULT_CENTRAL_SYSTEM_PORT = 9220;
@@ -7,6 +8,8 @@ export const DEFAULT_CENTRAL_SYSTEM_PORT = 9220;
 export const ChargePointRpc = {
   register: 'charge-points.register.v1',
   connectorStatus: 'charge-points.connector-status.v1',
+  remoteStart: 'charge-points.remote-start.v1',
+  remoteStop: 'charge-points.remote-stop.v1',
 } as const;
 
 /** The identity a charge point puts in its URL (`/ocpp/<chargePointId>`): URL- and Basic-auth-safe. */
@@ -58,4 +61,20 @@ export interface ConnectorStatusView {
   errorCode: string | null;
   /** The charge point's own timestamp when it gave one, else when the central-system received it. */
   statusAt: string | null;
+}
+
+export class RemoteStartRequest extends ConnectorRef {
+  @IsString()
+  @Matches(ID_TAG_PATTERN, { message: 'idTag must be 1 to 20 printable ASCII characters without spaces' })
+  idTag!: string;
+}
+
+export class RemoteStopRequest {
+  @IsUUID()
+  sessionId!: string;
+}
+
+/** The charge point's own answer to a remote command. */
+export interface RemoteCommandView {
+  status: 'Accepted' | 'Rejected';
 }

@@ -373,6 +373,29 @@ export const ErrorCatalogue = {
     title: 'Charge point not found',
     description: 'No charge point is registered with this id; register it first or check the id.',
   },
+  CHARGE_POINT_NOT_CONNECTED: {
+    status: 409,
+    title: 'Charge point not connected',
+    description:
+      'The charge point has no open OCPP connection to the central-system now; send the command once it is back.',
+  },
+  CHARGE_POINT_TIMEOUT: {
+    status: 504,
+    title: 'Charge point timeout',
+    description:
+      'The charge point did not answer the command before its deadline, so whether it acted is unknown; read its state before sending it again.',
+  },
+  STATION_HAS_NO_CONNECTOR: {
+    status: 409,
+    title: 'Station has no connector',
+    description: 'The station is not linked to an OCPP charge point connector; link it with ocpp on the station first.',
+  },
+  TRANSACTION_NOT_FOUND: {
+    status: 404,
+    title: 'Transaction not found',
+    description:
+      'No running OCPP transaction belongs to this charging session; it was not started by a charge point or has stopped.',
+  },
   CONNECTOR_ALREADY_LINKED: {
     status: 409,
     title: 'Connector already linked',

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { RegisterChargePointRequest } from '@chargeflow/contracts';
+import { IdTagRequest, RegisterChargePointRequest } from '@chargeflow/contracts';
 import { EXAMPLE } from '../openapi-helpers';
 
 @ApiSchema({ name: 'RegisterChargePointRequest' })
@@ -29,4 +29,20 @@ export class ChargePointDocument {
 
   @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
   createdAt!: string;
+}
+
+@ApiSchema({ name: 'RemoteStartRequest' })
+export class RemoteStartBody extends IdTagRequest {
+  @ApiProperty({
+    type: String,
+    pattern: '^[\\x21-\\x7e]{1,20}$',
+    description: 'The token the charge point starts the transaction with (it then sends StartTransaction).',
+    example: '04A2B3C4D5E6F7',
+  })
+  declare idTag: string;
+}
+
+export class RemoteCommandDocument {
+  @ApiProperty({ enum: ['Accepted', 'Rejected'], example: 'Accepted', description: 'As the charge point answered.' })
+  status!: string;
 }

@@ -55,6 +55,13 @@ export class TransactionRepository {
     return row ?? null;
   }
 
+  async bySession(sessionId: string): Promise<TransactionRecord | null> {
+    const [row] = (await this.dataSource.query(`${TRANSACTION} WHERE session_id = $1`, [
+      sessionId,
+    ])) as TransactionRecord[];
+    return row ?? null;
+  }
+
   /** The first stop wins; a retried StopTransaction leaves it as it was. */
   async recordStop(transactionId: number, meterStopWh: string, stoppedAt: Date, reason: string | null): Promise<void> {
     await this.dataSource.query(
