@@ -10,6 +10,8 @@ import {
   type ConnectorStatusChangedV1,
   type ConnectorStatusView,
   type Envelope,
+  type OcppFrameView,
+  type Page,
   type RpcReply,
 } from '@chargeflow/contracts';
 import { ServiceProcess } from '@chargeflow/infra';
@@ -239,6 +241,105 @@ describe('the OCPP 1.6J endpoint', () => {
       rpcErrorCode: 'PropertyConstraintViolation',
     });
     // The connection survives every refusal.
+    expect(await client.call('Heartbeat', {})).toEqual({ currentTime: expect.any(String) });
+  });
+
+  async function logOf(query: object, count: number): Promise<OcppFrameView[]> {
+    return waitFor(
+      async () => {
+        const reply = await call<Page<OcppFrameView>>(ChargePointRpc.searchLog, { limit: 1_000, ...query });
+        return reply.ok && reply.data.items.length >= count ? reply.data.items : undefined;
+      },
+      15_000,
+      `${count} logged frames`,
+      100,
+    );
+  }
+
+  it('logs every frame in both directions, newest first, with action, message id and transaction', async () => {
+    const { client, identity } = await connected();
+    await client.call('Heartbeat', {});
+    await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+    // A StopTransaction for a transaction nobody has is answered, logged, and changes nothing.
+    expect(
+      await client.call('StopTransaction', { transactionId: 4242, meterStop: 10, timestamp: new Date().toISOString() }),
+    ).toEqual({});
+    const frames = await logOf({ chargePointId: identity }, 6);
+    expect(frames.map((frame) => [frame.direction, frame.messageType, frame.action])).toEqual([
+      ['OUT', 3, 'StopTransaction'],
+      ['IN', 2, 'StopTransaction'],
+      ['OUT', 3, 'StatusNotification'],
+      ['IN', 2, 'StatusNotification'],
+      ['OUT', 3, 'Heartbeat'],
+      ['IN', 2, 'Heartbeat'],
+    ]);
+    expect(frames[1]).toMatchObject({ chargePointId: identity, transactionId: 4242, error: null });
+    expect(frames[0].messageId).toBe(frames[1].messageId);
+    expect(JSON.parse(frames[1].payload)).toEqual([
+      2,
+      frames[1].messageId,
+      'StopTransaction',
+      expect.objectContaining({ transactionId: 4242 }),
+    ]);
+
+    expect((await logOf({ chargePointId: identity, action: 'Heartbeat' }, 2)).map((frame) => frame.direction)).toEqual([
+      'OUT',
+      'IN',
+    ]);
+    expect(await logOf({ transactionId: 4242, chargePointId: identity }, 1)).toHaveLength(1);
+    expect((await logOf({ chargePointId: identity, q: 'available' }, 1)).map((frame) => frame.action)).toEqual([
+      'StatusNotification',
+    ]);
+    const none = await call<Page<OcppFrameView>>(ChargePointRpc.searchLog, { chargePointId: identity, q: '%' });
+    expect(none).toMatchObject({ ok: true, data: { items: [] } });
+
+    const first = await call<Page<OcppFrameView>>(ChargePointRpc.searchLog, { chargePointId: identity, limit: 4 });
+    if (!first.ok) throw new Error('no first page');
+    const rest = await call<Page<OcppFrameView>>(ChargePointRpc.searchLog, {
+      chargePointId: identity,
+      limit: 4,
+      cursor: first.data.nextCursor,
+    });
+    if (!rest.ok) throw new Error('no second page');
+    expect([...first.data.items, ...rest.data.items].map((frame) => frame.frameId)).toEqual(
+      frames.map((frame) => frame.frameId),
+    );
+    expect(rest.data.nextCursor).toBeNull();
+    expect(await call(ChargePointRpc.searchLog, { limit: 1_001 })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+  });
+
+  it('keeps a frame refused by the schema, or not OCPP-J at all, with the reason it was refused', async () => {
+    const { client, identity } = await connected({ strictMode: false });
+    await expect(
+      client.call('BootNotification', { chargePointVendor: 42, chargePointModel: 'X' }),
+    ).rejects.toMatchObject({
+      rpcErrorCode: 'TypeConstraintViolation',
+    });
+    client.sendRaw('this is not json');
+    const frames = await logOf({ chargePointId: identity }, 4);
+    const [garbageAnswer, garbage, refusal, boot] = frames;
+    expect(boot).toMatchObject({ direction: 'IN', action: 'BootNotification', messageType: 2 });
+    expect(refusal).toMatchObject({
+      direction: 'OUT',
+      messageType: 4,
+      action: 'BootNotification',
+      messageId: boot.messageId,
+      error: expect.stringMatching(/^TypeConstraintViolation: /),
+    });
+    expect(garbage).toMatchObject({
+      direction: 'IN',
+      messageType: null,
+      payload: 'this is not json',
+      error: 'not JSON',
+    });
+    expect(garbageAnswer).toMatchObject({
+      direction: 'OUT',
+      messageType: 4,
+      error: expect.stringMatching(/^RpcFrameworkError: /),
+    });
     expect(await client.call('Heartbeat', {})).toEqual({ currentTime: expect.any(String) });
   });
 });

@@ -3,6 +3,7 @@ import { AmqpConnection, ConfirmPublisher } from '@chargeflow/messaging';
 import { BackendClient } from '../backend/backend.client';
 import { AnalyticsController } from './analytics/analytics.controller';
 import { ChargePointsController } from './charge-points/charge-points.controller';
+import { OcppLogController } from './charge-points/ocpp-log.controller';
 import { RemoteCommandsController } from './charge-points/remote-commands.controller';
 import { RidersController } from './fleet/riders.controller';
 import { StationsController } from './fleet/stations.controller';
@@ -29,6 +30,7 @@ import { TelemetryController } from './telemetry/telemetry.controller';
     AnalyticsController,
     ChargePointsController,
     RemoteCommandsController,
+    OcppLogController,
   ],
   providers: [
     BackendClient,

@@ -7,6 +7,7 @@ import { PINO_LOGGER } from '@chargeflow/runtime';
 import { chargePointPasswordMatches } from '../charge-point/domain/charge-point-password';
 import { ChargePointRepository } from '../charge-point/infrastructure/charge-point.repository';
 import { CentralSystemConfig } from '../config';
+import { FrameRecorder, type FrameSource } from '../protocol-log/record-frames/frame.recorder';
 import { ConnectionRegistry, type LocalChargePoint } from '../remote-command/connection.registry';
 import { OCPP_ACTION_HANDLERS, type OcppActionHandler } from './ocpp-action';
 
@@ -16,9 +17,10 @@ export const OCPP_PATH = '/ocpp';
 const MAX_FRAME_BYTES = 64 * 1024;
 
 /** What the server hands out per connection (ocpp-rpc's RPCServerClient, as this file uses it). */
-interface ServerClient extends LocalChargePoint {
+interface ServerClient extends LocalChargePoint, FrameSource {
   identity: string;
   once(event: 'close', listener: () => void): void;
+  on(event: 'message', listener: (frame: { message: string | Buffer; outbound: boolean }) => void): void;
   handle(method: string, handler: (call: IHandlersOption) => Promise<Record<string, unknown>>): void;
 }
 
@@ -37,6 +39,7 @@ export class OcppServer implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly config: CentralSystemConfig,
     private readonly chargePoints: ChargePointRepository,
     private readonly connections: ConnectionRegistry,
+    private readonly frames: FrameRecorder,
     @Inject(OCPP_ACTION_HANDLERS) private readonly handlers: OcppActionHandler[],
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {
@@ -91,6 +94,7 @@ export class OcppServer implements OnApplicationBootstrap, BeforeApplicationShut
 
   private attach(client: ServerClient): void {
     const chargePoint = { chargePointId: client.identity };
+    this.frames.attach(chargePoint.chargePointId, client);
     for (const handler of this.handlers) {
       client.handle(
         handler.action,

@@ -11,6 +11,7 @@ import { StatusNotificationHandler } from './status-notification/status-notifica
 import { MeterSamplePublisher } from '../transaction/infrastructure/meter-sample.publisher';
 import { TransactionRepository } from '../transaction/infrastructure/transaction.repository';
 import { MeterValuesHandler } from '../transaction/meter-values/meter-values.handler';
+import { ProtocolLogModule } from '../protocol-log/protocol-log.module';
 import { CommandBus } from '../remote-command/command-bus';
 import { ConnectionRegistry } from '../remote-command/connection.registry';
 import { RemoteCommandsRpcController } from '../remote-command/remote-commands.rpc.controller';
@@ -19,7 +20,7 @@ import { StopTransactionHandler } from '../transaction/stop-transaction/stop-tra
 
 /** The OCPP-J endpoint, one handler per action it answers, and the remote commands it carries to charge points. */
 @Module({
-  imports: [ChargePointModule],
+  imports: [ChargePointModule, ProtocolLogModule],
   controllers: [RemoteCommandsRpcController],
   providers: [
     ConnectionRegistry,

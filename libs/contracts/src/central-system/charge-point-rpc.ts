@@ -10,6 +10,7 @@ export const ChargePointRpc = {
   connectorStatus: 'charge-points.connector-status.v1',
   remoteStart: 'charge-points.remote-start.v1',
   remoteStop: 'charge-points.remote-stop.v1',
+  searchLog: 'ocpp.search-log.v1',
 } as const;
 
 /** The identity a charge point puts in its URL (`/ocpp/<chargePointId>`): URL- and Basic-auth-safe. */
