@@ -221,6 +221,27 @@ describe('a charge point over OCPP 1.6J', () => {
       delta.div(1_000).times('0.40').toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN).toFixed(2),
     );
 
+    // The protocol log holds the transaction's frames: both start answers, 25 MeterValues calls (4 with power: one twice), the stop.
+    const logged = await waitFor(
+      async () => {
+        const page = (await api('GET', `/v1/ocpp/log?transactionId=${transactionId}&limit=1000`)).body;
+        return page.items?.length >= 2 + 25 + 1 ? (page.items as Json[]) : undefined;
+      },
+      15_000,
+      'the transaction in the protocol log',
+      200,
+    );
+    expect(new Set(logged.map((frame) => frame.action))).toEqual(
+      new Set(['StartTransaction', 'MeterValues', 'StopTransaction']),
+    );
+    expect(
+      (await api('GET', `/v1/ocpp/log?transactionId=${transactionId}&q=Power.Active.Import`)).body.items,
+    ).toHaveLength(5);
+    expect(await api('GET', '/v1/ocpp/log?limit=1001')).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED' },
+    });
+
     // A retried stop ends nothing twice; a stop for a transaction this charge point never had changes nothing.
     expect(await client.call('StopTransaction', { transactionId, meterStop, timestamp: at(base, 30) })).toEqual({});
     expect(
