@@ -9,6 +9,8 @@ type Json = Record<string, any>;
 
 /** Chargers over OCPP 1.6J: the library's own client as a charge point, through the whole stack. */
 describe('a charge point over OCPP 1.6J', () => {
+  jest.setTimeout(180_000);
+
   let environment: StackEnvironment;
   let stack: Stack;
   const clients: RPCClient[] = [];
