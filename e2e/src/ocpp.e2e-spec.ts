@@ -150,6 +150,9 @@ describe('a charge point over OCPP 1.6J', () => {
     const revoked = await api('DELETE', `/v1/riders/${token.riderId}/tokens/${token.id}`);
     expect(revoked).toMatchObject({ status: 200, body: { id: token.id, revokedAt: expect.any(String) } });
     expect(await authorize(idTag)).toBe('Blocked');
+    expect(
+      await client.call('StartTransaction', { connectorId: 1, idTag, meterStart: 0, timestamp: new Date().toISOString() }),
+    ).toEqual({ transactionId: 0, idTagInfo: { status: 'Blocked' } });
   });
 
   it('charges exactly the register delta: boot, authorize, start, 20 MeterValues, stop, a priced billing record', async () => {
