@@ -151,7 +151,12 @@ describe('a charge point over OCPP 1.6J', () => {
     expect(revoked).toMatchObject({ status: 200, body: { id: token.id, revokedAt: expect.any(String) } });
     expect(await authorize(idTag)).toBe('Blocked');
     expect(
-      await client.call('StartTransaction', { connectorId: 1, idTag, meterStart: 0, timestamp: new Date().toISOString() }),
+      await client.call('StartTransaction', {
+        connectorId: 1,
+        idTag,
+        meterStart: 0,
+        timestamp: new Date().toISOString(),
+      }),
     ).toEqual({ transactionId: 0, idTagInfo: { status: 'Blocked' } });
   });
 
