@@ -403,7 +403,7 @@ describe('a charge point over OCPP 1.6J', () => {
             () => true,
             () => undefined,
           ),
-        30_000,
+        120_000,
         'the second instance to take connections',
         500,
       );

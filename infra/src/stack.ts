@@ -5,7 +5,14 @@ import { DEFAULT_CENTRAL_SYSTEM_PORT } from '@chargeflow/contracts';
 import { DIST } from './build';
 import { REPO_ROOT, sleep } from './process';
 
-export const StackServices = ['sessions', 'telemetry', 'pricing', 'analytics', 'central-system', 'api-gateway'] as const;
+export const StackServices = [
+  'sessions',
+  'telemetry',
+  'pricing',
+  'analytics',
+  'central-system',
+  'api-gateway',
+] as const;
 
 export type StackService = (typeof StackServices)[number];
 
