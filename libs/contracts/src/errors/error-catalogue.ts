@@ -104,6 +104,12 @@ export const ErrorCatalogue = {
     title: 'Internal server error',
     description: 'Something failed that should not have; retry later, and report the requestId if it persists.',
   },
+  GATEWAY_TIMEOUT: {
+    status: 504,
+    title: 'Gateway timeout',
+    description:
+      'Something the request waited for did not answer before its deadline, so its outcome is unknown; check the state before sending it again.',
+  },
   SERVICE_UNAVAILABLE: {
     status: 503,
     title: 'Service unavailable',
