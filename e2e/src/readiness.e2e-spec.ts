@@ -35,7 +35,7 @@ describe('the whole stack, started the way npm start starts it', () => {
   it('is ready with every service up', async () => {
     const { status, body } = await readyz();
     expect(status).toBe(200);
-    for (const service of ['sessions', 'telemetry', 'pricing', 'analytics']) {
+    for (const service of ['sessions', 'telemetry', 'pricing', 'analytics', 'central-system']) {
       expect(body.services[service]).toMatchObject({ status: 'up', database: 'up', broker: 'up' });
     }
     const health = await fetch(`${stack.gatewayUrl}/healthz`);

@@ -1,10 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_CENTRAL_SYSTEM_PORT } from '@chargeflow/contracts';
 import { DIST } from './build';
 import { REPO_ROOT, sleep } from './process';
 
-export const StackServices = ['sessions', 'telemetry', 'pricing', 'analytics', 'api-gateway'] as const;
+export const StackServices = [
+  'sessions',
+  'telemetry',
+  'pricing',
+  'analytics',
+  'central-system',
+  'api-gateway',
+] as const;
 
 export type StackService = (typeof StackServices)[number];
 
@@ -105,7 +113,7 @@ export class ServiceProcess {
   }
 }
 
-/** The five services, started together and answering `GET /readyz` with 200. */
+/** The six services, started together and answering `GET /readyz` with 200. */
 export class Stack {
   readonly processes: Record<StackService, ServiceProcess>;
 
@@ -113,10 +121,15 @@ export class Stack {
     readonly gatewayUrl: string,
     private readonly options: StackOptions,
   ) {
+    const ocppHost = options.env.CENTRAL_SYSTEM_HOST || '127.0.0.1';
+    this.ocppUrl = `ws://${ocppHost}:${options.env.CENTRAL_SYSTEM_PORT || DEFAULT_CENTRAL_SYSTEM_PORT}/ocpp`;
     this.processes = Object.fromEntries(
       StackServices.map((service) => [service, new ServiceProcess(service, options)]),
     ) as Record<StackService, ServiceProcess>;
   }
+
+  /** Where charge points connect (the central-system's OCPP-J endpoint). */
+  readonly ocppUrl: string;
 
   static async start(options: StackOptions): Promise<Stack> {
     const host = options.env.GATEWAY_HOST || '127.0.0.1';

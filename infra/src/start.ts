@@ -7,7 +7,7 @@ import { provisionServiceDatabases } from './provision';
 import { infraSettings } from './settings';
 import { Stack } from './stack';
 
-/** `npm start`: infrastructure, databases, the five services; Ctrl-C stops everything it started. */
+/** `npm start`: infrastructure, databases, the six services; Ctrl-C stops everything it started. */
 async function main(): Promise<void> {
   const log = (line: string) => console.log(`chargeflow: ${line}`);
   const settings = infraSettings(process.env);
@@ -32,11 +32,12 @@ async function main(): Promise<void> {
     RABBITMQ_URL: settings.rabbitmqUrl,
     ...(generatedAdminKey ? { CHARGEFLOW_ADMIN_KEY: generatedAdminKey } : {}),
   };
-  log('starting api-gateway, sessions, telemetry, pricing, analytics');
+  log('starting api-gateway, sessions, telemetry, pricing, analytics, central-system');
   const stack = await Stack.start({ env });
   log(`ready: gateway ${stack.gatewayUrl}`);
   log(`        health ${stack.gatewayUrl}/healthz, readiness ${stack.gatewayUrl}/readyz`);
   log(`        API docs ${stack.gatewayUrl}/docs, OpenAPI ${stack.gatewayUrl}/openapi.json`);
+  log(`        OCPP 1.6J charge points ${stack.ocppUrl}/<chargePointId>`);
   if (generatedAdminKey) {
     log(
       `admin key (shown once, valid until the next start; set CHARGEFLOW_ADMIN_KEY to keep your own): ${generatedAdminKey}`,

@@ -5,7 +5,14 @@
 /** The broker every service and tool uses when RABBITMQ_URL is not set: the local one `npm start` runs. */
 export const DEFAULT_RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
-export const DatabaseOwners = ['api-gateway', 'sessions', 'telemetry', 'pricing', 'analytics'] as const;
+export const DatabaseOwners = [
+  'api-gateway',
+  'sessions',
+  'telemetry',
+  'pricing',
+  'analytics',
+  'central-system',
+] as const;
 
 export type DatabaseOwner = (typeof DatabaseOwners)[number];
 
@@ -15,6 +22,7 @@ export const DATABASE_URL_VARIABLES: Record<DatabaseOwner, string> = {
   telemetry: 'TELEMETRY_DATABASE_URL',
   pricing: 'PRICING_DATABASE_URL',
   analytics: 'ANALYTICS_DATABASE_URL',
+  'central-system': 'CENTRAL_SYSTEM_DATABASE_URL',
 };
 
 const ROLE_OF: Record<DatabaseOwner, string> = {
@@ -23,6 +31,7 @@ const ROLE_OF: Record<DatabaseOwner, string> = {
   telemetry: 'telemetry',
   pricing: 'pricing',
   analytics: 'analytics',
+  'central-system': 'central_system',
 };
 
 export function defaultDatabaseUrl(owner: DatabaseOwner): string {

@@ -4,4 +4,5 @@ export const Queues = {
   telemetrySamples: 'telemetry.samples',
   pricingFinalizedSessions: 'pricing.finalized-sessions',
   analyticsEvents: 'analytics.events',
+  centralSystemProtocolLog: 'central-system.protocol-log',
 } as const;

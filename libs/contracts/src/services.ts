@@ -1,5 +1,5 @@
 /** The services behind the gateway; each answers RPC on its own queue. */
-export const BackendServices = ['sessions', 'telemetry', 'pricing', 'analytics'] as const;
+export const BackendServices = ['sessions', 'telemetry', 'pricing', 'analytics', 'central-system'] as const;
 
 export type BackendService = (typeof BackendServices)[number];
 

@@ -5,3 +5,4 @@ export * from './wait-for';
 export * from './silent-logger';
 export * from './stack-environment';
 export * from './own-broker';
+export * from './simulated-charge-point';

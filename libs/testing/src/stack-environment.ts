@@ -11,6 +11,8 @@ export interface StackEnvironment {
   vhost: IsolatedVhost;
   logDir: string;
   gatewayUrl: string;
+  /** The central-system's OCPP-J endpoint; a charge point connects to `${ocppUrl}/<chargePointId>`. */
+  ocppUrl: string;
   /** The gateway's bootstrap admin key (CHARGEFLOW_ADMIN_KEY), to create the keys a test needs. */
   adminKey: string;
   cleanup(): Promise<void>;
@@ -34,8 +36,9 @@ export function freePort(): Promise<number> {
  * gateway port of its own, so an end-to-end suite runs beside the others (or beside `npm start`).
  */
 export async function createStackEnvironment(label: string): Promise<StackEnvironment> {
-  const [vhost, port, ...databases] = await Promise.all([
+  const [vhost, port, ocppPort, ...databases] = await Promise.all([
     createIsolatedVhost(label),
+    freePort(),
     freePort(),
     ...DatabaseOwners.map((owner) => createIsolatedDatabase(`${label}_${owner}`)),
   ]);
@@ -45,6 +48,8 @@ export async function createStackEnvironment(label: string): Promise<StackEnviro
     RABBITMQ_URL: vhost.url,
     GATEWAY_PORT: String(port),
     GATEWAY_HOST: '127.0.0.1',
+    CENTRAL_SYSTEM_PORT: String(ocppPort),
+    CENTRAL_SYSTEM_HOST: '127.0.0.1',
     CHARGEFLOW_ADMIN_KEY: adminKey,
   };
   DatabaseOwners.forEach((owner, index) => {
@@ -55,6 +60,7 @@ export async function createStackEnvironment(label: string): Promise<StackEnviro
     vhost,
     logDir: join(REPO_ROOT, '.data', 'e2e-logs', `${label}-${vhost.name}`),
     gatewayUrl: `http://127.0.0.1:${port}`,
+    ocppUrl: `ws://127.0.0.1:${ocppPort}/ocpp`,
     adminKey,
     cleanup: async () => {
       await Promise.all([vhost.remove(), ...databases.map((database) => database.drop())]);

@@ -3,6 +3,9 @@ import { AmqpConnection, ConfirmPublisher } from '@chargeflow/messaging';
 import { BackendClient } from '../backend/backend.client';
 import { GatewayConfig } from '../config';
 import { AnalyticsController } from './analytics/analytics.controller';
+import { ChargePointsController } from './charge-points/charge-points.controller';
+import { OcppLogController } from './charge-points/ocpp-log.controller';
+import { RemoteCommandsController } from './charge-points/remote-commands.controller';
 import { RidersController } from './fleet/riders.controller';
 import { StationsController } from './fleet/stations.controller';
 import { VehiclesController } from './fleet/vehicles.controller';
@@ -26,6 +29,9 @@ import { TelemetryController } from './telemetry/telemetry.controller';
     StationsController,
     RidersController,
     AnalyticsController,
+    ChargePointsController,
+    RemoteCommandsController,
+    OcppLogController,
   ],
   providers: [
     BackendClient,

@@ -9,6 +9,7 @@ export const EXAMPLE = {
   stationId: '5c2a9e7f-3b1d-4f6a-8e2c-7d9b1a3c5e4f',
   sessionId: '9a1c3e5f-7b2d-4c6e-8f1a-3b5d7c9e2a4f',
   telemetryId: '2f4a6c8e-1b3d-4e5f-9a7c-8e6d4b2a1c3f',
+  tokenId: '6e8a0c2e-4b6d-4f8a-9c1e-3a5b7d9f1e2c',
   instant: '2026-11-22T08:30:00.000Z',
 } as const;
 

@@ -1,9 +1,11 @@
 import { CreateOutbox1763800000000, IndexOutboxPublishedAt1765100000000 } from '@chargeflow/messaging';
 import { CreateFleetAndSessions1763800001000 } from './1763800001000-create-fleet-and-sessions';
+import { OcppLinksAndTokens1767000001000 } from './1767000001000-ocpp-links-and-tokens';
 
 /** Applied in this order at start-up. */
 export const sessionsMigrations = [
   CreateOutbox1763800000000,
   CreateFleetAndSessions1763800001000,
   IndexOutboxPublishedAt1765100000000,
+  OcppLinksAndTokens1767000001000,
 ];

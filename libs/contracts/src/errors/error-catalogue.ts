@@ -104,6 +104,12 @@ export const ErrorCatalogue = {
     title: 'Internal server error',
     description: 'Something failed that should not have; retry later, and report the requestId if it persists.',
   },
+  GATEWAY_TIMEOUT: {
+    status: 504,
+    title: 'Gateway timeout',
+    description:
+      'Something the request waited for did not answer before its deadline, so its outcome is unknown; check the state before sending it again.',
+  },
   SERVICE_UNAVAILABLE: {
     status: 503,
     title: 'Service unavailable',
@@ -258,6 +264,17 @@ export const ErrorCatalogue = {
     title: 'Rider not found',
     description: 'No rider has this id; register the rider first or check the id.',
   },
+  ID_TAG_TAKEN: {
+    status: 409,
+    title: 'IdTag taken',
+    description:
+      'Another token has this idTag (compared case-insensitively, revoked ones included); choose another idTag.',
+  },
+  TOKEN_NOT_FOUND: {
+    status: 404,
+    title: 'Token not found',
+    description: 'The rider has no token with this id; list the rider’s tokens to find it.',
+  },
   ENERGY_EXCEEDS_CAPACITY: {
     status: 422,
     title: 'Energy exceeds capacity',
@@ -385,6 +402,47 @@ export const ErrorCatalogue = {
     status: 409,
     title: 'Session not finalized',
     description: 'The session is still active and is billed once it is finalized; end it, or ask again later.',
+  },
+
+  // Charge points over OCPP (central-system).
+  CHARGE_POINT_ALREADY_REGISTERED: {
+    status: 409,
+    title: 'Charge point already registered',
+    description: 'A charge point with this id is already registered and keeps its password; choose another id.',
+  },
+  CHARGE_POINT_NOT_FOUND: {
+    status: 404,
+    title: 'Charge point not found',
+    description: 'No charge point is registered with this id; register it first or check the id.',
+  },
+  CHARGE_POINT_NOT_CONNECTED: {
+    status: 409,
+    title: 'Charge point not connected',
+    description:
+      'The charge point has no open OCPP connection to the central-system now; send the command once it is back.',
+  },
+  CHARGE_POINT_TIMEOUT: {
+    status: 504,
+    title: 'Charge point timeout',
+    description:
+      'The charge point did not answer the command before its deadline, so whether it acted is unknown; read its state before sending it again.',
+  },
+  STATION_HAS_NO_CONNECTOR: {
+    status: 409,
+    title: 'Station has no connector',
+    description: 'The station is not linked to an OCPP charge point connector; link it with ocpp on the station first.',
+  },
+  TRANSACTION_NOT_FOUND: {
+    status: 404,
+    title: 'Transaction not found',
+    description:
+      'No running OCPP transaction belongs to this charging session; it was not started by a charge point or has stopped.',
+  },
+  CONNECTOR_ALREADY_LINKED: {
+    status: 409,
+    title: 'Connector already linked',
+    description:
+      'This charge point connector is already linked to another station, named in stationId; unlink it there first.',
   },
 
   // Analytics (analytics service).

@@ -1,3 +1,4 @@
+import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsInt,
@@ -9,7 +10,9 @@ import {
   Length,
   Max,
   Min,
+  ValidateNested,
 } from 'class-validator';
+import { ConnectorRef } from '../central-system/charge-point-rpc';
 import { CreateCommandOf } from '../common/create-command';
 import { PageRequest } from '../common/pagination';
 
@@ -23,6 +26,7 @@ export const FleetRpc = {
   updateStation: 'stations.update.v1',
   getStation: 'stations.get.v1',
   listStations: 'stations.list.v1',
+  findStationByConnector: 'stations.find-by-connector.v1',
   createRider: 'riders.create.v1',
   updateRider: 'riders.update.v1',
   getRider: 'riders.get.v1',
@@ -104,6 +108,12 @@ export class CreateStationRequest {
   /** True when the charger reports meter telemetry; otherwise energy is rated power times time. */
   @IsBoolean()
   metered!: boolean;
+
+  /** The OCPP charge point connector this station is; one station per connector. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConnectorRef)
+  ocpp?: ConnectorRef | null;
 }
 
 export class CreateStationCommand extends CreateCommandOf(CreateStationRequest) {}
@@ -128,6 +138,12 @@ export class StationChanges {
   @IsOptional()
   @IsBoolean()
   metered?: boolean;
+
+  /** null unlinks the station from its connector. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConnectorRef)
+  ocpp?: ConnectorRef | null;
 }
 
 export class UpdateStationRequest extends StationChanges {
@@ -141,8 +157,15 @@ export interface StationView {
   ratedPowerW: number;
   timeZone: string;
   metered: boolean;
+  ocpp: ConnectorLink | null;
   activeSessionId: string | null;
   createdAt: string;
+}
+
+/** A station's OCPP charge point connector. */
+export interface ConnectorLink {
+  chargePointId: string;
+  connectorId: number;
 }
 
 export class CreateRiderRequest {

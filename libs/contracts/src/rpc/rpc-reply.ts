@@ -10,6 +10,8 @@ export const RpcErrorStatuses = {
   CONFLICT: 409,
   UNPROCESSABLE: 422,
   UNAVAILABLE: 503,
+  /** What the service waited for (a charge point's answer) did not come before its deadline. */
+  TIMEOUT: 504,
   INTERNAL: 500,
 } as const;
 

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FleetRpc, type Page, type RiderView } from '@chargeflow/contracts';
+import { FleetRpc, TokenRpc, type Page, type RiderView, type TokenView } from '@chargeflow/contracts';
 import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
@@ -9,7 +9,18 @@ import { EXAMPLE } from '../openapi-helpers';
 import { RequestId } from '../request-id.decorator';
 import { ResourceId } from '../resource-id.decorator';
 import { IdParams } from '../id-params';
-import { CreateRiderBody, ListRidersQuery, RiderChangesBody, RiderDocument, RiderPageDocument } from './rider.dto';
+import {
+  CreateRiderBody,
+  CreateTokenBody,
+  ListRidersQuery,
+  ListTokensQuery,
+  RiderChangesBody,
+  RiderDocument,
+  RiderPageDocument,
+  TokenDocument,
+  TokenPageDocument,
+  TokenParams,
+} from './rider.dto';
 
 @ApiTags('Riders')
 @ApiBearerAuth()
@@ -60,5 +71,51 @@ export class RidersController {
     @RequestId() requestId: string,
   ): Promise<RiderView> {
     return this.backend.call('sessions', FleetRpc.updateRider, { ...body, id: params.id }, requestId);
+  }
+
+  /** A token (an OCPP idTag) a charger sends to start a charge for this rider's vehicle. */
+  @Post(':id/tokens')
+  @HttpCode(201)
+  @Roles(...RoleSets.referenceDataWrites)
+  @ApiOperation({ summary: 'Give a rider a charging token (OCPP idTag)' })
+  @ApiCreatedResponse({ type: TokenDocument })
+  @ApiProblems(
+    { code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` },
+    { code: 'VEHICLE_NOT_FOUND', detail: `no vehicle ${EXAMPLE.vehicleId}` },
+    { code: 'ID_TAG_TAKEN', detail: 'another token has the idTag 04A2B3C4D5E6F7' },
+    serviceUnavailable('sessions'),
+  )
+  createToken(
+    @Param() params: IdParams,
+    @Body() body: CreateTokenBody,
+    @RequestId() requestId: string,
+  ): Promise<TokenView> {
+    return this.backend.call('sessions', TokenRpc.create, { ...body, riderId: params.id }, requestId);
+  }
+
+  @Get(':id/tokens')
+  @Roles(...RoleSets.reads)
+  @ApiOperation({ summary: "List a rider's tokens" })
+  @ApiOkResponse({ type: TokenPageDocument })
+  @ApiProblems({ code: 'RIDER_NOT_FOUND', detail: `no rider ${EXAMPLE.riderId}` }, serviceUnavailable('sessions'))
+  listTokens(
+    @Param() params: IdParams,
+    @Query() query: ListTokensQuery,
+    @RequestId() requestId: string,
+  ): Promise<Page<TokenView>> {
+    return this.backend.call('sessions', TokenRpc.list, { ...query, riderId: params.id }, requestId);
+  }
+
+  /** A revoked token answers Blocked from then on; its idTag is never given to anyone else. */
+  @Delete(':id/tokens/:tokenId')
+  @Roles(...RoleSets.referenceDataWrites)
+  @ApiOperation({ summary: 'Revoke a token' })
+  @ApiOkResponse({ type: TokenDocument })
+  @ApiProblems(
+    { code: 'TOKEN_NOT_FOUND', detail: `rider ${EXAMPLE.riderId} has no token ${EXAMPLE.tokenId}` },
+    serviceUnavailable('sessions'),
+  )
+  revokeToken(@Param() params: TokenParams, @RequestId() requestId: string): Promise<TokenView> {
+    return this.backend.call('sessions', TokenRpc.revoke, { riderId: params.id, tokenId: params.tokenId }, requestId);
   }
 }

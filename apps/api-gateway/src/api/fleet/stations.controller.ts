@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FleetRpc, type Page, type StationView } from '@chargeflow/contracts';
+import { ChargePointRpc, FleetRpc, type ConnectorStatusView, type Page, type StationView } from '@chargeflow/contracts';
 import { RoleSets } from '../../auth/role-policy';
 import { Roles } from '../../auth/roles.decorator';
 import { BackendClient } from '../../backend/backend.client';
@@ -46,14 +46,26 @@ export class StationsController {
     return this.backend.call('sessions', FleetRpc.listStations, query, requestId);
   }
 
-  /** The station with its active session, if any. */
+  /** The station with its active session, if any, and its OCPP connector's last reported status. */
   @Get(':id')
   @Roles(...RoleSets.reads)
   @ApiOperation({ summary: 'Read a station' })
   @ApiOkResponse({ type: StationDocument })
-  @ApiProblems({ code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` }, serviceUnavailable('sessions'))
-  get(@Param() params: IdParams, @RequestId() requestId: string): Promise<StationView> {
-    return this.backend.call('sessions', FleetRpc.getStation, { id: params.id }, requestId);
+  @ApiProblems(
+    { code: 'STATION_NOT_FOUND', detail: `no station ${EXAMPLE.stationId}` },
+    serviceUnavailable('sessions'),
+    serviceUnavailable('central-system'),
+  )
+  async get(@Param() params: IdParams, @RequestId() requestId: string): Promise<StationView> {
+    const station = await this.backend.call<StationView>('sessions', FleetRpc.getStation, { id: params.id }, requestId);
+    if (!station.ocpp) return station;
+    const connector = await this.backend.call<ConnectorStatusView>(
+      'central-system',
+      ChargePointRpc.connectorStatus,
+      station.ocpp,
+      requestId,
+    );
+    return { ...station, ocpp: connector };
   }
 
   /** A running charge keeps the terms it started with; the change applies to the next one. */

@@ -13,6 +13,8 @@ export interface StationRecord {
   ratedPowerW: number;
   timeZone: string;
   metered: boolean;
+  ocppChargePointId: string | null;
+  ocppConnectorId: number | null;
   activeSessionId: string | null;
   createdAt: Date;
 }

@@ -19,6 +19,8 @@ export const aStation = (overrides: Partial<StationRecord> = {}): StationRecord 
   ratedPowerW: 3_600,
   timeZone: 'Europe/Amsterdam',
   metered: false,
+  ocppChargePointId: null,
+  ocppConnectorId: null,
   activeSessionId: null,
   createdAt: CREATED_AT,
   ...overrides,

@@ -8,8 +8,10 @@ const VEHICLE = `SELECT v.id, v.label, v.battery_capacity_wh AS "batteryCapacity
   v.created_at AS "createdAt", s.id AS "activeSessionId"
   FROM vehicle v LEFT JOIN session s ON s.vehicle_id = v.id AND s.state = 'ACTIVE'`;
 
-const STATION = `SELECT t.id, t.name, t.rated_power_w AS "ratedPowerW", t.time_zone AS "timeZone", t.metered,
-  t.created_at AS "createdAt", s.id AS "activeSessionId"
+const STATION_COLUMNS = `t.id, t.name, t.rated_power_w AS "ratedPowerW", t.time_zone AS "timeZone", t.metered,
+  t.ocpp_charge_point_id AS "ocppChargePointId", t.ocpp_connector_id AS "ocppConnectorId", t.created_at AS "createdAt"`;
+
+const STATION = `SELECT ${STATION_COLUMNS}, s.id AS "activeSessionId"
   FROM station t LEFT JOIN session s ON s.station_id = t.id AND s.state = 'ACTIVE'`;
 
 const RIDER = `SELECT id, name, created_at AS "createdAt" FROM rider`;
@@ -69,10 +71,22 @@ export class TypeOrmFleetRepository implements FleetRepository {
   /** As `vehicle`: with `lock`, holds the station's row; its active session is read afterwards. */
   async station(manager: EntityManager, id: string, lock = false): Promise<StationRecord | null> {
     const sql = lock
-      ? `SELECT id, name, rated_power_w AS "ratedPowerW", time_zone AS "timeZone", metered, created_at AS "createdAt",
-           NULL::uuid AS "activeSessionId" FROM station WHERE id = $1 FOR UPDATE`
+      ? `SELECT ${STATION_COLUMNS}, NULL::uuid AS "activeSessionId" FROM station t WHERE t.id = $1 FOR UPDATE OF t`
       : `${STATION} WHERE t.id = $1`;
     const [row] = (await manager.query(sql, [id])) as StationRecord[];
+    return row ?? null;
+  }
+
+  /** The station linked to an OCPP charge point's connector, if any. */
+  async stationByConnector(
+    manager: EntityManager,
+    chargePointId: string,
+    connectorId: number,
+  ): Promise<StationRecord | null> {
+    const [row] = (await manager.query(`${STATION} WHERE t.ocpp_charge_point_id = $1 AND t.ocpp_connector_id = $2`, [
+      chargePointId,
+      connectorId,
+    ])) as StationRecord[];
     return row ?? null;
   }
 
@@ -90,8 +104,17 @@ export class TypeOrmFleetRepository implements FleetRepository {
     station: Omit<StationRecord, 'activeSessionId' | 'createdAt'>,
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO station (id, name, rated_power_w, time_zone, metered) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
-      [station.id, station.name, station.ratedPowerW, station.timeZone, station.metered],
+      `INSERT INTO station (id, name, rated_power_w, time_zone, metered, ocpp_charge_point_id, ocpp_connector_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+      [
+        station.id,
+        station.name,
+        station.ratedPowerW,
+        station.timeZone,
+        station.metered,
+        station.ocppChargePointId,
+        station.ocppConnectorId,
+      ],
     );
   }
 
@@ -100,8 +123,17 @@ export class TypeOrmFleetRepository implements FleetRepository {
     station: Omit<StationRecord, 'activeSessionId' | 'createdAt'>,
   ): Promise<void> {
     await manager.query(
-      `UPDATE station SET name = $2, rated_power_w = $3, time_zone = $4, metered = $5 WHERE id = $1`,
-      [station.id, station.name, station.ratedPowerW, station.timeZone, station.metered],
+      `UPDATE station SET name = $2, rated_power_w = $3, time_zone = $4, metered = $5, ocpp_charge_point_id = $6,
+         ocpp_connector_id = $7 WHERE id = $1`,
+      [
+        station.id,
+        station.name,
+        station.ratedPowerW,
+        station.timeZone,
+        station.metered,
+        station.ocppChargePointId,
+        station.ocppConnectorId,
+      ],
     );
   }
 
@@ -144,7 +176,15 @@ export function toVehicleView(record: VehicleRecord): VehicleView {
 }
 
 export function toStationView(record: StationRecord): StationView {
-  return { ...record, createdAt: record.createdAt.toISOString() };
+  const { ocppChargePointId, ocppConnectorId, ...station } = record;
+  return {
+    ...station,
+    ocpp:
+      ocppChargePointId !== null && ocppConnectorId !== null
+        ? { chargePointId: ocppChargePointId, connectorId: ocppConnectorId }
+        : null,
+    createdAt: record.createdAt.toISOString(),
+  };
 }
 
 export function toRiderView(record: RiderRecord): RiderView {

@@ -1,0 +1,54 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { DataSource } from 'typeorm';
+import { ChargePointRpc, SearchOcppLogRequest, type OcppFrameView, type Page } from '@chargeflow/contracts';
+import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
+
+interface FrameRow extends Omit<OcppFrameView, 'at'> {
+  at: Date;
+}
+
+/** `%` and `_` in a search are the characters themselves, not patterns. */
+const literal = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+
+/** Searches the protocol log: newest first, in cursor pages of at most MAX_PAGE_SIZE frames. */
+@Controller()
+export class ProtocolLogRpcController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @MessagePattern(ChargePointRpc.searchLog)
+  async search(@Payload() request: SearchOcppLogRequest): Promise<Page<OcppFrameView>> {
+    const limit = pageSize(request.limit);
+    const after = decodeCursor(request.cursor);
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    const where = (sql: (placeholder: string) => string, value: unknown) => {
+      values.push(value);
+      conditions.push(sql(`$${values.length}`));
+    };
+    if (request.chargePointId) where((p) => `charge_point_id = ${p}`, request.chargePointId);
+    if (request.action) where((p) => `action = ${p}`, request.action);
+    if (request.transactionId) where((p) => `transaction_id = ${p}`, request.transactionId);
+    if (request.from) where((p) => `at >= ${p}`, request.from);
+    if (request.to) where((p) => `at < ${p}`, request.to);
+    if (request.q) where((p) => `payload ILIKE ${p}`, `%${literal(request.q)}%`);
+    if (after) {
+      values.push(after.at, after.id);
+      conditions.push(`(at, frame_id) < ($${values.length - 1}, $${values.length})`);
+    }
+    values.push(limit + 1);
+    const rows: FrameRow[] = await this.dataSource.query(
+      `SELECT frame_id AS "frameId", charge_point_id AS "chargePointId", direction, message_type AS "messageType",
+         message_id AS "messageId", action, transaction_id AS "transactionId", at, payload, error
+       FROM ocpp_frame ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+       ORDER BY at DESC, frame_id DESC LIMIT $${values.length}`,
+      values,
+    );
+    return toPage(
+      rows,
+      limit,
+      (row) => ({ at: row.at, id: row.frameId }),
+      (row) => ({ ...row, at: row.at.toISOString() }),
+    );
+  }
+}

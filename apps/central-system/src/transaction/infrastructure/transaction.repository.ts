@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export interface TransactionStart {
+  chargePointId: string;
+  connectorId: number;
+  idTag: string;
+  meterStartWh: string;
+  startedAt: Date;
+}
+
+export interface TransactionRecord extends TransactionStart {
+  transactionId: number;
+  sessionId: string;
+  stationId: string;
+  stoppedAt: Date | null;
+}
+
+const TRANSACTION = `SELECT transaction_id AS "transactionId", charge_point_id AS "chargePointId", connector_id AS "connectorId",
+  id_tag AS "idTag", meter_start_wh::text AS "meterStartWh", started_at AS "startedAt", session_id AS "sessionId",
+  station_id AS "stationId", stopped_at AS "stoppedAt" FROM ocpp_transaction`;
+
+/** OCPP transactions ↔ charging sessions, in the central-system's database. */
+@Injectable()
+export class TransactionRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The transaction this exact start already opened, if any (a retried StartTransaction). */
+  async findStart(start: TransactionStart): Promise<TransactionRecord | null> {
+    const [row] = (await this.dataSource.query(
+      `${TRANSACTION} WHERE charge_point_id = $1 AND connector_id = $2 AND lower(id_tag) = lower($3)
+         AND meter_start_wh = $4 AND started_at = $5`,
+      [start.chargePointId, start.connectorId, start.idTag, start.meterStartWh, start.startedAt],
+    )) as TransactionRecord[];
+    return row ?? null;
+  }
+
+  /** Records a start; when the same start raced it in, the unique index keeps one and both get it. */
+  async insert(start: TransactionStart, sessionId: string, stationId: string): Promise<TransactionRecord> {
+    await this.dataSource.query(
+      `INSERT INTO ocpp_transaction (charge_point_id, connector_id, id_tag, meter_start_wh, started_at, session_id, station_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+      [start.chargePointId, start.connectorId, start.idTag, start.meterStartWh, start.startedAt, sessionId, stationId],
+    );
+    return (await this.findStart(start)) as TransactionRecord;
+  }
+
+  /** A charge point's transaction: another charge point's id is unknown to it. */
+  async find(chargePointId: string, transactionId: number): Promise<TransactionRecord | null> {
+    if (!Number.isSafeInteger(transactionId) || transactionId <= 0 || transactionId > 2_147_483_647) return null;
+    const [row] = (await this.dataSource.query(`${TRANSACTION} WHERE transaction_id = $1 AND charge_point_id = $2`, [
+      transactionId,
+      chargePointId,
+    ])) as TransactionRecord[];
+    return row ?? null;
+  }
+
+  async bySession(sessionId: string): Promise<TransactionRecord | null> {
+    const [row] = (await this.dataSource.query(`${TRANSACTION} WHERE session_id = $1`, [
+      sessionId,
+    ])) as TransactionRecord[];
+    return row ?? null;
+  }
+
+  /** The first stop wins; a retried StopTransaction leaves it as it was. */
+  async recordStop(transactionId: number, meterStopWh: string, stoppedAt: Date, reason: string | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ocpp_transaction SET stopped_at = $2, meter_stop_wh = $3, stop_reason = $4
+       WHERE transaction_id = $1 AND stopped_at IS NULL`,
+      [transactionId, stoppedAt, meterStopWh, reason],
+    );
+  }
+}

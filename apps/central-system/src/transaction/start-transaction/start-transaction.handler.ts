@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import {
+  FleetRpc,
+  SessionRpc,
+  TokenRpc,
+  type AuthorizationStatus,
+  type AuthorizationView,
+  type SessionView,
+  type StationView,
+} from '@chargeflow/contracts';
+import { nameBasedUuid } from '@chargeflow/runtime';
+import type { ChargePointContext, OcppActionHandler } from '../../ocpp/ocpp-action';
+import { BackendClient, BackendRefusal } from '../../ocpp/backend.client';
+import { MeterSamplePublisher } from '../infrastructure/meter-sample.publisher';
+import { TransactionRepository, type TransactionStart } from '../infrastructure/transaction.repository';
+
+/** The namespace of the session ids of OCPP transactions: a retried start names the same session. */
+const OCPP_SESSIONS = '8b0e4f6a-2d1c-4e7b-a3f9-5c6d7e8f9a0b';
+
+interface StartTransactionReq {
+  connectorId: number;
+  idTag: string;
+  meterStart: number;
+  timestamp: string;
+  reservationId?: number;
+}
+
+interface StartTransactionConf {
+  transactionId: number;
+  idTagInfo: { status: AuthorizationStatus | 'ConcurrentTx' };
+}
+
+/** What a refused start answers: OCPP 1.6 needs a transactionId; 0 is never a transaction's. */
+const refused = (status: StartTransactionConf['idTagInfo']['status']): StartTransactionConf => ({
+  transactionId: 0,
+  idTagInfo: { status },
+});
+
+/**
+ * StartTransaction: the idTag's token names the vehicle, the connector names the station, and the
+ * sessions service starts the charge under its rules (one active session per vehicle and station).
+ * The session id is derived from the start itself, so a retry after a lost answer finds the same
+ * session and the same transactionId; the start's meter reading is the session's first sample.
+ */
+@Injectable()
+export class StartTransactionHandler implements OcppActionHandler<StartTransactionReq, StartTransactionConf> {
+  readonly action = 'StartTransaction';
+
+  constructor(
+    private readonly backend: BackendClient,
+    private readonly transactions: TransactionRepository,
+    private readonly meterSamples: MeterSamplePublisher,
+  ) {}
+
+  async handle(chargePoint: ChargePointContext, params: StartTransactionReq): Promise<StartTransactionConf> {
+    const startedAt = new Date(params.timestamp);
+    const start: TransactionStart = {
+      chargePointId: chargePoint.chargePointId,
+      connectorId: params.connectorId,
+      idTag: params.idTag,
+      meterStartWh: String(params.meterStart),
+      startedAt,
+    };
+    const correlationId = `ocpp:${chargePoint.chargePointId}`;
+    const earlier = await this.transactions.findStart(start);
+    if (earlier) {
+      // The first attempt may have failed after recording the start: its first reading goes out again, once.
+      await this.meterSamples.publish(earlier, { at: startedAt, wh: start.meterStartWh });
+      return { transactionId: earlier.transactionId, idTagInfo: { status: 'Accepted' } };
+    }
+
+    const authorization = await this.backend.call<AuthorizationView>(
+      'sessions',
+      TokenRpc.authorize,
+      { idTag: params.idTag },
+      correlationId,
+    );
+    if (authorization.status !== 'Accepted' || !authorization.token) return refused(authorization.status);
+    const station = await this.backend
+      .call<StationView>(
+        'sessions',
+        FleetRpc.findStationByConnector,
+        { chargePointId: chargePoint.chargePointId, connectorId: params.connectorId },
+        correlationId,
+      )
+      .catch((error: unknown) => {
+        if (error instanceof BackendRefusal && error.error.code === 'STATION_NOT_FOUND') return null;
+        throw error;
+      });
+    if (!station) return refused('Invalid');
+
+    const sessionId = nameBasedUuid(
+      OCPP_SESSIONS,
+      [start.chargePointId, start.connectorId, start.idTag.toLowerCase(), start.meterStartWh, startedAt.getTime()].join(
+        '\n',
+      ),
+    );
+    try {
+      await this.backend.call<SessionView>(
+        'sessions',
+        SessionRpc.startCharging,
+        { id: sessionId, vehicleId: authorization.token.vehicleId, stationId: station.id },
+        correlationId,
+      );
+    } catch (error) {
+      const code = error instanceof BackendRefusal ? error.error.code : null;
+      if (code === 'VEHICLE_HAS_ACTIVE_SESSION' || code === 'STATION_HAS_ACTIVE_SESSION')
+        return refused('ConcurrentTx');
+      throw error;
+    }
+    const transaction = await this.transactions.insert(start, sessionId, station.id);
+    await this.meterSamples.publish(transaction, { at: startedAt, wh: start.meterStartWh });
+    return { transactionId: transaction.transactionId, idTagInfo: { status: 'Accepted' } };
+  }
+}
