@@ -4,3 +4,4 @@ export * from './test-infrastructure';
 export * from './wait-for';
 export * from './silent-logger';
 export * from './stack-environment';
+export * from './own-postgres';
