@@ -248,14 +248,15 @@ export class IngestSamplesHandler {
 
   private async refuseUnstorable(batch: ParsedBatch, error: Error): Promise<IngestResult> {
     const [message] = batch.messages;
+    const [sample] = batch.samples;
     const lone = new ParsedBatch(batch.receivedAt);
     lone.refuse(
       {
         reason: 'UNSTORABLE',
         detail: `the database refused to store this message: ${error.message}`,
-        telemetryId: null,
-        sessionId: null,
-        deviceId: null,
+        telemetryId: sample?.telemetryId ?? null,
+        sessionId: sample?.sessionId ?? null,
+        deviceId: sample?.deviceId ?? null,
       },
       message,
     );
