@@ -572,14 +572,23 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     expect(await rejectionsOf(ride.id)).toEqual([]);
   });
 
-  it('keeps counting known sessions while the sessions service is down, parks an unknown one’s samples and judges them once it is back', async () => {
+  it('keeps counting known sessions while the sessions service is down, parks an unknown one’s samples and judges them once it is back, and remembers an unknown id for a minute', async () => {
     const ride = await aRide();
     await publish([aSample(ride, 1)]);
     await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined), 10_000, 'first');
     const unknown = aSample({ ...ride, id: randomUUID() }, 1);
+    // An id the sessions service said it does not know is not asked about again within the minute.
+    const remembered = randomUUID();
+    await publish([aSample({ ...ride, id: remembered }, 1)]);
+    await waitFor(async () => ((await rejectionsOf(remembered)).length === 1 ? true : undefined), 10_000, 'unknown');
     await sessions.stop();
     try {
-      await publish([unknown, aSample(ride, 2)]);
+      await publish([unknown, aSample(ride, 2), aSample({ ...ride, id: remembered }, 2)]);
+      await waitFor(
+        async () => ((await rejectionsOf(remembered)).length === 2 ? true : undefined),
+        20_000,
+        'the remembered unknown session refused without asking',
+      );
       await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 2 ? true : undefined), 20_000, 'known');
       const later = aSample(ride, 3);
       await publish([later]);
