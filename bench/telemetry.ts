@@ -21,7 +21,7 @@ const WINDOW = 2_000;
 /** Consumes like the pipeline's BatchConsumer, minus the handler: batches of BATCH, one multiple-ack each. */
 async function ceilingConsumer(channel: Channel, queue: string, onAcked: (count: number) => void): Promise<void> {
   await channel.prefetch(BATCH * 2);
-  let buffer: ConsumeMessage[] = [];
+  const buffer: ConsumeMessage[] = [];
   let timer: NodeJS.Timeout | null = null;
   const flush = () => {
     if (timer) clearTimeout(timer);
