@@ -95,6 +95,10 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     RATE_LIMIT_KEY_PER_MINUTE: '100000000',
     RATE_LIMIT_KEY_BURST: '1000000',
+    // BENCH_CPU_PROF_DIR=<dir>: every service writes a V8 CPU profile there when it stops (telemetry's pid is printed).
+    ...(process.env.BENCH_CPU_PROF_DIR
+      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}` }
+      : {}),
   };
   const stack = await Stack.start({ env, logDir: environment.logDir });
   const connection = await connect(environment.vhost.url);
@@ -135,6 +139,7 @@ async function main(): Promise<void> {
     };
     const channel = await connection.createConfirmChannel();
     const telemetryPid = stack.processes.telemetry.pid;
+    log(`telemetry runs as pid ${telemetryPid}`);
     const idleRss = rssMb(telemetryPid);
     let peakRss = idleRss;
     const results: { ceiling: number; pipeline: number }[] = [];
