@@ -95,10 +95,6 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     RATE_LIMIT_KEY_PER_MINUTE: '100000000',
     RATE_LIMIT_KEY_BURST: '1000000',
-    // BENCH_CPU_PROF_DIR=<dir>: every service writes a V8 CPU profile there when it stops (telemetry's pid is printed).
-    ...(process.env.BENCH_CPU_PROF_DIR
-      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}` }
-      : {}),
   };
   const stack = await Stack.start({ env, logDir: environment.logDir });
   const connection = await connect(environment.vhost.url);
