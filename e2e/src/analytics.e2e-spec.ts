@@ -119,12 +119,13 @@ describe('ride, charge, derive: analytics through the gateway', () => {
     const charge = (await api('POST', '/v1/charging-sessions', { vehicleId: vehicle.id, stationId: station.id })).body;
     await publish(
       TELEMETRY_ROUTING.stationMeter(station.id),
-      [1_000, 4_250.5].map((meterWh) => ({
+      [1_000, 4_250.5].map((meterWh, seq) => ({
         telemetryId: randomUUID(),
         sessionId: charge.id,
         stationId: station.id,
         emittedAt: new Date().toISOString(),
         meterWh,
+        seq,
       })),
     );
     await waitFor(async () => ((await telemetryCount(charge.id)) === 2 ? true : undefined), 10_000, 'the readings');

@@ -152,14 +152,15 @@ describe('ride, charge, derive: billing through the gateway', () => {
       })
     ).body;
     const charge = (await api('POST', '/v1/charging-sessions', { vehicleId: vehicle.id, stationId: station.id })).body;
-    const reading = (meterWh: number) => ({
+    const reading = (meterWh: number, seq: number) => ({
       telemetryId: randomUUID(),
       sessionId: charge.id,
       stationId: station.id,
       emittedAt: new Date().toISOString(),
       meterWh,
+      seq,
     });
-    await publishSamples(TELEMETRY_ROUTING.stationMeter(station.id), [reading(1_000), reading(23_500)]);
+    await publishSamples(TELEMETRY_ROUTING.stationMeter(station.id), [reading(1_000, 1), reading(23_500, 2)]);
     await waitFor(
       async () =>
         (await api('GET', `/v1/sessions/${charge.id}/telemetry`)).body.items?.length === 2 ? true : undefined,

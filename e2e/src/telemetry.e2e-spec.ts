@@ -102,7 +102,8 @@ describe('telemetry from devices to the finalized ride', () => {
     const batch = [2, 1, 3].map((second) => ({
       telemetryId: randomUUID(),
       vehicleId: ride.vehicleId,
-      emittedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString(),
+      // Seconds after the ride's start: a sample from before its session (beyond the clock skew) is refused.
+      emittedAt: new Date(new Date(ride.startedAt).getTime() + second * 1_000).toISOString(),
       energyWh: second,
     }));
     const device = await deviceKeyFor(ride.vehicleId);

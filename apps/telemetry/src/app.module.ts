@@ -21,7 +21,12 @@ export class AppModule {
           retryDelay: 1_000,
         }),
         OutboxRelayModule.register(config.OUTBOX_RETENTION_HOURS),
-        IngestModule.register({ batchSize: config.TELEMETRY_BATCH_SIZE, lanes: config.TELEMETRY_INGEST_LANES }),
+        IngestModule.register({
+          batchSize: config.TELEMETRY_BATCH_SIZE,
+          lanes: config.TELEMETRY_INGEST_LANES,
+          clockSkewMs: config.TELEMETRY_CLOCK_SKEW_MS,
+          parkedRetryMs: config.TELEMETRY_PARKED_RETRY_MS,
+        }),
       ],
     };
   }

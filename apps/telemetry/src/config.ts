@@ -20,6 +20,20 @@ export class TelemetryConfig extends OutboxServiceConfig {
   @Min(1)
   @Max(4)
   TELEMETRY_INGEST_LANES = 2;
+
+  /** How much earlier than its session's start a sample may say it was emitted (device clock skew). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 60 * 60_000)
+  TELEMETRY_CLOCK_SKEW_MS = 10 * 60_000;
+
+  /** How often samples parked during a sessions outage are tried again. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  TELEMETRY_PARKED_RETRY_MS = 2_000;
 }
 
 export function loadTelemetryConfig(env: NodeJS.ProcessEnv = process.env): TelemetryConfig {

@@ -131,6 +131,116 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     await environment?.cleanup();
   });
 
+  async function deadLettered(): Promise<number> {
+    return (await channel.checkQueue(deadLetterQueueOf(Queues.telemetrySamples))).messageCount;
+  }
+
+  const batchFailures = () => (telemetry.tail(200_000).match(/handling a batch (failed|keeps failing)/g) ?? []).length;
+
+  it('counts the 497 good samples of a batch of 500 beside a lone surrogate, a 3,000-character id and a 70 KiB message', async () => {
+    const ride = await aRide();
+    const failuresBefore = batchFailures();
+    const good = Array.from({ length: 497 }, () => aSample(ride, 0.5));
+    const surrogate = JSON.stringify(aSample(ride, 1, { telemetryId: '\ud800' }));
+    const longId = aSample(ride, 1, { sessionId: 's'.repeat(3_000) });
+    const huge = aSample(ride, 1, { pad: 'x'.repeat(70 * 1024) });
+    expect(surrogate).toContain('\\ud800');
+    await publish([...good.slice(0, 200), surrogate, ...good.slice(200, 400), longId, huge, ...good.slice(400)]);
+    await waitFor(
+      async () => ((await ledgerOf(ride.id))?.sample_count === 497 ? true : undefined),
+      30_000,
+      'the 497 good samples',
+      100,
+    );
+    const refused = await database.query(
+      `SELECT reason, length(payload) AS size, length(session_id) AS session_id_length FROM telemetry_rejection
+       WHERE payload LIKE $1 OR payload LIKE $2 ORDER BY reason, size`,
+      [`%${ride.vehicleId}%`, '%xxxxxxxxxx%'],
+    );
+    expect(refused.rows.map((row) => row.reason).sort()).toEqual([
+      'MESSAGE_TOO_LARGE',
+      'SCHEMA_VIOLATION',
+      'SCHEMA_VIOLATION',
+    ]);
+    expect(Math.max(...refused.rows.map((row) => row.size))).toBeLessThanOrEqual(16 * 1024);
+    expect(Math.max(...refused.rows.map((row) => row.session_id_length ?? 0))).toBeLessThanOrEqual(128);
+    expect(await ledgerOf(ride.id)).toMatchObject({ energy_wh: '248.500' });
+    // The next batch is taken at once: no batch failed, none was retried or handed back.
+    const next = aSample(ride, 2);
+    await publish([next]);
+    await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 498 ? true : undefined), 10_000, 'next');
+    expect(batchFailures()).toBe(failuresBefore);
+    expect(await deadLettered()).toBe(0);
+  });
+
+  it('isolates a sample the database refuses to store as UNSTORABLE and counts its companions at once', async () => {
+    const ride = await aRide();
+    // A value PostgreSQL will not store, whatever the validation before it: here a constraint of the test's.
+    await database.query(
+      `ALTER TABLE telemetry_sample ADD CONSTRAINT test_refuses_13 CHECK (energy_wh <> 13.013) NOT VALID`,
+    );
+    try {
+      const failuresBefore = batchFailures();
+      const samples = Array.from({ length: 99 }, () => aSample(ride, 0.25));
+      const unstorable = aSample(ride, 13.013);
+      await publish([...samples.slice(0, 37), unstorable, ...samples.slice(37)]);
+      await waitFor(
+        async () => ((await ledgerOf(ride.id))?.sample_count === 99 ? true : undefined),
+        30_000,
+        'the 99 storable samples',
+        100,
+      );
+      await waitFor(
+        async () => ((await rejectionsOf(ride.id)).length === 0 ? undefined : true),
+        10_000,
+        'the unstorable sample recorded',
+      );
+      const { rows } = await database.query(`SELECT reason, payload FROM telemetry_rejection WHERE payload LIKE $1`, [
+        `%${unstorable.telemetryId}%`,
+      ]);
+      expect(rows).toEqual([{ reason: 'UNSTORABLE', payload: JSON.stringify(unstorable) }]);
+      expect(await ledgerOf(ride.id)).toMatchObject({ energy_wh: '24.750' });
+      expect(batchFailures()).toBe(failuresBefore);
+      expect(await deadLettered()).toBe(0);
+    } finally {
+      await database.query(`ALTER TABLE telemetry_sample DROP CONSTRAINT test_refuses_13`);
+    }
+  });
+
+  it('refuses implausible emission times with a reason: too far ahead, before the session by more than the skew, a date that does not exist', async () => {
+    const ride = await aRide();
+    const startedAt = new Date(ride.startedAt).getTime();
+    const ahead = aSample(ride, 1, { emittedAt: new Date(Date.now() + 6 * 60_000).toISOString() });
+    const before = aSample(ride, 1, { emittedAt: new Date(startedAt - 11 * 60_000).toISOString() });
+    const withinSkew = aSample(ride, 1, { emittedAt: new Date(startedAt - 9 * 60_000).toISOString() });
+    const impossible = aSample(ride, 1, { emittedAt: '2026-02-31T10:00:00Z' });
+    await publish([ahead, before, withinSkew, impossible]);
+    await waitFor(async () => ((await rejectionsOf(ride.id)).length === 3 ? true : undefined), 10_000, 'refusals');
+    const byTelemetryId = new Map((await rejectionsOf(ride.id)).map((entry) => [entry.telemetryId, entry.reason]));
+    expect([byTelemetryId.get(ahead.telemetryId), byTelemetryId.get(before.telemetryId)]).toEqual([
+      'VALUE_OUT_OF_RANGE',
+      'EMITTED_BEFORE_SESSION_START',
+    ]);
+    expect(byTelemetryId.get(impossible.telemetryId)).toBe('SCHEMA_VIOLATION');
+    expect(await ledgerOf(ride.id)).toMatchObject({ sample_count: 1 });
+  });
+
+  it('refuses, sample by sample, what would overflow the session total, and the session still ends', async () => {
+    const ride = await aRide();
+    await publish([aSample(ride, 1)]);
+    await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined), 10_000, 'first');
+    await database.query(`UPDATE session_ledger SET energy_wh = 99999999999.000 WHERE session_id = $1`, [ride.id]);
+    const over = aSample(ride, 1);
+    const fits = aSample(ride, 0.999);
+    await publish([over, fits]);
+    await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 2 ? true : undefined), 10_000, 'second');
+    expect((await rejectionsOf(ride.id)).map((entry) => [entry.telemetryId, entry.reason])).toEqual([
+      [over.telemetryId, 'TOTAL_OUT_OF_RANGE'],
+    ]);
+    const ended = await ok<SessionView>('sessions', SessionRpc.end, { sessionId: ride.id, kind: 'RIDE' });
+    expect(ended.state).toBe('FINALIZED');
+  });
+
   it('counts a duplicate once and refuses the same telemetryId with other content', async () => {
     const ride = await aRide();
     const sample = aSample(ride, 1.25);
@@ -366,6 +476,74 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     }
   });
 
+  it('gives a metered charge its highest-seq register minus its lowest when readings arrive in reverse, not counting the vehicle twice', async () => {
+    const vehicle = await ok<VehicleView>('sessions', FleetRpc.createVehicle, {
+      label: 'van',
+      batteryCapacityWh: 80_000,
+      energyWh: 1_000,
+    });
+    const station = await ok<{ id: string }>('sessions', FleetRpc.createStation, {
+      name: 'Reverse meter',
+      ratedPowerW: 11_000,
+      timeZone: 'UTC',
+      metered: true,
+    });
+    const charge = await ok<SessionView>('sessions', SessionRpc.startCharging, {
+      vehicleId: vehicle.id,
+      stationId: station.id,
+    });
+    const reading = (meterWh: number, seq: number) => ({
+      telemetryId: randomUUID(),
+      sessionId: charge.id,
+      stationId: station.id,
+      emittedAt: new Date().toISOString(),
+      meterWh,
+      seq,
+    });
+    const readings = [reading(20_000, 1), reading(20_250, 2), reading(20_600.5, 3), reading(21_000, 4)];
+    // One reading per batch, newest first, so every one arrives after a higher seq.
+    for (const each of [...readings].reverse()) {
+      await publish([each], () => TELEMETRY_ROUTING.stationMeter(station.id));
+      await waitFor(
+        async () =>
+          (await database.query('SELECT 1 FROM telemetry_sample WHERE telemetry_id = $1', [each.telemetryId])).rowCount
+            ? true
+            : undefined,
+        10_000,
+        `reading ${each.seq}`,
+      );
+    }
+    const contradicting = reading(20_900, 5);
+    const vehicleSample = {
+      telemetryId: randomUUID(),
+      sessionId: charge.id,
+      vehicleId: vehicle.id,
+      emittedAt: new Date().toISOString(),
+      energyWh: 900,
+    };
+    await publish([contradicting], () => TELEMETRY_ROUTING.stationMeter(station.id));
+    await publish([vehicleSample]);
+    await waitFor(async () => ((await rejectionsOf(charge.id)).length === 1 ? true : undefined), 10_000, 'refused');
+    expect((await rejectionsOf(charge.id))[0]).toMatchObject({
+      reason: 'METER_WENT_BACKWARDS',
+      telemetryId: contradicting.telemetryId,
+    });
+    await waitFor(
+      async () =>
+        (
+          await database.query('SELECT counted FROM telemetry_sample WHERE telemetry_id = $1', [
+            vehicleSample.telemetryId,
+          ])
+        ).rows[0]?.counted === false
+          ? true
+          : undefined,
+      10_000,
+      'the vehicle sample stored, not counted',
+    );
+    const ended = await ok<SessionView>('sessions', SessionRpc.end, { sessionId: charge.id, kind: 'CHARGING' });
+    expect(ended).toMatchObject({ energyDeliveredWh: 1_000, energySource: 'TELEMETRY', sampleCount: 4 });
+  });
+
   it('counts a sample the broker dead-lettered once it is replayed, judged by the routing key it was published with', async () => {
     const ride = await aRide();
     const sample = aSample(ride, 7.5);
@@ -392,5 +570,46 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     );
     expect(await ledgerOf(ride.id)).toMatchObject({ energy_wh: '7.500', sample_count: 1 });
     expect(await rejectionsOf(ride.id)).toEqual([]);
+  });
+
+  it('keeps counting known sessions while the sessions service is down, parks an unknown one’s samples and judges them once it is back, and remembers an unknown id for a minute', async () => {
+    const ride = await aRide();
+    await publish([aSample(ride, 1)]);
+    await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined), 10_000, 'first');
+    const unknown = aSample({ ...ride, id: randomUUID() }, 1);
+    // An id the sessions service said it does not know is not asked about again within the minute.
+    const remembered = randomUUID();
+    await publish([aSample({ ...ride, id: remembered }, 1)]);
+    await waitFor(async () => ((await rejectionsOf(remembered)).length === 1 ? true : undefined), 10_000, 'unknown');
+    await sessions.stop();
+    try {
+      await publish([unknown, aSample(ride, 2), aSample({ ...ride, id: remembered }, 2)]);
+      await waitFor(
+        async () => ((await rejectionsOf(remembered)).length === 2 ? true : undefined),
+        20_000,
+        'the remembered unknown session refused without asking',
+      );
+      await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 2 ? true : undefined), 20_000, 'known');
+      const later = aSample(ride, 3);
+      await publish([later]);
+      await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 3 ? true : undefined), 20_000, 'later');
+      const parked = await database.query('SELECT session_id FROM parked_sample');
+      expect(parked.rows).toEqual([{ session_id: unknown.sessionId }]);
+      const { rows } = await database.query('SELECT 1 FROM telemetry_rejection WHERE session_id = $1', [
+        unknown.sessionId,
+      ]);
+      expect(rows).toEqual([]);
+    } finally {
+      sessions.start();
+    }
+    await waitFor(
+      async () => ((await rejectionsOf(unknown.sessionId)).length === 1 ? true : undefined),
+      60_000,
+      'the parked sample judged once sessions is back',
+      250,
+    );
+    expect((await rejectionsOf(unknown.sessionId))[0].reason).toBe('SESSION_UNKNOWN');
+    expect((await database.query('SELECT count(*)::int AS n FROM parked_sample')).rows[0].n).toBe(0);
+    expect(await deadLettered()).toBe(0);
   });
 });

@@ -138,4 +138,35 @@ describe('BatchConsumer on a real broker', () => {
       }),
     });
   });
+
+  it('stops consuming while a batch keeps failing, hands nothing back, and resumes by itself once it passes', async () => {
+    let failing = true;
+    const seen: { n: number; redelivered: boolean }[] = [];
+    const consumer = new BatchConsumer(connection, {
+      queue,
+      logger,
+      batchSize: 10,
+      retryDelayMs: 10,
+      maxRetryDelayMs: 50,
+      attemptsPerDelivery: 2,
+      handleBatch: async (messages) => {
+        if (failing) throw new Error('database unavailable');
+        for (const message of messages)
+          seen.push({ n: JSON.parse(message.content.toString()).payload.n, redelivered: message.fields.redelivered });
+      },
+    });
+    await consumer.start();
+    await publish(5, 100);
+    await waitFor(async () => (consumer.paused ? true : undefined), 5_000, 'the consumer paused');
+    await publish(3, 200);
+    await sleep(300);
+    // Paused: what arrives meanwhile stays in the queue.
+    expect(await readyMessages()).toBe(3);
+    failing = false;
+    await waitFor(async () => (seen.length === 8 ? true : undefined), 5_000, 'every message handled');
+    await waitFor(async () => ((await readyMessages()) === 0 ? true : undefined), 5_000, 'all acked');
+    await consumer.stop();
+    expect(seen.map((entry) => entry.n).sort()).toEqual([100, 101, 102, 103, 104, 200, 201, 202]);
+    expect(seen.every((entry) => !entry.redelivered)).toBe(true);
+  });
 });

@@ -2,6 +2,7 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnection } from './amqp-connection';
 import { messagingMetrics } from './messaging-metrics';
 import { batchFields, type StructuredLogger } from './structured-logger';
+import { PoisonMessageError } from './poison-message.error';
 import { DEFAULT_ATTEMPTS_PER_DELIVERY, retryTransient } from './transient-retry';
 import { declareExchanges, declareFactQueue, type FactQueue } from './topology';
 
@@ -17,9 +18,11 @@ export interface BatchConsumerOptions {
   batchSize?: number;
   /** A partial batch waits at most this long, so a lone message is not held back. */
   maxWaitMs?: number;
-  /** First pause between in-process attempts (doubling) before the batch goes back to the queue. */
+  /** First pause between in-process attempts (doubling) before the consumer pauses. */
   retryDelayMs?: number;
   attemptsPerDelivery?: number;
+  /** The longest pause between tries while paused by an outage. */
+  maxRetryDelayMs?: number;
 }
 
 /**
@@ -28,8 +31,10 @@ export interface BatchConsumerOptions {
  * queue is drained in full batches. An idle consumer waits at most `maxWaitMs` for a first message's
  * companions, so a lone message is not held back. One ack covers the whole batch: batches run one
  * after another, so a multiple-ack settles exactly the batch. If the handler fails, it is retried in
- * this process after growing pauses, then the batch goes back to the queue; the queue's delivery
- * limit keeps a batch that always fails from looping.
+ * this process after growing pauses; if it still fails (an outage: the handler isolates what one
+ * message's content breaks), the consumer stops taking messages and keeps trying the same batch,
+ * then resumes by itself. Nothing goes back towards the queue's delivery limit while it waits; a
+ * poison message goes back at once, and the delivery limit dead-letters it.
  */
 export class BatchConsumer {
   private channel: Channel | null = null;
@@ -39,6 +44,8 @@ export class BatchConsumer {
   private chain: Promise<void> = Promise.resolve();
   private busy = false;
   private stopped = false;
+  /** True while an outage keeps the consumer from taking messages. */
+  paused = false;
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -128,6 +135,7 @@ export class BatchConsumer {
       channel.ack(last, true);
       messagingMetrics.consumed.inc({ queue: this.options.queue.name }, batch.length);
     } catch (error) {
+      if (!(error instanceof PoisonMessageError) && !this.stopped && (await this.waitOut(channel, batch, last))) return;
       messagingMetrics.rejected.inc({ queue: this.options.queue.name }, batch.length);
       this.options.logger.warn(
         { ...batchFields(this.options.queue.name, batch), error: (error as Error).message },
@@ -138,6 +146,46 @@ export class BatchConsumer {
       } catch {
         // The channel closed meanwhile: the broker redelivers the unacked batch by itself.
       }
+    }
+  }
+
+  /**
+   * Stops taking messages and tries the batch until it passes (true: acked, consuming again), the
+   * consumer stops, or the channel is replaced (false: the batch goes back, or was already handed back).
+   */
+  private async waitOut(channel: Channel, batch: ConsumeMessage[], last: ConsumeMessage): Promise<boolean> {
+    const fields = batchFields(this.options.queue.name, batch);
+    if (this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    this.consumerTag = null;
+    this.paused = true;
+    this.options.logger.warn(fields, 'handling a batch keeps failing; consuming paused until it passes');
+    let delayMs = this.options.retryDelayMs ?? 500;
+    try {
+      while (!this.stopped && channel === this.channel) {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        delayMs = Math.min(delayMs * 2, this.options.maxRetryDelayMs ?? 5_000);
+        if (this.stopped || channel !== this.channel) return false;
+        try {
+          await this.options.handleBatch(batch);
+        } catch (error) {
+          if (error instanceof PoisonMessageError) return false;
+          this.options.logger.warn({ ...fields, error: (error as Error).message }, 'still failing; consuming paused');
+          continue;
+        }
+        channel.ack(last, true);
+        messagingMetrics.consumed.inc({ queue: this.options.queue.name }, batch.length);
+        const { consumerTag } = await channel.consume(
+          this.options.queue.name,
+          (message) => message && this.collect(channel, message),
+          { noAck: false },
+        );
+        this.consumerTag = consumerTag;
+        this.options.logger.info(fields, 'the batch passed; consuming again');
+        return true;
+      }
+      return channel !== this.channel;
+    } finally {
+      this.paused = false;
     }
   }
 }

@@ -5,4 +5,5 @@ export * from './wait-for';
 export * from './silent-logger';
 export * from './stack-environment';
 export * from './own-broker';
+export * from './own-postgres';
 export * from './simulated-charge-point';

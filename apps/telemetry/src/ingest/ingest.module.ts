@@ -1,17 +1,23 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
 import { LedgerModule } from '../ledger/ledger.module';
-import { INGEST_LANES, IngestSamplesHandler } from './ingest-samples/ingest-samples.handler';
+import { INGEST_LANES, INGEST_RULES, IngestSamplesHandler } from './ingest-samples/ingest-samples.handler';
 import { SessionDirectory } from './ingest-samples/session-directory';
 import { IngestRepository } from './infrastructure/ingest.repository';
 import { TelemetryReadsRepository } from './infrastructure/telemetry-reads.repository';
+import { PARKED_RETRY_MS, ParkedSamplesRetrier } from './retry-parked-samples/parked-samples.retrier';
 import { SAMPLE_BATCH_SIZE, SampleIngestConsumer } from './sample-ingest.consumer';
 import { TelemetryReadsRpcController } from './telemetry-reads.rpc.controller';
 
 /** Device samples: validated, counted once into their session's ledger, or refused with a reason. */
 @Module({})
 export class IngestModule {
-  static register(options: { batchSize: number; lanes: number }): DynamicModule {
+  static register(options: {
+    batchSize: number;
+    lanes: number;
+    clockSkewMs: number;
+    parkedRetryMs: number;
+  }): DynamicModule {
     return {
       module: IngestModule,
       imports: [LedgerModule],
@@ -22,8 +28,11 @@ export class IngestModule {
         IngestSamplesHandler,
         SessionDirectory,
         SampleIngestConsumer,
+        ParkedSamplesRetrier,
         { provide: SAMPLE_BATCH_SIZE, useValue: options.batchSize },
         { provide: INGEST_LANES, useValue: options.lanes },
+        { provide: INGEST_RULES, useValue: { clockSkewMs: options.clockSkewMs } },
+        { provide: PARKED_RETRY_MS, useValue: options.parkedRetryMs },
         {
           provide: RpcClient,
           useFactory: (connection: AmqpConnection) => RpcClient.create(connection),

@@ -30,10 +30,10 @@ export class SampleIngestConsumer implements OnApplicationBootstrap, OnModuleDes
             correlationId: message.properties.correlationId as string | undefined,
           })),
         );
-        if (result.rejected > 0)
+        if (result.rejected > 0 || result.parked > 0)
           log.info(
             { event: 'telemetry.rejected', ...result },
-            `refused ${result.rejected} of ${messages.length} samples`,
+            `refused ${result.rejected} and parked ${result.parked} of ${messages.length} samples`,
           );
       },
     });

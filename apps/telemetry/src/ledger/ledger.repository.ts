@@ -8,6 +8,7 @@ export interface LedgerOpening {
   vehicleId: string;
   stationId: string | null;
   startedAt: string;
+  stationMetered?: boolean | null;
 }
 
 interface LedgerRow {
@@ -25,9 +26,16 @@ export class LedgerRepository {
   /** Opens the ledger if it does not exist yet; opening twice changes nothing. */
   async open(manager: EntityManager, opening: LedgerOpening): Promise<void> {
     await manager.query(
-      `INSERT INTO session_ledger (session_id, kind, vehicle_id, station_id, state, started_at)
-       VALUES ($1, $2, $3, $4, 'ACTIVE', $5) ON CONFLICT (session_id) DO NOTHING`,
-      [opening.sessionId, opening.kind, opening.vehicleId, opening.stationId, opening.startedAt],
+      `INSERT INTO session_ledger (session_id, kind, vehicle_id, station_id, state, started_at, metered)
+       VALUES ($1, $2, $3, $4, 'ACTIVE', $5, $6) ON CONFLICT (session_id) DO NOTHING`,
+      [
+        opening.sessionId,
+        opening.kind,
+        opening.vehicleId,
+        opening.stationId,
+        opening.startedAt,
+        opening.kind === 'CHARGING' && opening.stationMetered === true,
+      ],
     );
   }
 

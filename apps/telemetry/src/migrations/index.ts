@@ -6,6 +6,7 @@ import {
 import { CreateSessionLedger1763800002000 } from './1763800002000-create-session-ledger';
 import { CreateSamplesAndRejections1763800003000 } from './1763800003000-create-samples-and-rejections';
 import { LedgerGuardOnlyWhenSealed1763800004000 } from './1763800004000-ledger-guard-only-when-sealed';
+import { IngestUnderHostileInput1766500000000 } from './1766500000000-ingest-under-hostile-input';
 
 /** Applied in this order at start-up. */
 export const telemetryMigrations = [
@@ -15,4 +16,5 @@ export const telemetryMigrations = [
   CreateSamplesAndRejections1763800003000,
   LedgerGuardOnlyWhenSealed1763800004000,
   IndexOutboxPublishedAt1765100000000,
+  IngestUnderHostileInput1766500000000,
 ];

@@ -40,6 +40,12 @@ export const SAMPLE_LIMITS = {
   maxSeq: Number.MAX_SAFE_INTEGER,
   /** Samples from further in the future than this are refused (clock skew allowance). */
   maxFutureSkewMs: 5 * 60_000,
+  /** A message larger than this is refused before it is parsed. */
+  maxMessageBytes: 64 * 1024,
+  /** Ids (telemetry, session, device) longer than this are never stored as such. */
+  maxIdLength: 128,
+  /** The largest session total: numeric(14,3), the precision of the ledger and of the session. */
+  maxTotal: '99999999999.999',
 } as const;
 
 /** Why a sample was refused; every rejection is stored and published with one of these. */
@@ -52,6 +58,10 @@ export const RejectionReasons = [
   'DEVICE_MISMATCH',
   'TELEMETRY_ID_CONFLICT',
   'METER_WENT_BACKWARDS',
+  'MESSAGE_TOO_LARGE',
+  'EMITTED_BEFORE_SESSION_START',
+  'TOTAL_OUT_OF_RANGE',
+  'UNSTORABLE',
 ] as const;
 
 export type RejectionReason = (typeof RejectionReasons)[number];

@@ -28,7 +28,10 @@ export class SampleBody {
   })
   energyWh?: number;
 
-  @ApiPropertyOptional({ type: Number, description: 'Chargers: the cumulative meter reading (Wh).' })
+  @ApiPropertyOptional({
+    type: Number,
+    description: 'Chargers: the cumulative meter reading (Wh), with its seq; readings are ordered by seq.',
+  })
   meterWh?: number;
 
   @ApiPropertyOptional({ type: Number, example: 21.5 })

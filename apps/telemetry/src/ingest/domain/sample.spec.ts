@@ -38,7 +38,9 @@ describe('parseSample', () => {
 
   it('accepts a charger meter reading', () => {
     const parsed = parseSample(
-      JSON.stringify(aSample({ vehicleId: undefined, stationId: STATION, energyWh: undefined, meterWh: 10_500.5 })),
+      JSON.stringify(
+        aSample({ vehicleId: undefined, stationId: STATION, energyWh: undefined, meterWh: 10_500.5, seq: 3 }),
+      ),
       NOW,
     );
     expect(parsed).toEqual({
@@ -55,6 +57,21 @@ describe('parseSample', () => {
     ['neither vehicle nor station', aSample({ vehicleId: undefined }), 'SCHEMA_VIOLATION'],
     ['an emittedAt without zone', aSample({ emittedAt: '2026-05-01T11:59:59' }), 'SCHEMA_VIOLATION'],
     ['an emittedAt far in the future', aSample({ emittedAt: '2026-05-01T13:00:00Z' }), 'VALUE_OUT_OF_RANGE'],
+    [
+      'an emittedAt just over 5 minutes ahead',
+      aSample({ emittedAt: '2026-05-01T12:05:00.001Z' }),
+      'VALUE_OUT_OF_RANGE',
+    ],
+    ['an emittedAt on a day that does not exist', aSample({ emittedAt: '2026-02-31T10:00:00Z' }), 'SCHEMA_VIOLATION'],
+    ['an emittedAt at an hour that does not exist', aSample({ emittedAt: '2026-05-01T24:00:00Z' }), 'SCHEMA_VIOLATION'],
+    [
+      'a meter reading without seq',
+      aSample({ vehicleId: undefined, stationId: STATION, energyWh: undefined, meterWh: 5 }),
+      'SCHEMA_VIOLATION',
+    ],
+    ['a lone surrogate in telemetryId', aSample({ telemetryId: '\ud800' }), 'SCHEMA_VIOLATION'],
+    ['a 3,000-character sessionId', aSample({ sessionId: 'a'.repeat(3_000) }), 'SCHEMA_VIOLATION'],
+    ['a message over 64 KiB', `{"pad":"${'x'.repeat(64 * 1024)}"}`, 'MESSAGE_TOO_LARGE'],
     ['energy as a string', aSample({ energyWh: '1.5' }), 'SCHEMA_VIOLATION'],
     ['negative energy', aSample({ energyWh: -0.001 }), 'VALUE_OUT_OF_RANGE'],
     ['energy beyond the bound', aSample({ energyWh: 100_000.001 }), 'VALUE_OUT_OF_RANGE'],
@@ -66,6 +83,10 @@ describe('parseSample', () => {
     ['an unknown field', aSample({ temperature: 20 }), 'SCHEMA_VIOLATION'],
   ])('refuses %s', (_what, body, reason) => {
     expect(reasonOf(body)).toBe(reason);
+  });
+
+  it('takes an emittedAt up to 5 minutes ahead of its receipt (clock skew)', () => {
+    expect(reasonOf(aSample({ emittedAt: '2026-05-01T12:05:00.000Z' }))).toBe('ACCEPTED');
   });
 
   it('refuses a sample whose routing key names another device', () => {

@@ -31,7 +31,7 @@ export interface Refusal {
 export type Parsed = { sample: Sample } | { refusal: Refusal };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const PLAIN_MILLI = /^\d+(\.\d{1,3})?$/;
 const FIELDS = new Set([
   'telemetryId',
@@ -83,6 +83,17 @@ function quantity(body: Record<string, unknown>, field: string, max: number): st
  * good, with the reason a device operator can act on.
  */
 export function parseSample(content: Buffer | string, now: Date, routingKey?: string): Parsed {
+  if (Buffer.byteLength(content) > SAMPLE_LIMITS.maxMessageBytes) {
+    return {
+      refusal: {
+        reason: 'MESSAGE_TOO_LARGE',
+        detail: `the message is larger than ${SAMPLE_LIMITS.maxMessageBytes} bytes`,
+        telemetryId: null,
+        sessionId: null,
+        deviceId: null,
+      },
+    };
+  }
   let body: unknown;
   try {
     body = JSON.parse(typeof content === 'string' ? content : content.toString('utf8'));
@@ -135,11 +146,7 @@ function toSample(body: Record<string, unknown>, now: Date, routingKey?: string)
     );
   }
 
-  const emitted = text(body.emittedAt);
-  if (!emitted || !ISO_INSTANT.test(emitted) || Number.isNaN(Date.parse(emitted))) {
-    throw new Refused('SCHEMA_VIOLATION', 'emittedAt must be an ISO 8601 instant with a time zone');
-  }
-  const emittedAt = new Date(emitted);
+  const emittedAt = instant(text(body.emittedAt));
   if (emittedAt.getTime() > now.getTime() + SAMPLE_LIMITS.maxFutureSkewMs)
     throw new Refused('VALUE_OUT_OF_RANGE', 'emittedAt is in the future');
 
@@ -154,6 +161,8 @@ function toSample(body: Record<string, unknown>, now: Date, routingKey?: string)
   if (seqValue !== undefined && (typeof seqValue !== 'number' || !Number.isSafeInteger(seqValue) || seqValue < 0)) {
     throw new Refused('SCHEMA_VIOLATION', 'seq must be a non-negative integer');
   }
+  if (meterWh !== null && seqValue === undefined)
+    throw new Refused('SCHEMA_VIOLATION', 'a meter reading needs its seq: readings are ordered by it, not by arrival');
   const sample: Sample = {
     telemetryId,
     sessionId,
@@ -170,6 +179,26 @@ function toSample(body: Record<string, unknown>, now: Date, routingKey?: string)
   };
   sample.contentHash = hashOf(sample);
   return sample;
+}
+
+/** An ISO 8601 instant with a zone whose calendar date and time exist (no 2026-02-31, no 24:00). */
+function instant(written: string | null): Date {
+  const parts = written ? ISO_INSTANT.exec(written) : null;
+  if (!written || !parts)
+    throw new Refused('SCHEMA_VIOLATION', 'emittedAt must be an ISO 8601 instant with a time zone');
+  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  if (
+    calendar.getUTCFullYear() !== year ||
+    calendar.getUTCMonth() !== month - 1 ||
+    calendar.getUTCDate() !== day ||
+    calendar.getUTCHours() !== hour ||
+    calendar.getUTCMinutes() !== minute ||
+    calendar.getUTCSeconds() !== second ||
+    Number.isNaN(Date.parse(written))
+  )
+    throw new Refused('SCHEMA_VIOLATION', `emittedAt ${written} is not a date that exists`);
+  return new Date(written);
 }
 
 function hashOf(sample: Sample): string {

@@ -8,7 +8,51 @@ export interface RejectionRecord extends Refusal {
   payload: string;
 }
 
-const MAX_STORED_PAYLOAD = 64 * 1024;
+/** A refused message is kept up to this many characters: enough to read it, bounded for a huge one. */
+export const MAX_STORED_PAYLOAD_BYTES = 16 * 1024;
+
+interface LedgerRow {
+  session_id: string;
+  kind: LedgerState['kind'];
+  state: LedgerState['state'];
+  vehicle_id: string;
+  station_id: string | null;
+  metered: boolean;
+  started_at: Date;
+  energy_wh: string;
+  distance_m: string;
+  first_meter_seq: string | null;
+  first_meter_wh: string | null;
+  last_meter_seq: string | null;
+  last_meter_wh: string | null;
+}
+
+function toLedgerState(row: LedgerRow): LedgerState {
+  return {
+    sessionId: row.session_id,
+    kind: row.kind,
+    state: row.state,
+    vehicleId: row.vehicle_id,
+    stationId: row.station_id,
+    metered: row.metered,
+    startedAt: row.started_at,
+    energyWh: row.energy_wh,
+    distanceM: row.distance_m,
+    firstMeter:
+      row.first_meter_seq === null ? null : { seq: Number(row.first_meter_seq), wh: row.first_meter_wh as string },
+    lastMeter:
+      row.last_meter_seq === null ? null : { seq: Number(row.last_meter_seq), wh: row.last_meter_wh as string },
+  };
+}
+
+/** A device message set aside while the sessions service could not describe its session. */
+export interface ParkedMessage {
+  id: string;
+  sessionId: string;
+  routingKey: string;
+  correlationId: string | null;
+  content: Buffer;
+}
 
 /** The writes of one batch, all inside the batch's transaction: samples, ledger totals, rejections. */
 @Injectable()
@@ -16,11 +60,12 @@ export class IngestRepository {
   /** Existing ledgers, locked in a fixed order so concurrent batches never deadlock. */
   async lockLedgers(manager: EntityManager, sessionIds: string[]): Promise<Map<string, LedgerState>> {
     const rows = (await manager.query(
-      `SELECT session_id AS "sessionId", kind, state, vehicle_id AS "vehicleId", station_id AS "stationId", last_meter_wh AS "lastMeterWh"
+      `SELECT session_id, kind, state, vehicle_id, station_id, metered, started_at, energy_wh, distance_m,
+         first_meter_seq, first_meter_wh, last_meter_seq, last_meter_wh
        FROM session_ledger WHERE session_id = ANY($1::uuid[]) ORDER BY session_id FOR UPDATE`,
       [sessionIds],
-    )) as LedgerState[];
-    return new Map(rows.map((row) => [row.sessionId, row]));
+    )) as LedgerRow[];
+    return new Map(rows.map((row) => [row.session_id, toLedgerState(row)]));
   }
 
   async storedHashes(manager: EntityManager, telemetryIds: string[]): Promise<Map<string, string>> {
@@ -37,9 +82,9 @@ export class IngestRepository {
     const column = <T>(pick: (sample: AcceptedSample) => T) => samples.map(pick);
     const [{ inserted }] = (await manager.query(
       `WITH stored AS (INSERT INTO telemetry_sample (telemetry_id, session_id, source, device_id, emitted_at, energy_wh, meter_wh, distance_m,
-         speed_kmh, battery_level_wh, seq, content_hash)
+         speed_kmh, battery_level_wh, seq, content_hash, counted)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::timestamptz[], $6::numeric[], $7::numeric[],
-         $8::numeric[], $9::numeric[], $10::numeric[], $11::bigint[], $12::text[])
+         $8::numeric[], $9::numeric[], $10::numeric[], $11::bigint[], $12::text[], $13::boolean[])
        ON CONFLICT (telemetry_id) DO NOTHING RETURNING 1)
        SELECT count(*)::int AS inserted FROM stored`,
       [
@@ -55,6 +100,7 @@ export class IngestRepository {
         column((sample) => sample.batteryLevelWh),
         column((sample) => sample.seq),
         column((sample) => sample.contentHash),
+        column((sample) => sample.counted),
       ],
     )) as { inserted: number }[];
     return inserted;
@@ -64,18 +110,58 @@ export class IngestRepository {
     if (increments.length === 0) return;
     await manager.query(
       `UPDATE session_ledger l SET energy_wh = l.energy_wh + d.energy_wh, distance_m = l.distance_m + d.distance_m,
-         sample_count = l.sample_count + d.sample_count, last_meter_wh = COALESCE(d.last_meter_wh, l.last_meter_wh)
-       FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::int[], $5::numeric[])
-         AS d(session_id, energy_wh, distance_m, sample_count, last_meter_wh)
+         sample_count = l.sample_count + d.sample_count,
+         first_meter_seq = d.first_meter_seq, first_meter_wh = d.first_meter_wh,
+         last_meter_seq = d.last_meter_seq, last_meter_wh = d.last_meter_wh
+       FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::int[], $5::bigint[], $6::numeric[], $7::bigint[], $8::numeric[])
+         AS d(session_id, energy_wh, distance_m, sample_count, first_meter_seq, first_meter_wh, last_meter_seq, last_meter_wh)
        WHERE l.session_id = d.session_id`,
       [
         increments.map((increment) => increment.sessionId),
         increments.map((increment) => increment.energyWh),
         increments.map((increment) => increment.distanceM),
         increments.map((increment) => increment.sampleCount),
-        increments.map((increment) => increment.lastMeterWh),
+        increments.map((increment) => increment.firstMeter?.seq ?? null),
+        increments.map((increment) => increment.firstMeter?.wh ?? null),
+        increments.map((increment) => increment.lastMeter?.seq ?? null),
+        increments.map((increment) => increment.lastMeter?.wh ?? null),
       ],
     );
+  }
+
+  /** Sets messages aside, once each however often they are parked. */
+  async park(manager: EntityManager, messages: ParkedMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await manager.query(
+      `INSERT INTO parked_sample (id, session_id, routing_key, correlation_id, content)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[]) ON CONFLICT (id) DO NOTHING`,
+      [
+        messages.map((message) => message.id),
+        messages.map((message) => message.sessionId),
+        messages.map((message) => message.routingKey),
+        messages.map((message) => message.correlationId),
+        messages.map((message) => message.content),
+      ],
+    );
+  }
+
+  async unpark(manager: EntityManager, ids: string[]): Promise<void> {
+    if (ids.length > 0) await manager.query(`DELETE FROM parked_sample WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  /** The oldest parked messages, for another try. */
+  async parked(manager: EntityManager, limit: number): Promise<ParkedMessage[]> {
+    const rows = (await manager.query(
+      `SELECT id, session_id, routing_key, correlation_id, content FROM parked_sample ORDER BY parked_at, id LIMIT $1`,
+      [limit],
+    )) as { id: string; session_id: string; routing_key: string; correlation_id: string | null; content: Buffer }[];
+    return rows.map((row) => ({
+      id: row.id,
+      sessionId: row.session_id,
+      routingKey: row.routing_key,
+      correlationId: row.correlation_id,
+      content: row.content,
+    }));
   }
 
   /** Records the rejections not recorded yet (their ids name message and reason) and resolves their ids. */
@@ -96,7 +182,7 @@ export class IngestRepository {
         rejections.map((rejection) => rejection.telemetryId),
         rejections.map((rejection) => rejection.sessionId),
         rejections.map((rejection) => rejection.deviceId),
-        rejections.map((rejection) => rejection.payload.slice(0, MAX_STORED_PAYLOAD)),
+        rejections.map((rejection) => rejection.payload),
         receivedAt,
       ],
     )) as { id: string }[];

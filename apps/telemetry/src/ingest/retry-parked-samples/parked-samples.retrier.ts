@@ -1,0 +1,65 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { PINO_LOGGER } from '@chargeflow/runtime';
+import { IngestSamplesHandler } from '../ingest-samples/ingest-samples.handler';
+import { IngestRepository } from '../infrastructure/ingest.repository';
+
+export const PARKED_RETRY_MS = Symbol('PARKED_RETRY_MS');
+const PARKED_BATCH = 500;
+
+/**
+ * Gives parked samples (their session could not be described during a sessions outage) another try
+ * every few seconds: once the sessions service answers they are counted or refused, and leave the
+ * parking in the same transaction.
+ */
+@Injectable()
+export class ParkedSamplesRetrier implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> = Promise.resolve();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: IngestRepository,
+    private readonly handler: IngestSamplesHandler,
+    @Inject(PARKED_RETRY_MS) private readonly intervalMs: number,
+    @Inject(PINO_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'parked-samples' });
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.running = this.retry()
+        .catch((error: Error) => this.log.warn({ error: error.message }, 'retrying parked samples failed'))
+        .finally(() => {
+          if (this.timer) this.schedule();
+        });
+    }, this.intervalMs);
+  }
+
+  private async retry(): Promise<void> {
+    const parked = await this.repository.parked(this.dataSource.manager, PARKED_BATCH);
+    if (parked.length === 0) return;
+    const result = await this.handler.handle(
+      parked.map((message) => ({
+        content: message.content,
+        routingKey: message.routingKey,
+        correlationId: message.correlationId ?? undefined,
+        parkedId: message.id,
+      })),
+    );
+    this.log.info({ event: 'telemetry.parked-retried', ...result }, `retried ${parked.length} parked samples`);
+  }
+}
