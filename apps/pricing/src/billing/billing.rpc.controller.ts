@@ -52,7 +52,7 @@ export class BillingRpcController {
   async list(@Payload() request: ListBillingRequest): Promise<Page<BillingRecordView>> {
     const limit = pageSize(request.limit);
     const rows = await this.billing.list(this.dataSource.manager, request, decodeCursor(request.cursor), limit);
-    return toPage(rows, limit, (row) => ({ at: row.startedAt, id: row.sessionId }), toBillingView);
+    return toPage(rows, limit, (row) => ({ at: row.cursorAt, id: row.sessionId }), toBillingView);
   }
 
   @MessagePattern(BillingRpc.statement)

@@ -7,7 +7,7 @@ import type {
   SessionFinalizedV1,
   SessionKind,
 } from '@chargeflow/contracts';
-import type { Position } from '@chargeflow/runtime';
+import { cursorInstant, type Position } from '@chargeflow/runtime';
 import type { BillingRecord } from '../../tariff/domain/tariff-pricing';
 
 export interface StoredBilling {
@@ -102,7 +102,7 @@ export class BillingRepository {
     filter: ListBillingRequest,
     after: Position | null,
     limit: number,
-  ): Promise<StoredBilling[]> {
+  ): Promise<(StoredBilling & { cursorAt: string })[]> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     const where = (sql: string, value: unknown) => {
@@ -120,8 +120,8 @@ export class BillingRepository {
     }
     values.push(limit + 1);
     return manager.query(
-      `SELECT ${COLUMNS} FROM billing_record ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-       ORDER BY started_at DESC, session_id DESC LIMIT $${values.length}`,
+      `SELECT ${COLUMNS}, ${cursorInstant('started_at')} AS "cursorAt" FROM billing_record
+       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY started_at DESC, session_id DESC LIMIT $${values.length}`,
       values,
     );
   }
