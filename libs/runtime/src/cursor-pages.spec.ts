@@ -11,10 +11,22 @@ describe('cursor pages', () => {
 
   it('hands out the position of the last row of a page, and none after the last page', () => {
     const rows = [1, 2, 3].map((n) => ({ n, at: `2026-12-01T22:18:34.12345${n}Z` }));
-    const page = toPage(rows, 2, (row) => ({ at: row.at, id: ID }), (row) => row.n);
+    const page = toPage(
+      rows,
+      2,
+      (row) => ({ at: row.at, id: ID }),
+      (row) => row.n,
+    );
     expect(page.items).toEqual([1, 2]);
     expect(decodeCursor(page.nextCursor ?? undefined)?.at).toBe('2026-12-01T22:18:34.123452Z');
-    expect(toPage(rows, 3, (row) => ({ at: row.at, id: ID }), (row) => row.n).nextCursor).toBeNull();
+    expect(
+      toPage(
+        rows,
+        3,
+        (row) => ({ at: row.at, id: ID }),
+        (row) => row.n,
+      ).nextCursor,
+    ).toBeNull();
   });
 
   it('reads no cursor (absent or empty) as the first page', () => {

@@ -43,10 +43,10 @@ export class TypeOrmFleetRepository implements FleetRepository {
 
   async vehicles(manager: EntityManager, after: Position | null, limit: number): Promise<Listed<VehicleRecord>[]> {
     const [where, values] = afterClause('v', after);
-    return manager.query(`SELECT ${VEHICLE_COLUMNS}, ${cursorInstant('v.created_at')} AS "cursorAt" FROM ${VEHICLES} ${where} ORDER BY v.created_at DESC, v.id DESC LIMIT $${values.length + 1}`, [
-      ...values,
-      limit + 1,
-    ]);
+    return manager.query(
+      `SELECT ${VEHICLE_COLUMNS}, ${cursorInstant('v.created_at')} AS "cursorAt" FROM ${VEHICLES} ${where} ORDER BY v.created_at DESC, v.id DESC LIMIT $${values.length + 1}`,
+      [...values, limit + 1],
+    );
   }
 
   /** Creates a vehicle; an id that exists already (a create retried with its Idempotency-Key) changes nothing. */
@@ -84,10 +84,10 @@ export class TypeOrmFleetRepository implements FleetRepository {
 
   async stations(manager: EntityManager, after: Position | null, limit: number): Promise<Listed<StationRecord>[]> {
     const [where, values] = afterClause('t', after);
-    return manager.query(`SELECT ${STATION_COLUMNS}, ${cursorInstant('t.created_at')} AS "cursorAt" FROM ${STATIONS} ${where} ORDER BY t.created_at DESC, t.id DESC LIMIT $${values.length + 1}`, [
-      ...values,
-      limit + 1,
-    ]);
+    return manager.query(
+      `SELECT ${STATION_COLUMNS}, ${cursorInstant('t.created_at')} AS "cursorAt" FROM ${STATIONS} ${where} ORDER BY t.created_at DESC, t.id DESC LIMIT $${values.length + 1}`,
+      [...values, limit + 1],
+    );
   }
 
   /** Creates a station; an id that exists already (a create retried with its Idempotency-Key) changes nothing. */
@@ -119,10 +119,10 @@ export class TypeOrmFleetRepository implements FleetRepository {
   async riders(manager: EntityManager, after: Position | null, limit: number): Promise<Listed<RiderRecord>[]> {
     const where = after ? 'WHERE (created_at, id) < ($1, $2)' : '';
     const values = after ? [after.at, after.id] : [];
-    return manager.query(`SELECT ${RIDER_COLUMNS}, ${cursorInstant('created_at')} AS "cursorAt" FROM rider ${where} ORDER BY created_at DESC, id DESC LIMIT $${values.length + 1}`, [
-      ...values,
-      limit + 1,
-    ]);
+    return manager.query(
+      `SELECT ${RIDER_COLUMNS}, ${cursorInstant('created_at')} AS "cursorAt" FROM rider ${where} ORDER BY created_at DESC, id DESC LIMIT $${values.length + 1}`,
+      [...values, limit + 1],
+    );
   }
 
   /** Creates a rider; an id that exists already (a create retried with its Idempotency-Key) changes nothing. */
