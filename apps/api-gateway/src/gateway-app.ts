@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { NestPinoLogger } from '@chargeflow/runtime';
-import type { GatewayConfig } from './config';
+import { trustedProxiesOf, type GatewayConfig } from './config';
 import { recordHttpMetrics } from './metrics/http-metrics';
 import { serveOpenApi } from './openapi/serve-openapi';
 import { ProblemException } from './problem/problem';
@@ -32,7 +32,7 @@ export async function createGatewayApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
-    trustProxy: config.GATEWAY_TRUST_PROXY,
+    trustProxy: trustedProxiesOf(config.GATEWAY_TRUST_PROXY),
     genReqId: requestIdOf,
     requestIdHeader: false,
   });
