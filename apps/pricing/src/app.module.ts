@@ -14,6 +14,7 @@ export class AppModule {
         TypeOrmModule.forRoot({
           ...postgresOptions({
             url: config.PRICING_DATABASE_URL,
+            statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
             applicationName: 'chargeflow-pricing',
             migrations: pricingMigrations,
           }),

@@ -14,6 +14,7 @@ export class AppModule {
         TypeOrmModule.forRoot({
           ...postgresOptions({
             url: config.SESSIONS_DATABASE_URL,
+            statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
             applicationName: 'chargeflow-sessions',
             migrations: sessionsMigrations,
           }),

@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isExposableError, RpcUnavailableError } from '@chargeflow/messaging';
+import { isExposableError, RpcUnavailableError, statementTimeoutErrorOf } from '@chargeflow/messaging';
 import { problemOf } from '../backend/backend.client';
 import { genericCodeOf, PROBLEM_CONTENT_TYPE, ProblemException } from './problem';
 
@@ -23,6 +23,8 @@ export class ProblemFilter implements ExceptionFilter {
     // A typed error raised in the gateway itself (an invalid cursor, say) answers as a service's would.
     if (isExposableError(exception)) return problemOf(exception.toRpcError());
     if (exception instanceof ProblemException) return exception;
+    const tooCostly = statementTimeoutErrorOf(exception);
+    if (tooCostly) return problemOf(tooCostly);
     if (exception instanceof RpcUnavailableError) {
       return new ProblemException(
         'SERVICE_UNAVAILABLE',

@@ -9,6 +9,7 @@ export const RpcErrorStatuses = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   UNPROCESSABLE: 422,
+  TOO_COSTLY: 413,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;
