@@ -61,6 +61,16 @@ export class GatewayConfig extends BaseServiceConfig {
   @Max(300_000)
   API_KEY_CACHE_TTL_MS = 5_000;
 
+  /**
+   * Oldest a cached key may be and still let its holder in without a lookup when its address is out of
+   * tokens (a known key keeps working while made-up keys drain the address); at least the TTL.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  API_KEY_CACHE_MAX_AGE_MS = 60_000;
+
   /** Largest request body accepted; larger ones get 413. */
   @Type(() => Number)
   @IsInt()
@@ -114,6 +124,11 @@ export function trustedProxiesOf(value: string): false | number | string[] {
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const config = loadConfig(GatewayConfig, env, ['RABBITMQ_URL', 'GATEWAY_DATABASE_URL']);
   trustedProxiesOf(config.GATEWAY_TRUST_PROXY);
+  if (config.API_KEY_CACHE_MAX_AGE_MS < config.API_KEY_CACHE_TTL_MS) {
+    throw new ConfigurationError(
+      `API_KEY_CACHE_MAX_AGE_MS must be at least API_KEY_CACHE_TTL_MS (${config.API_KEY_CACHE_TTL_MS}) (got ${config.API_KEY_CACHE_MAX_AGE_MS})`,
+    );
+  }
   // Checked here rather than by a decorator so that the error line never echoes the secret.
   if (config.CHARGEFLOW_ADMIN_KEY !== '' && !isWellFormedApiKey(config.CHARGEFLOW_ADMIN_KEY)) {
     throw new ConfigurationError('CHARGEFLOW_ADMIN_KEY must be 32 to 256 characters without spaces (value not shown)');

@@ -25,6 +25,8 @@ export function postgresOptions(options: DatabaseOptions): DataSourceOptions {
     extra: {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: 5_000,
+      // TCP keep-alive, so a long-lived connection (a LISTEN) whose peer vanished is found dead.
+      keepAlive: true,
       statement_timeout: options.statementTimeoutMs,
     },
   };
