@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { NestPinoLogger } from '@chargeflow/runtime';
 import { trustedProxiesOf, type GatewayConfig } from './config';
 import { recordHttpMetrics } from './metrics/http-metrics';
+import { addSecurityHeaders } from './security-headers';
 import { serveOpenApi } from './openapi/serve-openapi';
 import { ProblemException } from './problem/problem';
 import { ProblemFilter } from './problem/problem.filter';
@@ -53,6 +54,7 @@ export async function createGatewayApp(
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  addSecurityHeaders(fastify);
   recordHttpMetrics(fastify);
   if (logger) {
     fastify.addHook('onResponse', async (request, reply) => {
