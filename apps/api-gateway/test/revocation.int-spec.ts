@@ -91,3 +91,37 @@ describe('revocation across gateway instances', () => {
     }
   });
 });
+
+describe('a cached key past its TTL', () => {
+  jest.setTimeout(60_000);
+  let gateway: GatewayHarness;
+
+  beforeAll(async () => {
+    gateway = await GatewayHarness.start('gw_max_age', {
+      API_KEY_CACHE_TTL_MS: '1',
+      API_KEY_CACHE_MAX_AGE_MS: '1500',
+      RATE_LIMIT_ADDRESS_PER_MINUTE: '1',
+      RATE_LIMIT_ADDRESS_BURST: '2',
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  it('lets its holder in from a drained address only until API_KEY_CACHE_MAX_AGE_MS, then asks the database again', async () => {
+    const lookups = jest.spyOn(gateway.provider(ApiKeyRepository), 'findByHash');
+    try {
+      expect((await gateway.request('GET', '/v1/api-keys', { key: gateway.adminKey })).status).toBe(200);
+      expect((await gateway.request('GET', '/v1/api-keys', { key: 'cf_made-up' })).status).toBe(401);
+      expect((await gateway.request('GET', '/v1/api-keys', { key: gateway.adminKey })).status).toBe(200);
+      expect(lookups).toHaveBeenCalledTimes(1);
+
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      expect((await gateway.request('GET', '/v1/api-keys', { key: gateway.adminKey })).status).toBe(429);
+      expect(lookups).toHaveBeenCalledTimes(1);
+    } finally {
+      lookups.mockRestore();
+    }
+  });
+});
