@@ -13,6 +13,7 @@ import {
   type IsolatedVhost,
 } from '@chargeflow/testing';
 import { AnalyticsEventsConsumer } from '../src/projection/apply-events/analytics-events.consumer';
+import { StatusRpcController } from '../src/status/status.rpc.controller';
 import { ApplyEventHandler } from '../src/projection/apply-events/apply-event.handler';
 import { NIL_UUID } from '../src/projection/domain/contribution';
 import { recountRollups } from '../src/verify/rollup-recount';
@@ -273,5 +274,43 @@ describe('analytics projection consumer', () => {
       },
       { what: expect.stringMatching(/^revenue_rollup DAY ALL .* sessions$/), expected: 1, found: 2 },
     ]);
+  });
+  it('reports a lag that grows while events wait, and none once they are applied', async () => {
+    const status = new StatusRpcController(dataSource, connection);
+    const ride = aFinalizedRide({ endedAt: new Date(Date.now() - 60_000).toISOString() });
+    await publishEvents(channel, [{ type: SESSION_FINALIZED_V1, payload: ride }]);
+    await untilApplied(1);
+    expect(await status.status()).toMatchObject({ pendingEvents: 0, lagS: 0 });
+
+    await consumer.onModuleDestroy();
+    try {
+      await publishEvents(channel, [{ type: SESSION_FINALIZED_V1, payload: aFinalizedRide() }]);
+      const waiting = await waitFor(
+        async () => {
+          const answer = await status.status();
+          return answer.pendingEvents === 1 ? answer : undefined;
+        },
+        10_000,
+        'the event to wait in the queue',
+      );
+      expect(waiting.lagS).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect((await status.status()).lagS).toBeGreaterThan((waiting.lagS as number) + 1);
+    } finally {
+      // A stopped consumer stays stopped, as at shutdown: a new one takes over, as after a restart.
+      consumer = new AnalyticsEventsConsumer(
+        connection,
+        dataSource,
+        new ApplyEventHandler(),
+        pino({ level: 'silent' }),
+      );
+      await consumer.onApplicationBootstrap();
+    }
+    await untilApplied(2);
+    await waitFor(
+      async () => ((await status.status()).lagS === 0 ? true : undefined),
+      10_000,
+      'the lag to fall back to zero',
+    );
   });
 });

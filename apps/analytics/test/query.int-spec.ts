@@ -207,6 +207,44 @@ describe('analytics queries on real PostgreSQL', () => {
     }
   });
 
+  const summaryFigure = (summary: AnalyticsSummary, metric: AnalyticsMetric, currency?: string) => {
+    const revenue = summary.revenue.find((figures) => figures.currency === currency);
+    const money = { revenueExclVat: revenue?.exclVat, vat: revenue?.vat, revenueInclVat: revenue?.inclVat };
+    if (metric in money) return money[metric as keyof typeof money] ?? '0.00';
+    if (metric === 'pricedSessions' || metric === 'unpricedSessions') return summary[metric];
+    return summary[metric as keyof AnalyticsSummary];
+  };
+
+  it.each<[AnalyticsMetric, string | undefined]>([
+    ['rides', undefined],
+    ['charges', undefined],
+    ['energyConsumedWh', undefined],
+    ['energyChargedWh', undefined],
+    ['distanceM', undefined],
+    ['durationS', undefined],
+    ['pricedSessions', undefined],
+    ['unpricedSessions', undefined],
+    ['revenueExclVat', 'EUR'],
+    ['vat', 'USD'],
+    ['revenueInclVat', 'EUR'],
+  ])(
+    'writes every %s item of a series, grouped or not, as the summary of its window writes it',
+    async (metric, currency) => {
+      const request = { ...RANGE, metric, currency, window: 'DAY' as const, tz: 'Europe/Berlin' };
+      const whole = await timeseries.execute(request);
+      const byVehicle = await timeseries.execute({ ...request, groupBy: 'vehicle' });
+      expect(byVehicle.items.length).toBeGreaterThan(whole.items.length);
+      for (const item of [...whole.items, ...byVehicle.items]) {
+        const summary = await summaryOf({ from: item.start, to: item.end, vehicleId: item.group?.id });
+        expect([item.start, item.group?.id, item.value]).toEqual([
+          item.start,
+          item.group?.id,
+          summaryFigure(summary, metric, currency),
+        ]);
+      }
+    },
+  );
+
   it('places sessions in Berlin days of 24, 23 and 25 hours by their end', async () => {
     expect(
       await valuesOf({

@@ -15,7 +15,7 @@ import {
 import { AnalyticsEventsConsumer } from '../src/projection/apply-events/analytics-events.consumer';
 import { ApplyEventHandler, billingFactOf, sessionFactOf } from '../src/projection/apply-events/apply-event.handler';
 import { readProjectionState } from '../src/projection/infrastructure/projection-state';
-import type { BillingFactRow, SessionFactRow } from '../src/projection/infrastructure/projection.store';
+import { SWAP_LOCK, type BillingFactRow, type SessionFactRow } from '../src/projection/infrastructure/projection.store';
 import { RebuildProjectionHandler } from '../src/rebuild/rebuild-projection.handler';
 import { AnalyticsRebuildInProgressError } from '../src/rebuild/rebuild.errors';
 import type { UpstreamReader } from '../src/rebuild/upstream.reader';
@@ -100,6 +100,21 @@ describe('analytics rebuild', () => {
     return Object.fromEntries(entries) as Record<string, unknown[]>;
   }
 
+  /** The live projection's facts, as upstream would page them. */
+  async function liveFacts(): Promise<[SessionFactRow[], BillingFactRow[]]> {
+    return Promise.all([
+      dataSource.query(
+        `SELECT session_id AS "sessionId", kind, vehicle_id AS "vehicleId", rider_id AS "riderId", station_id AS "stationId",
+                started_at AS "startedAt", ended_at AS "endedAt", duration_s::int AS "durationS", energy_wh::text AS "energyWh",
+                distance_m::text AS "distanceM" FROM projection.session_fact ORDER BY ended_at`,
+      ) as Promise<SessionFactRow[]>,
+      dataSource.query(
+        `SELECT session_id AS "sessionId", revision, status, currency, total_excl_vat::text AS "totalExclVat",
+                total_vat::text AS "totalVat", total_incl_vat::text AS "totalInclVat" FROM projection.billing_fact`,
+      ) as Promise<BillingFactRow[]>,
+    ]);
+  }
+
   const rebuildWith = (upstream: GatedUpstream) =>
     new RebuildProjectionHandler(dataSource, upstream as unknown as UpstreamReader, logger);
 
@@ -152,15 +167,7 @@ describe('analytics rebuild', () => {
     ]);
     await untilApplied(before + 6);
     // The previous test's ride is in the live projection and upstream too.
-    const [previous] = (await dataSource.query(
-      `SELECT session_id AS "sessionId", kind, vehicle_id AS "vehicleId", rider_id AS "riderId", station_id AS "stationId",
-              started_at AS "startedAt", ended_at AS "endedAt", duration_s::int AS "durationS", energy_wh::text AS "energyWh",
-              distance_m::text AS "distanceM" FROM projection.session_fact`,
-    )) as SessionFactRow[];
-    const [previousBilling] = (await dataSource.query(
-      `SELECT session_id AS "sessionId", revision, status, currency, total_excl_vat::text AS "totalExclVat",
-              total_vat::text AS "totalVat", total_incl_vat::text AS "totalInclVat" FROM projection.billing_fact`,
-    )) as BillingFactRow[];
+    const [[previous], [previousBilling]] = await liveFacts();
 
     const upstream = new GatedUpstream(
       [
@@ -217,6 +224,67 @@ describe('analytics rebuild', () => {
     await untilApplied(before + 10);
     expect((await snapshot()).session_fact).toHaveLength(6);
   });
+  it('counts the new rollups beside the consumer and the readers, and adds what was applied meanwhile', async () => {
+    const charge = aFinalizedCharge({ energyWh: '1000.5' });
+    let before = await applied();
+    await publishEvents(channel, [
+      { type: SESSION_FINALIZED_V1, payload: charge },
+      { type: BILLING_CALCULATED_V2, payload: aBilling(charge, { revision: 1 }) },
+    ]);
+    await untilApplied(before + 2);
+    const [sessions, billings] = await liveFacts();
+    const upstream = new GatedUpstream([sessions.slice(0, 1), sessions.slice(1)], billings);
+    await rebuildWith(upstream).start('test');
+    await waitFor(async () => (upstream.reachedGate ? true : undefined), 10_000, 'the rebuild to read its first page');
+    const [{ schema }] = (await dataSource.query(`SELECT rebuild_schema AS schema FROM projection_state`)) as {
+      schema: string;
+    }[];
+    // Holds the count at its first insert, so the test can act while it runs.
+    const blocker = dataSource.createQueryRunner();
+    await blocker.startTransaction();
+    try {
+      await blocker.query(`LOCK TABLE ${schema}.rollup IN SHARE MODE`);
+      upstream.release();
+      await waitFor(
+        async () => {
+          const [{ counting }] = (await dataSource.query(
+            `SELECT rebuild_rollups AS counting FROM projection_state`,
+          )) as { counting: boolean }[];
+          return counting || undefined;
+        },
+        10_000,
+        'the rebuild to count its rollups',
+      );
+      const [{ readable }] = (await dataSource.query(`SELECT pg_try_advisory_lock_shared($1) AS readable`, [
+        SWAP_LOCK,
+      ])) as { readable: boolean }[];
+      expect(readable).toBe(true);
+      await dataSource.query(`SELECT pg_advisory_unlock_shared($1)`, [SWAP_LOCK]);
+
+      // Applied during the count: a new priced session, a re-pricing of a counted one, a duplicate.
+      const late = aFinalizedRide({ energyWh: '3.25' });
+      before = await applied();
+      await publishEvents(channel, [
+        { type: SESSION_FINALIZED_V1, payload: late },
+        { type: BILLING_CALCULATED_V2, payload: aBilling(late) },
+        { type: BILLING_CALCULATED_V2, payload: aBilling(charge, { revision: 2, totalExclVat: '99.10' }) },
+        { type: SESSION_FINALIZED_V1, payload: charge },
+      ]);
+      await untilApplied(before + 3);
+      const [{ deltas }] = (await dataSource.query(`SELECT count(*)::int AS deltas FROM ${schema}.rollup_delta`)) as {
+        deltas: number;
+      }[];
+      expect(deltas).toBeGreaterThan(0);
+    } finally {
+      await blocker.commitTransaction();
+      await blocker.release();
+    }
+    const live = await snapshot();
+    await untilBuilt();
+    expect(await snapshot()).toEqual(live);
+    expect(await recountRollups(dataSource.manager, 'projection')).toMatchObject({ differences: [] });
+  });
+
   it('abandons a failed rebuild: the live projection stays, the new schema goes, another may start', async () => {
     const live = await snapshot();
     const failing = {

@@ -7,8 +7,10 @@ import { PINO_LOGGER } from '@chargeflow/runtime';
 import { readProjectionState } from '../projection/infrastructure/projection-state';
 import { projectionTables } from '../projection/infrastructure/projection-tables';
 import {
+  createRollupDeltas,
   insertSessions,
   LIVE_SCHEMA,
+  mergeRollupDeltas,
   REBUILD_RUN_LOCK,
   recountedRevenue,
   recountedRollups,
@@ -23,9 +25,9 @@ const FIRST_BUILD_RETRY_MS = 30_000;
 
 /**
  * Rebuilds the projection from upstream into a fresh schema and swaps it in atomically. The live
- * consumer keeps applying events meanwhile and writes their facts into the new schema too, so the
- * swap loses nothing; the rollups of the new schema are counted from its facts under the lock every
- * event application holds shared. One instance runs a rebuild at a time (a session advisory lock).
+ * consumer keeps applying events meanwhile and writes them into the new schema too, so the swap
+ * loses nothing (see swap for how its rollups are counted). One instance runs a rebuild at a time
+ * (a session advisory lock).
  */
 @Injectable()
 export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -88,7 +90,8 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
       if (stale) await manager.query(`DROP SCHEMA IF EXISTS ${stale} CASCADE`);
       for (const statement of projectionTables(schema)) await manager.query(statement);
       await manager.query(
-        `UPDATE projection_state SET rebuild_state = 'REBUILDING', rebuild_schema = $1, rebuild_started_at = now(),
+        `UPDATE projection_state SET rebuild_state = 'REBUILDING', rebuild_schema = $1, rebuild_rollups = false,
+           rebuild_started_at = now(),
            rebuild_finished_at = NULL, rebuild_sessions_read = 0, rebuild_billing_read = 0`,
         [schema],
       );
@@ -134,27 +137,65 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
     }
   }
 
-  /** Counts the new rollups from the new facts and makes the new schema the live one, in one transaction. */
+  /**
+   * Counts the new schema's rollups from its facts, then makes it the live one. Only two short steps
+   * hold the swap lock exclusive: the moment the count's snapshot is taken, and the switch-over,
+   * which adds what was applied during the count and renames the schemas. The count itself runs
+   * beside the live consumer and the readers, however many sessions it counts.
+   */
   private async swap(schema: string): Promise<void> {
+    await this.countRollups(schema);
     const retired = `projection_retired_${Date.now()}`;
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SWAP_LOCK]);
-      await manager.query(`INSERT INTO ${schema}.rollup ${recountedRollups(schema)}`);
-      await manager.query(`INSERT INTO ${schema}.revenue_rollup ${recountedRevenue(schema)}`);
+      await mergeRollupDeltas(manager, schema);
       await manager.query(`ALTER SCHEMA ${LIVE_SCHEMA} RENAME TO ${retired}`);
       await manager.query(`ALTER SCHEMA ${schema} RENAME TO ${LIVE_SCHEMA}`);
       await manager.query(`DROP SCHEMA ${retired} CASCADE`);
       await manager.query(
         `UPDATE projection_state SET built_at = now(), rebuild_state = 'IDLE', rebuild_schema = NULL,
-           rebuild_finished_at = now()`,
+           rebuild_rollups = false, rebuild_finished_at = now()`,
       );
     });
+  }
+
+  /**
+   * The count reads the facts as of a snapshot taken while no event is being applied (the swap lock
+   * held exclusive on another connection); every event committed after it adds its own contribution
+   * to the delta tables instead, so each fact is counted exactly once.
+   */
+  private async countRollups(schema: string): Promise<void> {
+    const [switcher, counter] = [this.dataSource.createQueryRunner(), this.dataSource.createQueryRunner()];
+    try {
+      await switcher.startTransaction();
+      await switcher.query(`SELECT pg_advisory_xact_lock($1)`, [SWAP_LOCK]);
+      await counter.startTransaction('REPEATABLE READ');
+      // A repeatable-read snapshot is taken by the first statement, not by BEGIN.
+      await counter.query(`SELECT 1`);
+      await createRollupDeltas(switcher.manager, schema);
+      await switcher.query(`UPDATE projection_state SET rebuild_rollups = true`);
+      await switcher.commitTransaction();
+      await counter.query(`INSERT INTO ${schema}.rollup ${recountedRollups(schema)}`);
+      await counter.query(`INSERT INTO ${schema}.revenue_rollup ${recountedRevenue(schema)}`);
+      await counter.commitTransaction();
+    } catch (error) {
+      await Promise.all(
+        [switcher, counter]
+          .filter((runner) => runner.isTransactionActive)
+          .map((runner) => runner.rollbackTransaction()),
+      );
+      throw error;
+    } finally {
+      await Promise.all([switcher.release(), counter.release()]);
+    }
   }
 
   private async abandon(schema: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SWAP_LOCK]);
-      await manager.query(`UPDATE projection_state SET rebuild_state = 'IDLE', rebuild_schema = NULL`);
+      await manager.query(
+        `UPDATE projection_state SET rebuild_state = 'IDLE', rebuild_schema = NULL, rebuild_rollups = false`,
+      );
       await manager.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     });
   }

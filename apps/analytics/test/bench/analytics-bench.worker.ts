@@ -11,9 +11,10 @@ import {
   addToRollups,
   insertSessions,
   LIVE_SCHEMA,
-  rebuildSchemaOf,
   recordApplied,
+  rollupTablesOf,
   SWAP_LOCK,
+  targetsOf,
   upsertBillings,
   type BillingFactRow,
   type SessionFactRow,
@@ -162,12 +163,12 @@ async function applyBatch(manager: EntityManager, batch: Generated[], timing: Lo
   if (SETTINGS.onlyExport) return applyFacts(manager, batch, timing);
   let started = performance.now();
   await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [SWAP_LOCK]);
-  const rebuild = await rebuildSchemaOf(manager);
+  const targets = await targetsOf(manager);
   const sessions = batch.map((row) => row.session);
   const billings = batch.map((row) => row.billing);
-  if (rebuild) {
-    await upsertBillings(manager, rebuild, billings);
-    await insertSessions(manager, rebuild, sessions);
+  for (const { schema } of targets.filter((target) => target.schema !== LIVE_SCHEMA)) {
+    await upsertBillings(manager, schema, billings);
+    await insertSessions(manager, schema, sessions);
   }
   await upsertBillings(manager, LIVE_SCHEMA, billings);
   const inserted = new Set(await insertSessions(manager, LIVE_SCHEMA, sessions));
@@ -181,7 +182,7 @@ async function applyBatch(manager: EntityManager, batch: Generated[], timing: Lo
   );
   timing.jsMs += performance.now() - started;
   started = performance.now();
-  await addToRollups(manager, contribution);
+  await addToRollups(manager, rollupTablesOf(LIVE_SCHEMA), contribution);
   timing.rollupMs += performance.now() - started;
   timing.rollupRows += contribution.rollups.length + contribution.revenue.length;
   await recordApplied(manager, batch[batch.length - 1].session.endedAt.toISOString());
@@ -259,7 +260,10 @@ class StatementClock implements Logger {
   logQuerySlow(time: number, query: string, parameters?: unknown[]): void {
     if (!this.recording) return;
     this.sqlMs += time;
-    if (!this.slowest || time > this.slowest.ms) this.slowest = { ms: time, query, parameters: parameters ?? [] };
+    // A slow COMMIT (a busy machine) has no plan to explain: only statements that read are kept.
+    const reads = /^\s*(SELECT|WITH)\b/i.test(query);
+    if (reads && (!this.slowest || time > this.slowest.ms))
+      this.slowest = { ms: time, query, parameters: parameters ?? [] };
   }
   logQuery(): void {}
   logQueryError(): void {}

@@ -233,7 +233,12 @@ export interface AnalyticsStatus {
   /** The `occurredAt` of the newest event applied, and when it was applied. */
   lastEventOccurredAt: string | null;
   lastAppliedAt: string | null;
-  /** Seconds between the newest event's occurrence and its application. */
+  /** Events waiting in the analytics queue; null when the broker cannot be asked. */
+  pendingEvents: number | null;
+  /**
+   * How far behind the projection is, in seconds: 0 when no event waits, else the time since the
+   * newest applied event occurred (it grows while the consumer is stopped); null when unknown.
+   */
   lagS: number | null;
   sessions: number;
   rebuild: AnalyticsRebuildProgress;

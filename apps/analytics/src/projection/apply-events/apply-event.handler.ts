@@ -7,10 +7,9 @@ import {
   findBilling,
   findSession,
   insertSessions,
-  LIVE_SCHEMA,
   lockForEvent,
-  rebuildSchemaOf,
   recordApplied,
+  targetsOf,
   upsertBillings,
   type BillingFactRow,
   type SessionFactRow,
@@ -48,30 +47,31 @@ export function billingFactOf(event: BillingCalculatedV2): BillingFactRow {
 /**
  * Applies one event to the projection inside the caller's transaction (the inbox's). The session's
  * lock comes first, so a session and its billing applied at once by two instances see each other.
- * While a rebuild runs, its schema takes the facts too, so nothing applied meanwhile is lost.
+ * While a rebuild runs, its schema takes the event too, so nothing applied meanwhile is lost: its
+ * facts at once, and once the rebuild counts its rollups, the contribution against its own facts.
  */
 @Injectable()
 export class ApplyEventHandler {
   async sessionFinalized(manager: EntityManager, event: SessionFinalizedV1, occurredAt: string): Promise<void> {
     await lockForEvent(manager, event.sessionId);
     const fact = sessionFactOf(event);
-    const rebuild = await rebuildSchemaOf(manager);
-    if (rebuild) await insertSessions(manager, rebuild, [fact]);
-    const inserted = await insertSessions(manager, LIVE_SCHEMA, [fact]);
-    if (inserted.length > 0)
-      await addToRollups(manager, contributionOf(fact, await findBilling(manager, fact.sessionId)));
+    for (const { schema, rollups } of await targetsOf(manager)) {
+      const inserted = await insertSessions(manager, schema, [fact]);
+      if (rollups && inserted.length > 0)
+        await addToRollups(manager, rollups, contributionOf(fact, await findBilling(manager, schema, fact.sessionId)));
+    }
     await recordApplied(manager, occurredAt);
   }
 
   async billingCalculated(manager: EntityManager, event: BillingCalculatedV2, occurredAt: string): Promise<void> {
     await lockForEvent(manager, event.sessionId);
     const billing = billingFactOf(event);
-    const rebuild = await rebuildSchemaOf(manager);
-    if (rebuild) await upsertBillings(manager, rebuild, [billing]);
-    const before = await findBilling(manager, billing.sessionId);
-    const stored = await upsertBillings(manager, LIVE_SCHEMA, [billing]);
-    const session = stored.length > 0 ? await findSession(manager, billing.sessionId) : null;
-    if (session) await addToRollups(manager, replacementOf(session, before, billing));
+    for (const { schema, rollups } of await targetsOf(manager)) {
+      const before = rollups ? await findBilling(manager, schema, billing.sessionId) : null;
+      const stored = await upsertBillings(manager, schema, [billing]);
+      const session = rollups && stored.length > 0 ? await findSession(manager, schema, billing.sessionId) : null;
+      if (rollups && session) await addToRollups(manager, rollups, replacementOf(session, before, billing));
+    }
     await recordApplied(manager, occurredAt);
   }
 }

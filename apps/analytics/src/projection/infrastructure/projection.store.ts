@@ -27,12 +27,43 @@ export async function lockForEvent(manager: EntityManager, sessionId: string): P
   await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [SESSION_LOCK_SPACE, sessionId]);
 }
 
-/** The schema a running rebuild fills, which takes the facts applied meanwhile too; null when none runs. */
-export async function rebuildSchemaOf(manager: EntityManager): Promise<string | null> {
-  const [row] = (await manager.query(`SELECT rebuild_schema AS schema FROM projection_state`)) as {
-    schema: string | null;
-  }[];
-  return row?.schema ?? null;
+/** The two rollup tables an event's contribution is added to, schema-qualified. */
+export interface RollupTables {
+  rollup: string;
+  revenue: string;
+}
+
+/** A schema an event is applied to: its facts always, its contribution to `rollups` when there are any. */
+export interface ProjectionTarget {
+  schema: string;
+  rollups: RollupTables | null;
+}
+
+export const rollupTablesOf = (schema: string): RollupTables => ({
+  rollup: `${schema}.rollup`,
+  revenue: `${schema}.revenue_rollup`,
+});
+
+/**
+ * Where a rebuild that is counting its rollups takes the contributions of the events applied
+ * meanwhile: tables of their own, added to its rollups at the switch-over.
+ */
+export const rollupDeltaTablesOf = (schema: string): RollupTables => ({
+  rollup: `${schema}.rollup_delta`,
+  revenue: `${schema}.revenue_rollup_delta`,
+});
+
+/**
+ * The live projection, and the schema a running rebuild fills: it takes the facts applied meanwhile
+ * too, and once it counts its rollups, their contributions in its delta tables.
+ */
+export async function targetsOf(manager: EntityManager): Promise<ProjectionTarget[]> {
+  const [row] = (await manager.query(
+    `SELECT rebuild_schema AS schema, rebuild_rollups AS rollups FROM projection_state`,
+  )) as { schema: string | null; rollups: boolean }[];
+  const live = { schema: LIVE_SCHEMA, rollups: rollupTablesOf(LIVE_SCHEMA) };
+  if (!row?.schema) return [live];
+  return [live, { schema: row.schema, rollups: row.rollups ? rollupDeltaTablesOf(row.schema) : null }];
 }
 
 /** Inserts the sessions not yet known; resolves the ids inserted. */
@@ -96,37 +127,54 @@ export async function upsertBillings(
   return rows.map((row) => row.sessionId);
 }
 
-export async function findSession(manager: EntityManager, sessionId: string): Promise<SessionFactRow | null> {
+export async function findSession(
+  manager: EntityManager,
+  schema: string,
+  sessionId: string,
+): Promise<SessionFactRow | null> {
   const [row] = (await manager.query(
     `SELECT session_id AS "sessionId", kind, vehicle_id AS "vehicleId", rider_id AS "riderId", station_id AS "stationId",
             started_at AS "startedAt", ended_at AS "endedAt", duration_s::int AS "durationS",
             energy_wh::text AS "energyWh", distance_m::text AS "distanceM"
-       FROM ${LIVE_SCHEMA}.session_fact WHERE session_id = $1`,
+       FROM ${schema}.session_fact WHERE session_id = $1`,
     [sessionId],
   )) as SessionFactRow[];
   return row ?? null;
 }
 
-export async function findBilling(manager: EntityManager, sessionId: string): Promise<BillingFactRow | null> {
+export async function findBilling(
+  manager: EntityManager,
+  schema: string,
+  sessionId: string,
+): Promise<BillingFactRow | null> {
   const [row] = (await manager.query(
     `SELECT session_id AS "sessionId", revision, status, currency, total_excl_vat::text AS "totalExclVat",
             total_vat::text AS "totalVat", total_incl_vat::text AS "totalInclVat"
-       FROM ${LIVE_SCHEMA}.billing_fact WHERE session_id = $1`,
+       FROM ${schema}.billing_fact WHERE session_id = $1`,
     [sessionId],
   )) as BillingFactRow[];
   return row ?? null;
 }
 
-/** Adds a contribution to the live rollups: one statement per table, whatever the number of rows. */
-export async function addToRollups(manager: EntityManager, { rollups, revenue }: Contribution): Promise<void> {
+/** What adding to an existing rollup row does: every sum grows by the added one. */
+const ADD_TO_ROLLUP = `ON CONFLICT (level, dim, dim_id, kind, bucket) DO UPDATE SET sessions = r.sessions + EXCLUDED.sessions,
+  priced = r.priced + EXCLUDED.priced, energy_wh = r.energy_wh + EXCLUDED.energy_wh,
+  distance_m = r.distance_m + EXCLUDED.distance_m, duration_s = r.duration_s + EXCLUDED.duration_s`;
+const ADD_TO_REVENUE = `ON CONFLICT (level, dim, dim_id, kind, currency, bucket) DO UPDATE SET sessions = r.sessions + EXCLUDED.sessions,
+  excl_vat = r.excl_vat + EXCLUDED.excl_vat, vat = r.vat + EXCLUDED.vat, incl_vat = r.incl_vat + EXCLUDED.incl_vat`;
+
+/** Adds a contribution to rollup tables: one statement per table, whatever the number of rows. */
+export async function addToRollups(
+  manager: EntityManager,
+  tables: RollupTables,
+  { rollups, revenue }: Contribution,
+): Promise<void> {
   if (rollups.length > 0)
     await manager.query(
-      `INSERT INTO ${LIVE_SCHEMA}.rollup AS r (level, dim, dim_id, kind, bucket, sessions, priced, energy_wh, distance_m, duration_s)
+      `INSERT INTO ${tables.rollup} AS r (level, dim, dim_id, kind, bucket, sessions, priced, energy_wh, distance_m, duration_s)
        SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::timestamptz[], $6::bigint[], $7::bigint[],
          $8::numeric[], $9::numeric[], $10::bigint[])
-       ON CONFLICT (level, dim, dim_id, kind, bucket) DO UPDATE SET sessions = r.sessions + EXCLUDED.sessions,
-         priced = r.priced + EXCLUDED.priced, energy_wh = r.energy_wh + EXCLUDED.energy_wh,
-         distance_m = r.distance_m + EXCLUDED.distance_m, duration_s = r.duration_s + EXCLUDED.duration_s`,
+       ${ADD_TO_ROLLUP}`,
       [
         rollups.map((row) => row.level),
         rollups.map((row) => row.dim),
@@ -142,11 +190,10 @@ export async function addToRollups(manager: EntityManager, { rollups, revenue }:
     );
   if (revenue.length > 0)
     await manager.query(
-      `INSERT INTO ${LIVE_SCHEMA}.revenue_rollup AS r (level, dim, dim_id, kind, currency, bucket, sessions, excl_vat, vat, incl_vat)
+      `INSERT INTO ${tables.revenue} AS r (level, dim, dim_id, kind, currency, bucket, sessions, excl_vat, vat, incl_vat)
        SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::bigint[],
          $8::numeric[], $9::numeric[], $10::numeric[])
-       ON CONFLICT (level, dim, dim_id, kind, currency, bucket) DO UPDATE SET sessions = r.sessions + EXCLUDED.sessions,
-         excl_vat = r.excl_vat + EXCLUDED.excl_vat, vat = r.vat + EXCLUDED.vat, incl_vat = r.incl_vat + EXCLUDED.incl_vat`,
+       ${ADD_TO_REVENUE}`,
       [
         revenue.map((row) => row.level),
         revenue.map((row) => row.dim),
@@ -160,6 +207,21 @@ export async function addToRollups(manager: EntityManager, { rollups, revenue }:
         revenue.map((row) => row.inclVat.toFixed()),
       ],
     );
+}
+
+/** Creates a rebuild's delta tables, each of the definition of the rollup table it is added to. */
+export async function createRollupDeltas(manager: EntityManager, schema: string): Promise<void> {
+  const [live, delta] = [rollupTablesOf(schema), rollupDeltaTablesOf(schema)];
+  await manager.query(`CREATE TABLE ${delta.rollup} (LIKE ${live.rollup} INCLUDING ALL)`);
+  await manager.query(`CREATE TABLE ${delta.revenue} (LIKE ${live.revenue} INCLUDING ALL)`);
+}
+
+/** Adds a rebuild's delta tables to its rollups and drops them. */
+export async function mergeRollupDeltas(manager: EntityManager, schema: string): Promise<void> {
+  const [live, delta] = [rollupTablesOf(schema), rollupDeltaTablesOf(schema)];
+  await manager.query(`INSERT INTO ${live.rollup} AS r SELECT * FROM ${delta.rollup} ${ADD_TO_ROLLUP}`);
+  await manager.query(`INSERT INTO ${live.revenue} AS r SELECT * FROM ${delta.revenue} ${ADD_TO_REVENUE}`);
+  await manager.query(`DROP TABLE ${delta.rollup}, ${delta.revenue}`);
 }
 
 /** Records the newest event applied; only a newer one writes, so concurrent events rarely contend. */

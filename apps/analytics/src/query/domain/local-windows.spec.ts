@@ -51,6 +51,26 @@ describe('local windows of an IANA zone', () => {
     ]);
   });
 
+  it('ends a Lord Howe hour at its half-hour changes, the clock skipping or repeating half an hour', () => {
+    // 4 October 2026, 02:00 (+10:30) becomes 02:30 (+11): the 02 hour is half an hour long.
+    expect(windowsOf('2026-10-03T14:30:00Z', '2026-10-03T17:00:00Z', 'HOUR', 'Australia/Lord_Howe')).toEqual([
+      ['2026-10-03T14:30:00.000Z', '2026-10-03T15:30:00.000Z'],
+      ['2026-10-03T15:30:00.000Z', '2026-10-03T16:00:00.000Z'],
+      ['2026-10-03T16:00:00.000Z', '2026-10-03T17:00:00.000Z'],
+    ]);
+    // 5 April 2026, 02:00 (+11) becomes 01:30 (+10:30): the repeated half hour is a window of its own.
+    expect(windowsOf('2026-04-04T14:00:00Z', '2026-04-04T16:30:00Z', 'HOUR', 'Australia/Lord_Howe')).toEqual([
+      ['2026-04-04T14:00:00.000Z', '2026-04-04T15:00:00.000Z'],
+      ['2026-04-04T15:00:00.000Z', '2026-04-04T15:30:00.000Z'],
+      ['2026-04-04T15:30:00.000Z', '2026-04-04T16:30:00.000Z'],
+    ]);
+    // A range that starts inside the short hour starts with it.
+    expect(windowsOf('2026-10-03T15:45:00Z', '2026-10-03T16:30:00Z', 'HOUR', 'Australia/Lord_Howe')).toEqual([
+      ['2026-10-03T15:45:00.000Z', '2026-10-03T16:00:00.000Z'],
+      ['2026-10-03T16:00:00.000Z', '2026-10-03T16:30:00.000Z'],
+    ]);
+  });
+
   it('starts Kathmandu hours at :15 past the UTC hour', () => {
     expect(windowsOf('2026-01-01T00:15:00Z', '2026-01-01T02:15:00Z', 'HOUR', 'Asia/Kathmandu')).toEqual([
       ['2026-01-01T00:15:00.000Z', '2026-01-01T01:15:00.000Z'],

@@ -85,13 +85,27 @@ class ZoneOffsets {
   }
 
   offsetAt(instant: number): number {
+    return this.changes[this.changeIndexAt(instant)].offset;
+  }
+
+  /** The last instant at or before `instant` at which the offset changed (-Infinity: none in the span). */
+  changeAtOrBefore(instant: number): number {
+    return this.changes[this.changeIndexAt(instant)].at;
+  }
+
+  /** The first instant after `instant` at which the offset changes (Infinity: none in the span). */
+  changeAfter(instant: number): number {
+    return this.changes[this.changeIndexAt(instant) + 1]?.at ?? Infinity;
+  }
+
+  private changeIndexAt(instant: number): number {
     let [low, high] = [0, this.changes.length - 1];
     while (low < high) {
       const middle = Math.ceil((low + high) / 2);
       if (this.changes[middle].at <= instant) low = middle;
       else high = middle - 1;
     }
-    return this.changes[low].offset;
+    return low;
   }
 
   /** The local wall clock at an instant, as the epoch milliseconds of the same reading in UTC. */
@@ -123,10 +137,19 @@ class ZoneOffsets {
   }
 }
 
-/** The local start of the window that contains an instant. */
+/** Milliseconds past the local hour at an instant. */
+function pastLocalHour(instant: number, zone: ZoneOffsets): number {
+  return ((zone.wallClockAt(instant) % HOUR_MS) + HOUR_MS) % HOUR_MS;
+}
+
+/**
+ * The local start of the window that contains an instant. An hour starts when the clock reads :00
+ * or when the offset changes, so a change by half an hour (Lord Howe) starts an hour of its own, as a
+ * repeated hour does in Berlin: hours never straddle a change.
+ */
 function windowStartAt(instant: number, window: AnalyticsWindow, zone: ZoneOffsets): number {
+  if (window === 'HOUR') return Math.max(instant - pastLocalHour(instant, zone), zone.changeAtOrBefore(instant));
   const wallMs = zone.wallClockAt(instant);
-  if (window === 'HOUR') return instant - (((wallMs % HOUR_MS) + HOUR_MS) % HOUR_MS);
   const wall = new Date(wallMs);
   const [year, month, day] = [wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate()];
   switch (window) {
@@ -141,11 +164,7 @@ function windowStartAt(instant: number, window: AnalyticsWindow, zone: ZoneOffse
 
 /** The local start of the window after the one starting at `start`. */
 function nextWindowStart(start: number, window: AnalyticsWindow, zone: ZoneOffsets): number {
-  if (window === 'HOUR') {
-    // An hour later by the clock of the world, put back on the local hour if the offset moved by a fraction of one.
-    const next = windowStartAt(start + HOUR_MS, 'HOUR', zone);
-    return next > start ? next : start + HOUR_MS;
-  }
+  if (window === 'HOUR') return Math.min(start - pastLocalHour(start, zone) + HOUR_MS, zone.changeAfter(start));
   const wall = new Date(zone.wallClockAt(start));
   const [year, month, day] = [wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate()];
   const nextWall =

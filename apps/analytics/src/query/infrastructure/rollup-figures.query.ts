@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { SessionKind } from '@chargeflow/contracts';
+import Decimal from 'decimal.js';
+import type { AnalyticsMetric, AnalyticsValue, SessionKind } from '@chargeflow/contracts';
 import { addKindFigures, addRevenueFigures, noFigures, type Figures } from '../domain/figures';
 import type { QueryScope } from '../domain/query-scope';
 import { bucketsOf, decompose, monthStartOf, type Decomposition, type Span } from '../domain/range-decomposition';
@@ -50,50 +51,8 @@ export class RollupFiguresQuery {
     windows: Span[],
     { revenue }: { revenue: boolean } = { revenue: true },
   ): Promise<Map<string, Figures>[]> {
-    const pieces = windows.map((window) => decompose(window));
     const parameters = new SqlParameters();
-    const kind = scope.kind === null ? null : parameters.add(scope.kind);
-    const dimension = parameters.add(scope.dimension);
-    const dimensionId = scope.dimensionId === null ? null : parameters.add(scope.dimensionId);
-    const kindCondition = kind ? `AND r.kind = ${kind}` : '';
-    const column = entityColumnOf(scope.dimension);
-    const sessionGroup = scope.groupBy === 'kind' ? 's.kind' : scope.groupBy ? `s.${column}::text` : `''`;
-    const tables: RollupTable[] = revenue ? ['rollup', 'revenue_rollup'] : ['rollup'];
-
-    const rollupRows =
-      dimensionId === null
-        ? this.bucketJoin(pieces, parameters, dimension, kindCondition)
-        : this.rangeProbes(pieces, windows, parameters, dimension, dimensionId, kindCondition, scope, tables);
-    const edges = pieces.flatMap(({ edges: partial }, w) => partial.map((edge) => ({ w, ...edge })));
-    const ctes = [...rollupRows.ctes];
-    let kindEdgeRows = '';
-    let revenueEdgeRows = '';
-    if (edges.length > 0) {
-      // Only when there are partial edges: else the planner may scan session_fact before joining nothing.
-      const edgesOf = `unnest(${parameters.add(edges.map((edge) => edge.w))}::int[],
-        ${parameters.add(edges.map((edge) => iso(edge.start)))}::timestamptz[],
-        ${parameters.add(edges.map((edge) => iso(edge.end)))}::timestamptz[]) AS t(w, start_at, end_at)`;
-      const sessionFilter = sessionConditions(scope, parameters);
-      ctes.push(
-        `edges AS (SELECT * FROM ${edgesOf})`,
-        `edge_sessions AS (
-           SELECT t.w, ${sessionGroup} AS grp, s.kind, s.energy_wh, s.distance_m, s.duration_s,
-                  b.status, b.currency, b.total_excl_vat, b.total_vat, b.total_incl_vat
-             FROM edges t
-             JOIN projection.session_fact s ON s.ended_at >= t.start_at AND s.ended_at < t.end_at
-             LEFT JOIN projection.billing_fact b ON b.session_id = s.session_id
-            ${sessionFilter.length > 0 ? `WHERE ${sessionFilter.join(' AND ')}` : ''})`,
-      );
-      kindEdgeRows = `UNION ALL
-        SELECT w, grp, kind, 1, CASE WHEN status = 'PRICED' THEN 1 ELSE 0 END, energy_wh, distance_m, duration_s
-          FROM edge_sessions`;
-      revenueEdgeRows = `UNION ALL
-        SELECT w, grp, kind, currency, 1, total_excl_vat, total_vat, total_incl_vat
-          FROM edge_sessions WHERE status = 'PRICED'`;
-    }
-    ctes.push(`kind_rows AS (${rollupRows.select('rollup')} ${kindEdgeRows})`);
-    if (revenue) ctes.push(`revenue_rows AS (${rollupRows.select('revenue_rollup')} ${revenueEdgeRows})`);
-
+    const ctes = this.sourcesOf(scope, windows, parameters, revenue);
     const rows = (await manager.query(
       `WITH ${ctes.join(',\n')}
        SELECT 'KIND' AS part, w, grp, kind, NULL::text AS currency, sum(sessions)::text AS sessions,
@@ -136,6 +95,90 @@ export class RollupFiguresQuery {
       }
     }
     return figures;
+  }
+
+  /**
+   * One metric per window and group, summed and written in SQL (only the columns the metric reads, no
+   * decimal arithmetic per row in JS), and for a grouped series the groups with a session, most
+   * energy first. Windows with nothing have no row: their value is the metric's zero.
+   */
+  async seriesOf(
+    manager: EntityManager,
+    scope: QueryScope,
+    windows: Span[],
+    metric: AnalyticsMetric,
+    currency: string | null,
+  ): Promise<MetricSeries> {
+    const parameters = new SqlParameters();
+    const { from, value, integer } = METRIC_SQL[metric];
+    const ctes = this.sourcesOf(scope, windows, parameters, from === 'revenue_rows');
+    const inCurrency = from === 'revenue_rows' ? `WHERE currency = ${parameters.add(currency)}` : '';
+    const ranking = scope.groupBy
+      ? `UNION ALL
+       SELECT 'GROUP', NULL, grp, NULL, sum(energy_wh)::text FROM kind_rows GROUP BY grp HAVING sum(sessions) > 0`
+      : '';
+    const rows = (await manager.query(
+      `WITH ${ctes.join(',\n')}
+       SELECT 'VALUE' AS part, w, grp, ${value} AS value, NULL::text AS energy_wh FROM ${from} ${inCurrency}
+        GROUP BY w, grp
+       ${ranking}`,
+      parameters.values,
+    )) as MetricSeriesRow[];
+    const values = windows.map(() => new Map<string, AnalyticsValue>());
+    const groups: { id: string; energyWh: Decimal }[] = [];
+    for (const row of rows) {
+      if (row.part === 'GROUP') groups.push({ id: row.grp, energyWh: new Decimal(row.energy_wh as string) });
+      else values[row.w as number].set(row.grp, integer ? Number(row.value) : (row.value as string));
+    }
+    groups.sort((a, b) => b.energyWh.comparedTo(a.energyWh) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return { values, groups: groups.map((group) => group.id) };
+  }
+
+  /** The common table expressions that give `kind_rows` (and `revenue_rows`): signed rollup rows and edge sessions. */
+  private sourcesOf(scope: QueryScope, windows: Span[], parameters: SqlParameters, revenue: boolean): string[] {
+    const pieces = windows.map((window) => decompose(window));
+    const kind = scope.kind === null ? null : parameters.add(scope.kind);
+    const dimension = parameters.add(scope.dimension);
+    const dimensionId = scope.dimensionId === null ? null : parameters.add(scope.dimensionId);
+    const kindCondition = kind ? `AND r.kind = ${kind}` : '';
+    const column = entityColumnOf(scope.dimension);
+    const sessionGroup = scope.groupBy === 'kind' ? 's.kind' : scope.groupBy ? `s.${column}::text` : `''`;
+    const tables: RollupTable[] = revenue ? ['rollup', 'revenue_rollup'] : ['rollup'];
+
+    const rollupRows =
+      dimensionId === null
+        ? this.bucketJoin(pieces, parameters, dimension, kindCondition)
+        : this.rangeProbes(pieces, windows, parameters, dimension, dimensionId, kindCondition, scope, tables);
+    const edges = pieces.flatMap(({ edges: partial }, w) => partial.map((edge) => ({ w, ...edge })));
+    const ctes = [...rollupRows.ctes];
+    let kindEdgeRows = '';
+    let revenueEdgeRows = '';
+    if (edges.length > 0) {
+      // Only when there are partial edges: else the planner may scan session_fact before joining nothing.
+      const edgesOf = `unnest(${parameters.add(edges.map((edge) => edge.w))}::int[],
+        ${parameters.add(edges.map((edge) => iso(edge.start)))}::timestamptz[],
+        ${parameters.add(edges.map((edge) => iso(edge.end)))}::timestamptz[]) AS t(w, start_at, end_at)`;
+      const sessionFilter = sessionConditions(scope, parameters);
+      ctes.push(
+        `edges AS (SELECT * FROM ${edgesOf})`,
+        `edge_sessions AS (
+           SELECT t.w, ${sessionGroup} AS grp, s.kind, s.energy_wh, s.distance_m, s.duration_s,
+                  b.status, b.currency, b.total_excl_vat, b.total_vat, b.total_incl_vat
+             FROM edges t
+             JOIN projection.session_fact s ON s.ended_at >= t.start_at AND s.ended_at < t.end_at
+             LEFT JOIN projection.billing_fact b ON b.session_id = s.session_id
+            ${sessionFilter.length > 0 ? `WHERE ${sessionFilter.join(' AND ')}` : ''})`,
+      );
+      kindEdgeRows = `UNION ALL
+        SELECT w, grp, kind, 1, CASE WHEN status = 'PRICED' THEN 1 ELSE 0 END, energy_wh, distance_m, duration_s
+          FROM edge_sessions`;
+      revenueEdgeRows = `UNION ALL
+        SELECT w, grp, kind, currency, 1, total_excl_vat, total_vat, total_incl_vat
+          FROM edge_sessions WHERE status = 'PRICED'`;
+    }
+    ctes.push(`kind_rows AS (${rollupRows.select('rollup')} ${kindEdgeRows})`);
+    if (revenue) ctes.push(`revenue_rows AS (${rollupRows.select('revenue_rollup')} ${revenueEdgeRows})`);
+    return ctes;
   }
 
   /**
@@ -216,6 +259,52 @@ export class RollupFiguresQuery {
 }
 
 type RollupTable = keyof typeof ROLLUP_TABLES;
+
+/** One metric's values per window (by group), and the groups of a grouped series in their order. */
+export interface MetricSeries {
+  values: Map<string, AnalyticsValue>[];
+  groups: string[];
+}
+
+interface MetricSeriesRow {
+  part: 'VALUE' | 'GROUP';
+  w: number | null;
+  grp: string;
+  value: string | null;
+  energy_wh: string | null;
+}
+
+/** A sum written as exactDecimal writes it: exact, no trailing zeros, "0" for nothing. */
+const exactDecimalSql = (sum: string) => `trim_scale(coalesce(${sum}, 0))::text`;
+/** A sum of money written as exactMoney writes it: at least two decimals, more only when it has them. */
+const exactMoneySql = (sum: string) =>
+  `CASE WHEN scale(trim_scale(coalesce(${sum}, 0))) <= 2 THEN round(coalesce(${sum}, 0), 2)::text
+        ELSE trim_scale(${sum})::text END`;
+/** Counts and seconds: integers (pg hands a bigint over as a string, read as a number). */
+const integerSql = (sum: string) => `coalesce(${sum}, 0)::bigint`;
+
+/** Where each metric is summed, and how its sum is written: the SQL form of figures.ts's metricOf. */
+const METRIC_SQL: Record<AnalyticsMetric, { from: 'kind_rows' | 'revenue_rows'; value: string; integer: boolean }> = {
+  rides: { from: 'kind_rows', value: integerSql(`sum(sessions) FILTER (WHERE kind = 'RIDE')`), integer: true },
+  charges: { from: 'kind_rows', value: integerSql(`sum(sessions) FILTER (WHERE kind = 'CHARGING')`), integer: true },
+  energyConsumedWh: {
+    from: 'kind_rows',
+    value: exactDecimalSql(`sum(energy_wh) FILTER (WHERE kind = 'RIDE')`),
+    integer: false,
+  },
+  energyChargedWh: {
+    from: 'kind_rows',
+    value: exactDecimalSql(`sum(energy_wh) FILTER (WHERE kind = 'CHARGING')`),
+    integer: false,
+  },
+  distanceM: { from: 'kind_rows', value: exactDecimalSql('sum(distance_m)'), integer: false },
+  durationS: { from: 'kind_rows', value: integerSql('sum(duration_s)'), integer: true },
+  pricedSessions: { from: 'kind_rows', value: integerSql('sum(priced)'), integer: true },
+  unpricedSessions: { from: 'kind_rows', value: integerSql('sum(sessions) - sum(priced)'), integer: true },
+  revenueExclVat: { from: 'revenue_rows', value: exactMoneySql('sum(excl_vat)'), integer: false },
+  vat: { from: 'revenue_rows', value: exactMoneySql('sum(vat)'), integer: false },
+  revenueInclVat: { from: 'revenue_rows', value: exactMoneySql('sum(incl_vat)'), integer: false },
+};
 
 /** Common table expressions, and the rows of one rollup table they give. */
 interface RollupRows {

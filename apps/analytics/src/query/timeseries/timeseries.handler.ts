@@ -5,8 +5,8 @@ import {
   type AnalyticsTimeseriesRequest,
 } from '@chargeflow/contracts';
 import { AnalyticsQueryInvalidError } from '../domain/analytics-query.errors';
-import { metricOf, noFigures, rankGroups } from '../domain/figures';
-import { isRevenueMetric, seriesQueryOf } from '../domain/query-scope';
+import { metricOf, noFigures } from '../domain/figures';
+import { seriesQueryOf } from '../domain/query-scope';
 import { ProjectionReader } from '../infrastructure/projection-reader';
 import { RollupFiguresQuery, WHOLE } from '../infrastructure/rollup-figures.query';
 
@@ -23,9 +23,8 @@ export class TimeseriesHandler {
 
   async execute(request: AnalyticsTimeseriesRequest): Promise<AnalyticsTimeseries> {
     const query = seriesQueryOf(request);
-    const revenue = isRevenueMetric(query.metric);
-    const perWindow = await this.reader.read((manager) =>
-      this.figures.figuresOf(manager, query.scope, query.windows, { revenue }),
+    const series = await this.reader.read((manager) =>
+      this.figures.seriesOf(manager, query.scope, query.windows, query.metric, query.currency),
     );
     const bounds = query.windows.map((window) => ({
       start: new Date(window.start).toISOString(),
@@ -33,20 +32,14 @@ export class TimeseriesHandler {
     }));
     // An empty window's value is the same for every group: computed once, not per item.
     const empty = metricOf(noFigures(), query.metric, query.currency);
-    const valueOf = (w: number, groupId: string) => {
-      const figures = perWindow[w].get(groupId);
-      return figures ? metricOf(figures, query.metric, query.currency) : empty;
-    };
-    const itemsOf = (groupId: string) =>
-      bounds.map(({ start, end }, w) => ({ start, end, value: valueOf(w, groupId) }));
+    const valueOf = (w: number, groupId: string) => series.values[w].get(groupId) ?? empty;
     const by = query.scope.groupBy;
-    const groups = by ? rankGroups(perWindow) : [];
-    if (groups.length * bounds.length > MAX_GROUPED_SERIES_ITEMS) {
+    if (by && series.groups.length * bounds.length > MAX_GROUPED_SERIES_ITEMS) {
       // Grouped items are groups × windows: bounded, so a daily series of every vehicle is refused.
       throw new AnalyticsQueryInvalidError([
         {
           field: 'groupBy',
-          message: `${groups.length} groups × ${bounds.length} windows is more than ${MAX_GROUPED_SERIES_ITEMS} items; filter, or choose a longer window or a shorter range`,
+          message: `${series.groups.length} groups × ${bounds.length} windows is more than ${MAX_GROUPED_SERIES_ITEMS} items; filter, or choose a longer window or a shorter range`,
         },
       ]);
     }
@@ -56,11 +49,11 @@ export class TimeseriesHandler {
       tz: query.tz,
       currency: query.currency,
       items: by
-        ? groups.flatMap((group) => {
-            const groupOf = { by, id: group.id };
-            return bounds.map(({ start, end }, w) => ({ start, end, value: valueOf(w, group.id), group: groupOf }));
+        ? series.groups.flatMap((id) => {
+            const group = { by, id };
+            return bounds.map(({ start, end }, w) => ({ start, end, value: valueOf(w, id), group }));
           })
-        : itemsOf(WHOLE),
+        : bounds.map(({ start, end }, w) => ({ start, end, value: valueOf(w, WHOLE) })),
     };
   }
 }

@@ -402,7 +402,23 @@ export class AnalyticsStatusDocument {
   )
   lastAppliedAt!: string | null;
 
-  @ApiProperty(nullable({ type: Number, description: 'Seconds between the two.', example: 0.25 }))
+  @ApiProperty(
+    nullable({
+      type: Number,
+      description: 'Events waiting in the analytics queue; null when the broker cannot be asked.',
+      example: 0,
+    }),
+  )
+  pendingEvents!: number | null;
+
+  @ApiProperty(
+    nullable({
+      type: Number,
+      description:
+        'How far behind the projection is, in seconds: 0 when no event waits, else the time since the newest applied event occurred (it grows while the consumer is stopped); null when unknown.',
+      example: 0,
+    }),
+  )
   lagS!: number | null;
 
   @ApiProperty({ description: 'Finalized sessions in the projection.', example: 1250 })
