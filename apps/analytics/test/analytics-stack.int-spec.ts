@@ -8,7 +8,7 @@ import {
   TELEMETRY_ROUTING,
   type AnalyticsRebuildProgress,
   type AnalyticsStatus,
-  type AnalyticsVerifyReport,
+  type AnalyticsVerifyRun,
   type RpcReply,
 } from '@chargeflow/contracts';
 import { REPO_ROOT, Stack } from '@chargeflow/infra';
@@ -43,8 +43,24 @@ describe('analytics in the whole stack', () => {
     return { status: response.status, body: (await response.json()) as Json };
   }
 
-  async function analytics<T>(pattern: string): Promise<RpcReply<T>> {
-    return rpc.request<T>('analytics', pattern, {}, { correlationId: 'analytics-stack-test', timeoutMs: 20_000 });
+  async function analytics<T>(pattern: string, request: object = {}): Promise<RpcReply<T>> {
+    return rpc.request<T>('analytics', pattern, request, { correlationId: 'analytics-stack-test', timeoutMs: 20_000 });
+  }
+
+  /** Starts a verification and follows it until it is no longer RUNNING. */
+  async function verification(): Promise<AnalyticsVerifyRun> {
+    const started = await analytics<AnalyticsVerifyRun>(AnalyticsRpc.verify);
+    if (!started.ok) throw new Error(started.error.message);
+    return waitFor(
+      async () => {
+        const run = await analytics<AnalyticsVerifyRun>(AnalyticsRpc.verifyRun, { id: started.data.id });
+        if (!run.ok) throw new Error(run.error.message);
+        return run.data.status === 'RUNNING' ? undefined : run.data;
+      },
+      20_000,
+      'the verification to finish',
+      100,
+    );
   }
 
   const untilRebuilt = () =>
@@ -154,10 +170,10 @@ describe('analytics in the whole stack', () => {
     // The first ride is re-priced once the tariff appears (revision 2); the second is priced at once.
     const verified = await waitFor(
       async () => {
-        const reply = await analytics<AnalyticsVerifyReport>(AnalyticsRpc.verify);
+        const { report } = await verification();
         // Both rides billed upstream too: a verify that ran before the second billing existed agrees with itself.
-        const followed = reply.ok && reply.data.sessions === 2 && reply.data.upstream.billingRecords === 2;
-        return followed && reply.data.differences.length === 0 ? reply.data : undefined;
+        const followed = report !== null && report.sessions === 2 && report.upstream.billingRecords === 2;
+        return followed && report.differences.length === 0 ? report : undefined;
       },
       30_000,
       'the projection to follow both rides and their billing',
@@ -188,8 +204,9 @@ describe('analytics in the whole stack', () => {
     await stack.processes.analytics.stop();
     const admin = new Client({ connectionString: environment.env.ANALYTICS_DATABASE_URL });
     await admin.connect();
+    // Everything the service keeps, whatever its migrations add: the projection and the public schema.
     await admin.query(`DROP SCHEMA projection CASCADE`);
-    await admin.query(`DROP TABLE projection_state, inbox_message, migrations`);
+    await admin.query(`DROP SCHEMA public CASCADE; CREATE SCHEMA public`);
     await admin.end();
     stack.processes.analytics.start();
     await stack.waitUntilReady(60_000);
@@ -200,14 +217,14 @@ describe('analytics in the whole stack', () => {
     await client.connect();
     await client.query(`DELETE FROM projection.billing_fact WHERE revision = 2`);
     await client.end();
-    const verify = await analytics<AnalyticsVerifyReport>(AnalyticsRpc.verify);
-    if (!verify.ok) throw new Error(verify.error.message);
-    expect(verify.data.differences).toContainEqual({
+    const verify = await verification();
+    expect(verify.status).toBe('DONE');
+    expect(verify.report?.differences).toContainEqual({
       what: 'billing records (upstream vs projection)',
       expected: 2,
       found: 1,
     });
-    expect(verify.data.differences).toContainEqual(
+    expect(verify.report?.differences).toContainEqual(
       expect.objectContaining({
         what: expect.stringMatching(/^rollup MONTH ALL .* RIDE .* priced$/),
         expected: 1,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { migratedAnalyticsDatabase } from './analytics-database';
 import pino from 'pino';
 import type { ConfirmChannel } from 'amqplib';
@@ -20,6 +21,8 @@ import { RebuildProjectionHandler } from '../src/rebuild/rebuild-projection.hand
 import { AnalyticsRebuildInProgressError } from '../src/rebuild/rebuild.errors';
 import type { UpstreamReader } from '../src/rebuild/upstream.reader';
 import { RebuildHealth } from '../src/status/rebuild-health';
+import { VerifyProjectionHandler } from '../src/verify/verify-projection.handler';
+import { AnalyticsVerifyRunNotFoundError } from '../src/verify/verify.errors';
 import { recountRollups } from '../src/verify/rollup-recount';
 import { aBilling, aFinalizedCharge, aFinalizedRide, anUnpricedBilling, publishEvents } from './projection-fixtures';
 
@@ -50,6 +53,10 @@ class GatedUpstream {
 
   async *billingRecords(): AsyncGenerator<BillingFactRow[]> {
     yield this.billings;
+  }
+
+  async counts(): Promise<{ finalizedSessions: number; billingRecords: number }> {
+    return { finalizedSessions: this.sessions.flat().length, billingRecords: this.billings.length };
   }
 }
 
@@ -313,5 +320,89 @@ describe('analytics rebuild', () => {
     );
     await untilBuilt();
     expect((await snapshot()).session_fact).toEqual([]);
+  });
+  describe('verify, in the background', () => {
+    const verifierOf = (upstream: GatedUpstream) =>
+      new VerifyProjectionHandler(dataSource, upstream as unknown as UpstreamReader, logger);
+    const untilFinished = (verifier: VerifyProjectionHandler, id: string) =>
+      waitFor(
+        async () => {
+          const run = await verifier.find(id);
+          return run.status === 'RUNNING' ? undefined : run;
+        },
+        20_000,
+        'the verification to finish',
+        50,
+      );
+
+    it('answers RUNNING at once, then DONE with the report', async () => {
+      const ride = aFinalizedRide();
+      const before = await applied();
+      await publishEvents(channel, [
+        { type: SESSION_FINALIZED_V1, payload: ride },
+        { type: BILLING_CALCULATED_V2, payload: aBilling(ride) },
+      ]);
+      await untilApplied(before + 2);
+      const [sessions, billings] = await liveFacts();
+      const verifier = verifierOf(new GatedUpstream([sessions], billings));
+      const started = await verifier.start();
+      expect(started).toMatchObject({ status: 'RUNNING', finishedAt: null, report: null, error: null });
+      expect(await untilFinished(verifier, started.id)).toMatchObject({
+        id: started.id,
+        status: 'DONE',
+        report: { sessions: sessions.length, differences: [] },
+        error: null,
+      });
+      // One billing record fewer upstream than in the projection: listed.
+      const short = verifierOf(new GatedUpstream([sessions], billings.slice(1)));
+      const run = await untilFinished(short, (await short.start()).id);
+      expect(run.report?.differences).toEqual([
+        {
+          what: 'billing records (upstream vs projection)',
+          expected: billings.length - 1,
+          found: billings.length,
+        },
+      ]);
+    });
+
+    it('fails a run that a switch-over crossed, and one whose instance stopped', async () => {
+      const [sessions, billings] = await liveFacts();
+      const verifier = verifierOf(new GatedUpstream([sessions], billings));
+      const blocker = dataSource.createQueryRunner();
+      await blocker.startTransaction();
+      let id: string;
+      try {
+        // Holds the recount at the rollups while the projection is switched over under it.
+        await blocker.query(`LOCK TABLE projection.rollup IN ACCESS EXCLUSIVE MODE`);
+        id = (await verifier.start()).id;
+        await waitFor(
+          async () => {
+            const [{ waiting }] = (await dataSource.query(
+              `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+            )) as { waiting: number }[];
+            return waiting > 0 || undefined;
+          },
+          10_000,
+          'the recount to wait for the rollups',
+        );
+        await dataSource.query(`UPDATE projection_state SET built_at = now() + interval '1 second'`);
+      } finally {
+        await blocker.commitTransaction();
+        await blocker.release();
+      }
+      expect(await untilFinished(verifier, id)).toMatchObject({
+        status: 'FAILED',
+        report: null,
+        error: expect.stringContaining('a rebuild switched the projection over while it was verified'),
+      });
+
+      const orphan = randomUUID();
+      await dataSource.query(`INSERT INTO verify_run (id, status) VALUES ($1, 'RUNNING')`, [orphan]);
+      expect(await verifier.find(orphan)).toMatchObject({
+        status: 'FAILED',
+        error: expect.stringContaining('stopped before it finished'),
+      });
+      await expect(verifier.find(randomUUID())).rejects.toBeInstanceOf(AnalyticsVerifyRunNotFoundError);
+    });
   });
 });

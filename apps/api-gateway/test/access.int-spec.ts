@@ -56,6 +56,7 @@ describe('gateway access: every route, every role', () => {
         'GET /v1/analytics/sessions',
         'POST /v1/analytics/rebuild',
         'POST /v1/analytics/verify',
+        'GET /v1/analytics/verify/:id',
       ]),
     );
     const undeclared = routes.filter(

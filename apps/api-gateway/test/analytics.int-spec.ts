@@ -66,13 +66,18 @@ describe('gateway analytics routes', () => {
         status: 403,
         body: { code: 'ROLE_NOT_ALLOWED' },
       });
+    const get = (path: string, key: string) => gateway.request<Problem>('GET', path, { key });
+    const run = `/v1/analytics/verify/${randomUUID()}`;
     expectReachedAnalytics(await post('/v1/analytics/verify', gateway.adminKey));
     expectReachedAnalytics(await post('/v1/analytics/verify', keys.operator));
-    for (const key of [keys.analyst, keys.device])
+    expectReachedAnalytics(await get(run, keys.operator));
+    for (const key of [keys.analyst, keys.device]) {
       expect(await post('/v1/analytics/verify', key)).toMatchObject({
         status: 403,
         body: { code: 'ROLE_NOT_ALLOWED' },
       });
+      expect(await get(run, key)).toMatchObject({ status: 403, body: { code: 'ROLE_NOT_ALLOWED' } });
+    }
   });
 
   it('refuses unknown and invalid parameters with a 400 naming each, before asking the service', async () => {

@@ -1,10 +1,12 @@
 import { CreateInbox1763800000001 } from '@chargeflow/messaging';
 import { CreateProjection1766100000000 } from './1766100000000-create-projection';
 import { RebuildRollups1766200000000 } from './1766200000000-rebuild-rollups';
+import { CreateVerifyRun1766300000000 } from './1766300000000-create-verify-run';
 
 /** Applied in this order at start-up. */
 export const analyticsMigrations = [
   CreateInbox1763800000001,
   CreateProjection1766100000000,
   RebuildRollups1766200000000,
+  CreateVerifyRun1766300000000,
 ];

@@ -20,6 +20,9 @@ import {
 import { AnalyticsRebuildInProgressError } from './rebuild.errors';
 import { UpstreamReader } from './upstream.reader';
 
+/** Counting the rollups of every fact is bounded, but far longer than a query's few seconds. */
+const COUNT_STATEMENT_TIMEOUT = '15min';
+
 /** A first build that failed (upstream still starting, say) is tried again after this pause. */
 const FIRST_BUILD_RETRY_MS = 30_000;
 
@@ -170,7 +173,9 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
       await switcher.startTransaction();
       await switcher.query(`SELECT pg_advisory_xact_lock($1)`, [SWAP_LOCK]);
       await counter.startTransaction('REPEATABLE READ');
-      // A repeatable-read snapshot is taken by the first statement, not by BEGIN.
+      // The count reads every fact once, far longer than a request's statement timeout.
+      await counter.query(`SET LOCAL statement_timeout = '${COUNT_STATEMENT_TIMEOUT}'`);
+      // A repeatable-read snapshot is taken by the first query, not by BEGIN or SET: taken here, under the lock.
       await counter.query(`SELECT 1`);
       await createRollupDeltas(switcher.manager, schema);
       await switcher.query(`UPDATE projection_state SET rebuild_rollups = true`);

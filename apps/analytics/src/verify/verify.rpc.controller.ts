@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { AnalyticsRpc, type AnalyticsVerifyReport } from '@chargeflow/contracts';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { AnalyticsRpc, AnalyticsVerifyRunRequest, type AnalyticsVerifyRun } from '@chargeflow/contracts';
 import { VerifyProjectionHandler } from './verify-projection.handler';
 
 @Controller()
@@ -8,7 +8,12 @@ export class VerifyRpcController {
   constructor(private readonly handler: VerifyProjectionHandler) {}
 
   @MessagePattern(AnalyticsRpc.verify)
-  verify(): Promise<AnalyticsVerifyReport> {
-    return this.handler.verify();
+  verify(): Promise<AnalyticsVerifyRun> {
+    return this.handler.start();
+  }
+
+  @MessagePattern(AnalyticsRpc.verifyRun)
+  verifyRun(@Payload() request: AnalyticsVerifyRunRequest): Promise<AnalyticsVerifyRun> {
+    return this.handler.find(request.id);
   }
 }

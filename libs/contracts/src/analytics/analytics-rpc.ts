@@ -11,7 +11,8 @@ export const AnalyticsRpc = {
   sessions: 'analytics.sessions.v1',
   status: 'analytics.status.v1',
   rebuild: 'analytics.rebuild.v1',
-  verify: 'analytics.verify.v1',
+  verify: 'analytics.verify.v2',
+  verifyRun: 'analytics.verify-run.v1',
 } as const;
 
 /** The figures analytics derives. Counts are integers; the others exact decimals as strings. */
@@ -255,4 +256,23 @@ export interface AnalyticsVerifyReport {
   sessions: number;
   upstream: { finalizedSessions: number; billingRecords: number };
   differences: AnalyticsDifference[];
+}
+
+export const AnalyticsVerifyStatuses = ['RUNNING', 'DONE', 'FAILED'] as const;
+export type AnalyticsVerifyStatus = (typeof AnalyticsVerifyStatuses)[number];
+
+/** A verification, run in the background: its report once DONE, the reason once FAILED. */
+export interface AnalyticsVerifyRun {
+  id: string;
+  status: AnalyticsVerifyStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  report: AnalyticsVerifyReport | null;
+  error: string | null;
+}
+
+/** Asks for one verification by the id its start answered. */
+export class AnalyticsVerifyRunRequest {
+  @IsUUID()
+  id!: string;
 }

@@ -370,6 +370,11 @@ export const ErrorCatalogue = {
     description:
       'A rebuild of the analytics projection is already running; follow its progress instead of starting another.',
   },
+  ANALYTICS_VERIFY_RUN_NOT_FOUND: {
+    status: 404,
+    title: 'Analytics verification not found',
+    description: 'No verification of the analytics projection has this id; start one with POST /v1/analytics/verify.',
+  },
 } as const satisfies Record<string, ErrorCatalogueEntry>;
 
 export type ErrorCode = keyof typeof ErrorCatalogue;

@@ -19,7 +19,7 @@ import {
   type AnalyticsStatus,
   type AnalyticsSummary,
   type AnalyticsTimeseries,
-  type AnalyticsVerifyReport,
+  type AnalyticsVerifyRun,
   type GroupedAnalyticsSummary,
   type Page,
 } from '@chargeflow/contracts';
@@ -42,7 +42,7 @@ import {
   AnalyticsSummaryQuery,
   AnalyticsTimeseriesDocument,
   AnalyticsTimeseriesQuery,
-  AnalyticsVerifyReportDocument,
+  AnalyticsVerifyRunDocument,
   GroupedAnalyticsSummaryPageDocument,
 } from './analytics.dto';
 import { EXPORT_PAGE_SIZE, exportFormatOf, ExportFormats, exportStream, SESSION_COLUMNS } from './session-export';
@@ -225,16 +225,28 @@ export class AnalyticsController {
   }
 
   @Post('analytics/verify')
-  @HttpCode(200)
+  @HttpCode(202)
   @Roles(...RoleSets.analyticsVerify)
   @ApiOperation({
-    summary: 'Verify the rollups against the sessions and upstream',
+    summary: 'Verify the rollups against the sessions and upstream, in the background',
     description:
-      'Lists every difference between the rollups, a recount of the projection’s sessions and upstream counts.',
+      'Starts a recount of every rollup from the projection’s sessions, with the numbers of sessions and billing records compared with upstream, and answers it RUNNING; follow it at GET /v1/analytics/verify/{id}, whose report lists every difference.',
   })
-  @ApiOkResponse({ type: AnalyticsVerifyReportDocument })
+  @ApiAcceptedResponse({ type: AnalyticsVerifyRunDocument })
   @ApiProblems(serviceUnavailable('analytics'))
-  verify(@RequestId() requestId: string): Promise<AnalyticsVerifyReport> {
+  verify(@RequestId() requestId: string): Promise<AnalyticsVerifyRun> {
     return this.backend.call('analytics', AnalyticsRpc.verify, {}, requestId);
+  }
+
+  @Get('analytics/verify/:id')
+  @Roles(...RoleSets.analyticsVerify)
+  @ApiOperation({ summary: 'A verification: RUNNING, DONE with its report, or FAILED with the reason' })
+  @ApiOkResponse({ type: AnalyticsVerifyRunDocument })
+  @ApiProblems(
+    { code: 'ANALYTICS_VERIFY_RUN_NOT_FOUND', detail: 'no verification of the analytics projection has this id' },
+    serviceUnavailable('analytics'),
+  )
+  verifyRun(@Param() params: IdParams, @RequestId() requestId: string): Promise<AnalyticsVerifyRun> {
+    return this.backend.call('analytics', AnalyticsRpc.verifyRun, { id: params.id }, requestId);
   }
 }

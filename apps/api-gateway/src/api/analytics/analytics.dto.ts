@@ -8,6 +8,7 @@ import {
   AnalyticsSessionsRequest,
   AnalyticsSummaryRequest,
   AnalyticsTimeseriesRequest,
+  AnalyticsVerifyStatuses,
   AnalyticsWindows,
   BillingStatuses,
   MAX_ANALYTICS_WINDOWS,
@@ -463,4 +464,34 @@ export class AnalyticsVerifyReportDocument {
     example: [],
   })
   differences!: AnalyticsDifferenceDocument[];
+}
+
+export class AnalyticsVerifyRunDocument {
+  @ApiProperty(uuid('The verification, to ask for at GET /v1/analytics/verify/{id}.'))
+  id!: string;
+
+  @ApiProperty({
+    enum: AnalyticsVerifyStatuses,
+    description: 'RUNNING until the recount is done; DONE with its report, or FAILED with the reason.',
+    example: 'DONE',
+  })
+  status!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-22T08:30:00.000Z' })
+  startedAt!: string;
+
+  @ApiProperty(nullable({ type: String, format: 'date-time', example: '2026-11-22T08:30:04.120Z' }))
+  finishedAt!: string | null;
+
+  @ApiProperty(nullable({ type: AnalyticsVerifyReportDocument, description: 'Once DONE.' }))
+  report!: AnalyticsVerifyReportDocument | null;
+
+  @ApiProperty(
+    nullable({
+      type: String,
+      description: 'Once FAILED: why, for instance a rebuild switched the projection over meanwhile.',
+      example: null,
+    }),
+  )
+  error!: string | null;
 }
