@@ -121,9 +121,7 @@ export class SessionFactsQuery {
       ...sessionConditions(scope, parameters),
       ...conditions,
       ...(after
-        ? [
-            `(s.ended_at, s.session_id) > (${parameters.add(after.at)}::timestamptz, ${parameters.add(after.id)}::uuid)`,
-          ]
+        ? [`(s.ended_at, s.session_id) > (${parameters.add(after.at)}::timestamptz, ${parameters.add(after.id)}::uuid)`]
         : []),
     ];
     return (await manager.query(
