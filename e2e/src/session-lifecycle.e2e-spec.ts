@@ -1,4 +1,6 @@
 import type { Channel } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { Exchanges, SESSION_FINALIZED_V1, type Envelope, type SessionFinalizedV1 } from '@chargeflow/contracts';
 import { Stack } from '@chargeflow/infra';
 import { AmqpConnection } from '@chargeflow/messaging';
@@ -201,5 +203,67 @@ describe('rides and charges through the gateway', () => {
     expect(Date.parse(second.body.items[0].startedAt)).toBeLessThanOrEqual(Date.parse(first.body.items[0].startedAt));
     const charges = await api('GET', '/v1/sessions?kind=CHARGING');
     expect(charges.body.items.every((session: { kind: string }) => session.kind === 'CHARGING')).toBe(true);
+  });
+
+  it('pages 5,000 sessions written in bursts within one millisecond, each exactly once, newest first', async () => {
+    const vehicle = await api('POST', '/v1/vehicles', { label: 'burst bike', batteryCapacityWh: 500, energyWh: 500 });
+    const rider = await api('POST', '/v1/riders', { name: 'Burst' });
+    const database = new Client({ connectionString: environment.env.SESSIONS_DATABASE_URL });
+    await database.connect();
+    const written: string[] = [];
+    try {
+      // 50 bursts of 100 rides: each burst shares one millisecond, its rows 0 to 9 microseconds apart (ties included).
+      for (let burst = 0; burst < 50; burst += 1) {
+        const ids = Array.from({ length: 100 }, () => randomUUID());
+        await database.query(
+          `INSERT INTO session (id, kind, state, vehicle_id, rider_id, started_at, ended_at, energy_wh, energy_source,
+             distance_m, sample_count, duration_s)
+           SELECT id, 'RIDE', 'FINALIZED', $2, $3, started_at, started_at, 0, 'TELEMETRY', 0, 0, 0
+             FROM unnest($1::uuid[]) WITH ORDINALITY AS burst (id, n),
+                  LATERAL (SELECT timestamptz '2026-03-01T10:00:00.123Z' + make_interval(secs => $4 + (n % 10) / 1e6)
+                    AS started_at) AS at`,
+          [ids, vehicle.body.id, rider.body.id, burst],
+        );
+        written.push(...ids);
+      }
+    } finally {
+      await database.end();
+    }
+
+    const seen: { id: string; startedAt: string }[] = [];
+    let cursor: string | null = '';
+    for (let page = 0; cursor !== null && page < 200; page += 1) {
+      const answer = await api('GET', `/v1/sessions?vehicleId=${vehicle.body.id}&limit=97&cursor=${cursor}`);
+      expect(answer.status).toBe(200);
+      seen.push(...(answer.body.items as { id: string; startedAt: string }[]));
+      cursor = answer.body.nextCursor as string | null;
+    }
+    expect(cursor).toBeNull();
+    expect(seen).toHaveLength(written.length);
+    expect(new Set(seen.map((session) => session.id))).toEqual(new Set(written));
+    const instants = seen.map((session) => Date.parse(session.startedAt));
+    expect(instants).toEqual([...instants].sort((a, b) => b - a));
+  });
+
+  it('pages vehicles created in concurrent bursts through the API each exactly once', async () => {
+    const created: string[] = [];
+    for (let burst = 0; burst < 3; burst += 1) {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, n) =>
+          api('POST', '/v1/vehicles', { label: `burst ${burst}-${n}`, batteryCapacityWh: 500, energyWh: 100 }),
+        ),
+      );
+      created.push(...answers.map((answer) => answer.body.id as string));
+    }
+    const seen: string[] = [];
+    let cursor: string | null = '';
+    for (let page = 0; cursor !== null && page < 100; page += 1) {
+      const answer = await api('GET', `/v1/vehicles?limit=7&cursor=${cursor}`);
+      expect(answer.status).toBe(200);
+      seen.push(...(answer.body.items as { id: string }[]).map((item) => item.id));
+      cursor = answer.body.nextCursor as string | null;
+    }
+    expect(seen).toHaveLength(new Set(seen).size);
+    expect(seen).toEqual(expect.arrayContaining(created));
   });
 });

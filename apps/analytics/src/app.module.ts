@@ -18,6 +18,7 @@ export class AppModule {
         TypeOrmModule.forRoot({
           ...postgresOptions({
             url: config.ANALYTICS_DATABASE_URL,
+            statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
             applicationName: 'chargeflow-analytics',
             migrations: analyticsMigrations,
           }),

@@ -9,7 +9,12 @@ export async function migratedAnalyticsDatabase(
 ): Promise<{ database: IsolatedDatabase; dataSource: DataSource }> {
   const database = await createIsolatedDatabase(label);
   const dataSource = new DataSource(
-    postgresOptions({ url: database.url, applicationName: 'analytics-test', migrations: analyticsMigrations }),
+    postgresOptions({
+      url: database.url,
+      applicationName: 'analytics-test',
+      migrations: analyticsMigrations,
+      statementTimeoutMs: 60_000,
+    }),
   );
   await dataSource.initialize();
   await dataSource.runMigrations();

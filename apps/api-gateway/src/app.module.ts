@@ -23,6 +23,7 @@ export class AppModule implements OnApplicationShutdown {
         TypeOrmModule.forRoot({
           ...postgresOptions({
             url: config.GATEWAY_DATABASE_URL,
+            statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
             applicationName: 'chargeflow-api-gateway',
             migrations: gatewayMigrations,
           }),

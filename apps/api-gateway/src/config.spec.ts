@@ -1,4 +1,4 @@
-import { loadGatewayConfig } from './config';
+import { loadGatewayConfig, trustedProxiesOf } from './config';
 
 describe('gateway configuration', () => {
   it('has local defaults for the limits', () => {
@@ -8,7 +8,7 @@ describe('gateway configuration', () => {
       RATE_LIMIT_KEY_BURST: 120,
       RATE_LIMIT_ADDRESS_PER_MINUTE: 120,
       RATE_LIMIT_ADDRESS_BURST: 60,
-      GATEWAY_TRUST_PROXY: false,
+      GATEWAY_TRUST_PROXY: 'false',
       CHARGEFLOW_ADMIN_KEY: '',
     });
   });
@@ -22,8 +22,14 @@ describe('gateway configuration', () => {
   });
 
   it('reads flags and numbers strictly', () => {
-    expect(loadGatewayConfig({ GATEWAY_TRUST_PROXY: 'true' }).GATEWAY_TRUST_PROXY).toBe(true);
-    expect(() => loadGatewayConfig({ GATEWAY_TRUST_PROXY: 'yes' })).toThrow(/^GATEWAY_TRUST_PROXY /);
     expect(() => loadGatewayConfig({ RATE_LIMIT_KEY_PER_MINUTE: '0' })).toThrow(/^RATE_LIMIT_KEY_PER_MINUTE /);
+  });
+
+  it('trusts X-Forwarded-For only as far as a hop count or a list of proxies says, never every hop', () => {
+    expect(trustedProxiesOf('false')).toBe(false);
+    expect(trustedProxiesOf('2')).toBe(2);
+    expect(trustedProxiesOf('10.0.0.1, 192.168.0.0/16,fd00::/8')).toEqual(['10.0.0.1', '192.168.0.0/16', 'fd00::/8']);
+    for (const loose of ['true', 'yes', '0', '11', '1e1', '10.0.0.0/33', '10.0.0.1/8/8', 'proxy.local', '10.0.0.1,'])
+      expect(() => loadGatewayConfig({ GATEWAY_TRUST_PROXY: loose })).toThrow(/^GATEWAY_TRUST_PROXY /);
   });
 });

@@ -1,5 +1,6 @@
-import { IsBoolean, IsInt, IsIP, IsString, IsUrl, Max, Min } from 'class-validator';
-import { Transform, Type } from 'class-transformer';
+import { isIP } from 'node:net';
+import { IsInt, IsIP, IsString, IsUrl, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
 import { defaultDatabaseUrl } from '@chargeflow/contracts';
 import { BaseServiceConfig, ConfigurationError, loadConfig, POSTGRES_URL } from '@chargeflow/runtime';
 import { isWellFormedApiKey } from './auth/api-key-secret';
@@ -38,10 +39,23 @@ export class GatewayConfig extends BaseServiceConfig {
   @Max(60_000)
   READINESS_TIMEOUT_MS = 2_000;
 
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For (for per-address limits). */
-  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean()
-  GATEWAY_TRUST_PROXY = false;
+  /** Readiness probes one address may make per minute (in a bucket of their own, apart from its API requests). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  READINESS_RATE_PER_MINUTE = 120;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  READINESS_RATE_BURST = 20;
+
+  /**
+   * Which X-Forwarded-For hops to believe (for per-address limits): `false` none, a hop count (1 to
+   * 10), or a comma-separated list of proxy addresses and CIDRs. Checked by `trustedProxiesOf`.
+   */
+  @IsString()
+  GATEWAY_TRUST_PROXY = 'false';
 
   /** The bootstrap admin key, installed (hashed) at start-up; empty means none. */
   @IsString()
@@ -53,6 +67,16 @@ export class GatewayConfig extends BaseServiceConfig {
   @Min(0)
   @Max(300_000)
   API_KEY_CACHE_TTL_MS = 5_000;
+
+  /**
+   * Oldest a cached key may be and still let its holder in without a lookup when its address is out of
+   * tokens (a known key keeps working while made-up keys drain the address); at least the TTL.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  API_KEY_CACHE_MAX_AGE_MS = 60_000;
 
   /** Largest request body accepted; larger ones get 413. */
   @Type(() => Number)
@@ -85,8 +109,33 @@ export class GatewayConfig extends BaseServiceConfig {
   RATE_LIMIT_ADDRESS_BURST = 60;
 }
 
+/** An address or a CIDR block (`10.0.0.0/8`, `fd00::/8`): what a trusted proxy entry may be. */
+function isAddressOrBlock(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/** GATEWAY_TRUST_PROXY as the HTTP server takes it: nothing trusted, a hop count, or the proxies' addresses. */
+export function trustedProxiesOf(value: string): false | number | string[] {
+  if (value === 'false') return false;
+  if (/^\d{1,2}$/.test(value) && Number(value) >= 1 && Number(value) <= 10) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.every(isAddressOrBlock)) return entries;
+  throw new ConfigurationError(
+    `GATEWAY_TRUST_PROXY must be false, a hop count from 1 to 10, or a comma-separated list of proxy addresses or CIDRs (got ${JSON.stringify(value)})`,
+  );
+}
+
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const config = loadConfig(GatewayConfig, env, ['RABBITMQ_URL', 'GATEWAY_DATABASE_URL', 'RABBITMQ_MANAGEMENT_URL']);
+  trustedProxiesOf(config.GATEWAY_TRUST_PROXY);
+  if (config.API_KEY_CACHE_MAX_AGE_MS < config.API_KEY_CACHE_TTL_MS) {
+    throw new ConfigurationError(
+      `API_KEY_CACHE_MAX_AGE_MS must be at least API_KEY_CACHE_TTL_MS (${config.API_KEY_CACHE_TTL_MS}) (got ${config.API_KEY_CACHE_MAX_AGE_MS})`,
+    );
+  }
   // Checked here rather than by a decorator so that the error line never echoes the secret.
   if (config.CHARGEFLOW_ADMIN_KEY !== '' && !isWellFormedApiKey(config.CHARGEFLOW_ADMIN_KEY)) {
     throw new ConfigurationError('CHARGEFLOW_ADMIN_KEY must be 32 to 256 characters without spaces (value not shown)');

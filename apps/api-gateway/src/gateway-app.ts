@@ -5,8 +5,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { NestPinoLogger } from '@chargeflow/runtime';
-import type { GatewayConfig } from './config';
+import { trustedProxiesOf, type GatewayConfig } from './config';
 import { recordHttpMetrics } from './metrics/http-metrics';
+import { addSecurityHeaders } from './security-headers';
 import { serveOpenApi } from './openapi/serve-openapi';
 import { ProblemException } from './problem/problem';
 import { ProblemFilter } from './problem/problem.filter';
@@ -32,7 +33,7 @@ export async function createGatewayApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
-    trustProxy: config.GATEWAY_TRUST_PROXY,
+    trustProxy: trustedProxiesOf(config.GATEWAY_TRUST_PROXY),
     genReqId: requestIdOf,
     requestIdHeader: false,
   });
@@ -53,6 +54,7 @@ export async function createGatewayApp(
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  addSecurityHeaders(fastify);
   recordHttpMetrics(fastify);
   if (logger) {
     fastify.addHook('onResponse', async (request, reply) => {

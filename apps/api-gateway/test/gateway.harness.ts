@@ -39,15 +39,19 @@ export class GatewayHarness {
     private readonly app: NestFastifyApplication,
     private readonly database: IsolatedDatabase,
     readonly vhost: IsolatedVhost,
+    private readonly ownsInfrastructure: boolean,
   ) {}
 
   static async start(
     label: string,
     env: Record<string, string> = {},
     fixtures: (Type | DynamicModule)[] = [],
+    sameDatabaseAs?: GatewayHarness,
   ): Promise<GatewayHarness> {
-    const [database, vhost] = await Promise.all([createIsolatedDatabase(label), createIsolatedVhost(label)]);
-    const adminKey = issueApiKey().key;
+    const [database, vhost] = sameDatabaseAs
+      ? [sameDatabaseAs.database, sameDatabaseAs.vhost]
+      : await Promise.all([createIsolatedDatabase(label), createIsolatedVhost(label)]);
+    const adminKey = sameDatabaseAs?.adminKey ?? issueApiKey().key;
     const config = loadGatewayConfig({
       GATEWAY_DATABASE_URL: database.url,
       RABBITMQ_URL: vhost.url,
@@ -67,7 +71,7 @@ export class GatewayHarness {
     class GatewayUnderTest {}
     const app = await createGatewayApp(GatewayUnderTest, config);
     await app.listen(0, '127.0.0.1');
-    return new GatewayHarness(await app.getUrl(), adminKey, app, database, vhost);
+    return new GatewayHarness(await app.getUrl(), adminKey, app, database, vhost, !sameDatabaseAs);
   }
 
   routes(): CatalogRoute[] {
@@ -120,6 +124,6 @@ export class GatewayHarness {
 
   async stop(): Promise<void> {
     await this.app.close();
-    await Promise.all([this.database.drop(), this.vhost.remove()]);
+    if (this.ownsInfrastructure) await Promise.all([this.database.drop(), this.vhost.remove()]);
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { ErrorCatalogue, ErrorCodes, type ErrorCode } from '@chargeflow/contracts';
-import { ApiKeyCache } from '../src/auth/api-key.cache';
+import { ApiKeyCache, LISTENER_APPLICATION_NAME } from '../src/auth/api-key.cache';
 import { ApiKeyRepository } from '../src/auth/api-key.repository';
 import { hashApiKey, issueApiKey } from '../src/auth/api-key-secret';
 import { FixtureRoutesModule } from './fixture-routes';
@@ -341,7 +341,8 @@ describe('the API key change listener', () => {
     expect(cache.isListening).toBe(true);
 
     await database.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN api_key_changed'`,
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+      [LISTENER_APPLICATION_NAME],
     );
     await waitFor(async () => (!cache.isListening ? true : undefined), 5_000, 'the listener to notice');
     expect(cache.cached(hash)).toBeNull();

@@ -34,6 +34,7 @@ export class AppModule {
         TypeOrmModule.forRoot({
           ...postgresOptions({
             url: config.CENTRAL_SYSTEM_DATABASE_URL,
+            statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
             applicationName: 'chargeflow-central-system',
             migrations: centralSystemMigrations,
           }),

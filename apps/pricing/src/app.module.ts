@@ -5,16 +5,16 @@ import type { PricingConfig } from './config';
 import { pricingMigrations } from './migrations';
 import { PricingModule } from './pricing.module';
 
-/** The pricing database's options: the shared ones, every query under the service's statement timeout. */
+/** The pricing database's options: the shared ones, every query under the services' statement timeout. */
 export function pricingDatabaseOptions(
-  config: Pick<PricingConfig, 'PRICING_DATABASE_URL' | 'PRICING_STATEMENT_TIMEOUT_MS'>,
+  config: Pick<PricingConfig, 'PRICING_DATABASE_URL' | 'DATABASE_STATEMENT_TIMEOUT_MS'>,
 ) {
-  const options = postgresOptions({
+  return postgresOptions({
     url: config.PRICING_DATABASE_URL,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     applicationName: 'chargeflow-pricing',
     migrations: pricingMigrations,
   });
-  return { ...options, extra: { ...options.extra, statement_timeout: config.PRICING_STATEMENT_TIMEOUT_MS } };
 }
 
 @Module({})

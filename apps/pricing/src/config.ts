@@ -11,13 +11,6 @@ export class PricingConfig extends OutboxServiceConfig {
   @IsTimeZone()
   OPERATOR_TIME_ZONE = 'UTC';
 
-  /** Every query of the service is cancelled after this long, so no request holds the database. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
-  PRICING_STATEMENT_TIMEOUT_MS = 10_000;
-
   /** How often the sweep prices UNPRICED sessions a tariff now applies to (at most 200 a run). */
   @Type(() => Number)
   @IsInt()

@@ -14,6 +14,7 @@ export class AppModule {
         TypeOrmModule.forRoot({
           ...postgresOptions({
             url: config.SESSIONS_DATABASE_URL,
+            statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
             applicationName: 'chargeflow-sessions',
             migrations: sessionsMigrations,
           }),
@@ -21,7 +22,7 @@ export class AppModule {
           retryDelay: 1_000,
         }),
         OutboxRelayModule.register(config.OUTBOX_RETENTION_HOURS),
-        SessionModule.register(config.SEAL_TIMEOUT_MS),
+        SessionModule.register(config.SEAL_TIMEOUT_MS, config.DATABASE_STATEMENT_TIMEOUT_MS),
       ],
     };
   }

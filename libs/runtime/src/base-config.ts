@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsUrl, Min } from 'class-validator';
+import { IsIn, IsInt, IsUrl, Max, Min } from 'class-validator';
 import type { IsURLOptions } from 'validator';
 import { DEFAULT_RABBITMQ_URL } from '@chargeflow/contracts';
 
@@ -25,6 +25,16 @@ export class BaseServiceConfig {
   @IsInt()
   @Min(100)
   BROKER_CONFIRM_TIMEOUT_MS = 5_000;
+
+  /**
+   * Longest a database statement may run before PostgreSQL cancels it (below the gateway's
+   * RPC_TIMEOUT_MS, so that a request that asks for too much is answered, not left running).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 4_000;
 }
 
 /** A service that publishes through an outbox: also how long its published rows are kept. */

@@ -43,4 +43,13 @@ describe('loadConfig', () => {
       'EXAMPLE_DATABASE_URL is required (NODE_ENV=production has no defaults)',
     );
   });
+
+  it('gives every service a statement timeout of 4 s, between 100 ms and 10 min, named when wrong', () => {
+    expect(loadConfig(ExampleConfig, {}).DATABASE_STATEMENT_TIMEOUT_MS).toBe(4_000);
+    expect(loadConfig(ExampleConfig, { DATABASE_STATEMENT_TIMEOUT_MS: '250' }).DATABASE_STATEMENT_TIMEOUT_MS).toBe(250);
+    for (const wrong of ['50', '600001', 'soon'])
+      expect(() => loadConfig(ExampleConfig, { DATABASE_STATEMENT_TIMEOUT_MS: wrong })).toThrow(
+        /^DATABASE_STATEMENT_TIMEOUT_MS /,
+      );
+  });
 });

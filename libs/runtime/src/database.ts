@@ -6,6 +6,8 @@ export interface DatabaseOptions {
   entities?: MixedList<string | Function | EntitySchema>;
   migrations: MixedList<Function>;
   poolSize?: number;
+  /** DATABASE_STATEMENT_TIMEOUT_MS: PostgreSQL cancels a statement of this pool that runs longer. */
+  statementTimeoutMs: number;
 }
 
 /** The one way a service opens its database: its own URL and role, migrations at start, never synchronize. */
@@ -20,6 +22,12 @@ export function postgresOptions(options: DatabaseOptions): DataSourceOptions {
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error', 'migration'],
-    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 },
+    extra: {
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5_000,
+      // TCP keep-alive, so a long-lived connection (a LISTEN) whose peer vanished is found dead.
+      keepAlive: true,
+      statement_timeout: options.statementTimeoutMs,
+    },
   };
 }

@@ -18,9 +18,14 @@ export interface HealthDetails {
 /** Optional: a service that has details to report provides them under this token from a global module. */
 export const HEALTH_DETAILS = Symbol('HEALTH_DETAILS');
 
-/** Answers `health.v1`: whether this instance reaches its own database and the broker right now. */
+/** How long one health report is reused: callers, however many, cost the database one check a second. */
+export const HEALTH_REPORT_CACHE_MS = 1_000;
+
+/** Answers `health.v1`: whether this instance reaches its own database and the broker, as of at most a second ago. */
 @Controller()
 export class HealthRpcController {
+  private latest: { report: Promise<HealthReport>; until: number } | null = null;
+
   constructor(
     @Inject(SERVICE_NAME) private readonly service: BackendService,
     private readonly dataSource: DataSource,
@@ -29,7 +34,17 @@ export class HealthRpcController {
   ) {}
 
   @MessagePattern(CommonRpcPatterns.health)
-  async check(): Promise<HealthReport> {
+  check(): Promise<HealthReport> {
+    if (this.latest && (this.latest.until === 0 || Date.now() < this.latest.until)) return this.latest.report;
+    const latest = { report: this.report(), until: 0 };
+    void latest.report.finally(() => {
+      latest.until = Date.now() + HEALTH_REPORT_CACHE_MS;
+    });
+    this.latest = latest;
+    return latest.report;
+  }
+
+  private async report(): Promise<HealthReport> {
     const database: DependencyStatus = await this.dataSource.query('SELECT 1').then(
       () => 'up',
       () => 'down',

@@ -58,7 +58,7 @@ export class ApiKeysController {
       after: decodeCursor(query.cursor),
       includeRevoked: query.includeRevoked,
     });
-    return toPage(keys, query.limit, (key) => ({ at: key.createdAt, id: key.id }), ApiKeyView.of);
+    return toPage(keys, query.limit, (key) => ({ at: key.cursorAt, id: key.id }), ApiKeyView.of);
   }
 
   @Delete(':id')

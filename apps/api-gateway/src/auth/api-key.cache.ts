@@ -9,6 +9,11 @@ const CHANGES_CHANNEL = 'api_key_changed';
 const MAX_ENTRIES = 10_000;
 const RELISTEN_FIRST_DELAY_MS = 1_000;
 const RELISTEN_MAX_DELAY_MS = 30_000;
+/** The listener's own name in pg_stat_activity, so an operator (or a test) can tell it from the pool. */
+export const LISTENER_APPLICATION_NAME = 'chargeflow-api-gateway-key-listener';
+/** How often the listener proves its connection answers; a half-open TCP connection would otherwise look alive. */
+const HEARTBEAT_INTERVAL_MS = 5_000;
+const HEARTBEAT_TIMEOUT_MS = 2_000;
 
 interface Entry {
   apiKey: ApiKey;
@@ -18,15 +23,20 @@ interface Entry {
 /**
  * Known keys by hash for API_KEY_CACHE_TTL_MS, so most requests authenticate without a database
  * round trip. A revocation reaches every instance at once through LISTEN/NOTIFY; the TTL bounds how
- * stale an entry can be should a notification be lost. A lost listener empties the cache and
- * listens again after 1 s (doubling up to 30 s).
- * Unknown keys are never cached: a flood of made-up keys cannot fill the memory.
+ * stale an entry can be should a notification be lost. Every notification (and every loss of the
+ * listener) starts a new generation, and a lookup caches its answer only if no generation began while
+ * it ran: a key revoked while its lookup was in flight is never cached as active. Only a listening
+ * cache keeps entries: a lost listener empties it, and until it listens again (after 1 s, doubling up
+ * to 30 s) every request checks the database. Unknown keys are never cached: a flood of made-up keys
+ * cannot fill the memory.
  */
 @Injectable()
 export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('api-keys');
   private readonly entries = new Map<string, Entry>();
+  private generation = 0;
   private listener: QueryRunner | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
 
@@ -38,23 +48,25 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * The key with this hash if it is cached and fresh: no database round trip. `evenIfStale` also
-   * takes an entry past its TTL while the change listener is up, since a revocation or expiry would
-   * have reached it (the key's own expiry is checked by the caller).
+   * takes an entry past its TTL, up to API_KEY_CACHE_MAX_AGE_MS, since a revocation or expiry would
+   * have reached the listening cache (the key's own expiry is checked by the caller).
    */
   cached(keyHash: string, options: { evenIfStale?: boolean } = {}): ApiKey | null {
     const entry = this.entries.get(keyHash);
-    if (!entry) return null;
-    const fresh = Date.now() - entry.cachedAtMs < this.config.API_KEY_CACHE_TTL_MS;
-    return fresh || (options.evenIfStale && this.isListening) ? entry.apiKey : null;
+    if (!entry || !this.isListening) return null;
+    const ageMs = Date.now() - entry.cachedAtMs;
+    const fresh = ageMs < this.config.API_KEY_CACHE_TTL_MS;
+    return fresh || (options.evenIfStale && ageMs < this.config.API_KEY_CACHE_MAX_AGE_MS) ? entry.apiKey : null;
   }
 
   async findByHash(keyHash: string): Promise<ApiKey | null> {
     const ttl = this.config.API_KEY_CACHE_TTL_MS;
     const cached = this.cached(keyHash);
     if (cached) return cached;
+    const generation = this.generation;
     const apiKey = await this.apiKeys.findByHash(keyHash);
     this.entries.delete(keyHash);
-    if (apiKey && ttl > 0) {
+    if (apiKey && ttl > 0 && this.isListening && generation === this.generation) {
       if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
       this.entries.set(keyHash, { apiKey, cachedAtMs: Date.now() });
     }
@@ -62,6 +74,7 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   forget(keyId: string): void {
+    this.generation += 1;
     for (const [hash, entry] of this.entries) if (entry.apiKey.id === keyId) this.entries.delete(hash);
   }
 
@@ -78,6 +91,7 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.retry) clearTimeout(this.retry);
+    if (this.heartbeat) clearInterval(this.heartbeat);
     const listener = this.listener;
     this.listener = null;
     if (!listener) return;
@@ -93,7 +107,10 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
     const onLost = (reason: string) => {
       if (lost) return;
       lost = true;
-      // Notifications may have been missed meanwhile: no entry can be trusted past its TTL, or at all.
+      if (this.heartbeat) clearInterval(this.heartbeat);
+      this.heartbeat = null;
+      // Notifications may have been missed meanwhile: no entry can be trusted, nor any lookup in flight.
+      this.generation += 1;
       this.entries.clear();
       if (this.listener === listener) this.listener = null;
       void listener.release().catch(() => undefined);
@@ -107,12 +124,29 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
     client.on('end', () => onLost('the connection ended'));
     client.on('error', (error) => onLost(error.message));
     try {
+      await listener.query(`SET application_name = '${LISTENER_APPLICATION_NAME}'`);
       await listener.query(`LISTEN ${CHANGES_CHANNEL}`);
     } catch (error) {
       onLost((error as Error).message);
       return;
     }
-    if (!lost) this.listener = listener;
+    if (lost) return;
+    this.listener = listener;
+    this.heartbeat = setInterval(() => {
+      const silence = setTimeout(() => {
+        // A connection that does not answer is cut, so the pool never hands it out again.
+        (client as PoolClient & { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+        onLost(`no heartbeat answer within ${HEARTBEAT_TIMEOUT_MS} ms`);
+      }, HEARTBEAT_TIMEOUT_MS);
+      client.query('SELECT 1').then(
+        () => clearTimeout(silence),
+        (error: Error) => {
+          clearTimeout(silence);
+          onLost(error.message);
+        },
+      );
+    }, HEARTBEAT_INTERVAL_MS);
+    this.heartbeat.unref();
   }
 
   private listenAgain(delayMs: number): void {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Position } from '@chargeflow/runtime';
+import { cursorInstant, type Position } from '@chargeflow/runtime';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ApiKey } from './api-key';
@@ -65,7 +65,11 @@ export class ApiKeyRepository {
   }
 
   /** Newest first, one more than `limit` to tell whether a next page exists; revoked keys only when asked for. */
-  async list(page: { limit: number; after: Position | null; includeRevoked: boolean }): Promise<ApiKey[]> {
+  async list(page: {
+    limit: number;
+    after: Position | null;
+    includeRevoked: boolean;
+  }): Promise<(ApiKey & { cursorAt: string })[]> {
     const conditions = page.includeRevoked ? [] : ['revoked_at IS NULL'];
     const values: unknown[] = [page.limit + 1];
     if (page.after) {
@@ -73,10 +77,11 @@ export class ApiKeyRepository {
       conditions.push('(created_at, id) < ($2, $3)');
     }
     const rows = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM api_key ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $1`,
+      `SELECT ${COLUMNS}, ${cursorInstant('created_at')} AS cursor_at FROM api_key
+       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $1`,
       values,
-    )) as ApiKeyRow[];
-    return rows.map(toApiKey);
+    )) as (ApiKeyRow & { cursor_at: string })[];
+    return rows.map((row) => ({ ...toApiKey(row), cursorAt: row.cursor_at }));
   }
 
   /** Revokes the key (again: revoking twice keeps the first time); null when there is no such key. */

@@ -22,6 +22,6 @@ import { RouteCatalog } from './route-catalog';
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AuthorizationGuard },
   ],
-  exports: [ApiKeyRepository, ApiKeyCache, RouteCatalog],
+  exports: [ApiKeyRepository, ApiKeyCache, RouteCatalog, RateLimiter],
 })
 export class AuthModule {}

@@ -72,7 +72,7 @@ export class DeviceCredentialsController {
   @ApiOkResponse({ type: DeviceCredentialPage })
   async list(@Query() query: PageQuery): Promise<DeviceCredentialPage> {
     const rows = await this.credentials.list({ limit: query.limit, after: decodeCursor(query.cursor) });
-    return toPage(rows, query.limit, (row) => ({ at: row.createdAt, id: row.id }), DeviceCredentialView.of);
+    return toPage(rows, query.limit, (row) => ({ at: row.cursorAt, id: row.id }), DeviceCredentialView.of);
   }
 
   @Delete(':id')

@@ -14,6 +14,7 @@ import { GatewayConfig } from '../config';
 import { Public } from '../auth/roles.decorator';
 import { ApiProblems } from '../openapi/api-problems.decorator';
 import { ProblemException } from '../problem/problem';
+import { RateLimiter } from '../rate-limit/rate-limiter';
 
 export interface ServiceReadiness {
   status: 'up' | 'down';
@@ -31,11 +32,17 @@ export interface Readiness {
 
 const UP = { status: 'up', database: 'up', broker: 'up' };
 
+/** How long one readiness answer is reused: probes, however many, cost the services one check a second. */
+export const READINESS_CACHE_MS = 1_000;
+
 @ApiTags('Health')
 @Public()
 @Controller()
 export class HealthController {
+  private latest: { services: Promise<Readiness['services']>; until: number } | null = null;
+
   constructor(
+    private readonly limiter: RateLimiter,
     private readonly rpc: RpcClient,
     private readonly connection: AmqpConnection,
     private readonly dataSource: DataSource,
@@ -58,7 +65,8 @@ export class HealthController {
   @Get('readyz')
   @ApiOperation({
     summary: 'Every service answers with its database up',
-    description: 'Each service has READINESS_TIMEOUT_MS to answer its health check.',
+    description:
+      'Each service has READINESS_TIMEOUT_MS to answer its health check. One answer is reused for about a second, and each address may probe READINESS_RATE_PER_MINUTE times a minute (429 above).',
   })
   @ApiOkResponse({
     schema: {
@@ -70,28 +78,55 @@ export class HealthController {
       services: { 'api-gateway': UP, sessions: UP, telemetry: UP, pricing: UP, analytics: UP },
     },
   })
-  @ApiProblems({
-    code: 'NOT_READY',
-    detail: 'not ready: telemetry (no answer within 2000 ms)',
-    services: {
-      'api-gateway': UP,
-      sessions: UP,
-      telemetry: { status: 'down', reason: 'no answer within 2000 ms' },
-      pricing: UP,
-      analytics: UP,
+  @ApiProblems(
+    {
+      code: 'NOT_READY',
+      detail: 'not ready: telemetry (no answer within 2000 ms)',
+      services: {
+        'api-gateway': UP,
+        sessions: UP,
+        telemetry: { status: 'down', reason: 'no answer within 2000 ms' },
+        pricing: UP,
+        analytics: UP,
+      },
     },
-  })
+    { code: 'RATE_LIMITED', detail: 'too many readiness probes from this address: 120 per minute; retry in 1 s' },
+  )
   async readyz(@Req() request: FastifyRequest): Promise<Readiness> {
-    const entries = await Promise.all(
-      BackendServices.map(async (service) => [service, await this.probe(service, String(request.id))] as const),
-    );
-    const services = Object.fromEntries([['api-gateway', await this.self()], ...entries]) as Readiness['services'];
+    const decision = this.limiter.take({ probe: request.ip });
+    if (!decision.allowed) {
+      throw new ProblemException(
+        'RATE_LIMITED',
+        `too many readiness probes from this address: ${decision.limit.perMinute} per minute; retry in ${decision.retryAfterSeconds} s`,
+        { retryAfterSeconds: decision.retryAfterSeconds },
+        { 'retry-after': String(decision.retryAfterSeconds) },
+      );
+    }
+    const services = await this.current(String(request.id));
     const notReady = Object.entries(services).filter(([, readiness]) => readiness.status !== 'up');
     if (notReady.length > 0) {
       const detail = notReady.map(([name, readiness]) => `${name} (${readiness.reason})`).join(', ');
       throw new ProblemException('NOT_READY', `not ready: ${detail}`, { services });
     }
     return { status: 'ready', services };
+  }
+
+  /** The checks of every service, shared by every probe while they run and for READINESS_CACHE_MS after. */
+  private current(correlationId: string): Promise<Readiness['services']> {
+    if (this.latest && (this.latest.until === 0 || Date.now() < this.latest.until)) return this.latest.services;
+    const latest = { services: this.check(correlationId), until: 0 };
+    void latest.services.finally(() => {
+      latest.until = Date.now() + READINESS_CACHE_MS;
+    });
+    this.latest = latest;
+    return latest.services;
+  }
+
+  private async check(correlationId: string): Promise<Readiness['services']> {
+    const entries = await Promise.all(
+      BackendServices.map(async (service) => [service, await this.probe(service, correlationId)] as const),
+    );
+    return Object.fromEntries([['api-gateway', await this.self()], ...entries]) as Readiness['services'];
   }
 
   private async self(): Promise<ServiceReadiness> {

@@ -1,6 +1,11 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BrokerUnavailableError, isExposableError, RpcUnavailableError } from '@chargeflow/messaging';
+import {
+  BrokerUnavailableError,
+  isExposableError,
+  RpcUnavailableError,
+  statementTimeoutErrorOf,
+} from '@chargeflow/messaging';
 import { problemOf } from '../backend/backend.client';
 import { genericCodeOf, PROBLEM_CONTENT_TYPE, ProblemException } from './problem';
 
@@ -26,6 +31,8 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof BrokerUnavailableError) {
       return new ProblemException('BROKER_UNAVAILABLE', 'the message broker cannot take the request now; try again');
     }
+    const tooCostly = statementTimeoutErrorOf(exception);
+    if (tooCostly) return problemOf(tooCostly);
     if (exception instanceof RpcUnavailableError) {
       return new ProblemException(
         'SERVICE_UNAVAILABLE',

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { ErrorCatalogue, ErrorCodes, type RpcErrorCode } from '@chargeflow/contracts';
+import { ErrorCatalogue, ErrorCodes, type RpcError, type RpcErrorCode } from '@chargeflow/contracts';
+import { statementTimeoutErrorOf } from '@chargeflow/messaging';
 import { problemOf } from '../backend/backend.client';
 import { genericCodeOf, ProblemException, problemTypeOf } from './problem';
 
@@ -20,6 +21,11 @@ describe('problems', () => {
   it('keep status, title and code even when an extension names them', () => {
     const problem = new ProblemException('NOT_READY', 'not ready', { status: 200, title: 'Fine', code: 'OK' });
     expect(problem.toProblem()).toMatchObject({ status: 503, title: 'Not ready', code: 'NOT_READY' });
+  });
+
+  it('answer a statement a service stopped at its timeout as 413 QUERY_TOO_COSTLY, never as 503', () => {
+    const problem = problemOf(statementTimeoutErrorOf({ code: '57014' }) as RpcError).toProblem();
+    expect(problem).toMatchObject({ status: 413, code: 'QUERY_TOO_COSTLY' });
   });
 
   it("answer a service's error by its code, whatever kind it came with", () => {

@@ -4,8 +4,8 @@ import { TokenBuckets, type RateDecision, type RateLimit } from './token-buckets
 
 const SWEEP_INTERVAL_MS = 60_000;
 
-/** Who a request is counted against: its API key, or its address when it has no valid key. */
-export type RateSubject = { keyId: string } | { address: string };
+/** Who a request is counted against: its API key, its address when it has no valid key, or its address's readiness probes. */
+export type RateSubject = { keyId: string } | { address: string } | { probe: string };
 
 export type LimitedDecision = RateDecision & { limit: RateLimit };
 
@@ -22,11 +22,13 @@ export class RateLimiter implements OnModuleDestroy {
   private readonly buckets = new TokenBuckets();
   private readonly keyLimit: RateLimit;
   private readonly addressLimit: RateLimit;
+  private readonly probeLimit: RateLimit;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(@Inject(GatewayConfig) config: GatewayConfig) {
     this.keyLimit = { perMinute: config.RATE_LIMIT_KEY_PER_MINUTE, capacity: config.RATE_LIMIT_KEY_BURST };
     this.addressLimit = { perMinute: config.RATE_LIMIT_ADDRESS_PER_MINUTE, capacity: config.RATE_LIMIT_ADDRESS_BURST };
+    this.probeLimit = { perMinute: config.READINESS_RATE_PER_MINUTE, capacity: config.READINESS_RATE_BURST };
     this.sweeper = setInterval(
       () => this.buckets.sweep((subject) => this.limitOf(subject), Date.now()),
       SWEEP_INTERVAL_MS,
@@ -34,7 +36,12 @@ export class RateLimiter implements OnModuleDestroy {
   }
 
   take(subject: RateSubject): LimitedDecision {
-    const name = 'keyId' in subject ? `key:${subject.keyId}` : `address:${subject.address}`;
+    const name =
+      'keyId' in subject
+        ? `key:${subject.keyId}`
+        : 'probe' in subject
+          ? `probe:${subject.probe}`
+          : `address:${subject.address}`;
     const limit = this.limitOf(name);
     return { ...this.buckets.take(name, limit, Date.now()), limit };
   }
@@ -44,6 +51,7 @@ export class RateLimiter implements OnModuleDestroy {
   }
 
   private limitOf(subject: string): RateLimit {
-    return subject.startsWith('key:') ? this.keyLimit : this.addressLimit;
+    if (subject.startsWith('key:')) return this.keyLimit;
+    return subject.startsWith('probe:') ? this.probeLimit : this.addressLimit;
   }
 }

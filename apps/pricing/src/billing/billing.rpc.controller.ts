@@ -54,7 +54,7 @@ export class BillingRpcController {
   async list(@Payload() request: ListBillingRequest): Promise<Page<BillingRecordView>> {
     const limit = pageSize(request.limit);
     const rows = await this.billing.list(this.dataSource.manager, request, decodeCursor(request.cursor), limit);
-    return toPage(rows, limit, (row) => ({ at: row.startedAt, id: row.sessionId }), toBillingView);
+    return toPage(rows, limit, (row) => ({ at: row.cursorAt, id: row.sessionId }), toBillingView);
   }
 
   /** One page of lines (oldest session first) with the whole period's totals. */
@@ -72,8 +72,8 @@ export class BillingRpcController {
     const page = toPage(
       rows,
       limit,
-      (row) => ({ at: row.startedAt, id: row.sessionId }),
-      (row) => row,
+      (row) => ({ at: row.cursorAt, id: row.sessionId }),
+      ({ cursorAt: _position, ...row }) => row,
     );
     return statementOf(request, page, await this.billing.riderTotals(this.dataSource.manager, request.riderId, period));
   }

@@ -49,7 +49,7 @@ export class TariffRpcController {
     return toPage(
       rows,
       limit,
-      (row) => ({ at: row.createdAt, id: row.id }),
+      (row) => ({ at: row.cursorAt, id: row.id }),
       (row) => toTariffView(row, []),
     );
   }

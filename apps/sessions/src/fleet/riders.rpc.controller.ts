@@ -47,6 +47,6 @@ export class RidersRpcController {
   async list(@Payload() request: ListRequest): Promise<Page<RiderView>> {
     const limit = pageSize(request.limit);
     const rows = await this.fleet.riders(this.dataSource.manager, decodeCursor(request.cursor), limit);
-    return toPage(rows, limit, (row) => ({ at: row.createdAt, id: row.id }), toRiderView);
+    return toPage(rows, limit, (row) => ({ at: row.cursorAt, id: row.id }), toRiderView);
   }
 }

@@ -87,7 +87,7 @@ export class StationsRpcController {
   async list(@Payload() request: ListRequest): Promise<Page<StationView>> {
     const limit = pageSize(request.limit);
     const rows = await this.fleet.stations(this.dataSource.manager, decodeCursor(request.cursor), limit);
-    return toPage(rows, limit, (row) => ({ at: row.createdAt, id: row.id }), toStationView);
+    return toPage(rows, limit, (row) => ({ at: row.cursorAt, id: row.id }), toStationView);
   }
 
   /** Runs a write that may link a connector; the unique index decides when two stations claim the same one. */

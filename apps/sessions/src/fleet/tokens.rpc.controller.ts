@@ -52,7 +52,12 @@ export class TokensRpcController {
     if (!(await this.fleet.rider(manager, request.riderId))) throw new RiderNotFoundError(request.riderId);
     const limit = pageSize(request.limit);
     const rows = await this.tokens.ofRider(manager, request.riderId, decodeCursor(request.cursor), limit);
-    return toPage(rows, limit, (row) => ({ at: row.createdAt, id: row.id }), toTokenView);
+    return toPage(
+      rows,
+      limit,
+      (row) => ({ at: row.cursorAt, id: row.id }),
+      ({ cursorAt: _position, ...row }) => toTokenView(row),
+    );
   }
 
   /** OCPP Authorize: Accepted for a live token, Blocked for a revoked one, Invalid for an unknown idTag. */

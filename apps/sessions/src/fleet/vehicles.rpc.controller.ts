@@ -66,6 +66,6 @@ export class VehiclesRpcController {
   async list(@Payload() request: ListRequest): Promise<Page<VehicleView>> {
     const limit = pageSize(request.limit);
     const rows = await this.fleet.vehicles(this.dataSource.manager, decodeCursor(request.cursor), limit);
-    return toPage(rows, limit, (row) => ({ at: row.createdAt, id: row.id }), toVehicleView);
+    return toPage(rows, limit, (row) => ({ at: row.cursorAt, id: row.id }), toVehicleView);
   }
 }

@@ -16,7 +16,12 @@ import { StartRideHandler } from './start-ride/start-ride.handler';
 /** Rides and charging sessions, from start to their sealed, immutable totals. */
 @Module({})
 export class SessionModule {
-  static register(sealTimeoutMs: number): DynamicModule {
+  /**
+   * A command's statements may also wait, on a vehicle's or session's row lock, for another command's
+   * seal: their timeout is the statement timeout plus the seal's.
+   */
+  static register(sealTimeoutMs: number, statementTimeoutMs: number): DynamicModule {
+    const commandStatementTimeoutMs = statementTimeoutMs + sealTimeoutMs;
     return {
       module: SessionModule,
       imports: [FleetModule],
@@ -27,7 +32,11 @@ export class SessionModule {
         {
           provide: SESSIONS_DATABASE,
           useFactory: (dataSource: DataSource): SessionsDatabase => ({
-            transaction: (work) => dataSource.transaction(work),
+            transaction: (work) =>
+              dataSource.transaction(async (tx) => {
+                await tx.query(`SET LOCAL statement_timeout = ${commandStatementTimeoutMs}`);
+                return work(tx);
+              }),
             autocommit: dataSource.manager,
           }),
           inject: [DataSource],

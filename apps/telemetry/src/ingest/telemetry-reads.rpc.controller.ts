@@ -29,7 +29,7 @@ export class TelemetryReadsRpcController {
       decodeCursor(request.cursor),
       limit,
     );
-    return toPage(rows, limit, (row) => ({ at: row.emitted_at, id: row.telemetry_id }), toSampleView);
+    return toPage(rows, limit, (row) => ({ at: row.cursor_at, id: row.telemetry_id }), toSampleView);
   }
 
   /** Refused device messages, newest first, with their reason and original payload. */
@@ -40,8 +40,8 @@ export class TelemetryReadsRpcController {
     return toPage(
       rows,
       limit,
-      (row) => ({ at: row.receivedAt, id: row.id }),
-      (row) => ({ ...row, receivedAt: row.receivedAt.toISOString() }),
+      (row) => ({ at: row.cursorAt, id: row.id }),
+      ({ cursorAt: _position, ...row }) => ({ ...row, receivedAt: row.receivedAt.toISOString() }),
     );
   }
 }

@@ -1,6 +1,5 @@
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { MAX_PAGE_SIZE, type Page } from '../common/pagination';
+import { MAX_PAGE_SIZE, StrictInt, type Page } from '../common/pagination';
 import type { DecimalString } from '../common/decimal-string';
 import { SessionKinds, type SessionKind } from '../sessions/session-kinds';
 
@@ -86,7 +85,7 @@ export class AnalyticsFilter extends AnalyticsPeriod {
 /** The filter of an answer given in cursor pages (`limit`, `cursor`, as every list of the API). */
 export class AnalyticsPageRequest extends AnalyticsFilter {
   @IsOptional()
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE_SIZE)

@@ -181,6 +181,12 @@ export const ErrorCatalogue = {
     title: 'Invalid cursor',
     description: 'The cursor is not one this list handed out; pass nextCursor from the previous page as it is.',
   },
+  QUERY_TOO_COSTLY: {
+    status: 413,
+    title: 'Request too costly',
+    description:
+      "The request needed more database work than the service's statement timeout allows, and the work was stopped (nothing is left running); ask for less: a shorter period, a smaller page, a narrower filter.",
+  },
   INVALID_BATCH_SIZE: {
     status: 400,
     title: 'Invalid batch size',

@@ -9,6 +9,7 @@ export const RpcErrorStatuses = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   UNPROCESSABLE: 422,
+  TOO_COSTLY: 413,
   UNAVAILABLE: 503,
   /** What the service waited for (a charge point's answer) did not come before its deadline. */
   TIMEOUT: 504,

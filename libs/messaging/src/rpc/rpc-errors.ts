@@ -1,4 +1,4 @@
-import type { RpcError } from '@chargeflow/contracts';
+import { rpcErrorOf, type RpcError } from '@chargeflow/contracts';
 
 /** A service did not answer within the caller's deadline (or the broker was unreachable). */
 export class RpcUnavailableError extends Error {
@@ -19,4 +19,16 @@ export interface ExposableError {
 
 export function isExposableError(error: unknown): error is ExposableError {
   return typeof (error as Partial<ExposableError> | null)?.toRpcError === 'function';
+}
+
+/** PostgreSQL's query_canceled: here, a statement that ran past DATABASE_STATEMENT_TIMEOUT_MS and was stopped. */
+const QUERY_CANCELED = '57014';
+
+/** A statement cancelled by its timeout, told as the request's own cost (413), not as an outage: nothing is left running. */
+export function statementTimeoutErrorOf(error: unknown): RpcError | null {
+  if ((error as { code?: unknown } | null)?.code !== QUERY_CANCELED) return null;
+  return rpcErrorOf(
+    'QUERY_TOO_COSTLY',
+    'the request needs more database work than one answer may take, and it was stopped; ask for less (a shorter period, a smaller page)',
+  );
 }

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { AnalyticsExplainRequest, AnalyticsExplanation } from '@chargeflow/contracts';
-import { pageSize, toPage } from '@chargeflow/runtime';
+import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { metricOf, noFigures, sessionValueOf } from '../domain/figures';
 import { explainQueryOf, isRevenueMetric } from '../domain/query-scope';
 import { ProjectionReader } from '../infrastructure/projection-reader';
 import { RollupFiguresQuery, WHOLE } from '../infrastructure/rollup-figures.query';
 import { SessionFactsQuery } from '../infrastructure/session-facts.query';
-import { sessionPositionOf } from '../session-cursor';
 
 /** A metric's figure, computed as summary computes it, and a page of the sessions that sum to it. */
 @Injectable()
@@ -19,7 +18,7 @@ export class ExplainHandler {
 
   async execute(request: AnalyticsExplainRequest): Promise<AnalyticsExplanation> {
     const { scope, metric, currency } = explainQueryOf(request);
-    const after = sessionPositionOf(request.cursor);
+    const after = decodeCursor(request.cursor);
     const limit = pageSize(request.limit);
     return this.reader.read(async (manager) => {
       const [groups] = await this.figures.figuresOf(manager, scope, [scope.span], {
@@ -29,7 +28,7 @@ export class ExplainHandler {
       const page = toPage(
         rows,
         limit,
-        (row) => ({ at: row.ended_at, id: row.session_id }),
+        (row) => ({ at: row.cursor_at, id: row.session_id }),
         (row) => ({
           sessionId: row.session_id,
           kind: row.kind,

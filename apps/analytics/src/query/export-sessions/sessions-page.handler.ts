@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { AnalyticsSessionRow, AnalyticsSessionsRequest, Page } from '@chargeflow/contracts';
-import { pageSize, toPage } from '@chargeflow/runtime';
+import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { exactDecimal, exactMoney } from '../domain/figures';
 import { sessionsScopeOf } from '../domain/query-scope';
 import { ProjectionReader } from '../infrastructure/projection-reader';
 import { SessionFactsQuery, type SessionFactRow } from '../infrastructure/session-facts.query';
-import { sessionPositionOf } from '../session-cursor';
 
 /** A page of the export: finalized sessions with their newest billing, oldest end first. */
 @Injectable()
@@ -17,10 +16,10 @@ export class SessionsPageHandler {
 
   async execute(request: AnalyticsSessionsRequest): Promise<Page<AnalyticsSessionRow>> {
     const scope = sessionsScopeOf(request);
-    const after = sessionPositionOf(request.cursor);
+    const after = decodeCursor(request.cursor);
     const limit = pageSize(request.limit);
     const rows = await this.reader.read((manager) => this.sessions.sessionsPage(manager, scope, after, limit));
-    return toPage(rows, limit, (row) => ({ at: row.ended_at, id: row.session_id }), sessionRowOf);
+    return toPage(rows, limit, (row) => ({ at: row.cursor_at, id: row.session_id }), sessionRowOf);
   }
 }
 

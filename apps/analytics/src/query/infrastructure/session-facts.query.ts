@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AnalyticsMetric, SessionKind } from '@chargeflow/contracts';
-import type { Position } from '@chargeflow/runtime';
+import { cursorInstant, type Position } from '@chargeflow/runtime';
 import type { QueryScope } from '../domain/query-scope';
 import { SqlParameters, sessionConditions } from './sql-parameters';
 
@@ -38,6 +38,7 @@ export interface ExplainedSessionRow {
   kind: SessionKind;
   ended_at: Date;
   value: string;
+  cursor_at: string;
 }
 
 export interface SessionFactRow {
@@ -52,6 +53,7 @@ export interface SessionFactRow {
   energy_wh: string;
   distance_m: string;
   status: 'PRICED' | 'UNPRICED' | null;
+  cursor_at: string;
   revision: number | null;
   currency: string | null;
   total_excl_vat: string | null;
@@ -119,13 +121,11 @@ export class SessionFactsQuery {
       ...sessionConditions(scope, parameters),
       ...conditions,
       ...(after
-        ? [
-            `(s.ended_at, s.session_id) > (${parameters.add(after.at.toISOString())}::timestamptz, ${parameters.add(after.id)}::uuid)`,
-          ]
+        ? [`(s.ended_at, s.session_id) > (${parameters.add(after.at)}::timestamptz, ${parameters.add(after.id)}::uuid)`]
         : []),
     ];
     return (await manager.query(
-      `SELECT ${columns}
+      `SELECT ${columns}, ${cursorInstant('s.ended_at')} AS cursor_at
          FROM projection.session_fact s
          LEFT JOIN projection.billing_fact b ON b.session_id = s.session_id
         WHERE ${where.join(' AND ')}

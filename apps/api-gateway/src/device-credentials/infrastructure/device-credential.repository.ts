@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Position } from '@chargeflow/runtime';
+import { cursorInstant, type Position } from '@chargeflow/runtime';
 
 export interface DeviceCredential {
   id: string;
@@ -55,7 +55,8 @@ export class DeviceCredentialRepository {
   }
 
   /** Newest first, one more than `limit` to tell whether a next page exists. */
-  async list(page: { limit: number; after: Position | null }): Promise<DeviceCredential[]> {
+  /** Newest first, one more than `limit`, each with its position's instant to the microsecond. */
+  async list(page: { limit: number; after: Position | null }): Promise<(DeviceCredential & { cursorAt: string })[]> {
     const values: unknown[] = [page.limit + 1];
     let where = '';
     if (page.after) {
@@ -63,9 +64,10 @@ export class DeviceCredentialRepository {
       where = 'WHERE (created_at, id) < ($2, $3)';
     }
     const rows = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM device_credential ${where} ORDER BY created_at DESC, id DESC LIMIT $1`,
+      `SELECT ${COLUMNS}, ${cursorInstant('created_at')} AS cursor_at FROM device_credential ${where}
+        ORDER BY created_at DESC, id DESC LIMIT $1`,
       values,
-    )) as DeviceCredentialRow[];
-    return rows.map(toCredential);
+    )) as (DeviceCredentialRow & { cursor_at: string })[];
+    return rows.map((row) => ({ ...toCredential(row), cursorAt: row.cursor_at }));
   }
 }

@@ -2,10 +2,11 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { ChargePointRpc, SearchOcppLogRequest, type OcppFrameView, type Page } from '@chargeflow/contracts';
-import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
+import { cursorInstant, decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 
 interface FrameRow extends Omit<OcppFrameView, 'at'> {
   at: Date;
+  cursorAt: string;
 }
 
 /** `%` and `_` in a search are the characters themselves, not patterns. */
@@ -39,7 +40,8 @@ export class ProtocolLogRpcController {
     values.push(limit + 1);
     const rows: FrameRow[] = await this.dataSource.query(
       `SELECT frame_id AS "frameId", charge_point_id AS "chargePointId", direction, message_type AS "messageType",
-         message_id AS "messageId", action, transaction_id AS "transactionId", at, payload, error
+         message_id AS "messageId", action, transaction_id AS "transactionId", at, payload, error,
+         ${cursorInstant('at')} AS "cursorAt"
        FROM ocpp_frame ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
        ORDER BY at DESC, frame_id DESC LIMIT $${values.length}`,
       values,
@@ -47,8 +49,8 @@ export class ProtocolLogRpcController {
     return toPage(
       rows,
       limit,
-      (row) => ({ at: row.at, id: row.frameId }),
-      (row) => ({ ...row, at: row.at.toISOString() }),
+      (row) => ({ at: row.cursorAt, id: row.frameId }),
+      ({ cursorAt: _position, ...row }) => ({ ...row, at: row.at.toISOString() }),
     );
   }
 }

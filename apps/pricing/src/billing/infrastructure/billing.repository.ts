@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { BillingRecordView, BillingStatus, ListBillingRequest, SessionFinalizedV1 } from '@chargeflow/contracts';
-import type { Position } from '@chargeflow/runtime';
+import { cursorInstant, type Position } from '@chargeflow/runtime';
 import { Exact, formatMoney } from '../../tariff/domain/money';
 import type { BillingRecord } from '../../tariff/domain/tariff-pricing';
 
@@ -137,7 +137,7 @@ export class BillingRepository {
     filter: ListBillingRequest,
     after: Position | null,
     limit: number,
-  ): Promise<StoredBilling[]> {
+  ): Promise<(StoredBilling & { cursorAt: string })[]> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     const where = (sql: string, value: unknown) => {
@@ -155,8 +155,8 @@ export class BillingRepository {
     }
     values.push(limit + 1);
     return manager.query(
-      `SELECT ${COLUMNS} FROM billing_record ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-       ORDER BY started_at DESC, session_id DESC LIMIT $${values.length}`,
+      `SELECT ${COLUMNS}, ${cursorInstant('started_at')} AS "cursorAt" FROM billing_record
+       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY started_at DESC, session_id DESC LIMIT $${values.length}`,
       values,
     );
   }
@@ -168,9 +168,10 @@ export class BillingRepository {
     period: { from: Date; to: Date },
     after: Position | null,
     limit: number,
-  ): Promise<StoredBilling[]> {
+  ): Promise<(StoredBilling & { cursorAt: string })[]> {
     return manager.query(
-      `SELECT ${COLUMNS} FROM billing_record WHERE rider_id = $1 AND started_at >= $2 AND started_at < $3
+      `SELECT ${COLUMNS}, ${cursorInstant('started_at')} AS "cursorAt" FROM billing_record
+        WHERE rider_id = $1 AND started_at >= $2 AND started_at < $3
          AND ($4::timestamptz IS NULL OR (started_at, session_id) > ($4, $5::uuid))
        ORDER BY started_at, session_id LIMIT $6`,
       [riderId, period.from, period.to, after?.at ?? null, after?.id ?? null, limit + 1],

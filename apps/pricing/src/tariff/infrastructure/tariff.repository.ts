@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SessionKind, TariffVersionSummary, TariffView } from '@chargeflow/contracts';
-import type { Position } from '@chargeflow/runtime';
+import { cursorInstant, type Position } from '@chargeflow/runtime';
 
 interface VersionRow {
   tariff_id: string;
@@ -155,16 +155,16 @@ export class TariffRepository {
     manager: EntityManager,
     after: Position | null,
     limit: number,
-  ): Promise<(TariffVersionRecord & { createdAt: Date })[]> {
+  ): Promise<(TariffVersionRecord & { cursorAt: string })[]> {
     const values: unknown[] = after ? [after.at, after.id] : [];
     const rows = (await manager.query(
       `SELECT DISTINCT ON (t.created_at, t.id) v.tariff_id, v.version, v.effective_from, v.published_at, v.document, t.applies_kind,
-         t.applies_station_id, t.created_at
+         t.applies_station_id, ${cursorInstant('t.created_at')} AS cursor_at
        FROM tariff t JOIN tariff_version v ON v.tariff_id = t.id
        ${after ? 'WHERE (t.created_at, t.id) < ($1, $2)' : ''}
        ORDER BY t.created_at DESC, t.id DESC, v.version DESC LIMIT $${values.length + 1}`,
       [...values, limit + 1],
-    )) as (VersionRow & { created_at: Date })[];
-    return rows.map((row) => ({ ...toRecord(row), createdAt: row.created_at }));
+    )) as (VersionRow & { cursor_at: string })[];
+    return rows.map((row) => ({ ...toRecord(row), cursorAt: row.cursor_at }));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { TokenView } from '@chargeflow/contracts';
-import type { Position } from '@chargeflow/runtime';
+import { cursorInstant, type Position } from '@chargeflow/runtime';
 
 interface TokenRow {
   id: string;
@@ -12,8 +12,9 @@ interface TokenRow {
   createdAt: Date;
 }
 
-const TOKEN = `SELECT id, rider_id AS "riderId", vehicle_id AS "vehicleId", id_tag AS "idTag", revoked_at AS "revokedAt",
-  created_at AS "createdAt" FROM rider_token`;
+const TOKEN_COLUMNS = `id, rider_id AS "riderId", vehicle_id AS "vehicleId", id_tag AS "idTag", revoked_at AS "revokedAt",
+  created_at AS "createdAt"`;
+const TOKEN = `SELECT ${TOKEN_COLUMNS} FROM rider_token`;
 
 /** Riders' tokens (OCPP idTags); an idTag is unique case-insensitively, revoked ones included. */
 @Injectable()
@@ -49,11 +50,18 @@ export class TokenRepository {
     );
   }
 
-  async ofRider(manager: EntityManager, riderId: string, after: Position | null, limit: number): Promise<TokenRow[]> {
+  /** A rider's tokens, newest first, one more than `limit`, each with its position's instant to the microsecond. */
+  async ofRider(
+    manager: EntityManager,
+    riderId: string,
+    after: Position | null,
+    limit: number,
+  ): Promise<(TokenRow & { cursorAt: string })[]> {
     const where = after ? 'AND (created_at, id) < ($2, $3)' : '';
     const values = after ? [riderId, after.at, after.id] : [riderId];
     return manager.query(
-      `${TOKEN} WHERE rider_id = $1 ${where} ORDER BY created_at DESC, id DESC LIMIT $${values.length + 1}`,
+      `SELECT ${TOKEN_COLUMNS}, ${cursorInstant('created_at')} AS "cursorAt" FROM rider_token
+        WHERE rider_id = $1 ${where} ORDER BY created_at DESC, id DESC LIMIT $${values.length + 1}`,
       [...values, limit + 1],
     );
   }

@@ -1,20 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { RiderView, StationView, VehicleView } from '@chargeflow/contracts';
-import type { Position } from '@chargeflow/runtime';
+import { cursorInstant, type Position } from '@chargeflow/runtime';
 import type { FleetRepository, RiderRecord, StationRecord, VehicleRecord } from '../domain/fleet.repository';
 
-const VEHICLE = `SELECT v.id, v.label, v.battery_capacity_wh AS "batteryCapacityWh", v.energy_wh AS "energyWh",
-  v.created_at AS "createdAt", s.id AS "activeSessionId"
-  FROM vehicle v LEFT JOIN session s ON s.vehicle_id = v.id AND s.state = 'ACTIVE'`;
+const VEHICLE_COLUMNS = `v.id, v.label, v.battery_capacity_wh AS "batteryCapacityWh", v.energy_wh AS "energyWh",
+  v.created_at AS "createdAt", s.id AS "activeSessionId"`;
+const VEHICLES = `vehicle v LEFT JOIN session s ON s.vehicle_id = v.id AND s.state = 'ACTIVE'`;
+const VEHICLE = `SELECT ${VEHICLE_COLUMNS} FROM ${VEHICLES}`;
 
 const STATION_COLUMNS = `t.id, t.name, t.rated_power_w AS "ratedPowerW", t.time_zone AS "timeZone", t.metered,
   t.ocpp_charge_point_id AS "ocppChargePointId", t.ocpp_connector_id AS "ocppConnectorId", t.created_at AS "createdAt"`;
+const STATIONS = `station t LEFT JOIN session s ON s.station_id = t.id AND s.state = 'ACTIVE'`;
+const STATION = `SELECT ${STATION_COLUMNS}, s.id AS "activeSessionId" FROM ${STATIONS}`;
 
-const STATION = `SELECT ${STATION_COLUMNS}, s.id AS "activeSessionId"
-  FROM station t LEFT JOIN session s ON s.station_id = t.id AND s.state = 'ACTIVE'`;
+const RIDER_COLUMNS = `id, name, created_at AS "createdAt"`;
+const RIDER = `SELECT ${RIDER_COLUMNS} FROM rider`;
 
-const RIDER = `SELECT id, name, created_at AS "createdAt" FROM rider`;
+/** A listed record with its position's instant, to the microsecond. */
+type Listed<R> = R & { cursorAt: string };
 
 function afterClause(alias: string, after: Position | null): [string, unknown[]] {
   return after ? [`WHERE (${alias}.created_at, ${alias}.id) < ($1, $2)`, [after.at, after.id]] : ['', []];
@@ -37,12 +41,12 @@ export class TypeOrmFleetRepository implements FleetRepository {
     return row ?? null;
   }
 
-  async vehicles(manager: EntityManager, after: Position | null, limit: number): Promise<VehicleRecord[]> {
+  async vehicles(manager: EntityManager, after: Position | null, limit: number): Promise<Listed<VehicleRecord>[]> {
     const [where, values] = afterClause('v', after);
-    return manager.query(`${VEHICLE} ${where} ORDER BY v.created_at DESC, v.id DESC LIMIT $${values.length + 1}`, [
-      ...values,
-      limit + 1,
-    ]);
+    return manager.query(
+      `SELECT ${VEHICLE_COLUMNS}, ${cursorInstant('v.created_at')} AS "cursorAt" FROM ${VEHICLES} ${where} ORDER BY v.created_at DESC, v.id DESC LIMIT $${values.length + 1}`,
+      [...values, limit + 1],
+    );
   }
 
   /** Creates a vehicle; an id that exists already (a create retried with its Idempotency-Key) changes nothing. */
@@ -90,12 +94,13 @@ export class TypeOrmFleetRepository implements FleetRepository {
     return row ?? null;
   }
 
-  async stations(manager: EntityManager, after: Position | null, limit: number): Promise<StationRecord[]> {
+  async stations(manager: EntityManager, after: Position | null, limit: number): Promise<Listed<StationRecord>[]> {
     const [where, values] = afterClause('t', after);
-    return manager.query(`${STATION} ${where} ORDER BY t.created_at DESC, t.id DESC LIMIT $${values.length + 1}`, [
-      ...values,
-      limit + 1,
-    ]);
+    return manager.query(
+      `SELECT ${STATION_COLUMNS}, s.id AS "activeSessionId", ${cursorInstant('t.created_at')} AS "cursorAt"
+         FROM ${STATIONS} ${where} ORDER BY t.created_at DESC, t.id DESC LIMIT $${values.length + 1}`,
+      [...values, limit + 1],
+    );
   }
 
   /** Creates a station; an id that exists already (a create retried with its Idempotency-Key) changes nothing. */
@@ -142,13 +147,13 @@ export class TypeOrmFleetRepository implements FleetRepository {
     return row ?? null;
   }
 
-  async riders(manager: EntityManager, after: Position | null, limit: number): Promise<RiderRecord[]> {
+  async riders(manager: EntityManager, after: Position | null, limit: number): Promise<Listed<RiderRecord>[]> {
     const where = after ? 'WHERE (created_at, id) < ($1, $2)' : '';
     const values = after ? [after.at, after.id] : [];
-    return manager.query(`${RIDER} ${where} ORDER BY created_at DESC, id DESC LIMIT $${values.length + 1}`, [
-      ...values,
-      limit + 1,
-    ]);
+    return manager.query(
+      `SELECT ${RIDER_COLUMNS}, ${cursorInstant('created_at')} AS "cursorAt" FROM rider ${where} ORDER BY created_at DESC, id DESC LIMIT $${values.length + 1}`,
+      [...values, limit + 1],
+    );
   }
 
   /** Creates a rider; an id that exists already (a create retried with its Idempotency-Key) changes nothing. */
@@ -176,9 +181,15 @@ export function toVehicleView(record: VehicleRecord): VehicleView {
 }
 
 export function toStationView(record: StationRecord): StationView {
-  const { ocppChargePointId, ocppConnectorId, ...station } = record;
+  // Named field by field: a listed record also carries its cursor's instant, which is no part of the view.
+  const { id, name, ratedPowerW, timeZone, metered, activeSessionId, ocppChargePointId, ocppConnectorId } = record;
   return {
-    ...station,
+    id,
+    name,
+    ratedPowerW,
+    timeZone,
+    metered,
+    activeSessionId,
     ocpp:
       ocppChargePointId !== null && ocppConnectorId !== null
         ? { chargePointId: ocppChargePointId, connectorId: ocppConnectorId }
@@ -188,5 +199,5 @@ export function toStationView(record: StationRecord): StationView {
 }
 
 export function toRiderView(record: RiderRecord): RiderView {
-  return { ...record, createdAt: record.createdAt.toISOString() };
+  return { id: record.id, name: record.name, createdAt: record.createdAt.toISOString() };
 }

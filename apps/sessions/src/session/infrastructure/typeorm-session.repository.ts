@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EnergySource, ListSessionsRequest, SessionKind, SessionState } from '@chargeflow/contracts';
-import type { Position } from '@chargeflow/runtime';
+import { cursorInstant, type Position } from '@chargeflow/runtime';
 import type { ActiveSessions } from '../domain/one-active-session.policy';
 import type { Session, SessionSnapshot } from '../domain/session.aggregate';
 import type { SessionRepository } from '../domain/session.repository';
@@ -156,7 +156,7 @@ export class TypeOrmSessionRepository implements SessionRepository {
     filter: ListSessionsRequest,
     after: Position | null,
     limit: number,
-  ): Promise<SessionSnapshot[]> {
+  ): Promise<(SessionSnapshot & { cursorAt: string })[]> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     const where = (sql: string, value: unknown) => {
@@ -176,10 +176,11 @@ export class TypeOrmSessionRepository implements SessionRepository {
     }
     values.push(limit + 1);
     const rows = (await manager.query(
-      `SELECT ${COLUMNS} FROM session ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+      `SELECT ${COLUMNS}, ${cursorInstant('started_at')} AS cursor_at FROM session
+       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
        ORDER BY started_at DESC, id DESC LIMIT $${values.length}`,
       values,
-    )) as SessionRow[];
-    return rows.map(toSnapshot);
+    )) as (SessionRow & { cursor_at: string })[];
+    return rows.map((row) => ({ ...toSnapshot(row), cursorAt: row.cursor_at }));
   }
 }

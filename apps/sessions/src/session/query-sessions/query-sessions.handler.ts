@@ -23,6 +23,6 @@ export class QuerySessionsHandler {
   async list(request: ListSessionsRequest): Promise<Page<SessionView>> {
     const limit = pageSize(request.limit);
     const rows = await this.sessions.list(this.dataSource.manager, request, decodeCursor(request.cursor), limit);
-    return toPage(rows, limit, (row) => ({ at: row.startedAt, id: row.id }), toSessionView);
+    return toPage(rows, limit, (row) => ({ at: row.cursorAt, id: row.id }), toSessionView);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ListRejectionsRequest, RejectionView, SampleView } from '@chargeflow/contracts';
+import { cursorInstant, type Position } from '@chargeflow/runtime';
 
 interface SampleRow {
   telemetry_id: string;
@@ -46,9 +47,9 @@ export class TelemetryReadsRepository {
   async samples(
     manager: EntityManager,
     sessionId: string,
-    after: { at: Date; id: string } | null,
+    after: Position | null,
     limit: number,
-  ): Promise<SampleRow[]> {
+  ): Promise<(SampleRow & { cursor_at: string })[]> {
     const values: unknown[] = [sessionId];
     let where = 'session_id = $1';
     if (after) {
@@ -58,7 +59,7 @@ export class TelemetryReadsRepository {
     values.push(limit + 1);
     return manager.query(
       `SELECT telemetry_id, session_id, source, device_id, emitted_at, received_at, energy_wh, meter_wh, distance_m, speed_kmh,
-         battery_level_wh, seq FROM telemetry_sample WHERE ${where} ORDER BY emitted_at, telemetry_id LIMIT $${values.length}`,
+         battery_level_wh, seq, ${cursorInstant('emitted_at')} AS cursor_at FROM telemetry_sample WHERE ${where} ORDER BY emitted_at, telemetry_id LIMIT $${values.length}`,
       values,
     );
   }
@@ -66,9 +67,9 @@ export class TelemetryReadsRepository {
   async rejections(
     manager: EntityManager,
     filter: ListRejectionsRequest,
-    after: { at: Date; id: string } | null,
+    after: Position | null,
     limit: number,
-  ): Promise<RejectionRow[]> {
+  ): Promise<(RejectionRow & { cursorAt: string })[]> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     const where = (sql: string, value: unknown) => {
@@ -87,7 +88,7 @@ export class TelemetryReadsRepository {
     values.push(limit + 1);
     return manager.query(
       `SELECT id, reason, detail, telemetry_id AS "telemetryId", session_id AS "sessionId", device_id AS "deviceId", payload,
-         received_at AS "receivedAt" FROM telemetry_rejection ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+         received_at AS "receivedAt", ${cursorInstant('received_at')} AS "cursorAt" FROM telemetry_rejection ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
        ORDER BY received_at DESC, id DESC LIMIT $${values.length}`,
       values,
     );
