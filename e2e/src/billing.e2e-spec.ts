@@ -290,14 +290,15 @@ describe('ride, charge, derive: billing through the gateway', () => {
     });
 
     const charge = (await api('POST', '/v1/charging-sessions', { vehicleId: vehicle.id, stationId: station.id })).body;
-    const reading = (meterWh: number) => ({
+    const reading = (seq: number, meterWh: number) => ({
       telemetryId: randomUUID(),
       sessionId: charge.id,
       stationId: station.id,
       emittedAt: new Date().toISOString(),
+      seq,
       meterWh,
     });
-    await publishSamples(TELEMETRY_ROUTING.stationMeter(station.id), [reading(5_000), reading(27_500)]);
+    await publishSamples(TELEMETRY_ROUTING.stationMeter(station.id), [reading(1, 5_000), reading(2, 27_500)]);
     await waitFor(
       async () =>
         (await api('GET', `/v1/sessions/${charge.id}/telemetry`)).body.items?.length === 2 ? true : undefined,

@@ -385,6 +385,8 @@ describe('analytics rebuild', () => {
           10_000,
           'the recount to wait for the rollups',
         );
+        // One verification at a time per instance: a second start answers the running one.
+        expect((await verifier.start()).id).toBe(id);
         await dataSource.query(`UPDATE projection_state SET built_at = now() + interval '1 second'`);
       } finally {
         await blocker.commitTransaction();

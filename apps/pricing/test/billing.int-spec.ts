@@ -88,7 +88,10 @@ describe('pricing on a real database', () => {
 
   beforeAll(async () => {
     database = await createIsolatedDatabase('pricing_billing');
-    const options = pricingDatabaseOptions({ PRICING_DATABASE_URL: database.url, DATABASE_STATEMENT_TIMEOUT_MS: 2_000 });
+    const options = pricingDatabaseOptions({
+      PRICING_DATABASE_URL: database.url,
+      DATABASE_STATEMENT_TIMEOUT_MS: 2_000,
+    });
     // Room for every racing transaction at once, so none waits for a connection on a busy machine.
     dataSource = new DataSource({ ...options, extra: { ...options.extra, max: RACING + 5 } });
     await dataSource.initialize();

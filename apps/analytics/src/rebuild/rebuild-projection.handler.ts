@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { AnalyticsRebuildProgress } from '@chargeflow/contracts';
 import { PINO_LOGGER } from '@chargeflow/runtime';
 import { readProjectionState } from '../projection/infrastructure/projection-state';
@@ -22,6 +22,12 @@ import { UpstreamReader } from './upstream.reader';
 
 /** Counting the rollups of every fact is bounded, but far longer than a query's few seconds. */
 const COUNT_STATEMENT_TIMEOUT = '15min';
+
+/**
+ * How long a switch-over step may wait for the swap lock: past the readers' 5 s statement timeout
+ * (a reader holds the lock shared for its whole snapshot), so a slow query never fails a rebuild.
+ */
+const SWAP_WAIT = '60s';
 
 /** A first build that failed (upstream still starting, say) is tried again after this pause. */
 const FIRST_BUILD_RETRY_MS = 30_000;
@@ -86,7 +92,7 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
     const schema = `projection_rebuild_${Date.now()}`;
     await runner.manager.transaction(async (manager) => {
       // Between event applications: each one sees either no rebuild or this one's schema, never a dropped one.
-      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SWAP_LOCK]);
+      await takeSwapLock(manager);
       const [{ stale }] = (await manager.query(`SELECT rebuild_schema AS stale FROM projection_state FOR UPDATE`)) as {
         stale: string | null;
       }[];
@@ -107,6 +113,7 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
     const log = this.logger.child({ component: 'analytics.rebuild', correlationId, schema });
     log.info({ event: 'analytics.rebuild.started', reason }, 'rebuilding the analytics projection');
     try {
+      await this.dropRetired();
       for await (const facts of this.upstream.finalizedSessions(correlationId)) {
         this.assertNotStopping();
         await this.dataSource.transaction(async (manager) => {
@@ -150,16 +157,40 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
     await this.countRollups(schema);
     const retired = `projection_retired_${Date.now()}`;
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SWAP_LOCK]);
+      await takeSwapLock(manager);
       await mergeRollupDeltas(manager, schema);
       await manager.query(`ALTER SCHEMA ${LIVE_SCHEMA} RENAME TO ${retired}`);
       await manager.query(`ALTER SCHEMA ${schema} RENAME TO ${LIVE_SCHEMA}`);
-      await manager.query(`DROP SCHEMA ${retired} CASCADE`);
       await manager.query(
         `UPDATE projection_state SET built_at = now(), rebuild_state = 'IDLE', rebuild_schema = NULL,
            rebuild_rollups = false, rebuild_finished_at = now()`,
       );
     });
+    await this.dropRetired();
+  }
+
+  /**
+   * Drops the schemas switch-overs retired, after the switch-over and outside the swap lock: a
+   * verification may still read one, and is then waited for briefly, never the readers or the consumer.
+   * One still in use stays until the next rebuild drops it.
+   */
+  private async dropRetired(): Promise<void> {
+    const retired = (await this.dataSource.query(
+      `SELECT nspname AS schema FROM pg_namespace WHERE nspname LIKE 'projection\_retired\_%'`,
+    )) as { schema: string }[];
+    for (const { schema } of retired) {
+      await this.dataSource
+        .transaction(async (manager) => {
+          await manager.query(`SET LOCAL lock_timeout = '2s'`);
+          await manager.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        })
+        .catch((error: Error) =>
+          this.logger.warn(
+            { event: 'analytics.rebuild.retired-kept', schema, err: error },
+            `the retired schema ${schema} is still in use; the next rebuild drops it`,
+          ),
+        );
+    }
   }
 
   /**
@@ -170,11 +201,13 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
   private async countRollups(schema: string): Promise<void> {
     const [switcher, counter] = [this.dataSource.createQueryRunner(), this.dataSource.createQueryRunner()];
     try {
-      await switcher.startTransaction();
-      await switcher.query(`SELECT pg_advisory_xact_lock($1)`, [SWAP_LOCK]);
+      // Both connections are taken from the pool before the lock: waiting for one under it would stall every event.
+      await Promise.all([switcher.connect(), counter.connect()]);
       await counter.startTransaction('REPEATABLE READ');
       // The count reads every fact once, far longer than a request's statement timeout.
       await counter.query(`SET LOCAL statement_timeout = '${COUNT_STATEMENT_TIMEOUT}'`);
+      await switcher.startTransaction();
+      await takeSwapLock(switcher.manager);
       // A repeatable-read snapshot is taken by the first query, not by BEGIN or SET: taken here, under the lock.
       await counter.query(`SELECT 1`);
       await createRollupDeltas(switcher.manager, schema);
@@ -197,7 +230,7 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
 
   private async abandon(schema: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SWAP_LOCK]);
+      await takeSwapLock(manager);
       await manager.query(
         `UPDATE projection_state SET rebuild_state = 'IDLE', rebuild_schema = NULL, rebuild_rollups = false`,
       );
@@ -221,4 +254,10 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
     }, FIRST_BUILD_RETRY_MS);
     this.retry.unref();
   }
+}
+
+/** Takes the swap lock exclusive for the transaction, waiting longer than any reader may hold it shared. */
+async function takeSwapLock(manager: EntityManager): Promise<void> {
+  await manager.query(`SET LOCAL statement_timeout = '${SWAP_WAIT}'`);
+  await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SWAP_LOCK]);
 }

@@ -38,15 +38,21 @@ export class VerifyProjectionHandler {
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Starts a verification and answers it at once, RUNNING. */
+  /** The verification this instance runs, if any: one at a time, each holding a connection for its length. */
+  private running: string | null = null;
+
+  /** Starts a verification and answers it at once, RUNNING; while one runs here, answers that one instead. */
   async start(): Promise<AnalyticsVerifyRun> {
+    if (this.running) return this.find(this.running);
     const id = randomUUID();
+    this.running = id;
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
       await runner.query(`SELECT pg_advisory_lock($1, hashtext($2))`, [VERIFY_LOCK_SPACE, id]);
       await runner.query(`INSERT INTO verify_run (id, status) VALUES ($1, 'RUNNING')`, [id]);
     } catch (error) {
+      this.running = null;
       await runner.release();
       throw error;
     }
@@ -64,7 +70,10 @@ export class VerifyProjectionHandler {
         runner
           .query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [VERIFY_LOCK_SPACE, id])
           .catch(() => undefined)
-          .finally(() => runner.release()),
+          .finally(() => {
+            this.running = null;
+            return runner.release();
+          }),
       );
     return this.find(id);
   }

@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -12,7 +11,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { PeriodPageRequest } from '../common/pagination';
+import { PeriodPageRequest, StrictInt } from '../common/pagination';
 import { CHARGE_POINT_ID_PATTERN } from './charge-point-rpc';
 
 export const OCPP_FRAME_LOGGED_V1 = 'ocpp.frame-logged.v1';
@@ -83,7 +82,7 @@ export class SearchOcppLogRequest extends PeriodPageRequest {
   action?: string;
 
   @IsOptional()
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
   @Max(2_147_483_647)
