@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsTimeZone, IsUrl, Max, Min } from 'class-validator';
+import { IsInt, IsTimeZone, IsUrl, Min } from 'class-validator';
 import { defaultDatabaseUrl } from '@chargeflow/contracts';
 import { OutboxServiceConfig, loadConfig, POSTGRES_URL } from '@chargeflow/runtime';
 
