@@ -113,36 +113,23 @@ export class RollupFiguresQuery {
     const { from, value, integer } = METRIC_SQL[metric];
     const ctes = this.sourcesOf(scope, windows, parameters, from === 'revenue_rows');
     const inCurrency = from === 'revenue_rows' ? `WHERE currency = ${parameters.add(currency)}` : '';
-    // A grouped series of a session metric ranks its groups in the same pass (a window over the
-    // groups), so kind_rows is read once and only for the columns it needs; revenue ranks from kind_rows.
-    const rankedInPass = scope.groupBy !== null && from === 'kind_rows';
-    const groupSums = rankedInPass
-      ? `sum(sum(energy_wh)) OVER (PARTITION BY grp)::text AS energy_wh, sum(sum(sessions)) OVER (PARTITION BY grp)::text AS sessions`
-      : `NULL::text AS energy_wh, NULL::text AS sessions`;
-    const ranking =
-      scope.groupBy !== null && !rankedInPass
-        ? `UNION ALL
-       SELECT 'GROUP', NULL, grp, NULL, sum(energy_wh)::text, sum(sessions)::text FROM kind_rows GROUP BY grp`
-        : '';
+    const ranking = scope.groupBy
+      ? `UNION ALL
+       SELECT 'GROUP', NULL, grp, NULL, sum(energy_wh)::text FROM kind_rows GROUP BY grp HAVING sum(sessions) > 0`
+      : '';
     const rows = (await manager.query(
       `WITH ${ctes.join(',\n')}
-       SELECT 'VALUE' AS part, w, grp, ${value} AS value, ${groupSums} FROM ${from} ${inCurrency}
+       SELECT 'VALUE' AS part, w, grp, ${value} AS value, NULL::text AS energy_wh FROM ${from} ${inCurrency}
         GROUP BY w, grp
        ${ranking}`,
       parameters.values,
     )) as MetricSeriesRow[];
     const values = windows.map(() => new Map<string, AnalyticsValue>());
-    const groupSessions = new Map<string, { energyWh: string; sessions: string }>();
+    const groups: { id: string; energyWh: Decimal }[] = [];
     for (const row of rows) {
-      if (row.part === 'VALUE')
-        values[row.w as number].set(row.grp, integer ? Number(row.value) : (row.value as string));
-      if (row.energy_wh !== null && !groupSessions.has(row.grp))
-        groupSessions.set(row.grp, { energyWh: row.energy_wh, sessions: row.sessions as string });
+      if (row.part === 'GROUP') groups.push({ id: row.grp, energyWh: new Decimal(row.energy_wh as string) });
+      else values[row.w as number].set(row.grp, integer ? Number(row.value) : (row.value as string));
     }
-    // The groups with at least one session, most energy first, then by id (as rankGroups orders them).
-    const groups = [...groupSessions]
-      .filter(([, group]) => Number(group.sessions) > 0)
-      .map(([id, group]) => ({ id, energyWh: new Decimal(group.energyWh) }));
     groups.sort((a, b) => b.energyWh.comparedTo(a.energyWh) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return { values, groups: groups.map((group) => group.id) };
   }
@@ -284,9 +271,7 @@ interface MetricSeriesRow {
   w: number | null;
   grp: string;
   value: string | null;
-  /** A group's energy and sessions over the whole series, when grouped. */
   energy_wh: string | null;
-  sessions: string | null;
 }
 
 /** A sum written as exactDecimal writes it: exact, no trailing zeros, "0" for nothing. */
