@@ -56,6 +56,8 @@ export class CommandBus implements OnApplicationBootstrap {
       await declareExchanges(channel);
       await channel.assertQueue(this.queue, { exclusive: true, autoDelete: true, durable: false });
       await channel.bindQueue(this.queue, Exchanges.rpc, this.queue);
+      // No acks: the queue is exclusive to this instance and dies with it, as do its charge points' sockets;
+      // a command it took and did not answer ends at the caller's deadline (504), never as a lost success.
       await channel.consume(this.queue, (message) => message && void this.receive(channel, message), { noAck: true });
       this.channel = channel;
       return channel;
