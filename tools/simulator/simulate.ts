@@ -3,6 +3,7 @@ import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import Decimal from 'decimal.js';
 import mqtt, { type MqttClient } from 'mqtt';
 import { RPCClient } from 'ocpp-rpc';
+import type { RPC_ClientOptions } from 'ocpp-rpc/lib/client';
 import { DEFAULT_CENTRAL_SYSTEM_PORT, DEFAULT_RABBITMQ_URL, Exchanges, TELEMETRY_ROUTING } from '@chargeflow/contracts';
 import {
   planFleet,
@@ -499,7 +500,7 @@ async function main(): Promise<number> {
         protocols: ['ocpp1.6'],
         strictMode: true,
         reconnect: true,
-      });
+      } as Partial<RPC_ClientOptions> as RPC_ClientOptions);
       await client.connect();
       await client.call('BootNotification', { chargePointVendor: 'ChargeFlow', chargePointModel: 'Simulator' });
       return client;
