@@ -41,6 +41,21 @@ const timeOfDayTariff = (kind: 'RIDE' | 'CHARGING') => ({
   ],
 });
 
+/** A node of PostgreSQL's EXPLAIN (ANALYZE, FORMAT JSON) plan. */
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Actual Rows': number;
+  'Rows Removed by Filter'?: number;
+  Plans?: PlanNode[];
+}
+
+/** Every node of a plan that reads a table or an index. */
+function scanNodesOf(node: PlanNode): PlanNode[] {
+  const own = node['Node Type'].includes('Scan') ? [node] : [];
+  return [...own, ...(node.Plans ?? []).flatMap(scanNodesOf)];
+}
+
 let sequence = 0;
 /** A finalized session starting on a distinct minute of 2026, 20 to 140 minutes long. */
 function aFinalizedSession(kind: 'RIDE' | 'CHARGING', overrides: Partial<SessionFinalizedV1> = {}): SessionFinalizedV1 {
@@ -255,6 +270,60 @@ describe('pricing on a real database', () => {
     expect(progress.every((checked) => checked % 500 === 0 || checked === total)).toBe(true);
   });
 
+  it('checks each record exactly once when records share a start, to the microsecond, across page boundaries', async () => {
+    const rideVersion = (await tariffs.applicable(dataSource.manager, 'RIDE', null, new Date('2026-06-01')))!;
+    // Nine records over three instants of one millisecond: every page of two ends inside a run of equal starts.
+    const starts = ['.123456', '.123456', '.123456', '.123456', '.123457', '.123457', '.123457', '.123999', '.123999'];
+    const rows = starts.map((fraction) => {
+      const session = aFinalizedSession('RIDE');
+      return {
+        session_id: session.sessionId,
+        started_at: `2031-03-01T10:00:00${fraction}Z`,
+        session,
+        record: {
+          ...priceSession(tariffOf(rideVersion), pricingInputOf(session, OPERATOR_ZONE)),
+          totalInclVat: '0.01',
+        },
+      };
+    });
+    await dataSource.query(
+      `INSERT INTO billing_record (session_id, status, kind, rider_id, started_at, session, tariff_id, tariff_version, record, time_zone)
+       SELECT session_id, 'PRICED', 'RIDE', $2, started_at, session, $3, $4, record, $5
+       FROM jsonb_to_recordset($1::jsonb) AS r(session_id uuid, started_at timestamptz, session jsonb, record jsonb)`,
+      [JSON.stringify(rows), RIDER, rideVersion.id, rideVersion.version, OPERATOR_ZONE],
+    );
+    const runner = new VerificationRunner(dataSource, billing, tariffs, verifications, pricing, 2);
+    const handler = new VerifyBillingHandler(dataSource, billing, verifications, runner);
+    const { id } = await handler.start({ from: '2031-03-01T00:00:00Z', to: '2031-03-02T00:00:00Z' });
+    await runner.idle();
+    const done = await handler.view(id);
+    expect(done).toMatchObject({ status: 'DONE', total: 9, checked: 9, mismatchCount: 9 });
+    expect(done.mismatches.map((mismatch) => mismatch.sessionId).sort()).toEqual(
+      rows.map((row) => row.session_id).sort(),
+    );
+  });
+
+  it('reads no more rows for a page of a verification than the page holds, deep in a wide range', async () => {
+    await dataSource.query(`ANALYZE billing_record`);
+    const range = { from: '2026-02-01T00:00:00Z', to: '2027-01-01T00:00:00Z' };
+    const [middle] = await billing.priced(dataSource.manager, range, null, 1_000).then((page) => page.slice(-1));
+    let plan: PlanNode | undefined;
+    const explaining = {
+      query: async (sql: string, values: unknown[]) => {
+        const [row] = (await dataSource.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, values)) as {
+          'QUERY PLAN': { Plan: PlanNode }[];
+        }[];
+        plan = row['QUERY PLAN'][0].Plan;
+        return [];
+      },
+    };
+    await billing.priced(explaining, range, { at: middle.cursorAt, id: middle.sessionId }, 50);
+    const scans = scanNodesOf(plan!);
+    expect(scans.map((scan) => scan['Index Name'])).toEqual(['billing_record_priced_by_start']);
+    const read = scans.reduce((sum, scan) => sum + scan['Actual Rows'] + (scan['Rows Removed by Filter'] ?? 0), 0);
+    expect(read).toBeLessThanOrEqual(50);
+  });
+
   it('resumes a verification whose runner went quiet, and the old runner can no longer write to it', async () => {
     const id = randomUUID();
     const staleToken = randomUUID();
@@ -271,7 +340,7 @@ describe('pricing on a real database', () => {
       checked: total,
       total,
     });
-    const stale = { id, leaseToken: staleToken, checked: 1, afterSessionId: null, mismatches: [], done: false };
+    const stale = { id, leaseToken: staleToken, checked: 1, after: null, mismatches: [], done: false };
     expect(await verifications.recordPage(dataSource.manager, stale)).toBe(false);
   });
 
