@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { SessionFinalizedV1, VerificationView } from '@chargeflow/contracts';
 import { createIsolatedDatabase, waitFor, type IsolatedDatabase } from '@chargeflow/testing';
@@ -347,7 +348,7 @@ describe('pricing on a real database', () => {
   it('sends a session that a tariff applies to but cannot price to the back of the sweep, saying why', async () => {
     const broken = aFinalizedSession('CHARGING', { stationTimeZone: 'Mars/Olympus_Mons' });
     await billing.save(dataSource.manager, broken, { reason: 'no CHARGING tariff was in force' });
-    await sweep.sweep();
+    expect((await sweep.sweep()).unpriceable).toBeGreaterThanOrEqual(1);
     const stored = await billing.find(dataSource.manager, broken.sessionId);
     expect(stored).toMatchObject({ status: 'UNPRICED', reason: expect.stringContaining('could not price it') });
     const [{ last }] = (await dataSource.query(
@@ -355,6 +356,68 @@ describe('pricing on a real database', () => {
       [broken.sessionId],
     )) as { last: boolean }[];
     expect(last).toBe(true);
+  });
+
+  describe("when pricing fails for a reason that is not the session's", () => {
+    let locker: Client;
+
+    /** An UNPRICED charge a tariff applies to, whose row another transaction holds locked. */
+    const aLockedUnpricedSession = async () => {
+      const session = aFinalizedSession('CHARGING');
+      await billing.save(dataSource.manager, session, { reason: 'no CHARGING tariff was in force' });
+      const before = (await billing.find(dataSource.manager, session.sessionId))!;
+      await locker.query('BEGIN');
+      await locker.query(`SELECT 1 FROM billing_record WHERE session_id = $1 FOR UPDATE`, [session.sessionId]);
+      return { session, before };
+    };
+
+    /** The lock released, the next run prices the session it left. */
+    const expectPricedByTheNextRun = async (sessionId: string) => {
+      await locker.query('ROLLBACK');
+      expect(await sweep.sweep()).toMatchObject({ priced: 1, deferred: 0 });
+      expect(await billing.find(dataSource.manager, sessionId)).toMatchObject({ status: 'PRICED', reason: null });
+    };
+
+    beforeAll(async () => {
+      // Only the runs these tests start, so each failure lands on the run that is asserted.
+      await sweep.onModuleDestroy();
+      locker = new Client({ connectionString: database.url });
+      await locker.connect();
+    });
+
+    afterAll(async () => {
+      await locker?.end();
+    });
+
+    it('leaves a session whose pricing hit the statement timeout for the next run, counted apart, its record untouched', async () => {
+      const { session, before } = await aLockedUnpricedSession();
+      const run = await sweep.sweep();
+      expect(run).toMatchObject({ priced: 0, deferred: 1 });
+      expect(await billing.find(dataSource.manager, session.sessionId)).toEqual(before);
+      await expectPricedByTheNextRun(session.sessionId);
+    });
+
+    it('leaves a session whose database connection was terminated mid-pricing for the next run', async () => {
+      const { session, before } = await aLockedUnpricedSession();
+      const running = sweep.sweep();
+      const { pid } = await waitFor(
+        async () => {
+          const [waiting] = (
+            await locker.query(
+              `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+            )
+          ).rows as { pid: number }[];
+          return waiting;
+        },
+        1_500,
+        'the sweep to wait on the locked row',
+        20,
+      );
+      await locker.query(`SELECT pg_terminate_backend($1)`, [pid]);
+      expect(await running).toMatchObject({ priced: 0, deferred: 1 });
+      expect(await billing.find(dataSource.manager, session.sessionId)).toEqual(before);
+      await expectPricedByTheNextRun(session.sessionId);
+    });
   });
 
   it('runs every query under the statement timeout', async () => {
