@@ -310,12 +310,12 @@ describe('pricing on a real database', () => {
     const [middle] = await billing.priced(dataSource.manager, range, null, 1_000).then((page) => page.slice(-1));
     let plan: PlanNode | undefined;
     const explaining = {
-      query: async (sql: string, values: unknown[]) => {
+      query: async <T>(sql: string, values?: unknown[]): Promise<T> => {
         const [row] = (await dataSource.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, values)) as {
           'QUERY PLAN': { Plan: PlanNode }[];
         }[];
         plan = row['QUERY PLAN'][0].Plan;
-        return [];
+        return [] as T;
       },
     };
     await billing.priced(explaining, range, { at: middle.cursorAt, id: middle.sessionId }, 50);
