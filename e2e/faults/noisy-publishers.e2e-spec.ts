@@ -1,0 +1,79 @@
+import { Stack } from '@chargeflow/infra';
+import { createStackEnvironment, type StackEnvironment } from '@chargeflow/testing';
+import { FaultRun, type StreamMessage } from './fault-run';
+
+const SAMPLES = Number(process.env.FAULTS_SAMPLES ?? 50_000);
+const RIDES = 100;
+
+/**
+ * Noisy devices, no crash: every tenth sample published twice, 1 % malformed or unstorable, some sent
+ * after their ride ended, from four publishers at once, while the 100 rides end one by one mid-stream.
+ * Nothing is stopped, so the case runs on a virtual host and databases of its own on the shared servers.
+ */
+describe('fault case: duplicated, malformed and late samples from several publishers', () => {
+  jest.setTimeout(600_000);
+
+  let environment: StackEnvironment;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    environment = await createStackEnvironment('faults_noisy');
+    // The checker reads every ride back through the API many times: the admin key's rate limit is for clients.
+    environment.env.RATE_LIMIT_KEY_PER_MINUTE = '100000000';
+    environment.env.RATE_LIMIT_KEY_BURST = '1000000';
+    stack = await Stack.start({ env: environment.env, logDir: environment.logDir, readyTimeoutMs: 170_000 });
+  }, 240_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    await environment?.cleanup();
+  }, 120_000);
+
+  it('counts every confirmed sample exactly once or refuses it with a reason, and every total and bill is right', async () => {
+    const run = new FaultRun(stack.gatewayUrl, environment.adminKey, environment.vhost.url);
+    await run.startRides(RIDES);
+
+    const perRide = Math.floor(SAMPLES / RIDES);
+    const messages: StreamMessage[] = [];
+    for (let seq = 0; seq < perRide; seq += 1)
+      for (let ride = 0; ride < RIDES; ride += 1) {
+        const position = messages.length;
+        if (position % 100 === 37) {
+          // 1 %: unreadable JSON, or a lone surrogate in an id PostgreSQL cannot store.
+          const broken =
+            position % 200 === 37
+              ? { ...run.sample(ride, seq, '0.5'), telemetryId: null, body: Buffer.from('{"telemetryId": ') }
+              : run.sample(ride, seq, '0.5', '\ud800');
+          messages.push({ ...broken, telemetryId: null });
+          continue;
+        }
+        const sample = run.sample(ride, seq, ['0.125', '0.5', '1.375'][(seq + ride) % 3]);
+        messages.push(sample);
+        if (position % 10 === 0) messages.push(sample);
+      }
+
+    // Rides end in the second half of the stream, ten at a time; their samples published later arrive too late.
+    const endAt = new Map<number, number[]>();
+    for (let ride = 0; ride < RIDES; ride += 1) {
+      const at = Math.floor(messages.length * (0.5 + (0.45 * Math.floor(ride / 10)) / 10));
+      endAt.set(at, [...(endAt.get(at) ?? []), ride]);
+    }
+    const ending: Promise<void>[] = [];
+    await run.stream(messages, 4, async (index) => {
+      for (const ride of endAt.get(index) ?? []) ending.push(run.endRide(ride));
+    });
+    await Promise.all(ending);
+
+    const accounting = await run.account();
+    run.record('duplicated, malformed and late samples from four publishers', accounting);
+    expect(accounting.attempted).toBe(messages.length);
+    expect(accounting.lost).toEqual([]);
+    expect(accounting.duplicated).toEqual([]);
+    expect(accounting.phantom).toEqual([]);
+    expect(accounting.wrongSessions).toEqual([]);
+    expect(accounting.rejectedByReason.SESSION_FINALIZED).toBeGreaterThan(0);
+    expect(accounting.rejectedByReason.MALFORMED_JSON).toBeGreaterThan(0);
+    expect(accounting.counted).toBeGreaterThan(0);
+    expect(await run.checkBilling()).toEqual({ unbilled: [], mismatches: 0 });
+  });
+});
