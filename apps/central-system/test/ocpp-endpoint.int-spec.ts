@@ -19,6 +19,7 @@ import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
 import {
   aChargePoint,
   createStackEnvironment,
+  freePort,
   RecordingLogger,
   upgradeRefusal,
   waitFor,
@@ -341,5 +342,73 @@ describe('the OCPP 1.6J endpoint', () => {
       error: expect.stringMatching(/^RpcFrameworkError: /),
     });
     expect(await client.call('Heartbeat', {})).toEqual({ currentTime: expect.any(String) });
+  });
+  it('answers CHARGE_POINT_NOT_CONNECTED once the instance holding a charge point is killed, until it reconnects elsewhere', async () => {
+    const port = await freePort();
+    const doomed = new ServiceProcess('central-system', {
+      env: { ...environment.env, CENTRAL_SYSTEM_PORT: String(port) },
+      logDir: environment.logDir,
+    });
+    doomed.start();
+    try {
+      const { identity, password } = await registered();
+      const first = aChargePoint({ endpoint: `ws://127.0.0.1:${port}/ocpp`, identity, password });
+      clients.push(first);
+      await waitFor(
+        () =>
+          first.connect().then(
+            () => true,
+            () => undefined,
+          ),
+        120_000,
+        'the second instance to take connections',
+        500,
+      );
+      first.handle('RemoteStartTransaction', async () => ({ status: 'Accepted' }));
+      const remoteStart = { chargePointId: identity, connectorId: 1, idTag: 'TAG1' };
+      await waitFor(
+        async () => ((await call(ChargePointRpc.remoteStart, remoteStart)).ok ? true : undefined),
+        10_000,
+        'the connection to be recorded',
+        200,
+      );
+
+      // A crash: no close handler runs, so the database still names the dead instance for this charge point.
+      await doomed.kill();
+      const database = new Client({ connectionString: environment.env.CENTRAL_SYSTEM_DATABASE_URL });
+      await database.connect();
+      try {
+        const { rows } = await database.query(
+          `SELECT count(*)::int AS n FROM charge_point_connection WHERE charge_point_id = $1`,
+          [identity],
+        );
+        expect(rows[0].n).toBe(1);
+      } finally {
+        await database.end();
+      }
+      expect(await call(ChargePointRpc.remoteStart, remoteStart)).toMatchObject({
+        ok: false,
+        error: { code: 'CHARGE_POINT_NOT_CONNECTED' },
+      });
+
+      const moved = aChargePoint({ endpoint: environment.ocppUrl, identity, password });
+      clients.push(moved);
+      const asked: unknown[] = [];
+      moved.handle('RemoteStartTransaction', async ({ params }) => {
+        asked.push(params);
+        return { status: 'Rejected' };
+      });
+      await moved.connect();
+      await waitFor(
+        async () => ((await call(ChargePointRpc.remoteStart, remoteStart)).ok ? true : undefined),
+        10_000,
+        'commands to reach the reconnected charge point',
+        200,
+      );
+      expect(await call(ChargePointRpc.remoteStart, remoteStart)).toEqual({ ok: true, data: { status: 'Rejected' } });
+      expect(asked[0]).toEqual({ connectorId: 1, idTag: 'TAG1' });
+    } finally {
+      await doomed.stop();
+    }
   });
 });
