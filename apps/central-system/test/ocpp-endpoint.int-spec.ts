@@ -310,6 +310,11 @@ describe('the OCPP 1.6J endpoint', () => {
       ok: false,
       error: { code: 'VALIDATION_FAILED' },
     });
+    expect(await call(ChargePointRpc.searchLog, { q: 'x'.repeat(101) })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    expect(await call(ChargePointRpc.searchLog, { q: 'x'.repeat(100) })).toMatchObject({ ok: true });
   });
 
   it('keeps a frame refused by the schema, or not OCPP-J at all, with the reason it was refused', async () => {
