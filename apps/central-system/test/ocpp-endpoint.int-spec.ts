@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { Channel } from 'amqplib';
+import { connect as amqpConnect, type Channel } from 'amqplib';
 import { Client } from 'pg';
 import type { RPCClient } from 'ocpp-rpc';
 import {
   ChargePointRpc,
   CONNECTOR_STATUS_CHANGED_V1,
   Exchanges,
+  OCPP_FRAME_LOGGED_V1,
+  Queues,
   type ChargePointView,
   type ConnectorStatusChangedV1,
   type ConnectorStatusView,
@@ -414,6 +416,40 @@ describe('the OCPP 1.6J endpoint', () => {
       expect(asked[0]).toEqual({ connectorId: 1, idTag: 'TAG1' });
     } finally {
       await doomed.stop();
+    }
+  });
+  it('stores frames in batches and sends a message that is no frame to the protocol log’s dead-letter queue', async () => {
+    const { client, identity } = await connected();
+    const model = await amqpConnect(environment.vhost.url);
+    const channel = await model.createConfirmChannel();
+    try {
+      channel.publish(Exchanges.events, OCPP_FRAME_LOGGED_V1, Buffer.from('{ not a frame'), { persistent: true });
+      await channel.waitForConfirms();
+      await Promise.all(Array.from({ length: 30 }, () => client.call('Heartbeat', {})));
+      const page = await waitFor(
+        async () => {
+          const reply = await call<Page<OcppFrameView>>(ChargePointRpc.searchLog, {
+            chargePointId: identity,
+            limit: 100,
+          });
+          return reply.ok && reply.data.items.length === 60 ? reply.data : undefined;
+        },
+        15_000,
+        'the 30 Heartbeats and their answers in the log',
+        200,
+      );
+      expect(new Set(page.items.map((frame) => frame.frameId)).size).toBe(60);
+      const parked = await waitFor(
+        async () => (await channel.get(`${Queues.centralSystemProtocolLog}.dlq`)) || undefined,
+        15_000,
+        'the message that is no frame in the dead-letter queue',
+        200,
+      );
+      expect(parked.content.toString()).toBe('{ not a frame');
+      expect(parked.properties.headers?.['x-rejection-reason']).toBe('MALFORMED_JSON');
+      channel.ack(parked);
+    } finally {
+      await model.close();
     }
   });
 });
