@@ -129,18 +129,23 @@ async function main(): Promise<void> {
   const stack = await Stack.start({ env, logDir: environment.logDir, readyTimeoutMs: 180_000 });
   const clients: RPCClient[] = [];
   try {
-    const post = async (path: string, body: object): Promise<{ id: string }> => {
+    // Setup only: a 503 (a service slow to answer on a loaded machine) is tried again, a few times.
+    const post = async (path: string, body: object, attempt = 1): Promise<{ id: string }> => {
       const response = await fetch(`${stack.gatewayUrl}${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${environment.adminKey}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
+      if (response.status === 503 && attempt < 4) {
+        await new Promise((resolve) => setTimeout(resolve, attempt * 1_000));
+        return post(path, body, attempt + 1);
+      }
       if (response.status !== 201) throw new Error(`${path}: ${response.status} ${await response.text()}`);
       return (await response.json()) as { id: string };
     };
     log(`registering ${chargePoints} charge points, each with a linked station, a vehicle and a token`);
     const rider = await post('/v1/riders', { name: 'bench' });
-    const fixtures = await inParallel(Array.from({ length: chargePoints }), 16, async (_, index): Promise<Fixture> => {
+    const fixtures = await inParallel(Array.from({ length: chargePoints }), 8, async (_, index): Promise<Fixture> => {
       const identity = `BENCH-${index}-${randomBytes(3).toString('hex')}`;
       const password = randomBytes(18).toString('base64url');
       const idTag = `B${randomBytes(8).toString('hex').toUpperCase()}`;
