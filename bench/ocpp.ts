@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RPCClient } from 'ocpp-rpc';
@@ -46,23 +45,14 @@ function openFileLimits(): { soft: number; hard: number } {
 }
 
 /**
- * Node cannot raise its own RLIMIT_NOFILE, so when the soft limit is too low for this many sockets
- * (the bench and the central-system each hold one per charge point) and the hard limit allows more,
- * the bench runs itself again under `ulimit -n`; the services it starts inherit the raised limit.
+ * Node (libuv) raises its own soft open-file limit to the hard limit when it starts, and so do the
+ * services it spawns; the hard limit needs privileges to raise, so the bench only reports it.
  */
-function raiseOpenFilesOrReport(needed: number): string {
+function openFilesReport(needed: number): string {
   const { soft, hard } = openFileLimits();
-  if (process.env.BENCH_OCPP_NOFILE_RAISED) return `open files: soft limit raised to ${soft} (hard ${hard})`;
-  if (soft >= needed) return `open files: soft limit ${soft} already covers ~${needed}; nothing raised`;
-  const target = Math.min(hard, Math.max(needed, 65_536));
-  if (target <= soft) return `open files: soft limit ${soft} = hard limit, below the ~${needed} needed; expect EMFILE`;
-  log(`open files: soft limit ${soft} < ~${needed} needed; running again under ulimit -n ${target}`);
-  const rerun = spawnSync(
-    '/bin/sh',
-    ['-c', `ulimit -n ${target} && exec "$0" "$@"`, process.execPath, ...process.execArgv, ...process.argv.slice(1)],
-    { stdio: 'inherit', env: { ...process.env, BENCH_OCPP_NOFILE_RAISED: '1' } },
-  );
-  process.exit(rerun.status ?? 1);
+  return soft >= needed
+    ? `open files: soft limit ${soft} (raised by Node to the hard limit ${hard}) covers ~${needed}`
+    : `open files: hard limit ${hard} < ~${needed} needed: expect EMFILE (raise it as root: ulimit -Hn)`;
 }
 
 /** Ephemeral ports: every charge point's socket to the one OCPP port takes one from 127.0.0.1's range. */
@@ -112,7 +102,7 @@ interface Fixture {
 
 async function main(): Promise<void> {
   const { chargePoints, durationS } = settingsOf(process.argv.slice(2));
-  const fdReport = raiseOpenFilesOrReport(chargePoints * 2 + 1_024);
+  const fdReport = openFilesReport(chargePoints * 2 + 1_024);
   log(fdReport);
   const portReport = ephemeralPortsReport(chargePoints);
   log(portReport);
