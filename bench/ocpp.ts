@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RPCClient } from 'ocpp-rpc';
-import { buildServices, ensureInfrastructure, infraSettings, Stack } from '@chargeflow/infra';
+import { buildServices, ensureInfrastructure, infraSettings, recordBenchResult, Stack } from '@chargeflow/infra';
 import { aChargePoint, createStackEnvironment } from '@chargeflow/testing';
 
 /**
@@ -280,6 +280,23 @@ async function main(): Promise<void> {
     console.log(
       `| load average at the end (1, 5, 15 min), cores | ${load}, ${readFileSync('/proc/cpuinfo', 'utf8').split('\nprocessor').length} | |`,
     );
+    // One run: value, min and max are the same figure; the targets are the issue's, for 1,000 charge points.
+    const single = (name: string, unit: string, value: number, target?: string) => ({
+      name,
+      unit,
+      value,
+      min: value,
+      max: value,
+      ...(target ? { target } : {}),
+    });
+    recordBenchResult('ocpp', [
+      single(`connections held of ${chargePoints}`, '', Math.min(heldThroughout, open), '>= 1000'),
+      single('frames/s', 'frames/s', (frames - framesBefore) / elapsedS, '>= 1000'),
+      single("a CALL's answer p50", 'ms', percentile(sorted, 50)),
+      single("a CALL's answer p99", 'ms', percentile(sorted, 99), '<= 100'),
+      single('failed calls', '', failedCalls, '<= 0'),
+      single('central-system peak RSS', 'MB', peakRss, '<= 300'),
+    ]);
   } finally {
     await Promise.all(clients.map((client) => client.close({ force: true }).catch(() => undefined)));
     await stack.stop();
