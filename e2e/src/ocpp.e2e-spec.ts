@@ -277,6 +277,17 @@ describe('a charge point over OCPP 1.6J', () => {
       timestamp: at(base, 1),
     });
     expect(second).toEqual({ transactionId: 0, idTagInfo: { status: 'ConcurrentTx' } });
+    // Another rider's vehicle on the same, busy connector: one active session per station.
+    const otherVehicle = (await api('POST', '/v1/vehicles', { label: 'bike', batteryCapacityWh: 1_000, energyWh: 100 }))
+      .body;
+    const otherRider = (await api('POST', '/v1/riders', { name: 'Ada' })).body;
+    const otherTag = `TAG${randomBytes(6).toString('hex').toUpperCase()}`;
+    expect(
+      (await api('POST', `/v1/riders/${otherRider.id}/tokens`, { idTag: otherTag, vehicleId: otherVehicle.id })).status,
+    ).toBe(201);
+    expect(
+      await client.call('StartTransaction', { connectorId: 1, idTag: otherTag, meterStart: 5, timestamp: at(base, 1) }),
+    ).toEqual({ transactionId: 0, idTagInfo: { status: 'ConcurrentTx' } });
     const unknown = await client.call('StartTransaction', {
       connectorId: 1,
       idTag: 'NOBODY',

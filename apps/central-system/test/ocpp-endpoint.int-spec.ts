@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { Channel } from 'amqplib';
+import { connect as amqpConnect, type Channel } from 'amqplib';
 import { Client } from 'pg';
 import type { RPCClient } from 'ocpp-rpc';
 import {
   ChargePointRpc,
   CONNECTOR_STATUS_CHANGED_V1,
   Exchanges,
+  OCPP_FRAME_LOGGED_V1,
+  Queues,
   type ChargePointView,
   type ConnectorStatusChangedV1,
   type ConnectorStatusView,
@@ -19,6 +21,7 @@ import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
 import {
   aChargePoint,
   createStackEnvironment,
+  freePort,
   RecordingLogger,
   upgradeRefusal,
   waitFor,
@@ -309,6 +312,11 @@ describe('the OCPP 1.6J endpoint', () => {
       ok: false,
       error: { code: 'VALIDATION_FAILED' },
     });
+    expect(await call(ChargePointRpc.searchLog, { q: 'x'.repeat(101) })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    expect(await call(ChargePointRpc.searchLog, { q: 'x'.repeat(100) })).toMatchObject({ ok: true });
   });
 
   it('keeps a frame refused by the schema, or not OCPP-J at all, with the reason it was refused', async () => {
@@ -341,5 +349,107 @@ describe('the OCPP 1.6J endpoint', () => {
       error: expect.stringMatching(/^RpcFrameworkError: /),
     });
     expect(await client.call('Heartbeat', {})).toEqual({ currentTime: expect.any(String) });
+  });
+  it('answers CHARGE_POINT_NOT_CONNECTED once the instance holding a charge point is killed, until it reconnects elsewhere', async () => {
+    const port = await freePort();
+    const doomed = new ServiceProcess('central-system', {
+      env: { ...environment.env, CENTRAL_SYSTEM_PORT: String(port) },
+      logDir: environment.logDir,
+    });
+    doomed.start();
+    try {
+      const { identity, password } = await registered();
+      const first = aChargePoint({ endpoint: `ws://127.0.0.1:${port}/ocpp`, identity, password });
+      clients.push(first);
+      await waitFor(
+        () =>
+          first.connect().then(
+            () => true,
+            () => undefined,
+          ),
+        120_000,
+        'the second instance to take connections',
+        500,
+      );
+      first.handle('RemoteStartTransaction', async () => ({ status: 'Accepted' }));
+      const remoteStart = { chargePointId: identity, connectorId: 1, idTag: 'TAG1' };
+      await waitFor(
+        async () => ((await call(ChargePointRpc.remoteStart, remoteStart)).ok ? true : undefined),
+        10_000,
+        'the connection to be recorded',
+        200,
+      );
+
+      // A crash: no close handler runs, so the database still names the dead instance for this charge point.
+      await doomed.kill();
+      const database = new Client({ connectionString: environment.env.CENTRAL_SYSTEM_DATABASE_URL });
+      await database.connect();
+      try {
+        const { rows } = await database.query(
+          `SELECT count(*)::int AS n FROM charge_point_connection WHERE charge_point_id = $1`,
+          [identity],
+        );
+        expect(rows[0].n).toBe(1);
+      } finally {
+        await database.end();
+      }
+      expect(await call(ChargePointRpc.remoteStart, remoteStart)).toMatchObject({
+        ok: false,
+        error: { code: 'CHARGE_POINT_NOT_CONNECTED' },
+      });
+
+      const moved = aChargePoint({ endpoint: environment.ocppUrl, identity, password });
+      clients.push(moved);
+      const asked: unknown[] = [];
+      moved.handle('RemoteStartTransaction', async ({ params }) => {
+        asked.push(params);
+        return { status: 'Rejected' };
+      });
+      await moved.connect();
+      await waitFor(
+        async () => ((await call(ChargePointRpc.remoteStart, remoteStart)).ok ? true : undefined),
+        10_000,
+        'commands to reach the reconnected charge point',
+        200,
+      );
+      expect(await call(ChargePointRpc.remoteStart, remoteStart)).toEqual({ ok: true, data: { status: 'Rejected' } });
+      expect(asked[0]).toEqual({ connectorId: 1, idTag: 'TAG1' });
+    } finally {
+      await doomed.stop();
+    }
+  });
+  it('stores frames in batches and sends a message that is no frame to the protocol log’s dead-letter queue', async () => {
+    const { client, identity } = await connected();
+    const model = await amqpConnect(environment.vhost.url);
+    const channel = await model.createConfirmChannel();
+    try {
+      channel.publish(Exchanges.events, OCPP_FRAME_LOGGED_V1, Buffer.from('{ not a frame'), { persistent: true });
+      await channel.waitForConfirms();
+      await Promise.all(Array.from({ length: 30 }, () => client.call('Heartbeat', {})));
+      const page = await waitFor(
+        async () => {
+          const reply = await call<Page<OcppFrameView>>(ChargePointRpc.searchLog, {
+            chargePointId: identity,
+            limit: 100,
+          });
+          return reply.ok && reply.data.items.length === 60 ? reply.data : undefined;
+        },
+        15_000,
+        'the 30 Heartbeats and their answers in the log',
+        200,
+      );
+      expect(new Set(page.items.map((frame) => frame.frameId)).size).toBe(60);
+      const parked = await waitFor(
+        async () => (await channel.get(`${Queues.centralSystemProtocolLog}.dlq`)) || undefined,
+        15_000,
+        'the message that is no frame in the dead-letter queue',
+        200,
+      );
+      expect(parked.content.toString()).toBe('{ not a frame');
+      expect(parked.properties.headers?.['x-rejection-reason']).toBe('MALFORMED_JSON');
+      channel.ack(parked);
+    } finally {
+      await model.close();
+    }
   });
 });

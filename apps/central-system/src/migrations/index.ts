@@ -7,6 +7,7 @@ import { CreateChargePoints1767000000000 } from './1767000000000-create-charge-p
 import { CreateTransactions1767000001000 } from './1767000001000-create-transactions';
 import { CreateConnections1767000002000 } from './1767000002000-create-connections';
 import { CreateProtocolLog1767000003000 } from './1767000003000-create-protocol-log';
+import { IndexProtocolLogPayload1767000004000 } from './1767000004000-index-protocol-log-payload';
 
 /** Applied in this order at start-up. */
 export const centralSystemMigrations = [
@@ -17,4 +18,5 @@ export const centralSystemMigrations = [
   CreateTransactions1767000001000,
   CreateConnections1767000002000,
   CreateProtocolLog1767000003000,
+  IndexProtocolLogPayload1767000004000,
 ];

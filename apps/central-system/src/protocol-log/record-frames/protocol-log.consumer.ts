@@ -1,41 +1,60 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Exchanges, OCPP_FRAME_LOGGED_V1, OcppFrameLoggedV1, Queues } from '@chargeflow/contracts';
-import { AmqpConnection, decodeEnvelope, MessageConsumer } from '@chargeflow/messaging';
+import {
+  AmqpConnection,
+  BatchConsumer,
+  ConfirmPublisher,
+  decodeEnvelope,
+  firstPublicationOf,
+  ORIGINAL_EXCHANGE_HEADER,
+  ORIGINAL_ROUTING_KEY_HEADER,
+  PoisonMessageError,
+} from '@chargeflow/messaging';
 import { PINO_LOGGER } from '@chargeflow/runtime';
 
-/** Stores the frames any instance logged; a redelivered frame is stored once (its frameId is the key). */
+const QUEUE = Queues.centralSystemProtocolLog;
+
+/**
+ * Stores the frames any instance logged, a batch per statement and commit (a frame each was one
+ * commit per frame on the busiest path there is); a redelivered frame is stored once (its frameId is
+ * the key). A message that is no frame goes to the queue's dead-letter queue with its reason.
+ */
 @Injectable()
 export class ProtocolLogConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly consumer: MessageConsumer;
+  private readonly consumer: BatchConsumer;
 
-  constructor(connection: AmqpConnection, dataSource: DataSource, @Inject(PINO_LOGGER) logger: Logger) {
-    this.consumer = new MessageConsumer(connection, {
-      queue: {
-        name: Queues.centralSystemProtocolLog,
-        bindings: [{ exchange: Exchanges.events, routingKey: OCPP_FRAME_LOGGED_V1 }],
-      },
-      logger: logger.child({ component: 'protocol-log' }),
-      prefetch: 200,
-      handler: async (message) => {
-        const frame = decodeEnvelope(message.content, OcppFrameLoggedV1).payload;
-        await dataSource.query(
-          `INSERT INTO ocpp_frame (frame_id, charge_point_id, direction, message_type, message_id, action, transaction_id, at, payload, error)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (frame_id) DO NOTHING`,
-          [
-            frame.frameId,
-            frame.chargePointId,
-            frame.direction,
-            frame.messageType,
-            frame.messageId,
-            frame.action,
-            frame.transactionId,
-            frame.at,
-            frame.payload,
-            frame.error,
-          ],
-        );
+  constructor(
+    connection: AmqpConnection,
+    private readonly dataSource: DataSource,
+    private readonly publisher: ConfirmPublisher,
+    @Inject(PINO_LOGGER) logger: Logger,
+  ) {
+    const log = logger.child({ component: 'protocol-log' });
+    this.consumer = new BatchConsumer(connection, {
+      queue: { name: QUEUE, bindings: [{ exchange: Exchanges.events, routingKey: OCPP_FRAME_LOGGED_V1 }] },
+      logger: log,
+      batchSize: 500,
+      maxWaitMs: 20,
+      handleBatch: async (messages) => {
+        const frames: OcppFrameLoggedV1[] = [];
+        const poison: { message: ConsumeMessage; error: PoisonMessageError }[] = [];
+        for (const message of messages) {
+          try {
+            frames.push(decodeEnvelope(message.content, OcppFrameLoggedV1).payload);
+          } catch (error) {
+            if (!(error instanceof PoisonMessageError)) throw error;
+            poison.push({ message, error });
+          }
+        }
+        if (frames.length > 0) await this.store(frames);
+        // After the commit: a failed dead-lettering retries the batch, whose frames are then stored once.
+        for (const { message, error } of poison) {
+          log.warn({ queue: QUEUE, reason: error.reason, error: error.message }, 'dead-lettering a message');
+          await this.deadLetter(message, error);
+        }
       },
     });
   }
@@ -46,5 +65,42 @@ export class ProtocolLogConsumer implements OnApplicationBootstrap, OnModuleDest
 
   onModuleDestroy(): Promise<void> {
     return this.consumer.stop();
+  }
+
+  private async store(frames: OcppFrameLoggedV1[]): Promise<void> {
+    const column = <K extends keyof OcppFrameLoggedV1>(key: K) => frames.map((frame) => frame[key]);
+    await this.dataSource.query(
+      `INSERT INTO ocpp_frame (frame_id, charge_point_id, direction, message_type, message_id, action, transaction_id, at, payload, error)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::smallint[], $5::text[], $6::text[], $7::integer[],
+         $8::timestamptz[], $9::text[], $10::text[])
+       ON CONFLICT (frame_id) DO NOTHING`,
+      [
+        column('frameId'),
+        column('chargePointId'),
+        column('direction'),
+        column('messageType'),
+        column('messageId'),
+        column('action'),
+        column('transactionId'),
+        column('at'),
+        column('payload'),
+        column('error'),
+      ],
+    );
+  }
+
+  private deadLetter(message: ConsumeMessage, error: PoisonMessageError): Promise<void> {
+    const origin = firstPublicationOf(message);
+    return this.publisher.publish(Exchanges.deadLetter, QUEUE, message.content, {
+      ...message.properties,
+      headers: {
+        ...message.properties.headers,
+        'x-rejection-reason': error.reason,
+        'x-rejection-detail': error.message.slice(0, 1_000),
+        [ORIGINAL_EXCHANGE_HEADER]: origin.exchange,
+        [ORIGINAL_ROUTING_KEY_HEADER]: origin.routingKey,
+      },
+      persistent: true,
+    });
   }
 }

@@ -1,0 +1,313 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { RPCClient } from 'ocpp-rpc';
+import { buildServices, ensureInfrastructure, infraSettings, recordBenchResult, Stack } from '@chargeflow/infra';
+import { aChargePoint, createStackEnvironment } from '@chargeflow/testing';
+
+/**
+ * `npm run bench:ocpp [-- --charge-points 1000 --duration 60]`: that many simulated charge points (the
+ * OCPP-J library's own client, real WebSockets on 127.0.0.1) connected at once to a real
+ * central-system in a whole stack, each running boot -> start -> MeterValues every second -> stop.
+ * Prints connections held, frames/s, a CALL's answer time (p50/p99/max) and the central-system's peak
+ * RSS. A benchmark, not a test: it prints figures. Target (issue #15, 2 idle cores): 1,000 connections
+ * held, p99 <= 100 ms at 1,000 frames/s, RSS < 300 MB.
+ */
+const log = (line: string) => console.log(`bench:ocpp: ${line}`);
+
+function settingsOf(argv: string[]): { chargePoints: number; durationS: number } {
+  const settings: Record<string, string> = {};
+  for (let index = 0; index < argv.length; index += 1) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[index]);
+    if (!match || !['charge-points', 'duration'].includes(match[1])) {
+      throw new Error(`unexpected argument ${argv[index]} (use --charge-points N --duration SECONDS)`);
+    }
+    settings[match[1]] = match[2] ?? argv[(index += 1)];
+  }
+  const chargePoints = Number(settings['charge-points'] ?? process.env.BENCH_CHARGE_POINTS ?? 1_000);
+  const durationS = Number(settings.duration ?? process.env.BENCH_DURATION_S ?? 60);
+  if (!Number.isInteger(chargePoints) || chargePoints < 1 || chargePoints > 20_000) {
+    throw new Error('--charge-points must be an integer from 1 to 20000');
+  }
+  if (!Number.isInteger(durationS) || durationS < 5 || durationS > 3_600) {
+    throw new Error('--duration must be a whole number of seconds from 5 to 3600');
+  }
+  return { chargePoints, durationS };
+}
+
+/** The soft and hard limit on open files of this process. */
+function openFileLimits(): { soft: number; hard: number } {
+  const line = readFileSync('/proc/self/limits', 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('Max open files'));
+  const [soft, hard] = (line ?? '').split(/\s+/).slice(3, 5);
+  const value = (text: string | undefined) => (text === 'unlimited' ? Infinity : Number(text));
+  return { soft: value(soft), hard: value(hard) };
+}
+
+/**
+ * Node (libuv) raises its own soft open-file limit to the hard limit when it starts, and so do the
+ * services it spawns; the hard limit needs privileges to raise, so the bench only reports it.
+ */
+function openFilesReport(needed: number): string {
+  const { soft, hard } = openFileLimits();
+  return soft >= needed
+    ? `open files: soft limit ${soft} (raised by Node to the hard limit ${hard}) covers ~${needed}`
+    : `open files: hard limit ${hard} < ~${needed} needed: expect EMFILE (raise it as root: ulimit -Hn)`;
+}
+
+/** Ephemeral ports: every charge point's socket to the one OCPP port takes one from 127.0.0.1's range. */
+function ephemeralPortsReport(chargePoints: number): string {
+  const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  const available = high - low + 1;
+  return `ephemeral ports: ${available} in ${low}-${high} (a sysctl: not raised by the bench), ${chargePoints} needed${
+    available < chargePoints * 1.2 ? ' — too few: widen net.ipv4.ip_local_port_range' : ''
+  }`;
+}
+
+function rssMb(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((entry) => entry.startsWith('VmRSS:'));
+    return line ? Number(line.replace(/\D+/g, '')) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
+
+/** Runs `work` over `items` with at most `width` at a time. */
+async function inParallel<T, R>(items: T[], width: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index], index);
+      }
+    }),
+  );
+  return results;
+}
+
+interface Fixture {
+  identity: string;
+  password: string;
+  idTag: string;
+}
+
+async function main(): Promise<void> {
+  const { chargePoints, durationS } = settingsOf(process.argv.slice(2));
+  const fdReport = openFilesReport(chargePoints * 2 + 1_024);
+  log(fdReport);
+  const portReport = ephemeralPortsReport(chargePoints);
+  log(portReport);
+  await ensureInfrastructure(infraSettings(process.env), log);
+  buildServices();
+  const environment = await createStackEnvironment('bench_ocpp');
+  // Registering the charge points is 4 requests each with one key: above the default per-key rate limit.
+  const env = {
+    ...environment.env,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_KEY_PER_MINUTE: '100000000',
+    RATE_LIMIT_KEY_BURST: '1000000',
+  };
+  const stack = await Stack.start({ env, logDir: environment.logDir, readyTimeoutMs: 180_000 });
+  const clients: RPCClient[] = [];
+  try {
+    // Setup only: a 503 (a service slow to answer on a loaded machine) is tried again, a few times.
+    const post = async (path: string, body: object, attempt = 1): Promise<{ id: string }> => {
+      const response = await fetch(`${stack.gatewayUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${environment.adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (response.status === 503 && attempt < 4) {
+        await new Promise((resolve) => setTimeout(resolve, attempt * 1_000));
+        return post(path, body, attempt + 1);
+      }
+      if (response.status !== 201) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as { id: string };
+    };
+    log(`registering ${chargePoints} charge points, each with a linked station, a vehicle and a token`);
+    const rider = await post('/v1/riders', { name: 'bench' });
+    const fixtures = await inParallel(Array.from({ length: chargePoints }), 8, async (_, index): Promise<Fixture> => {
+      const identity = `BENCH-${index}-${randomBytes(3).toString('hex')}`;
+      const password = randomBytes(18).toString('base64url');
+      const idTag = `B${randomBytes(8).toString('hex').toUpperCase()}`;
+      await post('/v1/charge-points', { chargePointId: identity, password });
+      await post('/v1/stations', {
+        name: identity,
+        ratedPowerW: 22_000,
+        timeZone: 'UTC',
+        metered: true,
+        ocpp: { chargePointId: identity, connectorId: 1 },
+      });
+      const vehicle = await post('/v1/vehicles', { label: identity, batteryCapacityWh: 1_000_000, energyWh: 0 });
+      await post(`/v1/riders/${rider.id}/tokens`, { idTag, vehicleId: vehicle.id });
+      return { identity, password, idTag };
+    });
+
+    const centralPid = stack.processes['central-system'].pid;
+    const idleRss = rssMb(centralPid);
+    let peakRss = idleRss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(centralPid))), 200);
+    const answerMs: number[] = [];
+    const answerMsByAction = new Map<string, number[]>();
+    let failedCalls = 0;
+    let frames = 0;
+    const timed = async (client: RPCClient, action: string, params: object): Promise<Record<string, unknown>> => {
+      const started = performance.now();
+      try {
+        const answer = (await client.call(action, params)) as Record<string, unknown>;
+        const tookMs = performance.now() - started;
+        answerMs.push(tookMs);
+        if (!answerMsByAction.has(action)) answerMsByAction.set(action, []);
+        answerMsByAction.get(action)?.push(tookMs);
+        frames += 2;
+        return answer;
+      } catch (error) {
+        failedCalls += 1;
+        throw error;
+      }
+    };
+
+    log(`connecting ${chargePoints} charge points to ${stack.ocppUrl}`);
+    let open = 0;
+    let dropped = 0;
+    let refusedUpgrades = 0;
+    await inParallel(fixtures, 20, async (fixture) => {
+      const client = aChargePoint({ endpoint: stack.ocppUrl, identity: fixture.identity, password: fixture.password });
+      // A refused upgrade (503 while the central-system's database pool is saturated) is retried, as a charger would.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await client.connect();
+          break;
+        } catch (error) {
+          refusedUpgrades += 1;
+          if (attempt === 5) throw error;
+          await new Promise((resolve) => setTimeout(resolve, attempt * 500));
+        }
+      }
+      clients.push(client);
+      open += 1;
+      client.once('close', () => {
+        open -= 1;
+        dropped += 1;
+      });
+      await timed(client, 'BootNotification', { chargePointVendor: 'ChargeFlow', chargePointModel: 'bench' });
+    });
+    const connectedAtOnce = open;
+    log(`${connectedAtOnce} connected and booted; starting transactions, MeterValues every second for ${durationS} s`);
+
+    const measureFrom = Date.now();
+    const deadline = measureFrom + durationS * 1_000;
+    const framesBefore = frames;
+    const callsBefore = answerMs.length;
+    let heldThroughout = Infinity;
+    const watcher = setInterval(() => (heldThroughout = Math.min(heldThroughout, open)), 100);
+    await Promise.all(
+      clients.map(async (client, index) => {
+        const fixture = fixtures[index];
+        // Spread over the first second, so the readings arrive evenly rather than in one burst a second.
+        await new Promise((resolve) => setTimeout(resolve, (index / clients.length) * 1_000));
+        let register = 0;
+        const started = await timed(client, 'StartTransaction', {
+          connectorId: 1,
+          idTag: fixture.idTag,
+          meterStart: register,
+          timestamp: new Date().toISOString(),
+        }).catch(() => null);
+        const transactionId = started?.transactionId as number | undefined;
+        if (!transactionId) return;
+        let next = Date.now() + 1_000;
+        while (next < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
+          next += 1_000;
+          register += 250;
+          const reading = { value: String(register), unit: 'Wh', measurand: 'Energy.Active.Import.Register' };
+          await timed(client, 'MeterValues', {
+            connectorId: 1,
+            transactionId,
+            meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [reading] }],
+          }).catch(() => undefined);
+        }
+        await timed(client, 'StopTransaction', {
+          transactionId,
+          idTag: fixture.idTag,
+          meterStop: register + 1,
+          timestamp: new Date().toISOString(),
+          reason: 'Local',
+        }).catch(() => undefined);
+      }),
+    );
+    const elapsedS = (Date.now() - measureFrom) / 1_000;
+    clearInterval(watcher);
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, rssMb(centralPid));
+
+    const sorted = answerMs.slice(callsBefore).sort((a, b) => a - b);
+    const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    const ms = (value: number) => `${value.toFixed(1)} ms`;
+    console.log('\n| measure | value | target (1,000 charge points, 2 idle cores) |\n|---|---|---|');
+    console.log(
+      `| charge points / connected at once / held throughout the run | ${chargePoints} / ${connectedAtOnce} / ${Math.min(heldThroughout, open)} | 1,000 held |`,
+    );
+    console.log(
+      `| frames/s (CALLs and their answers, both directions) | ${Math.round((frames - framesBefore) / elapsedS)} | 1,000 |`,
+    );
+    console.log(
+      `| a CALL's answer time p50 / p99 / max (${sorted.length} calls) | ${ms(percentile(sorted, 50))} / ${ms(percentile(sorted, 99))} / ${ms(sorted[sorted.length - 1] ?? NaN)} | p99 <= 100 ms |`,
+    );
+    for (const [action, times] of answerMsByAction) {
+      const ordered = [...times].sort((a, b) => a - b);
+      console.log(
+        `| ${action} answer time p50 / p99 / max (${ordered.length} calls) | ${ms(percentile(ordered, 50))} / ${ms(percentile(ordered, 99))} / ${ms(ordered[ordered.length - 1])} | |`,
+      );
+    }
+    console.log(
+      `| refused upgrades retried, failed calls, connections dropped | ${refusedUpgrades}, ${failedCalls}, ${dropped} | 0, 0, 0 |`,
+    );
+    console.log(
+      `| central-system RSS idle / peak (pid ${centralPid}, /proc) | ${Math.round(idleRss)} MB / ${Math.round(peakRss)} MB | < 300 MB |`,
+    );
+    console.log(`| run | ${durationS} s of MeterValues, ${elapsedS.toFixed(1)} s measured | |`);
+    console.log(`| limits | ${fdReport}; ${portReport} | |`);
+    console.log(
+      `| load average at the end (1, 5, 15 min), cores | ${load}, ${readFileSync('/proc/cpuinfo', 'utf8').split('\nprocessor').length} | |`,
+    );
+    // One run: value, min and max are the same figure; the targets are the issue's, for 1,000 charge points.
+    const single = (name: string, unit: string, value: number, target?: string) => ({
+      name,
+      unit,
+      value,
+      min: value,
+      max: value,
+      ...(target ? { target } : {}),
+    });
+    recordBenchResult('ocpp', [
+      single(`connections held of ${chargePoints}`, '', Math.min(heldThroughout, open), '>= 1000'),
+      single('frames/s', 'frames/s', (frames - framesBefore) / elapsedS, '>= 1000'),
+      single("a CALL's answer p50", 'ms', percentile(sorted, 50)),
+      single("a CALL's answer p99", 'ms', percentile(sorted, 99), '<= 100'),
+      single('failed calls', '', failedCalls, '<= 0'),
+      single('central-system peak RSS', 'MB', peakRss, '<= 300'),
+    ]);
+  } finally {
+    await Promise.all(clients.map((client) => client.close({ force: true }).catch(() => undefined)));
+    await stack.stop();
+    await environment.cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench:ocpp failed: ${(error as Error).stack ?? error}`);
+    process.exit(1);
+  },
+);
