@@ -1,6 +1,7 @@
 import { CreateOutbox1763800000000, IndexOutboxPublishedAt1765100000000 } from '@chargeflow/messaging';
 import { CreateFleetAndSessions1763800001000 } from './1763800001000-create-fleet-and-sessions';
 import { OcppLinksAndTokens1767000001000 } from './1767000001000-ocpp-links-and-tokens';
+import { EndRequests1767100000000 } from './1767100000000-end-requests';
 
 /** Applied in this order at start-up. */
 export const sessionsMigrations = [
@@ -8,4 +9,5 @@ export const sessionsMigrations = [
   CreateFleetAndSessions1763800001000,
   IndexOutboxPublishedAt1765100000000,
   OcppLinksAndTokens1767000001000,
+  EndRequests1767100000000,
 ];
