@@ -4,3 +4,4 @@ export * from './process';
 export * from './provision';
 export * from './settings';
 export * from './stack';
+export * from './topology-step';
