@@ -115,7 +115,7 @@ export class RollupFiguresQuery {
     const inCurrency = from === 'revenue_rows' ? `WHERE currency = ${parameters.add(currency)}` : '';
     const ranking = scope.groupBy
       ? `UNION ALL
-       SELECT 'GROUP', NULL, grp, NULL, sum(energy_wh)::text FROM kind_rows GROUP BY grp HAVING sum(sessions) > 0`
+       SELECT 'GROUP', NULL, grp, NULL, public.exact_sum(energy_wh)::text FROM kind_rows GROUP BY grp HAVING sum(sessions) > 0`
       : '';
     const rows = (await manager.query(
       `WITH ${ctes.join(',\n')}
@@ -289,21 +289,21 @@ const METRIC_SQL: Record<AnalyticsMetric, { from: 'kind_rows' | 'revenue_rows'; 
   charges: { from: 'kind_rows', value: integerSql(`sum(sessions) FILTER (WHERE kind = 'CHARGING')`), integer: true },
   energyConsumedWh: {
     from: 'kind_rows',
-    value: exactDecimalSql(`sum(energy_wh) FILTER (WHERE kind = 'RIDE')`),
+    value: exactDecimalSql(`public.exact_sum(energy_wh) FILTER (WHERE kind = 'RIDE')`),
     integer: false,
   },
   energyChargedWh: {
     from: 'kind_rows',
-    value: exactDecimalSql(`sum(energy_wh) FILTER (WHERE kind = 'CHARGING')`),
+    value: exactDecimalSql(`public.exact_sum(energy_wh) FILTER (WHERE kind = 'CHARGING')`),
     integer: false,
   },
-  distanceM: { from: 'kind_rows', value: exactDecimalSql('sum(distance_m)'), integer: false },
+  distanceM: { from: 'kind_rows', value: exactDecimalSql('public.exact_sum(distance_m)'), integer: false },
   durationS: { from: 'kind_rows', value: integerSql('sum(duration_s)'), integer: true },
   pricedSessions: { from: 'kind_rows', value: integerSql('sum(priced)'), integer: true },
   unpricedSessions: { from: 'kind_rows', value: integerSql('sum(sessions) - sum(priced)'), integer: true },
-  revenueExclVat: { from: 'revenue_rows', value: exactMoneySql('sum(excl_vat)'), integer: false },
-  vat: { from: 'revenue_rows', value: exactMoneySql('sum(vat)'), integer: false },
-  revenueInclVat: { from: 'revenue_rows', value: exactMoneySql('sum(incl_vat)'), integer: false },
+  revenueExclVat: { from: 'revenue_rows', value: exactMoneySql('public.exact_sum(excl_vat)'), integer: false },
+  vat: { from: 'revenue_rows', value: exactMoneySql('public.exact_sum(vat)'), integer: false },
+  revenueInclVat: { from: 'revenue_rows', value: exactMoneySql('public.exact_sum(incl_vat)'), integer: false },
 };
 
 /** Common table expressions, and the rows of one rollup table they give. */
