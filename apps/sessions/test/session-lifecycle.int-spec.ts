@@ -255,6 +255,18 @@ describe('session lifecycle on real PostgreSQL and RabbitMQ', () => {
     expect(ended).toMatchObject({ state: 'FINALIZED', energyConsumedWh: 0, sampleCount: first.sampleCount });
   });
 
+  it('never seals before the session’s start, whatever telemetry’s clock says: an end never precedes its start', async () => {
+    const startedAt = new Date(Date.now() + 3_600_000).toISOString();
+    const sealed = await ok<SealedTotals>('telemetry', TelemetryRpc.seal, {
+      sessionId: randomUUID(),
+      kind: 'RIDE',
+      vehicleId: randomUUID(),
+      stationId: null,
+      startedAt,
+    });
+    expect(sealed.sealedAt).toBe(startedAt);
+  });
+
   it('fails an end with TELEMETRY_UNAVAILABLE when telemetry is down, keeps it Active, and completes it once telemetry is back', async () => {
     const vehicle = await aVehicle();
     const ride = await ok<SessionView>('sessions', SessionRpc.startRide, { vehicleId: vehicle.id, riderId: rider.id });
