@@ -1,6 +1,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { buildFile, buildServices, ensureInfrastructure, infraSettings, NODE_ARGS } from '@chargeflow/infra';
+import {
+  buildFile,
+  buildServices,
+  ensureInfrastructure,
+  infraSettings,
+  NODE_ARGS,
+  recordBenchResult,
+  type BenchFigure,
+} from '@chargeflow/infra';
 import { createIsolatedDatabase } from '@chargeflow/testing';
 
 /**
@@ -145,12 +153,46 @@ async function main(): Promise<void> {
         `| V8 heap committed / external / of which ArrayBuffers, by quarter | ${exported.byQuarter.map((at) => (at ? `${mb(at.heapTotalMb)} / ${mb(at.externalMb)} / ${mb(at.arrayBuffersMb)}` : '-')).join(' ; ')} MB |\n` +
         `| target | ${exported.maxRssMb < TARGET_EXPORT_RSS_MB ? 'met' : 'MISSED'} |`,
     );
+    if (!onlyExport) recordBenchResult('analytics', figuresOf(loaded, exported));
     for (const query of loaded.queries.filter((entry) => entry.explain))
       console.log(`\nEXPLAIN ANALYZE of the slowest statement of "${query.name}":\n${query.explain}`);
   } finally {
     if (analytics.exitCode === null) analytics.kill();
     await database.drop();
   }
+}
+
+/** The figures `npm run bench` puts in the README's table. */
+function figuresOf(loaded: Loaded, exported: Exported): BenchFigure[] {
+  const single = (name: string, unit: string, value: number, target?: string): BenchFigure => ({
+    name,
+    unit,
+    value,
+    min: value,
+    max: value,
+    target,
+  });
+  return [
+    single(
+      `load of ${loaded.sessions.toLocaleString('en')} sessions through the projection`,
+      'sessions/s',
+      loaded.sessions / loaded.projectionS,
+    ),
+    single(
+      'load, plain multi-row INSERT of the same rows (baseline)',
+      'sessions/s',
+      loaded.sessions / loaded.baselineS,
+    ),
+    ...loaded.queries.map((query) => ({
+      name: `${query.name}, p99 of ${query.runs} runs (p50 ${fixed(query.p50)})`,
+      unit: 'ms',
+      value: query.p99,
+      min: query.min,
+      max: query.max,
+      target: `<= ${TARGET_P99_MS}`,
+    })),
+    single('CSV export of every session, peak RSS', 'MB', exported.maxRssMb, `<= ${TARGET_EXPORT_RSS_MB}`),
+  ];
 }
 
 function printLoadAndQueries(loaded: Loaded, rate: (seconds: number) => string): void {

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { buildServices, ensureInfrastructure, infraSettings, Stack } from '@chargeflow/infra';
+import { buildServices, ensureInfrastructure, infraSettings, recordBenchResult, Stack } from '@chargeflow/infra';
 import { createStackEnvironment } from '@chargeflow/testing';
 
 /**
@@ -273,6 +273,16 @@ async function main(): Promise<void> {
   }
   if (failure) throw failure;
   console.log(`\n${table(rows)}\n`);
+  // One run per row: value, min and max are the same figure.
+  const single = (name: string, unit: string, value: number) => ({ name, unit, value, min: value, max: value });
+  recordBenchResult(
+    'api',
+    rows.flatMap((row) => [
+      single(`${row.name}: requests/s`, 'req/s', row.requestsPerSecond),
+      single(`${row.name}: p50`, 'ms', row.p50),
+      single(`${row.name}: p99`, 'ms', row.p99),
+    ]),
+  );
   for (const row of rows) {
     if (row.non2xx > 0) log(`${row.name}: answers by status ${JSON.stringify(row.statuses)}`);
   }

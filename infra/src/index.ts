@@ -5,3 +5,4 @@ export * from './provision';
 export * from './settings';
 export * from './stack';
 export * from './topology-step';
+export * from './bench-results';

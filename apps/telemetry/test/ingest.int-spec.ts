@@ -173,6 +173,37 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     expect(await deadLettered()).toBe(0);
   });
 
+  it('keeps the AMQP messageId its publisher set on a rejection, even of an unreadable or truncated message', async () => {
+    const ride = await aRide();
+    const unreadable = `m-unreadable-${randomUUID()}`;
+    const huge = `m-huge-${randomUUID()}`;
+    const routingKey = TELEMETRY_ROUTING.vehicleSample(ride.vehicleId);
+    channel.publish(Exchanges.telemetry, routingKey, Buffer.from('{"telemetryId": '), { messageId: unreadable });
+    channel.publish(
+      Exchanges.telemetry,
+      routingKey,
+      Buffer.from(JSON.stringify(aSample(ride, 1, { pad: 'x'.repeat(70 * 1024) }))),
+      { messageId: huge, persistent: true },
+    );
+    await channel.waitForConfirms();
+    const rejected = await waitFor(
+      async () => {
+        const { rows } = await database.query(
+          `SELECT message_id, reason FROM telemetry_rejection WHERE message_id = ANY($1) ORDER BY reason`,
+          [[unreadable, huge]],
+        );
+        return rows.length === 2 ? rows : undefined;
+      },
+      10_000,
+      'both rejections',
+      100,
+    );
+    expect(rejected).toEqual([
+      { message_id: unreadable, reason: 'MALFORMED_JSON' },
+      { message_id: huge, reason: 'MESSAGE_TOO_LARGE' },
+    ]);
+  });
+
   it('isolates a sample the database refuses to store as UNSTORABLE and counts its companions at once', async () => {
     const ride = await aRide();
     // A value PostgreSQL will not store, whatever the validation before it: here a constraint of the test's.

@@ -7,3 +7,4 @@ export * from './stack-environment';
 export * from './own-broker';
 export * from './own-postgres';
 export * from './simulated-charge-point';
+export * from './sample-accounting';

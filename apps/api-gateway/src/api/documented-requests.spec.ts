@@ -124,6 +124,8 @@ const cases: Case[] = [
     in: 'body',
     inputs: [
       { vehicleId: VEHICLE, stationId: OTHER },
+      { vehicleId: VEHICLE, stationId: OTHER, riderId: OTHER },
+      { vehicleId: VEHICLE, stationId: OTHER, riderId: 'r1' },
       { stationId: 42 },
       { vehicleId: VEHICLE, stationId: OTHER, x: 1 },
     ],

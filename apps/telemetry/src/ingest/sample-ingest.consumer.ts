@@ -28,6 +28,7 @@ export class SampleIngestConsumer implements OnApplicationBootstrap, OnModuleDes
             content: message.content,
             routingKey: routingKeyOf(message),
             correlationId: message.properties.correlationId as string | undefined,
+            messageId: message.properties.messageId as string | undefined,
           })),
         );
         if (result.rejected > 0 || result.parked > 0)

@@ -7,6 +7,7 @@ import { CreateSessionLedger1763800002000 } from './1763800002000-create-session
 import { CreateSamplesAndRejections1763800003000 } from './1763800003000-create-samples-and-rejections';
 import { LedgerGuardOnlyWhenSealed1763800004000 } from './1763800004000-ledger-guard-only-when-sealed';
 import { IngestUnderHostileInput1766500000000 } from './1766500000000-ingest-under-hostile-input';
+import { RejectionsKeepMessageId1767400000000 } from './1767400000000-rejections-keep-message-id';
 
 /** Applied in this order at start-up. */
 export const telemetryMigrations = [
@@ -17,4 +18,5 @@ export const telemetryMigrations = [
   LedgerGuardOnlyWhenSealed1763800004000,
   IndexOutboxPublishedAt1765100000000,
   IngestUnderHostileInput1766500000000,
+  RejectionsKeepMessageId1767400000000,
 ];

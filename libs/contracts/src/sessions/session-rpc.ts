@@ -29,6 +29,11 @@ export class StartChargingRequest {
 
   @IsUUID()
   stationId!: string;
+
+  /** Who charges, when known (an OCPP charge: the rider its idTag names), so the charge is on their statement. */
+  @IsOptional()
+  @IsUUID()
+  riderId?: string;
 }
 
 /** The session id, when given, comes from the caller's Idempotency-Key (see CreateCommandOf). */

@@ -45,5 +45,7 @@ export interface RejectionView {
   sessionId: string | null;
   deviceId: string | null;
   payload: string;
+  /** The AMQP messageId the publisher set, when it set one (at most 128 characters kept). */
+  messageId: string | null;
   receivedAt: string;
 }

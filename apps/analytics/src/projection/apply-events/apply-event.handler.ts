@@ -21,7 +21,7 @@ export function sessionFactOf(event: SessionFinalizedV1): SessionFactRow {
     kind: event.kind,
     vehicleId: event.vehicleId,
     // As the rollups count them: a rider for rides, a station for charges, whatever else an event carries.
-    riderId: event.kind === 'RIDE' ? (event.riderId ?? null) : null,
+    riderId: event.riderId ?? null,
     stationId: event.kind === 'CHARGING' ? (event.stationId ?? null) : null,
     startedAt: new Date(event.startedAt),
     endedAt: new Date(event.endedAt),

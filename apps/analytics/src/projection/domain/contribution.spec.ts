@@ -78,9 +78,13 @@ describe('contributionOf', () => {
     }
   });
 
-  it('counts a charge in its station, not in a rider it may name', () => {
-    const { rollups } = contributionOf(aCharge({ riderId: '55555555-5555-4555-8555-555555555555' }), null);
-    expect(new Set(rollups.map((row) => row.dim))).toEqual(new Set(['ALL', 'VEHICLE', 'STATION']));
+  it('counts a charge in its station, and in its rider when it names one (an OCPP charge: the idTag’s rider)', () => {
+    const rider = '55555555-5555-4555-8555-555555555555';
+    const { rollups } = contributionOf(aCharge({ riderId: rider }), null);
+    expect(new Set(rollups.map((row) => row.dim))).toEqual(new Set(['ALL', 'VEHICLE', 'STATION', 'RIDER']));
+    expect(rollups.filter((row) => row.dim === 'RIDER').every((row) => row.dimId === rider)).toBe(true);
+    const anonymous = contributionOf(aCharge({ riderId: null }), null).rollups;
+    expect(new Set(anonymous.map((row) => row.dim))).toEqual(new Set(['ALL', 'VEHICLE', 'STATION']));
   });
 
   it('adds priced and revenue for a PRICED billing only', () => {

@@ -86,14 +86,14 @@ function mod(value: number, divisor: number): number {
   return ((value % divisor) + divisor) % divisor;
 }
 
-/** The dimensions a session counts in: all, its vehicle, its station (charges) or its rider (rides). */
+/** The dimensions a session counts in: all, its vehicle, its station (charges) and its rider (when it names one). */
 export function dimensionsOf(session: SessionFact): { dim: RollupDim; dimId: string }[] {
   const dims: { dim: RollupDim; dimId: string }[] = [
     { dim: 'ALL', dimId: NIL_UUID },
     { dim: 'VEHICLE', dimId: session.vehicleId },
   ];
   if (session.kind === 'CHARGING' && session.stationId) dims.push({ dim: 'STATION', dimId: session.stationId });
-  if (session.kind === 'RIDE' && session.riderId) dims.push({ dim: 'RIDER', dimId: session.riderId });
+  if (session.riderId) dims.push({ dim: 'RIDER', dimId: session.riderId });
   return dims;
 }
 

@@ -27,6 +27,9 @@ export class StartChargingBody extends StartChargingRequest {
 
   @ApiProperty(uuid(EXAMPLE.stationId))
   declare stationId: string;
+
+  @ApiPropertyOptional({ ...uuid(EXAMPLE.riderId), description: 'Who charges: the charge is then on their statement.' })
+  declare riderId?: string;
 }
 
 export class ListSessionsQuery extends PageQueryOf(ListSessionsRequest) {

@@ -140,6 +140,16 @@ export class RejectionDocument {
   })
   payload!: string;
 
+  @ApiProperty(
+    nullable({
+      type: String,
+      description:
+        'The AMQP messageId the publisher set, when it set one: it links even an unreadable message to its publish.',
+      example: 'publish-000042',
+    }),
+  )
+  messageId!: string | null;
+
   @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE.instant })
   receivedAt!: string;
 }

@@ -99,7 +99,12 @@ export class StartTransactionHandler implements OcppActionHandler<StartTransacti
       await this.backend.call<SessionView>(
         'sessions',
         SessionRpc.startCharging,
-        { id: sessionId, vehicleId: authorization.token.vehicleId, stationId: station.id },
+        {
+          id: sessionId,
+          vehicleId: authorization.token.vehicleId,
+          stationId: station.id,
+          riderId: authorization.token.riderId,
+        },
         correlationId,
       );
     } catch (error) {

@@ -68,13 +68,19 @@ export class Session {
     return session;
   }
 
-  static startCharge(input: { id: string; vehicleId: string; terms: ChargeTerms; now: Date }): Session {
+  static startCharge(input: {
+    id: string;
+    vehicleId: string;
+    riderId?: string | null;
+    terms: ChargeTerms;
+    now: Date;
+  }): Session {
     const session = new Session({
       id: input.id,
       kind: 'CHARGING',
       state: 'ACTIVE',
       vehicleId: input.vehicleId,
-      riderId: null,
+      riderId: input.riderId ?? null,
       charge: { ...input.terms },
       startedAt: input.now,
       endedAt: null,

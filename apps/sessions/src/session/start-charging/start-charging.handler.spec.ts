@@ -1,5 +1,5 @@
-import { StationNotFoundError, VehicleNotFoundError } from '../../fleet/domain/fleet.errors';
-import { aStation, aVehicle } from '../../fleet/domain/fleet.test-builders';
+import { RiderNotFoundError, StationNotFoundError, VehicleNotFoundError } from '../../fleet/domain/fleet.errors';
+import { aRider, aStation, aVehicle } from '../../fleet/domain/fleet.test-builders';
 import { StationHasActiveSessionError, VehicleHasActiveSessionError } from '../domain/session.errors';
 import { anActiveCharge, anActiveRide } from '../domain/session.test-builders';
 import { InMemorySessionsDatabase } from '../in-memory-sessions-database.fake';
@@ -7,8 +7,15 @@ import { StartChargingHandler } from './start-charging.handler';
 
 describe('starting a charge', () => {
   const station = aStation({ ratedPowerW: 7_400, metered: true, timeZone: 'Europe/Berlin' });
-  const fleet = { vehicles: [aVehicle({ batteryCapacityWh: '500', energyWh: '120.25' })], stations: [station] };
-  const startCharging = (database: InMemorySessionsDatabase, overrides: { id?: string; stationId?: string } = {}) =>
+  const fleet = {
+    vehicles: [aVehicle({ batteryCapacityWh: '500', energyWh: '120.25' })],
+    stations: [station],
+    riders: [aRider()],
+  };
+  const startCharging = (
+    database: InMemorySessionsDatabase,
+    overrides: { id?: string; stationId?: string; riderId?: string } = {},
+  ) =>
     new StartChargingHandler(database, database, database).execute({
       vehicleId: 'vehicle-1',
       stationId: 'station-1',
@@ -27,6 +34,14 @@ describe('starting a charge', () => {
       freeCapacityWh: '379.75',
     });
     expect(database.outbox.map((event) => event.type)).toEqual(['SessionStarted']);
+  });
+
+  it('keeps who charges when the caller knows (an OCPP idTag names its rider), and needs that rider to exist', async () => {
+    const database = new InMemorySessionsDatabase(fleet);
+    expect(await startCharging(database, { riderId: 'rider-1' })).toMatchObject({ riderId: 'rider-1' });
+    const unknown = new InMemorySessionsDatabase(fleet);
+    await expect(startCharging(unknown, { riderId: 'rider-9' })).rejects.toBeInstanceOf(RiderNotFoundError);
+    expect(unknown.sessions.size).toBe(0);
   });
 
   it('needs a vehicle and a station that exist', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { SessionView, StartChargingCommand } from '@chargeflow/contracts';
 import { Battery } from '../../fleet/domain/battery';
-import { StationNotFoundError, VehicleNotFoundError } from '../../fleet/domain/fleet.errors';
+import { RiderNotFoundError, StationNotFoundError, VehicleNotFoundError } from '../../fleet/domain/fleet.errors';
 import { FLEET_REPOSITORY, type FleetRepository } from '../../fleet/domain/fleet.repository';
 import { Session } from '../domain/session.aggregate';
 import {
@@ -35,10 +35,13 @@ export class StartChargingHandler {
       if (earlier) return earlier;
       const station = await this.fleet.station(tx, request.stationId, true);
       if (!station) throw new StationNotFoundError(request.stationId);
+      if (request.riderId && !(await this.fleet.rider(tx, request.riderId)))
+        throw new RiderNotFoundError(request.riderId);
 
       const charge = Session.startCharge({
         id: request.id ?? randomUUID(),
         vehicleId: vehicle.id,
+        riderId: request.riderId,
         now: new Date(),
         terms: {
           stationId: station.id,

@@ -6,6 +6,7 @@ import type { Refusal } from '../domain/sample';
 export interface RejectionRecord extends Refusal {
   id: string;
   payload: string;
+  messageId: string | null;
 }
 
 /** A refused message is kept up to this many characters: enough to read it, bounded for a huge one. */
@@ -51,6 +52,7 @@ export interface ParkedMessage {
   sessionId: string;
   routingKey: string;
   correlationId: string | null;
+  messageId: string | null;
   content: Buffer;
 }
 
@@ -133,14 +135,15 @@ export class IngestRepository {
   async park(manager: EntityManager, messages: ParkedMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await manager.query(
-      `INSERT INTO parked_sample (id, session_id, routing_key, correlation_id, content)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[]) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO parked_sample (id, session_id, routing_key, correlation_id, content, message_id)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::text[]) ON CONFLICT (id) DO NOTHING`,
       [
         messages.map((message) => message.id),
         messages.map((message) => message.sessionId),
         messages.map((message) => message.routingKey),
         messages.map((message) => message.correlationId),
         messages.map((message) => message.content),
+        messages.map((message) => message.messageId),
       ],
     );
   }
@@ -152,14 +155,23 @@ export class IngestRepository {
   /** The oldest parked messages, for another try. */
   async parked(manager: EntityManager, limit: number): Promise<ParkedMessage[]> {
     const rows = (await manager.query(
-      `SELECT id, session_id, routing_key, correlation_id, content FROM parked_sample ORDER BY parked_at, id LIMIT $1`,
+      `SELECT id, session_id, routing_key, correlation_id, message_id, content FROM parked_sample
+        ORDER BY parked_at, id LIMIT $1`,
       [limit],
-    )) as { id: string; session_id: string; routing_key: string; correlation_id: string | null; content: Buffer }[];
+    )) as {
+      id: string;
+      session_id: string;
+      routing_key: string;
+      correlation_id: string | null;
+      message_id: string | null;
+      content: Buffer;
+    }[];
     return rows.map((row) => ({
       id: row.id,
       sessionId: row.session_id,
       routingKey: row.routing_key,
       correlationId: row.correlation_id,
+      messageId: row.message_id,
       content: row.content,
     }));
   }
@@ -172,8 +184,8 @@ export class IngestRepository {
   ): Promise<Set<string>> {
     if (rejections.length === 0) return new Set();
     const rows = (await manager.query(
-      `INSERT INTO telemetry_rejection (id, reason, detail, telemetry_id, session_id, device_id, payload, received_at)
-       SELECT *, $8::timestamptz FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+      `INSERT INTO telemetry_rejection (id, reason, detail, telemetry_id, session_id, device_id, payload, message_id, received_at)
+       SELECT *, $9::timestamptz FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
        ON CONFLICT (id) DO NOTHING RETURNING id`,
       [
         rejections.map((rejection) => rejection.id),
@@ -183,6 +195,7 @@ export class IngestRepository {
         rejections.map((rejection) => rejection.sessionId),
         rejections.map((rejection) => rejection.deviceId),
         rejections.map((rejection) => rejection.payload),
+        rejections.map((rejection) => rejection.messageId),
         receivedAt,
       ],
     )) as { id: string }[];

@@ -88,7 +88,7 @@ export class TelemetryReadsRepository {
     values.push(limit + 1);
     return manager.query(
       `SELECT id, reason, detail, telemetry_id AS "telemetryId", session_id AS "sessionId", device_id AS "deviceId", payload,
-         received_at AS "receivedAt", ${cursorInstant('received_at')} AS "cursorAt" FROM telemetry_rejection ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+         message_id AS "messageId", received_at AS "receivedAt", ${cursorInstant('received_at')} AS "cursorAt" FROM telemetry_rejection ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
        ORDER BY received_at DESC, id DESC LIMIT $${values.length}`,
       values,
     );

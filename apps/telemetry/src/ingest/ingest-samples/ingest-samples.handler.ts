@@ -24,6 +24,8 @@ export interface DeviceMessage {
   content: Buffer;
   routingKey: string;
   correlationId?: string;
+  /** The AMQP messageId its publisher set: kept on a rejection, so a publisher can find what became of even an unreadable message. */
+  messageId?: string;
   parkedId?: string;
 }
 
@@ -167,6 +169,7 @@ class ParsedBatch {
       deviceId: storable(refusal.deviceId, SAMPLE_LIMITS.maxIdLength),
       id,
       payload: storedPayload(message.content),
+      messageId: storable(message.messageId ?? null, SAMPLE_LIMITS.maxIdLength),
       correlationId: storable(message.correlationId ?? refusal.telemetryId ?? id, SAMPLE_LIMITS.maxIdLength),
     });
   }
@@ -190,6 +193,7 @@ class ParsedBatch {
         sessionId: sample.sessionId,
         routingKey: message.routingKey,
         correlationId: message.correlationId ?? null,
+        messageId: message.messageId ?? null,
         content: message.content,
       });
       return false;

@@ -57,6 +57,7 @@ export class ParkedSamplesRetrier implements OnApplicationBootstrap, OnModuleDes
         content: message.content,
         routingKey: message.routingKey,
         correlationId: message.correlationId ?? undefined,
+        messageId: message.messageId ?? undefined,
         parkedId: message.id,
       })),
     );

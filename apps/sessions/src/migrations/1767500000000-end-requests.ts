@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * correlation id) before telemetry is asked to seal it, so the end reconciler can finish an end whose
  * caller died or stopped waiting after the seal.
  */
-export class EndRequests1767100000000 implements MigrationInterface {
-  name = 'EndRequests1767100000000';
+export class EndRequests1767500000000 implements MigrationInterface {
+  name = 'EndRequests1767500000000';
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`

@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  BENCH_RESULTS_DIR,
+  benchTable,
+  readBenchResult,
+  REPO_ROOT,
+  withBenchTable,
+  type BenchResult,
+} from '@chargeflow/infra';
+
+/**
+ * `npm run bench [-- --only telemetry,ocpp]`: the telemetry, API, analytics and OCPP benchmarks one
+ * after the other, each on a fresh stack of its own, in the sizes their issues set. Each writes its
+ * figures to `.data/bench/<name>.json`; this collects them into `.data/bench/results.json` and the
+ * README's performance table, with the date, the core count and the load average. Run it on an idle
+ * machine: a benchmark beside other work measures the other work.
+ */
+const BENCHES: Record<string, string[]> = {
+  telemetry: [],
+  api: [],
+  analytics: ['--sessions', '1000000', '--runs', '50'],
+  ocpp: [],
+};
+
+function selected(argv: string[]): string[] {
+  const at = argv.indexOf('--only');
+  if (at < 0) return Object.keys(BENCHES);
+  const names = (argv[at + 1] ?? '').split(',').filter(Boolean);
+  const unknown = names.filter((name) => !(name in BENCHES));
+  if (names.length === 0 || unknown.length > 0)
+    throw new Error(`--only takes a comma-separated list of ${Object.keys(BENCHES).join(', ')}`);
+  return names;
+}
+
+function main(): number {
+  const scripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: object }).scripts;
+  const results: BenchResult[] = [];
+  let failed = 0;
+  for (const name of selected(process.argv.slice(2))) {
+    if (!(`bench:${name}` in scripts)) throw new Error(`package.json has no bench:${name}`);
+    console.log(`bench: npm run bench:${name} ${BENCHES[name].join(' ')}`);
+    const startedAt = new Date().toISOString();
+    const run = spawnSync('npm', ['run', `bench:${name}`, '--', ...BENCHES[name]], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    });
+    const result = readBenchResult(name);
+    if (run.status !== 0 || !result || result.measuredAt < startedAt) {
+      console.error(`bench: bench:${name} failed (exit ${run.status}); its figures are not recorded`);
+      failed += 1;
+      continue;
+    }
+    results.push(result);
+  }
+  mkdirSync(BENCH_RESULTS_DIR, { recursive: true });
+  writeFileSync(
+    join(BENCH_RESULTS_DIR, 'results.json'),
+    `${JSON.stringify({ writtenAt: new Date().toISOString(), results }, null, 2)}\n`,
+  );
+  if (results.length > 0) {
+    const readme = join(REPO_ROOT, 'README.md');
+    writeFileSync(readme, withBenchTable(readFileSync(readme, 'utf8'), benchTable(results)));
+    console.log(`\n${benchTable(results)}\n\nbench: written to .data/bench/results.json and the README`);
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+process.exit(main());

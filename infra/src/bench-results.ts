@@ -1,0 +1,97 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from './process';
+
+/**
+ * One figure a benchmark measured: its value (the median over the runs, or the percentile its name
+ * states), the min and max over the runs, and the issue's target for it.
+ */
+export interface BenchFigure {
+  name: string;
+  unit: string;
+  value: number;
+  min: number;
+  max: number;
+  /** The issue's target, as `<= 50` or `>= 0.6`; absent for figures reported without one. */
+  target?: string;
+}
+
+export interface BenchResult {
+  bench: string;
+  measuredAt: string;
+  cores: number;
+  /** 1, 5 and 15 minute load averages when the benchmark ended: above the core count, figures are inflated. */
+  loadAverage: number[];
+  figures: BenchFigure[];
+}
+
+export const BENCH_RESULTS_DIR = join(REPO_ROOT, '.data', 'bench');
+
+/** Writes one benchmark's figures to `.data/bench/<bench>.json`, where `npm run bench` collects them. */
+export function recordBenchResult(bench: string, figures: BenchFigure[]): BenchResult {
+  const result: BenchResult = {
+    bench,
+    measuredAt: new Date().toISOString(),
+    cores: cpus().length,
+    loadAverage: loadavg().map((value) => Math.round(value * 100) / 100),
+    figures,
+  };
+  mkdirSync(BENCH_RESULTS_DIR, { recursive: true });
+  writeFileSync(join(BENCH_RESULTS_DIR, `${bench}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
+
+export function readBenchResult(bench: string): BenchResult | null {
+  const file = join(BENCH_RESULTS_DIR, `${bench}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchResult) : null;
+}
+
+/** Whether a value meets a target written as `<= n` or `>= n`; null without a target. */
+export function meets(value: number, target: string | undefined): boolean | null {
+  const match = target ? /^(<=|>=) (-?[\d.]+)$/.exec(target) : null;
+  if (!match) return null;
+  return match[1] === '<=' ? value <= Number(match[2]) : value >= Number(match[2]);
+}
+
+const format = (value: number) =>
+  Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en') : String(Math.round(value * 100) / 100);
+const withUnit = (text: string, unit: string) => (unit ? `${text} ${unit}` : text);
+
+/** The README's performance table: one row per figure, the worst of min and max judged against the target. */
+export function benchTable(results: BenchResult[]): string {
+  const lines = [
+    '| benchmark | figure | value | min – max | target | met |',
+    '| --- | --- | ---: | ---: | --- | --- |',
+  ];
+  for (const result of results)
+    for (const figure of result.figures) {
+      const verdict = meets(figure.value, figure.target);
+      lines.push(
+        `| ${result.bench} | ${figure.name} | ${withUnit(format(figure.value), figure.unit)} | ` +
+          `${format(figure.min)} – ${format(figure.max)} | ${figure.target ? withUnit(figure.target, figure.unit) : ''} | ` +
+          `${verdict === null ? '' : verdict ? 'yes' : '**no**'} |`,
+      );
+    }
+  const machines = [...new Set(results.map((result) => `${result.cores} cores`))].join(', ');
+  const dates = results.map((result) => result.measuredAt.slice(0, 10)).sort();
+  const loads = results.map((result) => `${result.bench} ${result.loadAverage[0]}`).join(', ');
+  lines.push(
+    '',
+    `Measured ${dates[0]}${dates.length > 1 && dates.at(-1) !== dates[0] ? ` to ${dates.at(-1)}` : ''} on ${machines}; ` +
+      `1-minute load average at each benchmark's end: ${loads}.`,
+  );
+  return lines.join('\n');
+}
+
+export const README_BENCH_START = '<!-- npm run bench: start -->';
+export const README_BENCH_END = '<!-- npm run bench: end -->';
+
+/** The README with its generated performance table replaced; the markers must be there once each. */
+export function withBenchTable(readme: string, table: string): string {
+  const start = readme.indexOf(README_BENCH_START);
+  const end = readme.indexOf(README_BENCH_END);
+  if (start < 0 || end < start || readme.indexOf(README_BENCH_START, start + 1) >= 0)
+    throw new Error(`the README needs one "${README_BENCH_START}" ... "${README_BENCH_END}" section`);
+  return `${readme.slice(0, start + README_BENCH_START.length)}\n\n${table}\n\n${readme.slice(end)}`;
+}
