@@ -30,6 +30,12 @@ describe('gateway configuration', () => {
     expect(trustedProxiesOf('2')).toBe(2);
     expect(trustedProxiesOf('10.0.0.1, 192.168.0.0/16,fd00::/8')).toEqual(['10.0.0.1', '192.168.0.0/16', 'fd00::/8']);
     for (const loose of ['true', 'yes', '0', '11', '1e1', '10.0.0.0/33', '10.0.0.1/8/8', 'proxy.local', '10.0.0.1,'])
-      expect(() => loadGatewayConfig({ GATEWAY_TRUST_PROXY: loose })).toThrow(/^GATEWAY_TRUST_PROXY /);
+      expect(() => loadGatewayConfig({ GATEWAY_TRUST_PROXY: loose })).toThrow(/^GATEWAY_TRUST_PROXY[ =]/);
+  });
+
+  it("refuses GATEWAY_TRUST_PROXY=true saying what to set instead: a hop count or the proxies' addresses", () => {
+    expect(() => loadGatewayConfig({ GATEWAY_TRUST_PROXY: 'true' })).toThrow(
+      /^GATEWAY_TRUST_PROXY=true is no longer accepted: .*Set GATEWAY_TRUST_PROXY to the number of proxies in front of the gateway \(e\.g\. GATEWAY_TRUST_PROXY=1 .*or to their addresses \(e\.g\. GATEWAY_TRUST_PROXY=10\.0\.0\.5,10\.0\.1\.0\/24\), or to false/,
+    );
   });
 });

@@ -123,6 +123,12 @@ export function trustedProxiesOf(value: string): false | number | string[] {
   if (/^\d{1,2}$/.test(value) && Number(value) >= 1 && Number(value) <= 10) return Number(value);
   const entries = value.split(',').map((entry) => entry.trim());
   if (entries.every(isAddressOrBlock)) return entries;
+  if (value === 'true')
+    throw new ConfigurationError(
+      `GATEWAY_TRUST_PROXY=true is no longer accepted: it believed every X-Forwarded-For hop, so any client could choose its own address. ` +
+        `Set GATEWAY_TRUST_PROXY to the number of proxies in front of the gateway (e.g. GATEWAY_TRUST_PROXY=1 behind one load balancer) ` +
+        `or to their addresses (e.g. GATEWAY_TRUST_PROXY=10.0.0.5,10.0.1.0/24), or to false when clients connect directly`,
+    );
   throw new ConfigurationError(
     `GATEWAY_TRUST_PROXY must be false, a hop count from 1 to 10, or a comma-separated list of proxy addresses or CIDRs (got ${JSON.stringify(value)})`,
   );

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { SessionFinalizedV1, VerificationView } from '@chargeflow/contracts';
 import { createIsolatedDatabase, waitFor, type IsolatedDatabase } from '@chargeflow/testing';
@@ -40,6 +41,21 @@ const timeOfDayTariff = (kind: 'RIDE' | 'CHARGING') => ({
     },
   ],
 });
+
+/** A node of PostgreSQL's EXPLAIN (ANALYZE, FORMAT JSON) plan. */
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Actual Rows': number;
+  'Rows Removed by Filter'?: number;
+  Plans?: PlanNode[];
+}
+
+/** Every node of a plan that reads a table or an index. */
+function scanNodesOf(node: PlanNode): PlanNode[] {
+  const own = node['Node Type'].includes('Scan') ? [node] : [];
+  return [...own, ...(node.Plans ?? []).flatMap(scanNodesOf)];
+}
 
 let sequence = 0;
 /** A finalized session starting on a distinct minute of 2026, 20 to 140 minutes long. */
@@ -255,6 +271,60 @@ describe('pricing on a real database', () => {
     expect(progress.every((checked) => checked % 500 === 0 || checked === total)).toBe(true);
   });
 
+  it('checks each record exactly once when records share a start, to the microsecond, across page boundaries', async () => {
+    const rideVersion = (await tariffs.applicable(dataSource.manager, 'RIDE', null, new Date('2026-06-01')))!;
+    // Nine records over three instants of one millisecond: every page of two ends inside a run of equal starts.
+    const starts = ['.123456', '.123456', '.123456', '.123456', '.123457', '.123457', '.123457', '.123999', '.123999'];
+    const rows = starts.map((fraction) => {
+      const session = aFinalizedSession('RIDE');
+      return {
+        session_id: session.sessionId,
+        started_at: `2031-03-01T10:00:00${fraction}Z`,
+        session,
+        record: {
+          ...priceSession(tariffOf(rideVersion), pricingInputOf(session, OPERATOR_ZONE)),
+          totalInclVat: '0.01',
+        },
+      };
+    });
+    await dataSource.query(
+      `INSERT INTO billing_record (session_id, status, kind, rider_id, started_at, session, tariff_id, tariff_version, record, time_zone)
+       SELECT session_id, 'PRICED', 'RIDE', $2, started_at, session, $3, $4, record, $5
+       FROM jsonb_to_recordset($1::jsonb) AS r(session_id uuid, started_at timestamptz, session jsonb, record jsonb)`,
+      [JSON.stringify(rows), RIDER, rideVersion.id, rideVersion.version, OPERATOR_ZONE],
+    );
+    const runner = new VerificationRunner(dataSource, billing, tariffs, verifications, pricing, 2);
+    const handler = new VerifyBillingHandler(dataSource, billing, verifications, runner);
+    const { id } = await handler.start({ from: '2031-03-01T00:00:00Z', to: '2031-03-02T00:00:00Z' });
+    await runner.idle();
+    const done = await handler.view(id);
+    expect(done).toMatchObject({ status: 'DONE', total: 9, checked: 9, mismatchCount: 9 });
+    expect(done.mismatches.map((mismatch) => mismatch.sessionId).sort()).toEqual(
+      rows.map((row) => row.session_id).sort(),
+    );
+  });
+
+  it('reads no more rows for a page of a verification than the page holds, deep in a wide range', async () => {
+    await dataSource.query(`ANALYZE billing_record`);
+    const range = { from: '2026-02-01T00:00:00Z', to: '2027-01-01T00:00:00Z' };
+    const [middle] = await billing.priced(dataSource.manager, range, null, 1_000).then((page) => page.slice(-1));
+    let plan: PlanNode | undefined;
+    const explaining = {
+      query: async <T>(sql: string, values?: unknown[]): Promise<T> => {
+        const [row] = (await dataSource.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, values)) as {
+          'QUERY PLAN': { Plan: PlanNode }[];
+        }[];
+        plan = row['QUERY PLAN'][0].Plan;
+        return [] as T;
+      },
+    };
+    await billing.priced(explaining, range, { at: middle.cursorAt, id: middle.sessionId }, 50);
+    const scans = scanNodesOf(plan!);
+    expect(scans.map((scan) => scan['Index Name'])).toEqual(['billing_record_priced_by_start']);
+    const read = scans.reduce((sum, scan) => sum + scan['Actual Rows'] + (scan['Rows Removed by Filter'] ?? 0), 0);
+    expect(read).toBeLessThanOrEqual(50);
+  });
+
   it('resumes a verification whose runner went quiet, and the old runner can no longer write to it', async () => {
     const id = randomUUID();
     const staleToken = randomUUID();
@@ -271,14 +341,14 @@ describe('pricing on a real database', () => {
       checked: total,
       total,
     });
-    const stale = { id, leaseToken: staleToken, checked: 1, afterSessionId: null, mismatches: [], done: false };
+    const stale = { id, leaseToken: staleToken, checked: 1, after: null, mismatches: [], done: false };
     expect(await verifications.recordPage(dataSource.manager, stale)).toBe(false);
   });
 
   it('sends a session that a tariff applies to but cannot price to the back of the sweep, saying why', async () => {
     const broken = aFinalizedSession('CHARGING', { stationTimeZone: 'Mars/Olympus_Mons' });
     await billing.save(dataSource.manager, broken, { reason: 'no CHARGING tariff was in force' });
-    await sweep.sweep();
+    expect((await sweep.sweep()).unpriceable).toBeGreaterThanOrEqual(1);
     const stored = await billing.find(dataSource.manager, broken.sessionId);
     expect(stored).toMatchObject({ status: 'UNPRICED', reason: expect.stringContaining('could not price it') });
     const [{ last }] = (await dataSource.query(
@@ -286,6 +356,68 @@ describe('pricing on a real database', () => {
       [broken.sessionId],
     )) as { last: boolean }[];
     expect(last).toBe(true);
+  });
+
+  describe("when pricing fails for a reason that is not the session's", () => {
+    let locker: Client;
+
+    /** An UNPRICED charge a tariff applies to, whose row another transaction holds locked. */
+    const aLockedUnpricedSession = async () => {
+      const session = aFinalizedSession('CHARGING');
+      await billing.save(dataSource.manager, session, { reason: 'no CHARGING tariff was in force' });
+      const before = (await billing.find(dataSource.manager, session.sessionId))!;
+      await locker.query('BEGIN');
+      await locker.query(`SELECT 1 FROM billing_record WHERE session_id = $1 FOR UPDATE`, [session.sessionId]);
+      return { session, before };
+    };
+
+    /** The lock released, the next run prices the session it left. */
+    const expectPricedByTheNextRun = async (sessionId: string) => {
+      await locker.query('ROLLBACK');
+      expect(await sweep.sweep()).toMatchObject({ priced: 1, deferred: 0 });
+      expect(await billing.find(dataSource.manager, sessionId)).toMatchObject({ status: 'PRICED', reason: null });
+    };
+
+    beforeAll(async () => {
+      // Only the runs these tests start, so each failure lands on the run that is asserted.
+      await sweep.onModuleDestroy();
+      locker = new Client({ connectionString: database.url });
+      await locker.connect();
+    });
+
+    afterAll(async () => {
+      await locker?.end();
+    });
+
+    it('leaves a session whose pricing hit the statement timeout for the next run, counted apart, its record untouched', async () => {
+      const { session, before } = await aLockedUnpricedSession();
+      const run = await sweep.sweep();
+      expect(run).toMatchObject({ priced: 0, deferred: 1 });
+      expect(await billing.find(dataSource.manager, session.sessionId)).toEqual(before);
+      await expectPricedByTheNextRun(session.sessionId);
+    });
+
+    it('leaves a session whose database connection was terminated mid-pricing for the next run', async () => {
+      const { session, before } = await aLockedUnpricedSession();
+      const running = sweep.sweep();
+      const { pid } = await waitFor(
+        async () => {
+          const [waiting] = (
+            await locker.query(
+              `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+            )
+          ).rows as { pid: number }[];
+          return waiting;
+        },
+        1_500,
+        'the sweep to wait on the locked row',
+        20,
+      );
+      await locker.query(`SELECT pg_terminate_backend($1)`, [pid]);
+      expect(await running).toMatchObject({ priced: 0, deferred: 1 });
+      expect(await billing.find(dataSource.manager, session.sessionId)).toEqual(before);
+      await expectPricedByTheNextRun(session.sessionId);
+    });
   });
 
   it('runs every query under the statement timeout', async () => {

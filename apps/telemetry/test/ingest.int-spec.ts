@@ -173,12 +173,16 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     expect(await deadLettered()).toBe(0);
   });
 
-  it('keeps the AMQP messageId its publisher set on a rejection, even of an unreadable or truncated message', async () => {
+  it('keeps the AMQP messageId its publisher set on a rejection, one per publish, even of an unreadable or truncated message', async () => {
     const ride = await aRide();
     const unreadable = `m-unreadable-${randomUUID()}`;
     const huge = `m-huge-${randomUUID()}`;
     const routingKey = TELEMETRY_ROUTING.vehicleSample(ride.vehicleId);
+    const again = `m-unreadable-again-${randomUUID()}`;
+    // The same bytes from two publishes are two rejections; the same publish delivered twice is one.
     channel.publish(Exchanges.telemetry, routingKey, Buffer.from('{"telemetryId": '), { messageId: unreadable });
+    channel.publish(Exchanges.telemetry, routingKey, Buffer.from('{"telemetryId": '), { messageId: again });
+    channel.publish(Exchanges.telemetry, routingKey, Buffer.from('{"telemetryId": '), { messageId: again });
     channel.publish(
       Exchanges.telemetry,
       routingKey,
@@ -189,17 +193,17 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     const rejected = await waitFor(
       async () => {
         const { rows } = await database.query(
-          `SELECT message_id, reason FROM telemetry_rejection WHERE message_id = ANY($1) ORDER BY reason`,
-          [[unreadable, huge]],
+          `SELECT message_id, reason FROM telemetry_rejection WHERE message_id = ANY($1) ORDER BY reason, message_id`,
+          [[unreadable, again, huge]],
         );
-        return rows.length === 2 ? rows : undefined;
+        return rows.length >= 3 ? rows : undefined;
       },
       10_000,
       'both rejections',
       100,
     );
     expect(rejected).toEqual([
-      { message_id: unreadable, reason: 'MALFORMED_JSON' },
+      ...[unreadable, again].sort().map((messageId) => ({ message_id: messageId, reason: 'MALFORMED_JSON' })),
       { message_id: huge, reason: 'MESSAGE_TOO_LARGE' },
     ]);
   });

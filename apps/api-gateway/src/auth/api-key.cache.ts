@@ -134,9 +134,12 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnModuleDestroy {
     this.listener = listener;
     this.heartbeat = setInterval(() => {
       const silence = setTimeout(() => {
-        // A connection that does not answer is cut, so the pool never hands it out again.
-        (client as PoolClient & { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-        onLost(`no heartbeat answer within ${HEARTBEAT_TIMEOUT_MS} ms`);
+        this.logger.warn(
+          `API key change listener gave no heartbeat answer within ${HEARTBEAT_TIMEOUT_MS} ms: cutting it`,
+        );
+        // Only the socket is cut here: the client then reports the loss itself (onLost above) and is no
+        // longer queryable, so the pool discards it instead of handing a dead connection to a lookup.
+        (client as PoolClient & { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
       }, HEARTBEAT_TIMEOUT_MS);
       client.query('SELECT 1').then(
         () => clearTimeout(silence),

@@ -216,18 +216,30 @@ export class BillingRepository {
     return row.total;
   }
 
-  /** The priced records to verify, in batches, in a stable order. */
+  /**
+   * The priced records to verify, a page at a time, by start then session id, on the index that serves
+   * that order: a page reads its own rows only, so its cost does not grow with the table or the range.
+   */
   async priced(
-    manager: EntityManager,
+    manager: Pick<EntityManager, 'query'>,
     range: { from?: string; to?: string },
-    after: string | null,
+    after: Position | null,
     limit: number,
-  ): Promise<StoredBilling[]> {
+  ): Promise<(StoredBilling & { cursorAt: string })[]> {
+    const conditions = [`status = 'PRICED'`];
+    const values: unknown[] = [];
+    const add = (sql: (...placeholders: string[]) => string, ...added: unknown[]) => {
+      const placeholders = added.map((value) => `$${values.push(value)}`);
+      conditions.push(sql(...placeholders));
+    };
+    if (range.from) add((from) => `started_at >= ${from}`, range.from);
+    if (range.to) add((to) => `started_at < ${to}`, range.to);
+    if (after) add((at, id) => `(started_at, session_id) > (${at}::timestamptz, ${id}::uuid)`, after.at, after.id);
+    values.push(limit);
     return manager.query(
-      `SELECT ${COLUMNS} FROM billing_record WHERE status = 'PRICED' AND ($1::timestamptz IS NULL OR started_at >= $1)
-         AND ($2::timestamptz IS NULL OR started_at < $2) AND ($3::uuid IS NULL OR session_id > $3)
-       ORDER BY session_id LIMIT $4`,
-      [range.from ?? null, range.to ?? null, after, limit],
+      `SELECT ${COLUMNS}, ${cursorInstant('started_at')} AS "cursorAt" FROM billing_record WHERE ${conditions.join(' AND ')}
+       ORDER BY started_at, session_id LIMIT $${values.length}`,
+      values,
     );
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { MAX_LISTED_MISMATCHES, type VerificationStatus, type VerificationView } from '@chargeflow/contracts';
+import { cursorInstant, type Position } from '@chargeflow/runtime';
 
 export interface Verification {
   id: string;
@@ -11,6 +12,8 @@ export interface Verification {
   checked: number;
   mismatchCount: number;
   mismatches: { sessionId: string; reason: string }[];
+  /** The last record checked, by start (to the microsecond) and session id; null before the first page. */
+  afterStartedAt: string | null;
   afterSessionId: string | null;
   error: string | null;
   leaseToken: string | null;
@@ -19,7 +22,7 @@ export interface Verification {
 }
 
 const COLUMNS = `id, status, range_from AS "rangeFrom", range_to AS "rangeTo", total, checked, mismatch_count AS "mismatchCount",
-  mismatches, after_session_id AS "afterSessionId", error, lease_token AS "leaseToken", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  mismatches, ${cursorInstant('after_started_at')} AS "afterStartedAt", after_session_id AS "afterSessionId", error, lease_token AS "leaseToken", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** How long a runner owns a verification without reporting a page; after that another instance resumes it. */
 const LEASE = `interval '30 seconds'`;
@@ -80,13 +83,14 @@ export class VerificationRepository {
       id: string;
       leaseToken: string;
       checked: number;
-      afterSessionId: string | null;
+      after: Position | null;
       mismatches: { sessionId: string; reason: string }[];
       done: boolean;
     },
   ): Promise<boolean> {
     const [, updated] = (await manager.query(
-      `UPDATE billing_verification SET checked = checked + $3, after_session_id = COALESCE($4, after_session_id),
+      `UPDATE billing_verification SET checked = checked + $3, after_started_at = COALESCE($8::timestamptz, after_started_at),
+         after_session_id = COALESCE($4::uuid, after_session_id),
          mismatch_count = mismatch_count + jsonb_array_length($5::jsonb),
          mismatches = CASE WHEN jsonb_array_length(mismatches) >= $6 THEN mismatches
            ELSE mismatches || (SELECT COALESCE(jsonb_agg(m), '[]') FROM (SELECT m FROM jsonb_array_elements($5::jsonb) m
@@ -97,10 +101,11 @@ export class VerificationRepository {
         page.id,
         page.leaseToken,
         page.checked,
-        page.afterSessionId,
+        page.after?.id ?? null,
         JSON.stringify(page.mismatches),
         MAX_LISTED_MISMATCHES,
         page.done,
+        page.after?.at ?? null,
       ],
     )) as [unknown[], number];
     return updated === 1;
@@ -112,4 +117,11 @@ export class VerificationRepository {
       [id, leaseToken, error],
     );
   }
+}
+
+/** Where a verification stands: after the last record it checked, or at the start. */
+export function positionOf(verification: Verification): Position | null {
+  return verification.afterStartedAt && verification.afterSessionId
+    ? { at: verification.afterStartedAt, id: verification.afterSessionId }
+    : null;
 }

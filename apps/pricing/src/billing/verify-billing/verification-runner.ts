@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { canonicalJson } from '../../tariff/domain/canonical-json';
 import { TariffRepository, type TariffVersionRecord } from '../../tariff/infrastructure/tariff.repository';
 import { BillingRepository, type StoredBilling } from '../infrastructure/billing.repository';
-import { VerificationRepository, type Verification } from '../infrastructure/verification.repository';
+import { positionOf, VerificationRepository, type Verification } from '../infrastructure/verification.repository';
 import { PriceFinalizedSessionHandler } from '../price-session/price-finalized-session.handler';
 
 export const VERIFY_PAGE_SIZE = Symbol('VERIFY_PAGE_SIZE');
@@ -73,17 +73,18 @@ export class VerificationRunner implements OnApplicationBootstrap, OnModuleDestr
       from: verification.rangeFrom?.toISOString(),
       to: verification.rangeTo?.toISOString(),
     };
-    let after = verification.afterSessionId;
+    let after = positionOf(verification);
     while (!this.stopped) {
       const page = await this.billing.priced(this.dataSource.manager, range, after, this.pageSize);
       const mismatches = await this.check(page);
       const done = page.length < this.pageSize;
-      after = page.at(-1)?.sessionId ?? after;
+      const last = page.at(-1);
+      if (last) after = { at: last.cursorAt, id: last.sessionId };
       const kept = await this.verifications.recordPage(this.dataSource.manager, {
         id: verification.id,
         leaseToken,
         checked: page.length,
-        afterSessionId: after,
+        after,
         mismatches,
         done,
       });

@@ -91,4 +91,78 @@ describe('VAT as EN 16931 computes it', () => {
     expect(record.vatBreakdown).toEqual([{ rate: '20', taxable: '2.50', vat: '0.50' }]);
     expect(record).toMatchObject({ totalExclVat: '2.50', totalVat: '0.50', totalInclVat: '3.00' });
   });
+
+  describe('min_price / max_price over several VAT rates: the adjustment shared pro rata, one line per rate', () => {
+    const adjustments = (record: ReturnType<typeof priceSession>) =>
+      record.lineItems
+        .filter((line) => line.type === 'MIN_PRICE' || line.type === 'MAX_PRICE')
+        .map((line) => [line.type, line.amountExclVat, line.vat]);
+
+    it('lifts 3.00 at 21 % + 0.60 at 9 % to a 5.00 minimum: +1.17 at 21 %, +0.23 at 9 % (the README example)', () => {
+      const tariff = aTariff({
+        elements: [anElement([energy('0.30', { vat: '21' }), time('0.60', { vat: '9' })])],
+        min_price: { excl_vat: '5.00' },
+      });
+      const record = priceSession(tariff, aCharge());
+      expect(adjustments(record)).toEqual([
+        ['MIN_PRICE', '0.23', '9'],
+        ['MIN_PRICE', '1.17', '21'],
+      ]);
+      // 21 %: 4.17 x 0.21 = 0.8757 -> 0.88; 9 %: 0.83 x 0.09 = 0.0747 -> 0.07.
+      expect(record.vatBreakdown).toEqual([
+        { rate: '9', taxable: '0.83', vat: '0.07' },
+        { rate: '21', taxable: '4.17', vat: '0.88' },
+      ]);
+      expect(record).toMatchObject({ totalExclVat: '5.00', totalVat: '0.95', totalInclVat: '5.95' });
+    });
+
+    it('caps 4.50 at 21 % + 1.00 at 9 % + 0.50 at 0 % at 5.00: -0.75, -0.17, -0.08', () => {
+      const tariff = aTariff({
+        elements: [anElement([energy('0.45', { vat: '21' }), time('1.00', { vat: '9' }), flat('0.50')])],
+        max_price: { excl_vat: '5.00' },
+      });
+      const record = priceSession(tariff, aCharge());
+      expect(adjustments(record)).toEqual([
+        ['MAX_PRICE', '-0.08', '0'],
+        ['MAX_PRICE', '-0.17', '9'],
+        ['MAX_PRICE', '-0.75', '21'],
+      ]);
+      expect(record.vatBreakdown).toEqual([
+        { rate: '0', taxable: '0.42', vat: '0.00' },
+        { rate: '9', taxable: '0.83', vat: '0.07' },
+        { rate: '21', taxable: '3.75', vat: '0.79' },
+      ]);
+      expect(record).toMatchObject({ totalExclVat: '5.00', totalVat: '0.86', totalInclVat: '5.86' });
+    });
+
+    it("charges a minimum on a session with nothing to share by at the tariff's highest rate", () => {
+      const tariff = aTariff({
+        elements: [anElement([energy('0.30', { vat: '21' }), time('0', { vat: '9' })])],
+        min_price: { excl_vat: '1.00' },
+      });
+      const record = priceSession(tariff, aCharge({ energyWh: '0' }));
+      expect(adjustments(record)).toEqual([['MIN_PRICE', '1.00', '21']]);
+      expect(record).toMatchObject({ totalExclVat: '1.00', totalVat: '0.21', totalInclVat: '1.21' });
+    });
+
+    it('keeps the breakdown summing to the totals on every record it prices', () => {
+      for (const energyWh of ['0', '1', '2500', '10000', '33333', '80000'])
+        for (const limits of [{ min_price: { excl_vat: '4.99' } }, { max_price: { excl_vat: '7.01' } }]) {
+          const tariff = aTariff({
+            elements: [anElement([energy('0.333', { vat: '21' }), time('0.777', { vat: '9' }), flat('0.35')])],
+            ...limits,
+          });
+          const record = priceSession(tariff, aCharge({ energyWh }));
+          const sum = (pick: (entry: { taxable: string; vat: string }) => string) =>
+            record.vatBreakdown!.reduce((total, entry) => total + Math.round(Number(pick(entry)) * 100), 0);
+          expect(sum((entry) => entry.taxable)).toBe(Math.round(Number(record.totalExclVat) * 100));
+          expect(sum((entry) => entry.vat)).toBe(Math.round(Number(record.totalVat) * 100));
+          const lines = record.lineItems.reduce(
+            (total, line) => total + Math.round(Number(line.amountExclVat) * 100),
+            0,
+          );
+          expect(lines).toBe(Math.round(Number(record.totalExclVat) * 100));
+        }
+    });
+  });
 });

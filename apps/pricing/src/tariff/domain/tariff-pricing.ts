@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { canonicalJson } from './canonical-json';
 import { localTimeAt } from './local-time';
-import { Exact, formatMoney, roundMoney, roundMoneyCommercially } from './money';
+import { Exact, formatMoney, minorUnitDigits, roundMoney, roundMoneyCommercially } from './money';
 import { sessionPeriods, type Period } from './periods';
+import { shareOfAdjustment } from './price-limit';
 import { sessionFactsOf, type PricingInput, type SessionFacts } from './pricing-input';
 import { restrictionsMatch, type PricingMoment } from './restrictions';
 import type { Price, PriceComponent, Tariff, TariffDimension } from './tariff';
@@ -108,7 +109,8 @@ const METERED: readonly Slice['type'][] = ['ENERGY', 'TIME', 'PARKING_TIME'];
  * to the currency's minor unit, ties away from zero; per VAT rate, the taxable amount is the sum of
  * those rounded lines and its VAT is taxable × rate, rounded the same way (BR-CO-17); the totals are
  * net + VAT summed over the rates. min_price and max_price clamp the total excl. VAT through one
- * adjustment line at the tariff's one VAT rate (see limitAdjustment). tariff-engine/1 rounded half to
+ * adjustment line per VAT rate, the adjustment shared pro rata over the rates (see shareOfAdjustment).
+ * tariff-engine/1 rounded half to
  * even and taxed each line (see legacyRecord).
  */
 export function priceSession(
@@ -185,19 +187,7 @@ function en16931Record(tariff: Tariff, exactLines: ExactLine[]): PricedLines {
   const netTotal = sumOf(netLines.map((line) => line.amountExclVat));
   const limit = priceLimitCrossed(tariff, netTotal);
   const lineItems: LineItem[] = limit
-    ? [
-        ...netLines,
-        {
-          type: limit.type,
-          elementIndex: null,
-          volume: '1',
-          billedVolume: '1',
-          unitPrice: money(new Exact(limit.price.excl_vat).minus(netTotal)),
-          amountExclVat: money(new Exact(limit.price.excl_vat).minus(netTotal)),
-          vat: theVatRate(tariff).toFixed(),
-          periods: [],
-        },
-      ]
+    ? [...netLines, ...limitAdjustments(tariff, netLines, limit, netTotal)]
     : netLines;
 
   const taxableByRate = new Map<string, Exact>();
@@ -225,6 +215,35 @@ function en16931Record(tariff: Tariff, exactLines: ExactLine[]): PricedLines {
   };
 }
 
+/** One adjustment line per VAT rate bringing the net total to the limit (see shareOfAdjustment). */
+function limitAdjustments(
+  tariff: Tariff,
+  netLines: LineItem[],
+  limit: { type: 'MIN_PRICE' | 'MAX_PRICE'; price: Price },
+  netTotal: Exact,
+): LineItem[] {
+  const taxableByRate = new Map<string, Exact>();
+  for (const line of netLines)
+    taxableByRate.set(line.vat, (taxableByRate.get(line.vat) ?? new Exact(0)).plus(line.amountExclVat));
+  const tariffRates = tariff.elements.flatMap((element) =>
+    element.price_components.map((component) => new Exact(component.vat ?? 0).toFixed()),
+  );
+  const adjustment = new Exact(limit.price.excl_vat).minus(netTotal);
+  return shareOfAdjustment(adjustment, taxableByRate, tariffRates, minorUnitDigits(tariff.currency)).map((share) => {
+    const amount = formatMoney(share.amount, tariff.currency);
+    return {
+      type: limit.type,
+      elementIndex: null,
+      volume: '1',
+      billedVolume: '1',
+      unitPrice: amount,
+      amountExclVat: amount,
+      vat: share.rate,
+      periods: [],
+    };
+  });
+}
+
 /**
  * tariff-engine/1, unchanged: each line's amount excl. VAT rounded half to even, its VAT that
  * rounded amount times the rate rounded the same way, totals the sums of the rounded lines.
@@ -244,7 +263,7 @@ function legacyRecord(tariff: Tariff, exactLines: ExactLine[]): PricedLines {
 
 const sumOf = (amounts: string[]): Exact => amounts.reduce((total, amount) => total.plus(amount), new Exact(0));
 
-/** The one VAT rate of a tariff with price limits (validation guarantees one); 0 when none is set. */
+/** tariff-engine/1's adjustment rate: its tariffs with price limits had one VAT rate; 0 when none is set. */
 const theVatRate = (tariff: Tariff): Exact =>
   new Exact(tariff.elements.flatMap((element) => element.price_components)[0]?.vat ?? 0);
 

@@ -56,13 +56,11 @@ export function validateTariff(sent: unknown, context: { timeZone?: string } = {
   if (isRecord(appliesTo) && appliesTo.stationId !== undefined && typeof appliesTo.stationId !== 'string')
     fail('appliesTo.stationId', 'must be a string');
 
-  const vatRates = new Set<string>();
   if (!Array.isArray(document.elements) || document.elements.length === 0)
     fail('elements', 'must be a non-empty array');
-  else
-    document.elements.forEach((element, index) => validateElement(element, `elements[${index}]`, kind, vatRates, fail));
+  else document.elements.forEach((element, index) => validateElement(element, `elements[${index}]`, kind, fail));
 
-  validatePriceLimits(document, currency, vatRates, fail);
+  validatePriceLimits(document, currency, fail);
   return errors;
 }
 
@@ -79,7 +77,7 @@ export function parseTariff(document: unknown, context: { timeZone?: string } = 
 /** Records a field error; returns false so a check can `return fail(...)`. */
 type Fail = (field: string, message: string) => false;
 
-function validateElement(element: unknown, path: string, kind: string | null, vatRates: Set<string>, fail: Fail): void {
+function validateElement(element: unknown, path: string, kind: string | null, fail: Fail): void {
   if (!isRecord(element)) {
     fail(path, 'must be an object');
     return;
@@ -89,18 +87,12 @@ function validateElement(element: unknown, path: string, kind: string | null, va
     fail(`${path}.price_components`, 'must be a non-empty array');
   else
     components.forEach((component, index) =>
-      validateComponent(component, `${path}.price_components[${index}]`, kind, vatRates, fail),
+      validateComponent(component, `${path}.price_components[${index}]`, kind, fail),
     );
   if (element.restrictions !== undefined) validateRestrictions(element.restrictions, `${path}.restrictions`, fail);
 }
 
-function validateComponent(
-  component: unknown,
-  path: string,
-  kind: string | null,
-  vatRates: Set<string>,
-  fail: Fail,
-): void {
+function validateComponent(component: unknown, path: string, kind: string | null, fail: Fail): void {
   if (!isRecord(component)) {
     fail(path, 'must be an object');
     return;
@@ -113,9 +105,7 @@ function validateComponent(
   checkDecimal(component.price, `${path}.price`, fail);
   if (component.vat !== undefined && checkDecimal(component.vat, `${path}.vat`, fail)) {
     if (new Decimal(component.vat as string).gt(100)) fail(`${path}.vat`, 'must be a percentage of at most 100');
-    else vatRates.add(new Decimal(component.vat as string).toFixed());
   }
-  if (component.vat === undefined) vatRates.add('0');
   if (!Number.isSafeInteger(component.step_size) || (component.step_size as number) <= 0)
     fail(`${path}.step_size`, 'must be a positive integer');
 }
@@ -167,7 +157,7 @@ function validateRestrictions(restrictions: unknown, path: string, fail: Fail): 
   }
 }
 
-function validatePriceLimits(document: Json, currency: string | null, vatRates: Set<string>, fail: Fail): void {
+function validatePriceLimits(document: Json, currency: string | null, fail: Fail): void {
   const limits = (['min_price', 'max_price'] as const).map((key) => {
     const price = document[key];
     if (price === undefined) return null;
@@ -185,13 +175,6 @@ function validatePriceLimits(document: Json, currency: string | null, vatRates: 
   });
   const [min, max] = limits;
   if (min && max && min.gt(max)) fail('min_price', 'must not be above max_price');
-  // The clamp adjusts the total with one line, which can carry one VAT rate only.
-  if ((document.min_price !== undefined || document.max_price !== undefined) && vatRates.size > 1) {
-    fail(
-      document.min_price !== undefined ? 'min_price' : 'max_price',
-      'needs every price component to carry the same VAT rate',
-    );
-  }
 }
 
 /** True when valid; otherwise records why and returns false. */

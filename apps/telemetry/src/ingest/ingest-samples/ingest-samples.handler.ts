@@ -72,11 +72,13 @@ const PARKED = '8e2b6d14-3f7a-4c95-b0d8-61a4e9c27f53';
 const MAX_DETAIL = 1_000;
 
 /**
- * A rejection's id names the message and the reason: a redelivered batch, or the same bytes sent
- * again and refused for the same reason, is recorded (and published) once.
+ * A rejection's id names the publish and the reason: a redelivered message is recorded (and published)
+ * once. A publish is its messageId when its publisher set one, so two publishes of the same bytes are
+ * two rejections, each linked to its publish; without one, the same bytes refused again are one.
  */
-function rejectionIdOf(reason: string, content: Buffer): string {
-  return nameBasedUuid(REJECTIONS, Buffer.concat([Buffer.from(`${reason}\n`), content]));
+function rejectionIdOf(reason: string, message: DeviceMessage): string {
+  const publish = message.messageId === undefined ? '' : `${message.messageId}\n`;
+  return nameBasedUuid(REJECTIONS, Buffer.concat([Buffer.from(`${reason}\n${publish}`), message.content]));
 }
 
 /** The lane of a session: a session's samples always go through the same lane, in arrival order. */
@@ -160,7 +162,7 @@ class ParsedBatch {
   }
 
   refuse(refusal: Refusal, message: DeviceMessage): void {
-    const id = rejectionIdOf(refusal.reason, message.content);
+    const id = rejectionIdOf(refusal.reason, message);
     this.rejections.push({
       reason: refusal.reason,
       detail: storable(refusal.detail, MAX_DETAIL),
