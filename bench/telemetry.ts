@@ -4,7 +4,7 @@ import { connect, type Channel, type ConfirmChannel, type ConsumeMessage } from 
 import { Client } from 'pg';
 import { Exchanges, TELEMETRY_ROUTING } from '@chargeflow/contracts';
 import { buildServices, ensureInfrastructure, infraSettings, Stack } from '@chargeflow/infra';
-import { createStackEnvironment, waitFor } from '@chargeflow/testing';
+import { createStackEnvironment, startOwnPostgres, waitFor, type OwnPostgres } from '@chargeflow/testing';
 
 /**
  * `npm run bench:telemetry`: end-to-end telemetry throughput against the broker-only ceiling measured
@@ -17,6 +17,62 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BATCH = Number(process.env.TELEMETRY_BATCH_SIZE ?? 500);
 const WINDOW = 2_000;
+/** BENCH_PG_STATEMENTS=1: telemetry's database on a PostgreSQL of the bench's own with pg_stat_statements preloaded. */
+const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
+/** The management API refreshes queue statistics every 5 s: counters are read once they caught up. */
+const STATS_LAG_MS = 6_000;
+
+interface QueueCounters {
+  published: number;
+  delivered: number;
+  acked: number;
+}
+
+/** Every queue's message counters in the virtual host, from the management API. */
+async function queueCounters(managementUrl: string, vhost: string): Promise<Map<string, QueueCounters>> {
+  const base = new URL(managementUrl);
+  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`;
+  base.username = '';
+  base.password = '';
+  const response = await fetch(new URL(`/api/queues/${encodeURIComponent(vhost)}?columns=name,message_stats`, base), {
+    headers: { authorization },
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!response.ok) throw new Error(`management API: ${response.status}`);
+  const queues = (await response.json()) as {
+    name: string;
+    message_stats?: { publish?: number; deliver_get?: number; ack?: number };
+  }[];
+  return new Map(
+    queues.map((queue) => [
+      queue.name,
+      {
+        published: queue.message_stats?.publish ?? 0,
+        delivered: queue.message_stats?.deliver_get ?? 0,
+        acked: queue.message_stats?.ack ?? 0,
+      },
+    ]),
+  );
+}
+
+/** Each queue's messages per second between two readings of its counters, over `seconds`. */
+function queueRates(
+  before: Map<string, QueueCounters>,
+  after: Map<string, QueueCounters>,
+  seconds: number,
+): Map<string, QueueCounters> {
+  const rates = new Map<string, QueueCounters>();
+  for (const [name, end] of after) {
+    const start = before.get(name) ?? { published: 0, delivered: 0, acked: 0 };
+    const rate = {
+      published: (end.published - start.published) / seconds,
+      delivered: (end.delivered - start.delivered) / seconds,
+      acked: (end.acked - start.acked) / seconds,
+    };
+    if (rate.published + rate.delivered + rate.acked > 0) rates.set(name, rate);
+  }
+  return rates;
+}
 
 /** Consumes like the pipeline's BatchConsumer, minus the handler: batches of BATCH, one multiple-ack each. */
 async function ceilingConsumer(channel: Channel, queue: string, onAcked: (count: number) => void): Promise<void> {
@@ -89,18 +145,35 @@ async function main(): Promise<void> {
   await ensureInfrastructure(infraSettings(process.env), log);
   buildServices();
   const environment = await createStackEnvironment('bench');
+  const managementUrl = infraSettings(process.env).rabbitmqManagementUrl;
   // Opening the rides is 400 requests with one key: above the default per-key rate limit.
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...environment.env,
     LOG_LEVEL: 'warn',
     RATE_LIMIT_KEY_PER_MINUTE: '100000000',
     RATE_LIMIT_KEY_BURST: '1000000',
   };
+  let ownPostgres: OwnPostgres | null = null;
+  if (PG_STATEMENTS) {
+    // Durable as the shared server (fsync on); the shared server is never restarted to preload the extension.
+    ownPostgres = await startOwnPostgres('bench', {
+      fsync: 'on',
+      max_connections: '100',
+      shared_preload_libraries: 'pg_stat_statements',
+    });
+    const admin = new Client({ connectionString: ownPostgres.adminUrl });
+    await admin.connect();
+    await admin.query('CREATE DATABASE telemetry');
+    await admin.end();
+    env.TELEMETRY_DATABASE_URL = ownPostgres.urlOf('telemetry');
+    log(`telemetry's database on a PostgreSQL of the bench's own with pg_stat_statements`);
+  }
   const stack = await Stack.start({ env, logDir: environment.logDir });
   const connection = await connect(environment.vhost.url);
-  const database = new Client({ connectionString: environment.env.TELEMETRY_DATABASE_URL });
+  const database = new Client({ connectionString: env.TELEMETRY_DATABASE_URL });
   await database.connect();
   try {
+    if (PG_STATEMENTS) await database.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     log(`opening ${SESSIONS} rides`);
     const rider = await api(stack.gatewayUrl, environment.adminKey, '/v1/riders', { name: 'bench' });
     const rides: { id: string; vehicleId?: string }[] = [];
@@ -138,7 +211,8 @@ async function main(): Promise<void> {
     log(`telemetry runs as pid ${telemetryPid}`);
     const idleRss = rssMb(telemetryPid);
     let peakRss = idleRss;
-    const results: { ceiling: number; pipeline: number }[] = [];
+    const results: { ceiling: number; pipeline: number; seconds: number; queues: Map<string, QueueCounters> }[] = [];
+    if (PG_STATEMENTS) await database.query('SELECT pg_stat_statements_reset()');
     for (let run = 1; run <= RUNS; run += 1) {
       const samples = samplesOfRun();
       log(
@@ -163,6 +237,7 @@ async function main(): Promise<void> {
 
       log(`run ${run}/${RUNS}: end to end, ${SAMPLES} samples over AMQP until every one is persisted and counted`);
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(telemetryPid))), 100);
+      const countersBefore = await queueCounters(managementUrl, environment.vhost.name);
       started = Date.now();
       await publishAll(channel, samples, Exchanges.telemetry);
       await waitFor(
@@ -176,7 +251,14 @@ async function main(): Promise<void> {
       );
       const pipelineSeconds = (Date.now() - started) / 1000;
       clearInterval(sampler);
-      results.push({ ceiling: SAMPLES / ceilingSeconds, pipeline: SAMPLES / pipelineSeconds });
+      await new Promise((resolve) => setTimeout(resolve, STATS_LAG_MS));
+      const countersAfter = await queueCounters(managementUrl, environment.vhost.name);
+      results.push({
+        ceiling: SAMPLES / ceilingSeconds,
+        pipeline: SAMPLES / pipelineSeconds,
+        seconds: pipelineSeconds,
+        queues: queueRates(countersBefore, countersAfter, pipelineSeconds),
+      });
       log(
         `run ${run}: ceiling ${Math.round(SAMPLES / ceilingSeconds)} msg/s, pipeline ${Math.round(SAMPLES / pipelineSeconds)} samples/s, ratio ${(ceilingSeconds / pipelineSeconds).toFixed(2)}`,
       );
@@ -208,11 +290,48 @@ async function main(): Promise<void> {
     );
     console.log(`| samples per run, sessions, runs, batch | ${SAMPLES}, ${SESSIONS}, ${RUNS}, ${BATCH} | |`);
     console.log(`| load average at the end (1, 5, 15 min) | ${load} | |`);
+
+    console.log(
+      '\nBroker, per queue during the end-to-end runs (management API counters over the measured time; median of runs):',
+    );
+    console.log('| queue | published/s | delivered/s | acked/s |\n|---|---|---|---|');
+    const queueNames = [...new Set(results.flatMap((result) => [...result.queues.keys()]))].sort();
+    for (const name of queueNames) {
+      const of = (field: keyof QueueCounters) =>
+        Math.round(median(results.map((result) => result.queues.get(name)?.[field] ?? 0)));
+      console.log(`| ${name} | ${of('published')} | ${of('delivered')} | ${of('acked')} |`);
+    }
+
+    if (PG_STATEMENTS) {
+      const measuredMs = results.reduce((sum, result) => sum + result.seconds, 0) * 1000;
+      const { rows } = await database.query<{
+        query: string;
+        calls: string;
+        total_ms: number;
+        mean_ms: number;
+        rows: string;
+      }>(
+        `SELECT query, calls, total_exec_time AS total_ms, mean_exec_time AS mean_ms, rows FROM pg_stat_statements
+         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+         ORDER BY total_exec_time DESC LIMIT 12`,
+      );
+      console.log(
+        `\nPostgreSQL, telemetry's statements over all runs (pg_stat_statements; share of ${Math.round(measuredMs)} ms measured):`,
+      );
+      console.log('| statement | calls | total ms | share | mean ms | rows |\n|---|---|---|---|---|---|');
+      for (const row of rows) {
+        const statement = row.query.replace(/\s+/g, ' ').slice(0, 90).replace(/\|/g, '\\|');
+        console.log(
+          `| ${statement} | ${row.calls} | ${Math.round(row.total_ms)} | ${((100 * row.total_ms) / measuredMs).toFixed(1)} % | ${row.mean_ms.toFixed(2)} | ${row.rows} |`,
+        );
+      }
+    }
   } finally {
     await database.end();
     await connection.close();
     await stack.stop();
     await environment.cleanup();
+    await ownPostgres?.remove();
   }
 }
 

@@ -134,7 +134,11 @@ describe('devices publishing with broker credentials of their own, over AMQP and
   it('keeps a sample a device published before telemetry ever started, and counts it once it starts', async () => {
     const ride = await aRide();
     const credential = await credentialsFor(ride.vehicleId);
-    expect(credential).toMatchObject({ username: `vehicle.${ride.vehicleId}`, vehicleId: ride.vehicleId });
+    expect(credential).toMatchObject({
+      username: `vehicle.${ride.vehicleId}`,
+      mqttUsername: `/:vehicle.${ride.vehicleId}`,
+      vehicleId: ride.vehicleId,
+    });
     const sample = aSample(ride, 2.25);
     expect(
       await publishAs(credential, Exchanges.telemetry, TELEMETRY_ROUTING.vehicleSample(ride.vehicleId), sample),
@@ -216,7 +220,7 @@ describe('devices publishing with broker credentials of their own, over AMQP and
     const ride = await aRide();
     const credential = await credentialsFor(ride.vehicleId);
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.mqttPort}`, {
-      username: credential.username,
+      username: credential.mqttUsername,
       password: credential.password,
       clientId: `vehicle-${ride.vehicleId}`,
       clean: true,
@@ -248,7 +252,7 @@ describe('devices publishing with broker credentials of their own, over AMQP and
     const [mine, victim] = [await aRide(), await aRide()];
     const credential = await credentialsFor(mine.vehicleId);
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.mqttPort}`, {
-      username: credential.username,
+      username: credential.mqttUsername,
       password: credential.password,
       reconnectPeriod: 0,
       connectTimeout: 10_000,

@@ -190,6 +190,18 @@ describe('rides and charges through the gateway', () => {
       'idempotency-key': 'end-ride-once',
     });
     expect(endedAgain).toMatchObject({ status: 200, body: ended.body });
+
+    // Another key, later: the end is not run again at a new instant; the record is the seal's.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const later = await api('POST', `/v1/rides/${first.body.id}/end`, undefined, 'idem-5', {
+      'idempotency-key': 'end-ride-later',
+    });
+    expect(later.status).toBe(409);
+    expect(later.body.session).toMatchObject({
+      endedAt: ended.body.endedAt,
+      durationS: ended.body.durationS,
+      energyConsumedWh: ended.body.energyConsumedWh,
+    });
   });
 
   it('lists sessions newest first with filters and cursor pages', async () => {

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { buildServices, DIST } from './build';
+import { buildServices } from './build';
 import { ensureInfrastructure, InfrastructureMissingError } from './infrastructure';
-import { run } from './process';
 import { provisionServiceDatabases } from './provision';
 import { infraSettings } from './settings';
 import { Stack } from './stack';
+import { runTopologyStep } from './topology-step';
 
 /** `npm start`: infrastructure, databases, the six services; Ctrl-C stops everything it started. */
 async function main(): Promise<void> {
@@ -17,10 +16,7 @@ async function main(): Promise<void> {
   const build = buildServices();
   log(`built ${build.files} files in ${build.ms} ms`);
   // The topology step, before anything accepts traffic: a sample published meanwhile is kept.
-  const topology = await run(process.execPath, [join(DIST, 'libs', 'messaging', 'src', 'declare-topology.main.js')], {
-    env: { ...process.env, RABBITMQ_URL: settings.rabbitmqUrl },
-  });
-  if (topology.code !== 0) throw new Error(topology.output.trim());
+  await runTopologyStep(settings.rabbitmqUrl);
   log('declared the exchanges and fact queues: devices may publish before any service is up');
   // Locally, a fresh bootstrap admin key per start (it replaces the previous one); production sets its own.
   const generatedAdminKey =

@@ -13,6 +13,20 @@ export class SessionsConfig extends OutboxServiceConfig {
   @Min(100)
   @Max(60_000)
   SEAL_TIMEOUT_MS = 3_000;
+
+  /** A requested end still unfinished this long after its last attempt is run again by the end reconciler. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  @Max(600_000)
+  END_RETRY_AFTER_MS = 5_000;
+
+  /** How often the end reconciler looks for unfinished ends. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  END_RETRY_INTERVAL_MS = 1_000;
 }
 
 export function loadSessionsConfig(env: NodeJS.ProcessEnv = process.env): SessionsConfig {

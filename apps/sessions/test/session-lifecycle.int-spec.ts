@@ -255,7 +255,19 @@ describe('session lifecycle on real PostgreSQL and RabbitMQ', () => {
     expect(ended).toMatchObject({ state: 'FINALIZED', energyConsumedWh: 0, sampleCount: first.sampleCount });
   });
 
-  it('fails an end with TELEMETRY_UNAVAILABLE when telemetry is down, changes nothing, and completes it later', async () => {
+  it('never seals before the session’s start, whatever telemetry’s clock says: an end never precedes its start', async () => {
+    const startedAt = new Date(Date.now() + 3_600_000).toISOString();
+    const sealed = await ok<SealedTotals>('telemetry', TelemetryRpc.seal, {
+      sessionId: randomUUID(),
+      kind: 'RIDE',
+      vehicleId: randomUUID(),
+      stationId: null,
+      startedAt,
+    });
+    expect(sealed.sealedAt).toBe(startedAt);
+  });
+
+  it('fails an end with TELEMETRY_UNAVAILABLE when telemetry is down, keeps it Active, and completes it once telemetry is back', async () => {
     const vehicle = await aVehicle();
     const ride = await ok<SessionView>('sessions', SessionRpc.startRide, { vehicleId: vehicle.id, riderId: rider.id });
     await telemetry.kill();
@@ -269,14 +281,18 @@ describe('session lifecycle on real PostgreSQL and RabbitMQ', () => {
     telemetry.start();
     const ended = await waitFor(
       async () => {
-        const reply = await call<SessionView>('sessions', SessionRpc.end, { sessionId: ride.id, kind: 'RIDE' });
-        return reply.ok ? reply.data : undefined;
+        const session = await ok<SessionView>('sessions', SessionRpc.get, { sessionId: ride.id });
+        return session.state === 'FINALIZED' ? session : undefined;
       },
       60_000,
-      'the end to complete once telemetry is back',
+      'the end reconciler to complete the end once telemetry is back',
       500,
     );
-    expect(ended.state).toBe('FINALIZED');
+    const retried = await call('sessions', SessionRpc.end, { sessionId: ride.id, kind: 'RIDE' });
+    expect(retried).toMatchObject({
+      ok: false,
+      error: { code: 'SESSION_ALREADY_FINALIZED', details: { session: ended } },
+    });
   });
 
   it('has a database that refuses to change or delete a finalized session', async () => {

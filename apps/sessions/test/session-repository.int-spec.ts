@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { withCorrelation } from '@chargeflow/messaging';
 import { createIsolatedDatabase, type IsolatedDatabase } from '@chargeflow/testing';
 import { sessionsMigrations } from '../src/migrations';
 import { Session } from '../src/session/domain/session.aggregate';
@@ -100,10 +101,38 @@ describe('the session repository on real PostgreSQL', () => {
       (error: unknown) => error,
     );
     await lookingUpRider;
-    const seal = { seal: async () => ({ energyWh: '1', distanceM: '1', sampleCount: 1 }) };
+    const seal = { seal: async () => ({ energyWh: '1', distanceM: '1', sampleCount: 1, sealedAt: new Date() }) };
     const ended = await new EndRideHandler(database, fleet, sessions, seal).execute(first.id);
 
     expect(ended.state).toBe('FINALIZED');
     expect(await start).toMatchObject({ code: 'VEHICLE_HAS_ACTIVE_SESSION', details: { activeSessionId: first.id } });
+  });
+
+  it('hands a requested, unfinished end to one claimer at a time, and again only after the delay', async () => {
+    const [vehicleId, riderId] = [await inserted('vehicle'), await inserted('rider')];
+    const ride = aRide(vehicleId, riderId);
+    await start(ride);
+    expect(await sessions.claimPendingEnds(dataSource.manager, 0, 1_000)).not.toContainEqual(
+      expect.objectContaining({ sessionId: ride.id }),
+    );
+    await withCorrelation({ correlationId: 'end-request-1' }, () =>
+      sessions.recordEndRequest(dataSource.manager, ride.id),
+    );
+    await dataSource.query(`UPDATE session SET end_attempted_at = now() - interval '10 seconds' WHERE id = $1`, [
+      ride.id,
+    ]);
+
+    const claims = await Promise.all(
+      [1, 2, 3].map(() => dataSource.transaction((tx) => sessions.claimPendingEnds(tx, 5_000, 1_000))),
+    );
+    const mine = claims.map((claimed) => claimed.filter((end) => end.sessionId === ride.id));
+    expect(mine.flat()).toEqual([{ sessionId: ride.id, kind: 'RIDE', correlationId: 'end-request-1' }]);
+    expect(await sessions.claimPendingEnds(dataSource.manager, 5_000, 1_000)).not.toContainEqual(
+      expect.objectContaining({ sessionId: ride.id }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await sessions.claimPendingEnds(dataSource.manager, 200, 1_000)).toContainEqual(
+      expect.objectContaining({ sessionId: ride.id }),
+    );
   });
 });

@@ -26,9 +26,10 @@ function serverBinaries(): string {
 
 /**
  * A PostgreSQL server of the test's own, on a free port and a data directory of its own: a test that
- * must stop the database (an outage) stops this one, never the shared server.
+ * must stop the database (an outage) stops this one, never the shared server. `settings` are server
+ * settings given after the defaults (so `fsync: 'on'` overrides them).
  */
-export async function startOwnPostgres(label: string): Promise<OwnPostgres> {
+export async function startOwnPostgres(label: string, settings: Record<string, string> = {}): Promise<OwnPostgres> {
   const bin = serverBinaries();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), `cf-pg-${label}-`));
@@ -58,7 +59,8 @@ export async function startOwnPostgres(label: string): Promise<OwnPostgres> {
     '--auth-local=trust',
   ]);
   if (initdb.code !== 0) throw new Error(`own PostgreSQL initdb failed: ${initdb.output}`);
-  const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories='' -c fsync=off -c max_connections=50`;
+  const extra = Object.entries(settings).map(([name, value]) => ` -c ${name}=${value}`);
+  const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories='' -c fsync=off -c max_connections=50${extra.join('')}`;
   const start = async () => {
     const started = await as(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
     if (started.code !== 0) throw new Error(`own PostgreSQL did not start: ${started.output}`);

@@ -58,6 +58,13 @@ export class CreatedDeviceCredential extends DeviceCredentialView {
     example: 'Xq3v9ZkVb2m8R0tLwA7yPq4sD1fG6hJ9',
   })
   password!: string;
+
+  @ApiProperty({
+    description:
+      "The user name to give over MQTT: `<virtual host>:<username>`, the virtual host of the broker URL the gateway runs with. RabbitMQ's MQTT plugin reads the virtual host from it, so MQTT publishes land where the user was granted whatever the plugin's default virtual host (`mqtt.vhost`) is.",
+    example: '/:vehicle.7d0f7a3e-2c43-4a55-9a3c-0c9a5f1b2e77',
+  })
+  mqttUsername!: string;
 }
 
 export class DeviceCredentialPage {

@@ -15,11 +15,12 @@ import { TELEMETRY_SEAL, type TelemetrySeal } from './domain/telemetry-seal';
 import { toSessionView } from './session.view';
 
 /**
- * Ends a session through the seal: telemetry closes the ledger and returns its totals, then the
- * session is finalized with exactly those totals, the vehicle's battery updated and
- * `session.finalized.v1` written to the outbox, all in one transaction. If telemetry does not answer,
- * nothing changes; because the seal is idempotent, ending again completes the same end.
- * Ending a ride and ending a charge share this flow; each names the kind it ends.
+ * Ends a session through the seal: the request is recorded first, then telemetry closes the ledger
+ * and returns its totals and instant, then the session is finalized at that instant with exactly
+ * those totals, the vehicle's battery updated and `session.finalized.v1` written to the outbox, all
+ * in one transaction. If telemetry does not answer, or this process dies after the seal, the recorded
+ * request lets the end reconciler run the end again; the seal being idempotent, every run of an end
+ * finalizes the same way. Ending a ride and ending a charge share this flow; each names the kind it ends.
  */
 export abstract class EndSessionHandler {
   protected abstract readonly kind: SessionKind;
@@ -38,6 +39,7 @@ export abstract class EndSessionHandler {
     }
     if (current.state === 'FINALIZED') throw new SessionAlreadyFinalizedError(current.id, toSessionView(current));
 
+    await this.sessions.recordEndRequest(this.database.autocommit, sessionId);
     const sealed = await this.telemetry.seal(current);
 
     return this.database.transaction(async (tx) => {
@@ -46,7 +48,7 @@ export abstract class EndSessionHandler {
       if (locked.state === 'FINALIZED') throw new SessionAlreadyFinalizedError(locked.id, toSessionView(locked));
 
       const session = Session.fromSnapshot(locked);
-      session.end(sealed, new Date());
+      session.end(sealed);
       const finalized = session.toSnapshot();
       await this.sessions.saveFinalized(tx, session);
 

@@ -1,7 +1,7 @@
 import type { FleetRepository, RiderRecord, StationRecord, VehicleRecord } from '../fleet/domain/fleet.repository';
 import type { ActiveSessions } from './domain/one-active-session.policy';
 import type { Session, SessionEvent, SessionSnapshot } from './domain/session.aggregate';
-import type { SessionRepository, SessionsDatabase, Transaction } from './domain/session.repository';
+import type { PendingEnd, SessionRepository, SessionsDatabase, Transaction } from './domain/session.repository';
 
 /**
  * The sessions database in memory, for unit tests of the use cases: vehicles, stations, riders,
@@ -13,6 +13,8 @@ export class InMemorySessionsDatabase implements SessionsDatabase, SessionReposi
   readonly riders = new Map<string, RiderRecord>();
   readonly sessions = new Map<string, SessionSnapshot>();
   readonly outbox: SessionEvent[] = [];
+  /** Sessions whose end was requested, in the order asked. */
+  readonly endRequests: string[] = [];
   readonly autocommit: Transaction = {};
 
   constructor(
@@ -66,6 +68,19 @@ export class InMemorySessionsDatabase implements SessionsDatabase, SessionReposi
   async saveFinalized(_tx: Transaction, session: Session): Promise<void> {
     if (this.sessions.get(session.id)?.state !== 'ACTIVE') throw new Error(`session ${session.id} was not active`);
     this.save(session);
+  }
+
+  async recordEndRequest(_tx: Transaction, id: string): Promise<void> {
+    if (this.sessions.get(id)?.state === 'ACTIVE') this.endRequests.push(id);
+  }
+
+  /** Every requested end of a still Active session, whatever the delay: the fake keeps no clock. */
+  async claimPendingEnds(_tx: Transaction, _afterMs: number, limit: number): Promise<PendingEnd[]> {
+    return [...new Set(this.endRequests)]
+      .map((id) => this.sessions.get(id))
+      .filter((session) => session?.state === 'ACTIVE')
+      .slice(0, limit)
+      .map((session) => ({ sessionId: session!.id, kind: session!.kind, correlationId: null }));
   }
 
   async vehicle(_tx: Transaction, id: string): Promise<VehicleRecord | null> {

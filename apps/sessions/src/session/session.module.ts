@@ -9,6 +9,7 @@ import { EndRideHandler } from './end-ride/end-ride.handler';
 import { SEAL_TIMEOUT_MS, TelemetrySealClient } from './infrastructure/telemetry-seal.client';
 import { TypeOrmSessionRepository } from './infrastructure/typeorm-session.repository';
 import { QuerySessionsHandler } from './query-sessions/query-sessions.handler';
+import { END_RETRY, EndReconciler, type EndRetrySettings } from './reconcile-ends/end-reconciler';
 import { SessionRpcController } from './session.rpc.controller';
 import { StartChargingHandler } from './start-charging/start-charging.handler';
 import { StartRideHandler } from './start-ride/start-ride.handler';
@@ -20,7 +21,7 @@ export class SessionModule {
    * A command's statements may also wait, on a vehicle's or session's row lock, for another command's
    * seal: their timeout is the statement timeout plus the seal's.
    */
-  static register(sealTimeoutMs: number, statementTimeoutMs: number): DynamicModule {
+  static register(sealTimeoutMs: number, statementTimeoutMs: number, endRetry: EndRetrySettings): DynamicModule {
     const commandStatementTimeoutMs = statementTimeoutMs + sealTimeoutMs;
     return {
       module: SessionModule,
@@ -46,6 +47,8 @@ export class SessionModule {
         EndRideHandler,
         EndChargingHandler,
         QuerySessionsHandler,
+        EndReconciler,
+        { provide: END_RETRY, useValue: endRetry },
         { provide: TELEMETRY_SEAL, useClass: TelemetrySealClient },
         { provide: SEAL_TIMEOUT_MS, useValue: sealTimeoutMs },
         {

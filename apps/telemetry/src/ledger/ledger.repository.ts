@@ -39,7 +39,10 @@ export class LedgerRepository {
     );
   }
 
-  /** Takes the row's lock and seals it if still Active; returns the totals, the same every time. */
+  /**
+   * Takes the row's lock and seals it if still Active; returns the totals, the same every time. The
+   * session ends at `sealedAt`, so it is never before the session's start, whatever this clock says.
+   */
   async seal(manager: EntityManager, sessionId: string): Promise<SealedTotals> {
     const [row] = (await manager.query(
       `SELECT session_id, state, energy_wh, distance_m, sample_count, sealed_at FROM session_ledger WHERE session_id = $1 FOR UPDATE`,
@@ -48,7 +51,7 @@ export class LedgerRepository {
     if (!row) throw new Error(`no ledger for session ${sessionId}`);
     if (row.state === 'SEALED') return toTotals(row);
     const [[sealed]] = (await manager.query(
-      `UPDATE session_ledger SET state = 'SEALED', sealed_at = now() WHERE session_id = $1
+      `UPDATE session_ledger SET state = 'SEALED', sealed_at = greatest(now(), started_at) WHERE session_id = $1
        RETURNING session_id, state, energy_wh, distance_m, sample_count, sealed_at`,
       [sessionId],
     )) as [LedgerRow[], number];

@@ -315,7 +315,8 @@ export const ErrorCatalogue = {
   TELEMETRY_UNAVAILABLE: {
     status: 503,
     title: 'Telemetry unavailable',
-    description: 'The telemetry service did not seal the session in time and nothing changed; end the session again.',
+    description:
+      'The telemetry service did not seal the session in time; the session stays Active with its end recorded and is finalized at the seal once telemetry answers, without another request.',
   },
 
   // Device credentials (broker users of vehicles and stations).

@@ -52,7 +52,7 @@ export class RidesController {
     { code: 'SESSION_ALREADY_FINALIZED', detail: `session ${EXAMPLE.sessionId} is already finalized` },
     {
       code: 'TELEMETRY_UNAVAILABLE',
-      detail: `telemetry did not seal session ${EXAMPLE.sessionId} in time; nothing changed, end it again`,
+      detail: `telemetry did not seal session ${EXAMPLE.sessionId} in time; its end is recorded and completes once telemetry answers`,
     },
     serviceUnavailable('sessions'),
   )

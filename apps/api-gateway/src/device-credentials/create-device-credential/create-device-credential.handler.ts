@@ -52,6 +52,10 @@ export class CreateDeviceCredentialHandler {
       await this.credentials.remove(credential.id);
       throw error;
     }
-    return { ...DeviceCredentialView.of(credential), password };
+    return {
+      ...DeviceCredentialView.of(credential),
+      password,
+      mqttUsername: this.brokerUsers.mqttUsernameOf(username),
+    };
   }
 }

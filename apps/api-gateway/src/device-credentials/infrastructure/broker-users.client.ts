@@ -36,6 +36,15 @@ export class BrokerUsersClient {
   }
 
   /**
+   * The name a device gives over MQTT: RabbitMQ's MQTT plugin takes the virtual host from the part
+   * before ':' (else from its own `mqtt.vhost`, `/` by default), so the device lands in the virtual
+   * host it was granted in, whatever the plugin's configuration.
+   */
+  mqttUsernameOf(username: string): string {
+    return `${this.vhost}:${username}`;
+  }
+
+  /**
    * Creates (or resets) the user: configure nothing, read nothing, write only the telemetry exchange
    * (so never the default exchange), and on it only the device's own routing key.
    */

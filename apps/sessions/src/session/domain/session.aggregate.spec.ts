@@ -13,7 +13,7 @@ describe('Session', () => {
   it('finalizes a ride with exactly the sealed totals and records it', () => {
     const ride = anActiveRide();
     ride.pullEvents();
-    ride.end(aLedger(), at(90.7));
+    ride.end(aLedger({ sealedAt: at(90.7) }));
     expect(ride.toSnapshot()).toMatchObject({
       state: 'FINALIZED',
       endedAt: at(90.7),
@@ -26,26 +26,26 @@ describe('Session', () => {
 
   it('is finalized exactly once', () => {
     const ride = anActiveRide();
-    ride.end(aLedger(), at(60));
+    ride.end(aLedger({ sealedAt: at(60) }));
     ride.pullEvents();
-    expect(() => ride.end(aLedger({ energyWh: '999' }), at(120))).toThrow(SessionAlreadyFinalizedError);
+    expect(() => ride.end(aLedger({ energyWh: '999', sealedAt: at(120) }))).toThrow(SessionAlreadyFinalizedError);
     expect(ride.toSnapshot().totals?.energyWh).toBe('120.5');
     expect(ride.pullEvents()).toEqual([]);
   });
 
   it('never ends before it started', () => {
-    expect(() => anActiveRide().end(aLedger(), at(-1))).toThrow(SessionEndsBeforeStartError);
+    expect(() => anActiveRide().end(aLedger({ sealedAt: at(-1) }))).toThrow(SessionEndsBeforeStartError);
   });
 
   it('gives a metered charge the sealed meter energy', () => {
     const charge = anActiveCharge({ metered: true });
-    charge.end(aLedger({ energyWh: '7.125' }), at(3_600));
+    charge.end(aLedger({ energyWh: '7.125', sealedAt: at(3_600) }));
     expect(charge.toSnapshot().totals).toMatchObject({ energyWh: '7.125', energySource: 'TELEMETRY' });
   });
 
   it('gives an unmetered charge its rated power over the elapsed time', () => {
     const charge = anActiveCharge({ ratedPowerW: 3_600 });
-    charge.end(aLedger({ energyWh: '0' }), at(1_800));
+    charge.end(aLedger({ energyWh: '0', sealedAt: at(1_800) }));
     expect(charge.toSnapshot().totals).toMatchObject({
       energyWh: '1800',
       energySource: 'RATED_POWER',
@@ -55,13 +55,13 @@ describe('Session', () => {
 
   it('caps an unmetered charge at the battery space free when it started', () => {
     const charge = anActiveCharge({ ratedPowerW: 7_200, freeCapacityWh: '500.25' });
-    charge.end(aLedger({ energyWh: '0' }), at(3_600));
+    charge.end(aLedger({ energyWh: '0', sealedAt: at(3_600) }));
     expect(charge.toSnapshot().totals?.energyWh).toBe('500.25');
   });
 
   it('rounds rated energy to the milliwatt-hour, half to even', () => {
     const charge = anActiveCharge({ ratedPowerW: 1 });
-    charge.end(aLedger({ energyWh: '0' }), at(0.0045 * 3_600));
+    charge.end(aLedger({ energyWh: '0', sealedAt: at(0.0045 * 3_600) }));
     expect(charge.toSnapshot().totals?.energyWh).toBe('0.004');
   });
 
@@ -69,7 +69,7 @@ describe('Session', () => {
     const terms = someTerms();
     const charge = Session.startCharge({ id: 'charge-2', vehicleId: 'vehicle-1', terms, now: START });
     terms.ratedPowerW = 1;
-    charge.end(aLedger(), at(3_600));
+    charge.end(aLedger({ sealedAt: at(3_600) }));
     expect(charge.toSnapshot().totals?.energyWh).toBe('3600');
   });
 });

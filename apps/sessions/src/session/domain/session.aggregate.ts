@@ -32,11 +32,12 @@ export interface SessionSnapshot {
   totals: SessionTotals | null;
 }
 
-/** What the telemetry ledger fixed at the seal. */
+/** What the telemetry ledger fixed at the seal, and when: the session ends at that instant. */
 export interface SealedLedger {
   energyWh: string;
   distanceM: string;
   sampleCount: number;
+  sealedAt: Date;
 }
 
 export type SessionEvent =
@@ -102,11 +103,13 @@ export class Session {
   }
 
   /**
-   * Ends the session with the ledger's sealed totals. A ride and a metered charge take the sealed
+   * Ends the session at the seal, with the ledger's sealed totals: however often and however late the
+   * end is run, the seal fixes its end time and totals. A ride and a metered charge take the sealed
    * energy; an unmetered charge takes its station's rated power over the elapsed time.
    */
-  end(ledger: SealedLedger, now: Date): void {
+  end(ledger: SealedLedger): void {
     const { id, startedAt, charge } = this.snapshot;
+    const now = ledger.sealedAt;
     if (this.isFinalized) throw new SessionAlreadyFinalizedError(id, this.toSnapshot());
     if (now.getTime() < startedAt.getTime()) throw new SessionEndsBeforeStartError(id, startedAt, now);
 

@@ -47,9 +47,12 @@ export class TelemetryUnavailableError extends DomainError {
   readonly code = 'TELEMETRY_UNAVAILABLE';
 
   constructor(sessionId: string) {
-    super(`telemetry did not seal session ${sessionId} in time; nothing changed, end it again`, {
-      sessionId,
-      service: 'telemetry',
-    });
+    super(
+      `telemetry did not seal session ${sessionId} in time; its end is recorded and completes once telemetry answers`,
+      {
+        sessionId,
+        service: 'telemetry',
+      },
+    );
   }
 }

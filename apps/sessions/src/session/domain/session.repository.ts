@@ -1,4 +1,5 @@
 import type { ActiveSessions } from './one-active-session.policy';
+import type { SessionKind } from '@chargeflow/contracts';
 import type { Session, SessionSnapshot } from './session.aggregate';
 
 /** The caller's open transaction of the sessions database, passed through: only infrastructure/ looks inside. */
@@ -31,6 +32,23 @@ export interface SessionRepository {
   insertStarted(tx: Transaction, session: Session): Promise<boolean>;
   /** The one write a session gets after its start: Active to Finalized, with its totals. */
   saveFinalized(tx: Transaction, session: Session): Promise<void>;
+  /**
+   * Records, before the seal is asked for, that an end of this Active session was requested (and
+   * attempted now), so the end completes even if this process dies or stops waiting after the seal.
+   */
+  recordEndRequest(tx: Transaction, id: string): Promise<void>;
+  /**
+   * Takes up to `limit` Active sessions whose end was last attempted more than `afterMs` ago and
+   * marks them attempted now: concurrent callers never take the same session within `afterMs`.
+   */
+  claimPendingEnds(tx: Transaction, afterMs: number, limit: number): Promise<PendingEnd[]>;
+}
+
+/** An end that was asked for and has not finalized its session yet, with what running it again needs. */
+export interface PendingEnd {
+  sessionId: string;
+  kind: SessionKind;
+  correlationId: string | null;
 }
 
 export const SESSION_REPOSITORY = Symbol('SESSION_REPOSITORY');

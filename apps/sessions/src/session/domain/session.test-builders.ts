@@ -8,6 +8,7 @@ export const aLedger = (overrides: Partial<SealedLedger> = {}): SealedLedger => 
   energyWh: '120.5',
   distanceM: '2400',
   sampleCount: 12,
+  sealedAt: at(900),
   ...overrides,
 });
 
@@ -33,6 +34,6 @@ export const aFinalizedRide = (
   overrides: Parameters<typeof anActiveRide>[0] = {},
 ) => {
   const ride = anActiveRide(overrides);
-  ride.end(aLedger(ledger), at(600));
+  ride.end(aLedger({ sealedAt: at(600), ...ledger }));
   return ride;
 };

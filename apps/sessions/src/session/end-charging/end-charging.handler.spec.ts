@@ -6,9 +6,6 @@ import { InMemorySessionsDatabase } from '../in-memory-sessions-database.fake';
 import { EndChargingHandler } from './end-charging.handler';
 
 describe('ending a charge', () => {
-  beforeAll(() => jest.useFakeTimers({ now: at(1_800) }));
-  afterAll(() => jest.useRealTimers());
-
   async function end(session: Session, ledger: SealedLedger) {
     const database = new InMemorySessionsDatabase({
       vehicles: [aVehicle({ batteryCapacityWh: '5000', energyWh: '1000' })],
@@ -21,7 +18,10 @@ describe('ending a charge', () => {
   }
 
   it('gives an unmetered charge its rated power over the time it charged, put into the battery', async () => {
-    const { ended, batteryWh, events } = await end(anActiveCharge({ ratedPowerW: 3_600 }), aLedger({ energyWh: '0' }));
+    const { ended, batteryWh, events } = await end(
+      anActiveCharge({ ratedPowerW: 3_600 }),
+      aLedger({ energyWh: '0', sealedAt: at(1_800) }),
+    );
     expect(ended).toMatchObject({ state: 'FINALIZED', energyDeliveredWh: 1_800, energySource: 'RATED_POWER' });
     expect(batteryWh).toBe('2800');
     expect(events.map((event) => event.type)).toEqual(['SessionFinalized']);

@@ -32,6 +32,32 @@ describe('ending a ride', () => {
     expect(database.outbox.map((event) => event.type)).toEqual(['SessionFinalized']);
   });
 
+  it('ends at the seal’s instant, not when the end runs: a retried end fixes the same end time and totals', async () => {
+    const ledger = aLedger({ energyWh: '80', sealedAt: at(300) });
+    const runs = [];
+    for (const late of [0, 3_600]) {
+      jest.setSystemTime(at(900 + late));
+      const database = new InMemorySessionsDatabase({ vehicles: [aVehicle()], sessions: [anActiveRide()] });
+      runs.push(await endRideIn(database, sealing(ledger)).execute('ride-1'));
+    }
+    jest.setSystemTime(at(900));
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[0]).toMatchObject({ endedAt: at(300).toISOString(), durationS: 300, energyConsumedWh: 80 });
+  });
+
+  it('records the end request before it asks telemetry to seal', async () => {
+    const database = new InMemorySessionsDatabase({ vehicles: [aVehicle()], sessions: [anActiveRide()] });
+    const requestedAtSeal: string[][] = [];
+    const telemetry: TelemetrySeal = {
+      seal: async () => {
+        requestedAtSeal.push([...database.endRequests]);
+        return aLedger();
+      },
+    };
+    await endRideIn(database, telemetry).execute('ride-1');
+    expect(requestedAtSeal).toEqual([['ride-1']]);
+  });
+
   it('finds no ride under a charge’s id or an unknown one, and asks telemetry nothing', async () => {
     const telemetry = sealing();
     const endRide = endRideIn(new InMemorySessionsDatabase({ sessions: [anActiveCharge()] }), telemetry);
@@ -65,11 +91,12 @@ describe('ending a ride', () => {
     expect(database.outbox).toEqual([]);
   });
 
-  it('changes nothing when telemetry does not seal in time', async () => {
+  it('leaves the ride Active with its end requested when telemetry does not seal in time', async () => {
     const database = new InMemorySessionsDatabase({ vehicles: [aVehicle()], sessions: [anActiveRide()] });
     const silent: TelemetrySeal = { seal: () => Promise.reject(new TelemetryUnavailableError('ride-1')) };
     await expect(endRideIn(database, silent).execute('ride-1')).rejects.toBeInstanceOf(TelemetryUnavailableError);
     expect(database.sessions.get('ride-1')?.state).toBe('ACTIVE');
+    expect(database.endRequests).toEqual(['ride-1']);
     expect(database.outbox).toEqual([]);
   });
 });

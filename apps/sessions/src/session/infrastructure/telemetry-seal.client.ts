@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TelemetryRpc, type SealedTotals } from '@chargeflow/contracts';
 import { currentCorrelation, RpcClient, RpcUnavailableError } from '@chargeflow/messaging';
-import type { SessionSnapshot } from '../domain/session.aggregate';
+import type { SealedLedger, SessionSnapshot } from '../domain/session.aggregate';
 import { TelemetryUnavailableError } from '../domain/session.errors';
 import type { TelemetrySeal } from '../domain/telemetry-seal';
 
@@ -15,7 +15,7 @@ export class TelemetrySealClient implements TelemetrySeal {
     @Inject(SEAL_TIMEOUT_MS) private readonly timeoutMs: number,
   ) {}
 
-  async seal(session: SessionSnapshot): Promise<SealedTotals> {
+  async seal(session: SessionSnapshot): Promise<SealedLedger> {
     const request = {
       sessionId: session.id,
       kind: session.kind,
@@ -29,7 +29,8 @@ export class TelemetrySealClient implements TelemetrySeal {
         timeoutMs: this.timeoutMs,
       });
       if (!reply.ok) throw new Error(`telemetry refused the seal: ${reply.error.code}`);
-      return reply.data;
+      const { energyWh, distanceM, sampleCount, sealedAt } = reply.data;
+      return { energyWh, distanceM, sampleCount, sealedAt: new Date(sealedAt) };
     } catch (error) {
       if (error instanceof RpcUnavailableError) throw new TelemetryUnavailableError(session.id);
       throw error;

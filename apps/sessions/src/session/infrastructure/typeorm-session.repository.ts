@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EnergySource, ListSessionsRequest, SessionKind, SessionState } from '@chargeflow/contracts';
+import { currentCorrelation } from '@chargeflow/messaging';
 import { cursorInstant, type Position } from '@chargeflow/runtime';
 import type { ActiveSessions } from '../domain/one-active-session.policy';
 import type { Session, SessionSnapshot } from '../domain/session.aggregate';
-import type { SessionRepository } from '../domain/session.repository';
+import type { PendingEnd, SessionRepository } from '../domain/session.repository';
 import { publishSessionEvents } from './session-events.outbox';
 
 interface SessionRow {
@@ -149,6 +150,30 @@ export class TypeOrmSessionRepository implements SessionRepository {
     )) as [unknown[], number];
     if (updated[1] !== 1) throw new Error(`session ${session.id} was not active when finalized`);
     await publishSessionEvents(manager, finalized.pullEvents());
+  }
+
+  /** Keeps the first request's time and correlation id; a Finalized session is left as it is. */
+  async recordEndRequest(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(
+      `UPDATE session SET end_requested_at = coalesce(end_requested_at, now()), end_attempted_at = now(),
+         end_correlation_id = coalesce(end_correlation_id, $2)
+       WHERE id = $1 AND state = 'ACTIVE'`,
+      [id, currentCorrelation()?.correlationId ?? null],
+    );
+  }
+
+  /** SKIP LOCKED: an instance never waits for, nor takes, a session another instance is claiming. */
+  async claimPendingEnds(manager: EntityManager, afterMs: number, limit: number): Promise<PendingEnd[]> {
+    const [rows] = (await manager.query(
+      `UPDATE session SET end_attempted_at = now()
+       WHERE id IN (
+         SELECT id FROM session
+         WHERE state = 'ACTIVE' AND end_attempted_at < now() - make_interval(secs => $1::double precision / 1000)
+         ORDER BY end_attempted_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING id, kind, end_correlation_id`,
+      [afterMs, limit],
+    )) as [{ id: string; kind: SessionKind; end_correlation_id: string | null }[], number];
+    return rows.map((row) => ({ sessionId: row.id, kind: row.kind, correlationId: row.end_correlation_id }));
   }
 
   async list(
