@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { connect, type Channel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { Client } from 'pg';
 import { Exchanges, TELEMETRY_ROUTING } from '@chargeflow/contracts';
-import { buildServices, ensureInfrastructure, infraSettings, Stack } from '@chargeflow/infra';
+import { buildServices, ensureInfrastructure, infraSettings, recordBenchResult, Stack } from '@chargeflow/infra';
 import { createStackEnvironment, startOwnPostgres, waitFor, type OwnPostgres } from '@chargeflow/testing';
 
 /**
@@ -290,6 +290,33 @@ async function main(): Promise<void> {
     );
     console.log(`| samples per run, sessions, runs, batch | ${SAMPLES}, ${SESSIONS}, ${RUNS}, ${BATCH} | |`);
     console.log(`| load average at the end (1, 5, 15 min) | ${load} | |`);
+    const figure = (name: string, unit: string, values: number[], target?: string) => ({
+      name,
+      unit,
+      value: median(values),
+      min: Math.min(...values),
+      max: Math.max(...values),
+      target,
+    });
+    recordBenchResult('telemetry', [
+      figure(
+        `pipeline / fair ceiling, median of ${RUNS} runs of ${SAMPLES.toLocaleString('en')} samples`,
+        '',
+        results.map((r) => r.pipeline / r.ceiling),
+        '>= 0.6',
+      ),
+      figure(
+        'telemetry end to end (persisted and counted)',
+        'samples/s',
+        results.map((r) => r.pipeline),
+      ),
+      figure(
+        'broker-only fair ceiling (batches acked as the pipeline acks)',
+        'msg/s',
+        results.map((r) => r.ceiling),
+      ),
+      figure('telemetry peak RSS', 'MB', [peakRss], '<= 200'),
+    ]);
 
     console.log(
       '\nBroker, per queue during the end-to-end runs (management API counters over the measured time; median of runs):',

@@ -41,8 +41,8 @@ const vatOf = (taxable: Decimal, ratePercent: string) =>
  * The ride → charge → derive journey, through public interfaces only, as real clients would: the REST
  * API as the admin, a vehicle publishing its samples over AMQP and MQTT with its own broker credentials,
  * the OCPP-J library's client as the charger. Every figure at the end is checked against a hand
- * computation from what the clients sent. On a broker node of its own, whose MQTT listener shares the
- * stack's virtual host.
+ * computation from what the clients sent. On a broker node of its own; the vehicle connects over MQTT
+ * with its credentials' `mqttUsername` (`<vhost>:<username>`), as any device would.
  */
 describe('the ride → charge → derive journey', () => {
   jest.setTimeout(180_000);
@@ -187,7 +187,7 @@ describe('the ride → charge → derive journey', () => {
       await connection.close();
     }
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.mqttPort}`, {
-      username: credential.username,
+      username: credential.mqttUsername,
       password: credential.password,
       clientId: `vehicle-${vehicle.id}`,
       reconnectPeriod: 0,

@@ -126,7 +126,7 @@ class Api {
 }
 
 interface Registered {
-  vehicles: { id: string; riderId: string; idTag: string; username: string; password: string }[];
+  vehicles: { id: string; riderId: string; idTag: string; username: string; mqttUsername: string; password: string }[];
   stations: { id: string; chargePointId: string; password: string }[];
 }
 
@@ -171,7 +171,14 @@ async function register(api: Api, plan: FleetPlan): Promise<Registered> {
     const idTag = `S${run}${index + 1}`;
     await api.created(`/v1/riders/${rider.id}/tokens`, { idTag, vehicleId: id });
     const credential = await api.created('/v1/device-credentials', { vehicleId: id });
-    vehicles.push({ id, riderId: rider.id, idTag, username: credential.username, password: credential.password });
+    vehicles.push({
+      id,
+      riderId: rider.id,
+      idTag,
+      username: credential.username,
+      mqttUsername: credential.mqttUsername,
+      password: credential.password,
+    });
   }
   return { vehicles, stations };
 }
@@ -205,7 +212,8 @@ async function amqpPublisher(endpoints: Endpoints, vehicle: Registered['vehicles
 
 async function mqttPublisher(endpoints: Endpoints, vehicle: Registered['vehicles'][number]): Promise<SamplePublisher> {
   const client: MqttClient = await mqtt.connectAsync(endpoints.mqtt, {
-    username: vehicle.username,
+    // <vhost>:<username>: the MQTT plugin puts the device in the virtual host of ChargeFlow's broker URL.
+    username: vehicle.mqttUsername,
     password: vehicle.password,
     clientId: `vehicle-${vehicle.id}`,
     reconnectPeriod: 1_000,
