@@ -391,8 +391,11 @@ describe('the ride → charge → derive journey', () => {
       `/v1/analytics/summary?from=${FROM}&to=${TO}&groupBy=kind`,
       `/v1/analytics/explain?metric=revenueInclVat&currency=EUR&from=${FROM}&to=${TO}`,
       `/v1/analytics/timeseries?metric=energyChargedWh&window=HOUR&from=${day(-1)}&to=${day(2)}&tz=Europe/Berlin`,
+      `/v1/riders/${fleet.rider.id}/analytics?from=${FROM}&to=${TO}`,
     ];
     const before = await Promise.all(paths.map(async (path) => (await api('GET', path)).body));
+    // The rider rode once and charged twice (the OCPP charge by their idTag, the other naming them).
+    expect(before[4]).toMatchObject({ rides: 1, charges: 2, pricedSessions: 3 });
     const csvBefore = await csvExport();
     const rebuild = await api('POST', '/v1/analytics/rebuild');
     expect(rebuild.status).toBe(202);

@@ -159,7 +159,8 @@ describe('analytics rebuild', () => {
   it('equals the live projection, events applied during the rebuild included, and refuses a second one meanwhile', async () => {
     const [ride, charge, unpricedRide, lateRide]: SessionFinalizedV1[] = [
       aFinalizedRide({ endedAt: '2026-11-30T23:59:59.999Z' }),
-      aFinalizedCharge({ energyWh: '22000.123456' }),
+      // A charge that names its rider (an OCPP start): counted in the rider's rollups, live and rebuilt.
+      aFinalizedCharge({ energyWh: '22000.123456', riderId: randomUUID() }),
       aFinalizedRide({ energyWh: '0.1' }),
       aFinalizedRide({ endedAt: '2026-12-01T00:00:00.000Z', energyWh: '0.2' }),
     ];

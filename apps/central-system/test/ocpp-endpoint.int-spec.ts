@@ -350,6 +350,17 @@ describe('the OCPP 1.6J endpoint', () => {
     });
     expect(await client.call('Heartbeat', {})).toEqual({ currentTime: expect.any(String) });
   });
+  it('keeps a frame holding a NUL, escaped in an id or raw in the payload, and the frames around it', async () => {
+    const { client, identity } = await connected({ strictMode: false });
+    client.sendRaw('[2,"nul\\u0000id","Heartbeat",{}]');
+    client.sendRaw('raw \u0000 byte');
+    expect(await client.call('Heartbeat', {})).toEqual({ currentTime: expect.any(String) });
+    const frames = await logOf({ chargePointId: identity }, 6);
+    expect(frames.map((frame) => frame.direction)).toEqual(['OUT', 'IN', 'OUT', 'IN', 'OUT', 'IN']);
+    expect(frames.some((frame) => frame.messageId === 'nul\uFFFDid')).toBe(true);
+    expect(frames.some((frame) => frame.payload === 'raw \uFFFD byte')).toBe(true);
+  });
+
   it('answers CHARGE_POINT_NOT_CONNECTED once the instance holding a charge point is killed, until it reconnects elsewhere', async () => {
     const port = await freePort();
     const doomed = new ServiceProcess('central-system', {

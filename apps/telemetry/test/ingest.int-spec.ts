@@ -179,7 +179,7 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     const huge = `m-huge-${randomUUID()}`;
     const routingKey = TELEMETRY_ROUTING.vehicleSample(ride.vehicleId);
     const again = `m-unreadable-again-${randomUUID()}`;
-    // The same bytes from two publishes are two rejections; the same publish delivered twice is one.
+    // The same bytes from two publishes are two rejections; one publish delivered twice (its messageId and bytes again) is one.
     channel.publish(Exchanges.telemetry, routingKey, Buffer.from('{"telemetryId": '), { messageId: unreadable });
     channel.publish(Exchanges.telemetry, routingKey, Buffer.from('{"telemetryId": '), { messageId: again });
     channel.publish(Exchanges.telemetry, routingKey, Buffer.from('{"telemetryId": '), { messageId: again });

@@ -10,3 +10,4 @@ export * from './outbox-relay.module';
 export * from './rpc-access-log.interceptor';
 export * from './run-service';
 export * from './service-tokens';
+export * from './storable-text';

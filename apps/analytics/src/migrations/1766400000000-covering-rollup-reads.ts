@@ -13,7 +13,10 @@ export class CoveringRollupReads1766400000000 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`DROP INDEX IF EXISTS projection.rollup_by_bucket, projection.revenue_rollup_by_bucket`);
     for (const statement of rollupIndexes('projection')) await runner.query(statement);
-    await runner.query(`CREATE AGGREGATE public.exact_sum(numeric) (sfunc = numeric_add, stype = numeric)`);
+    // Parallel-safe, partial sums combined by the same addition: it keeps parallel plans open to queries.
+    await runner.query(
+      `CREATE AGGREGATE public.exact_sum(numeric) (sfunc = numeric_add, stype = numeric, combinefunc = numeric_add, parallel = safe)`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

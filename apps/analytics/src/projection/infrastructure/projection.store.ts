@@ -242,7 +242,7 @@ const DIMS = `(VALUES
     ('ALL', '00000000-0000-0000-0000-000000000000'::uuid),
     ('VEHICLE', s.vehicle_id),
     ('STATION', CASE WHEN s.kind = 'CHARGING' THEN s.station_id END),
-    ('RIDER', CASE WHEN s.kind = 'RIDE' THEN s.rider_id END)) AS d(dim, dim_id)`;
+    ('RIDER', s.rider_id)) AS d(dim, dim_id)`;
 
 /** The rollups recounted from a schema's facts, set-based: the same rules as contributionOf. */
 export function recountedRollups(schema: string): string {

@@ -9,8 +9,8 @@ import {
   type OcppFrameLoggedV1,
 } from '@chargeflow/contracts';
 import { ConfirmPublisher } from '@chargeflow/messaging';
-import { PINO_LOGGER } from '@chargeflow/runtime';
-import { ConnectionFrameReader } from '../domain/frame-reading';
+import { PINO_LOGGER, storable } from '@chargeflow/runtime';
+import { ConnectionFrameReader, type FrameReading } from '../domain/frame-reading';
 
 /** A connection's raw message events, as ocpp-rpc emits them for every frame sent or received. */
 export interface FrameSource {
@@ -33,14 +33,15 @@ export class FrameRecorder {
     // Frames of one connection get strictly increasing instants, so newest-first keeps their order.
     let lastAt = 0;
     source.on('message', ({ message, outbound }) => {
-      const raw = (typeof message === 'string' ? message : message.toString('utf8')).slice(0, MAX_OCPP_FRAME_CHARS);
+      // Storable from the start (no NUL, no lone surrogate): a frame's bytes never make its batch fail to store.
+      const raw = storable(typeof message === 'string' ? message : message.toString('utf8'), MAX_OCPP_FRAME_CHARS);
       const direction = outbound ? 'OUT' : 'IN';
       lastAt = Math.max(Date.now(), lastAt + 1);
       const frame: OcppFrameLoggedV1 = {
         frameId: randomUUID(),
         chargePointId,
         direction,
-        ...reader.read(raw, direction),
+        ...storableReading(reader.read(raw, direction)),
         at: new Date(lastAt).toISOString(),
         payload: raw,
       };
@@ -58,4 +59,14 @@ export class FrameRecorder {
         );
     });
   }
+}
+
+/** A reading's texts come from the frame (a JSON string may hold an escaped NUL): storable, like the frame. */
+function storableReading(reading: FrameReading): FrameReading {
+  return {
+    ...reading,
+    messageId: storable(reading.messageId, MAX_OCPP_FRAME_CHARS),
+    action: storable(reading.action, MAX_OCPP_FRAME_CHARS),
+    error: storable(reading.error, MAX_OCPP_FRAME_CHARS),
+  };
 }

@@ -13,7 +13,7 @@ import {
   ORIGINAL_ROUTING_KEY_HEADER,
   PoisonMessageError,
 } from '@chargeflow/messaging';
-import { PINO_LOGGER } from '@chargeflow/runtime';
+import { isContentError, PINO_LOGGER } from '@chargeflow/runtime';
 
 const QUEUE = Queues.centralSystemProtocolLog;
 
@@ -39,17 +39,17 @@ export class ProtocolLogConsumer implements OnApplicationBootstrap, OnModuleDest
       batchSize: 500,
       maxWaitMs: 20,
       handleBatch: async (messages) => {
-        const frames: OcppFrameLoggedV1[] = [];
+        const frames: { message: ConsumeMessage; frame: OcppFrameLoggedV1 }[] = [];
         const poison: { message: ConsumeMessage; error: PoisonMessageError }[] = [];
         for (const message of messages) {
           try {
-            frames.push(decodeEnvelope(message.content, OcppFrameLoggedV1).payload);
+            frames.push({ message, frame: decodeEnvelope(message.content, OcppFrameLoggedV1).payload });
           } catch (error) {
             if (!(error instanceof PoisonMessageError)) throw error;
             poison.push({ message, error });
           }
         }
-        if (frames.length > 0) await this.store(frames);
+        poison.push(...(await this.storeEach(frames)));
         // After the commit: a failed dead-lettering retries the batch, whose frames are then stored once.
         for (const { message, error } of poison) {
           log.warn({ queue: QUEUE, reason: error.reason, error: error.message }, 'dead-lettering a message');
@@ -65,6 +65,32 @@ export class ProtocolLogConsumer implements OnApplicationBootstrap, OnModuleDest
 
   onModuleDestroy(): Promise<void> {
     return this.consumer.stop();
+  }
+
+  /**
+   * Stores the batch in one statement; when a frame's content makes it fail (a recorder of an older
+   * version), frame by frame, so only that frame goes to the dead-letter queue. Resolves those frames.
+   */
+  private async storeEach(
+    frames: { message: ConsumeMessage; frame: OcppFrameLoggedV1 }[],
+  ): Promise<{ message: ConsumeMessage; error: PoisonMessageError }[]> {
+    if (frames.length === 0) return [];
+    try {
+      await this.store(frames.map(({ frame }) => frame));
+      return [];
+    } catch (error) {
+      if (!isContentError(error)) throw error;
+    }
+    const unstorable: { message: ConsumeMessage; error: PoisonMessageError }[] = [];
+    for (const { message, frame } of frames) {
+      try {
+        await this.store([frame]);
+      } catch (error) {
+        if (!isContentError(error)) throw error;
+        unstorable.push({ message, error: new PoisonMessageError('UNSTORABLE', (error as Error).message) });
+      }
+    }
+    return unstorable;
   }
 
   private async store(frames: OcppFrameLoggedV1[]): Promise<void> {

@@ -57,15 +57,18 @@ export class EndReconciler implements OnApplicationBootstrap, OnModuleDestroy {
     await this.running;
   }
 
-  /** Runs the ends claimed now; resolves how many it finalized. */
+  /**
+   * Claims and runs unfinished ends one at a time, up to ENDS_PER_SWEEP; resolves how many it finalized.
+   * A claim lasts `afterMs` from the moment its end starts, so a slow sweep never lets another
+   * instance claim an end this one has yet to run (an end waits at most SEAL_TIMEOUT_MS, below afterMs).
+   */
   async sweep(): Promise<number> {
-    const pending = await this.sessions.claimPendingEnds(
-      this.database.autocommit,
-      this.settings.afterMs,
-      ENDS_PER_SWEEP,
-    );
     let finalized = 0;
-    for (const end of pending) if (await this.runAgain(end)) finalized += 1;
+    for (let run = 0; run < ENDS_PER_SWEEP; run += 1) {
+      const [end] = await this.sessions.claimPendingEnds(this.database.autocommit, this.settings.afterMs, 1);
+      if (!end) break;
+      if (await this.runAgain(end)) finalized += 1;
+    }
     return finalized;
   }
 

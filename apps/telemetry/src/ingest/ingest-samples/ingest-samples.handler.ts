@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   createEnvelope,
   Exchanges,
@@ -8,7 +8,7 @@ import {
   type TelemetryRejectedV1,
 } from '@chargeflow/contracts';
 import { addToOutbox } from '@chargeflow/messaging';
-import { nameBasedUuid } from '@chargeflow/runtime';
+import { isContentError, nameBasedUuid, storable } from '@chargeflow/runtime';
 import { admit, type AdmissionRules, type LedgerState } from '../domain/admission';
 import { parseSample, type Refusal, type Sample } from '../domain/sample';
 import {
@@ -41,32 +41,13 @@ type Rejection = RejectionRecord & { correlationId: string };
 
 const NO_RESULT: IngestResult = { accepted: 0, duplicates: 0, rejected: 0, parked: 0 };
 
-/**
- * Makes any text storable: PostgreSQL text cannot hold NUL, UTF-8 cannot hold a lone surrogate, and an
- * index cannot hold an arbitrarily long key. A device must not be able to make its rejection unstorable.
- */
-export function storable<T extends string | null>(text: T, maxLength: number): T {
-  if (text === null) return text;
-  const bounded = text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
-  return bounded.replace(LONE_SURROGATE, '\uFFFD').replace(/\u0000/g, '\uFFFD') as T;
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/**
- * A PostgreSQL error caused by what a row holds (a data exception, a constraint, a key beyond a limit),
- * as opposed to an outage: bisecting the batch finds the row, and the others still count.
- */
-export function isContentError(error: unknown): boolean {
-  const code = error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code.startsWith('54'));
-}
-
 export const INGEST_LANES = Symbol('INGEST_LANES');
 export const INGEST_RULES = Symbol('INGEST_RULES');
 
 /** The UUID namespace of rejection ids (a fixed, random v4 UUID). */
 const REJECTIONS = '5d0f3b7a-9c2e-4e61-8b4f-2a7c9e1d6f30';
+/** The UUID namespace of rejection ids of messages that carry a messageId (a fixed, random v4 UUID). */
+const PUBLISHED_REJECTIONS = '44054449-ebeb-45ca-bb5f-aa9c5a9e272f';
 /** The UUID namespace of parked messages (a fixed, random v4 UUID). */
 const PARKED = '8e2b6d14-3f7a-4c95-b0d8-61a4e9c27f53';
 const MAX_DETAIL = 1_000;
@@ -77,8 +58,11 @@ const MAX_DETAIL = 1_000;
  * two rejections, each linked to its publish; without one, the same bytes refused again are one.
  */
 function rejectionIdOf(reason: string, message: DeviceMessage): string {
-  const publish = message.messageId === undefined ? '' : `${message.messageId}\n`;
-  return nameBasedUuid(REJECTIONS, Buffer.concat([Buffer.from(`${reason}\n${publish}`), message.content]));
+  if (message.messageId === undefined)
+    return nameBasedUuid(REJECTIONS, Buffer.concat([Buffer.from(`${reason}\n`), message.content]));
+  // A namespace of its own and a length-prefixed id: no messageId and body can pass for another pair.
+  const publish = `${reason}\n${Buffer.byteLength(message.messageId)}:${message.messageId}`;
+  return nameBasedUuid(PUBLISHED_REJECTIONS, Buffer.concat([Buffer.from(publish), message.content]));
 }
 
 /** The lane of a session: a session's samples always go through the same lane, in arrival order. */
