@@ -6,7 +6,7 @@ import {
   benchTable,
   readBenchResult,
   REPO_ROOT,
-  withBenchTable,
+  writeBenchTable,
   type BenchResult,
 } from '@chargeflow/infra';
 
@@ -61,7 +61,7 @@ function main(): number {
   );
   if (results.length > 0) {
     const readme = join(REPO_ROOT, 'README.md');
-    writeFileSync(readme, withBenchTable(readFileSync(readme, 'utf8'), benchTable(results)));
+    writeBenchTable(readme, results);
     console.log(`\n${benchTable(results)}\n\nbench: written to .data/bench/results.json and the README`);
   }
   return failed === 0 ? 0 : 1;

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { REPO_ROOT } from './process';
 import {
   benchTable,
@@ -7,6 +9,7 @@ import {
   README_BENCH_END,
   README_BENCH_START,
   withBenchTable,
+  writeBenchTable,
   type BenchResult,
 } from './bench-results';
 
@@ -53,5 +56,17 @@ describe('benchmark results for the README', () => {
   it('finds the section in this repository’s README that npm run bench rewrites', () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     expect(withBenchTable(readme, 'table')).toContain(`${README_BENCH_START}\n\ntable\n\n${README_BENCH_END}`);
+  });
+
+  it('writes the table into a copy of this README formatted as npm test’s format check wants it', () => {
+    const readme = join(mkdtempSync(join(tmpdir(), 'cf-readme-')), 'README.md');
+    copyFileSync(join(REPO_ROOT, 'README.md'), readme);
+    writeBenchTable(readme, [telemetry]);
+    const written = readFileSync(readme, 'utf8');
+    expect(written).toContain('| telemetry | pipeline / fair ceiling');
+    const checked = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'prettier'), ['--check', readme], {
+      encoding: 'utf8',
+    });
+    expect(checked.status).toBe(0);
   });
 });
