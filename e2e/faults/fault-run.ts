@@ -158,6 +158,29 @@ export class FaultRun {
     }
   }
 
+  /**
+   * Streams the messages (see `stream`) while the rides end, ten at a time, through the second half of
+   * the stream: samples published after their ride's end arrive too late. `during(index)` runs after each
+   * message, for a case's fault. Resolves once every ride has ended.
+   */
+  async streamWhileRidesEnd(
+    messages: StreamMessage[],
+    publishers: number,
+    during?: (index: number) => Promise<void>,
+  ): Promise<void> {
+    const endAt = new Map<number, number[]>();
+    for (let ride = 0; ride < this.rides.length; ride += 1) {
+      const at = Math.floor(messages.length * (0.5 + (0.45 * Math.floor(ride / 10)) / 10));
+      endAt.set(at, [...(endAt.get(at) ?? []), ride]);
+    }
+    const ending: Promise<void>[] = [];
+    await this.stream(messages, publishers, async (index) => {
+      for (const ride of endAt.get(index) ?? []) ending.push(this.endRide(ride));
+      if (during) await during(index);
+    });
+    await Promise.all(ending);
+  }
+
   /** Ends a ride, trying again while the stack answers 503 (an end is idempotent); 409 means already ended. */
   async endRide(ride: number): Promise<void> {
     const { id } = this.rides[ride];
@@ -206,11 +229,13 @@ export class FaultRun {
     }
   }
 
-  private async observe(): Promise<{
-    counted: CountedSample[];
-    rejections: RecordedRejection[];
-    rides: FinalizedRide[];
-  }> {
+  /** How many samples the first ride has counted so far: a cheap sign that telemetry is at work. */
+  async countedSoFar(): Promise<number> {
+    const page = await this.api('GET', `/v1/sessions/${this.rides[0].id}/telemetry?limit=1000`);
+    return page.body.items?.length ?? 0;
+  }
+
+  private async observe(): Promise<Observed> {
     const counted: CountedSample[] = [];
     const rides: FinalizedRide[] = [];
     for (const ride of this.rides) {

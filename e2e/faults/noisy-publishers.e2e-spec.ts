@@ -52,17 +52,7 @@ describe('fault case: duplicated, malformed and late samples from several publis
         if (position % 10 === 0) messages.push(sample);
       }
 
-    // Rides end in the second half of the stream, ten at a time; their samples published later arrive too late.
-    const endAt = new Map<number, number[]>();
-    for (let ride = 0; ride < RIDES; ride += 1) {
-      const at = Math.floor(messages.length * (0.5 + (0.45 * Math.floor(ride / 10)) / 10));
-      endAt.set(at, [...(endAt.get(at) ?? []), ride]);
-    }
-    const ending: Promise<void>[] = [];
-    await run.stream(messages, 4, async (index) => {
-      for (const ride of endAt.get(index) ?? []) ending.push(run.endRide(ride));
-    });
-    await Promise.all(ending);
+    await run.streamWhileRidesEnd(messages, 4);
 
     const accounting = await run.account();
     run.record('duplicated, malformed and late samples from four publishers', accounting);
