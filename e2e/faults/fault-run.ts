@@ -3,9 +3,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { Exchanges, Queues, TELEMETRY_ROUTING } from '@chargeflow/contracts';
-import { REPO_ROOT } from '@chargeflow/infra';
+import { REPO_ROOT, Stack } from '@chargeflow/infra';
 import {
   accountFor,
+  createStackEnvironment,
   accountingLine,
   waitFor,
   type CountedSample,
@@ -13,10 +14,36 @@ import {
   type PublishedSample,
   type RecordedRejection,
   type SampleAccounting,
+  type StackEnvironment,
 } from '@chargeflow/testing';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers are read field by field
 type Json = Record<string, any>;
+
+/** Each case's size: samples over rides, `FAULTS_SAMPLES` to change it. */
+export const FAULT_SAMPLES = Number(process.env.FAULTS_SAMPLES ?? 50_000);
+export const FAULT_RIDES = 100;
+
+/**
+ * A whole stack for one fault case, started before its tests and stopped after, on a virtual host and
+ * databases of its own. Call it in the case's `describe`; the getter gives the stack and a fresh FaultRun.
+ */
+export function faultStack(label: string): () => { stack: Stack; run: FaultRun } {
+  let environment: StackEnvironment;
+  let stack: Stack;
+  beforeAll(async () => {
+    environment = await createStackEnvironment(label);
+    // The checker reads every ride back through the API many times: the admin key's rate limit is for clients.
+    environment.env.RATE_LIMIT_KEY_PER_MINUTE = '100000000';
+    environment.env.RATE_LIMIT_KEY_BURST = '1000000';
+    stack = await Stack.start({ env: environment.env, logDir: environment.logDir, readyTimeoutMs: 170_000 });
+  }, 240_000);
+  afterAll(async () => {
+    await stack?.stop();
+    await environment?.cleanup();
+  }, 120_000);
+  return () => ({ stack, run: new FaultRun(stack.gatewayUrl, environment.adminKey, environment.vhost.url) });
+}
 
 interface Observed {
   counted: CountedSample[];

@@ -1,9 +1,4 @@
-import { Stack } from '@chargeflow/infra';
-import { createStackEnvironment, type StackEnvironment } from '@chargeflow/testing';
-import { FaultRun, type StreamMessage } from './fault-run';
-
-const SAMPLES = Number(process.env.FAULTS_SAMPLES ?? 50_000);
-const RIDES = 100;
+import { FAULT_RIDES, FAULT_SAMPLES, faultStack, type StreamMessage } from './fault-run';
 
 /**
  * Noisy devices, no crash: every tenth sample published twice, 1 % malformed or unstorable, some sent
@@ -13,30 +8,16 @@ const RIDES = 100;
 describe('fault case: duplicated, malformed and late samples from several publishers', () => {
   jest.setTimeout(600_000);
 
-  let environment: StackEnvironment;
-  let stack: Stack;
-
-  beforeAll(async () => {
-    environment = await createStackEnvironment('faults_noisy');
-    // The checker reads every ride back through the API many times: the admin key's rate limit is for clients.
-    environment.env.RATE_LIMIT_KEY_PER_MINUTE = '100000000';
-    environment.env.RATE_LIMIT_KEY_BURST = '1000000';
-    stack = await Stack.start({ env: environment.env, logDir: environment.logDir, readyTimeoutMs: 170_000 });
-  }, 240_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-    await environment?.cleanup();
-  }, 120_000);
+  const current = faultStack('faults_noisy');
 
   it('counts every confirmed sample exactly once or refuses it with a reason, and every total and bill is right', async () => {
-    const run = new FaultRun(stack.gatewayUrl, environment.adminKey, environment.vhost.url);
-    await run.startRides(RIDES);
+    const { run } = current();
+    await run.startRides(FAULT_RIDES);
 
-    const perRide = Math.floor(SAMPLES / RIDES);
+    const perRide = Math.floor(FAULT_SAMPLES / FAULT_RIDES);
     const messages: StreamMessage[] = [];
     for (let seq = 0; seq < perRide; seq += 1)
-      for (let ride = 0; ride < RIDES; ride += 1) {
+      for (let ride = 0; ride < FAULT_RIDES; ride += 1) {
         const position = messages.length;
         if (position % 100 === 37) {
           // 1 %: unreadable JSON, or a lone surrogate in an id PostgreSQL cannot store.

@@ -1,9 +1,5 @@
-import { Stack } from '@chargeflow/infra';
-import { createStackEnvironment, waitFor, type StackEnvironment } from '@chargeflow/testing';
-import { FaultRun, type StreamMessage } from './fault-run';
-
-const SAMPLES = Number(process.env.FAULTS_SAMPLES ?? 50_000);
-const RIDES = 100;
+import { waitFor } from '@chargeflow/testing';
+import { FAULT_RIDES, FAULT_SAMPLES, faultStack, type StreamMessage } from './fault-run';
 
 /**
  * kill -9 of the telemetry service a third of the way through the stream, started again at once, while
@@ -13,29 +9,15 @@ const RIDES = 100;
 describe('fault case: the telemetry service killed with kill -9 mid-stream', () => {
   jest.setTimeout(600_000);
 
-  let environment: StackEnvironment;
-  let stack: Stack;
-
-  beforeAll(async () => {
-    environment = await createStackEnvironment('faults_kill_telemetry');
-    // The checker reads every ride back through the API many times: the admin key's rate limit is for clients.
-    environment.env.RATE_LIMIT_KEY_PER_MINUTE = '100000000';
-    environment.env.RATE_LIMIT_KEY_BURST = '1000000';
-    stack = await Stack.start({ env: environment.env, logDir: environment.logDir, readyTimeoutMs: 170_000 });
-  }, 240_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-    await environment?.cleanup();
-  }, 120_000);
+  const current = faultStack('faults_kill_telemetry');
 
   it('loses and duplicates nothing confirmed, and every total and bill is right', async () => {
-    const run = new FaultRun(stack.gatewayUrl, environment.adminKey, environment.vhost.url);
-    await run.startRides(RIDES);
-    const perRide = Math.floor(SAMPLES / RIDES);
+    const { stack, run } = current();
+    await run.startRides(FAULT_RIDES);
+    const perRide = Math.floor(FAULT_SAMPLES / FAULT_RIDES);
     const messages: StreamMessage[] = [];
     for (let seq = 0; seq < perRide; seq += 1)
-      for (let ride = 0; ride < RIDES; ride += 1)
+      for (let ride = 0; ride < FAULT_RIDES; ride += 1)
         messages.push(run.sample(ride, seq, ['0.25', '0.5', '2.125'][(seq + ride) % 3]));
 
     const telemetry = stack.processes.telemetry;
