@@ -302,6 +302,15 @@ describe('a charge point over OCPP 1.6J', () => {
       timestamp: at(base, 3),
     });
     expect(unlinked).toEqual({ transactionId: 0, idTagInfo: { status: 'Invalid' } });
+    const tokens = (await api('GET', `/v1/riders/${otherRider.id}/tokens`)).body.items as Json[];
+    expect((await api('DELETE', `/v1/riders/${otherRider.id}/tokens/${tokens[0].id}`)).status).toBe(200);
+    const blocked = await client.call('StartTransaction', {
+      connectorId: 1,
+      idTag: otherTag.toLowerCase(),
+      meterStart: 5,
+      timestamp: at(base, 4),
+    });
+    expect(blocked).toEqual({ transactionId: 0, idTagInfo: { status: 'Blocked' } });
   });
 
   it('carries a remote start and stop from the gateway to the charge point and answers as it said', async () => {

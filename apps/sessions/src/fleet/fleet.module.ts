@@ -15,6 +15,6 @@ import { VehiclesRpcController } from './vehicles.rpc.controller';
     TokenRepository,
     { provide: FLEET_REPOSITORY, useExisting: TypeOrmFleetRepository },
   ],
-  exports: [FLEET_REPOSITORY],
+  exports: [FLEET_REPOSITORY, TokenRepository],
 })
 export class FleetModule {}

@@ -117,6 +117,18 @@ export class InMemorySessionsDatabase implements SessionsDatabase, SessionReposi
     return this.stations.get(id) ?? null;
   }
 
+  async stationByConnector(
+    _tx: Transaction,
+    chargePointId: string,
+    connectorId: number,
+  ): Promise<StationRecord | null> {
+    return (
+      [...this.stations.values()].find(
+        (station) => station.ocppChargePointId === chargePointId && station.ocppConnectorId === connectorId,
+      ) ?? null
+    );
+  }
+
   async rider(_tx: Transaction, id: string): Promise<RiderRecord | null> {
     return this.riders.get(id) ?? null;
   }

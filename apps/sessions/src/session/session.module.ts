@@ -11,6 +11,7 @@ import { TypeOrmSessionRepository } from './infrastructure/typeorm-session.repos
 import { QuerySessionsHandler } from './query-sessions/query-sessions.handler';
 import { END_RETRY, EndReconciler, type EndRetrySettings } from './reconcile-ends/end-reconciler';
 import { SessionRpcController } from './session.rpc.controller';
+import { StartChargingAtConnectorHandler } from './start-charging-at-connector/start-charging-at-connector.handler';
 import { StartChargingHandler } from './start-charging/start-charging.handler';
 import { StartRideHandler } from './start-ride/start-ride.handler';
 
@@ -44,6 +45,7 @@ export class SessionModule {
         },
         StartRideHandler,
         StartChargingHandler,
+        StartChargingAtConnectorHandler,
         EndRideHandler,
         EndChargingHandler,
         QuerySessionsHandler,

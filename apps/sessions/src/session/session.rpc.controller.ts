@@ -5,14 +5,17 @@ import {
   GetSessionRequest,
   ListSessionsRequest,
   SessionRpc,
+  StartChargingAtConnectorCommand,
   StartChargingCommand,
   StartRideCommand,
+  type StartedAtConnectorView,
   type Page,
   type SessionView,
 } from '@chargeflow/contracts';
 import { EndChargingHandler } from './end-charging/end-charging.handler';
 import { EndRideHandler } from './end-ride/end-ride.handler';
 import { QuerySessionsHandler } from './query-sessions/query-sessions.handler';
+import { StartChargingAtConnectorHandler } from './start-charging-at-connector/start-charging-at-connector.handler';
 import { StartChargingHandler } from './start-charging/start-charging.handler';
 import { StartRideHandler } from './start-ride/start-ride.handler';
 
@@ -21,6 +24,7 @@ export class SessionRpcController {
   constructor(
     private readonly startRide: StartRideHandler,
     private readonly startCharging: StartChargingHandler,
+    private readonly startChargingAtConnector: StartChargingAtConnectorHandler,
     private readonly endRide: EndRideHandler,
     private readonly endCharging: EndChargingHandler,
     private readonly query: QuerySessionsHandler,
@@ -34,6 +38,11 @@ export class SessionRpcController {
   @MessagePattern(SessionRpc.startCharging)
   onStartCharging(@Payload() request: StartChargingCommand): Promise<SessionView> {
     return this.startCharging.execute(request);
+  }
+
+  @MessagePattern(SessionRpc.startChargingAtConnector)
+  onStartChargingAtConnector(@Payload() request: StartChargingAtConnectorCommand): Promise<StartedAtConnectorView> {
+    return this.startChargingAtConnector.execute(request);
   }
 
   @MessagePattern(SessionRpc.end)

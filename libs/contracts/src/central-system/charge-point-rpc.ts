@@ -1,5 +1,5 @@
 import { IsInt, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
-import { ID_TAG_PATTERN } from '../fleet/token-rpc';
+import { IsIdTag } from '../fleet/token-rpc';
 
 /** Where charge points connect when CENTRAL_SYSTEM_PORT is not set. */
 export const DEFAULT_CENTRAL_SYSTEM_PORT = 9220;
@@ -65,8 +65,7 @@ export interface ConnectorStatusView {
 }
 
 export class RemoteStartRequest extends ConnectorRef {
-  @IsString()
-  @Matches(ID_TAG_PATTERN, { message: 'idTag must be 1 to 20 printable ASCII characters without spaces' })
+  @IsIdTag()
   idTag!: string;
 }
 

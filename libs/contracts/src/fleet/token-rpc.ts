@@ -12,9 +12,19 @@ export const TokenRpc = {
 /** OCPP 1.6 IdToken: CiString20, printable ASCII, compared case-insensitively. */
 export const ID_TAG_PATTERN = /^[\x21-\x7e]{1,20}$/;
 
+/** An OCPP 1.6 idTag: 1 to 20 printable ASCII characters (CiString20Type), compared case-insensitively. */
+export function IsIdTag(): PropertyDecorator {
+  return (target, property) => {
+    IsString()(target, property);
+    Matches(ID_TAG_PATTERN, { message: 'idTag must be 1 to 20 printable ASCII characters without spaces' })(
+      target,
+      property,
+    );
+  };
+}
+
 export class IdTagRequest {
-  @IsString()
-  @Matches(ID_TAG_PATTERN, { message: 'idTag must be 1 to 20 printable ASCII characters without spaces' })
+  @IsIdTag()
   idTag!: string;
 }
 

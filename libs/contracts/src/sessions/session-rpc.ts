@@ -1,4 +1,6 @@
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { ConnectorRef } from '../central-system/charge-point-rpc';
+import { IsIdTag, type AuthorizationStatus } from '../fleet/token-rpc';
 import { CreateCommandOf } from '../common/create-command';
 import { PeriodPageRequest } from '../common/pagination';
 import { SessionKinds, SessionStates, type EnergySource, type SessionKind, type SessionState } from './session-kinds';
@@ -7,6 +9,7 @@ import { SessionKinds, SessionStates, type EnergySource, type SessionKind, type 
 export const SessionRpc = {
   startRide: 'sessions.start-ride.v1',
   startCharging: 'sessions.start-charging.v1',
+  startChargingAtConnector: 'sessions.start-charging-at-connector.v1',
   end: 'sessions.end.v1',
   get: 'sessions.get.v1',
   list: 'sessions.list.v1',
@@ -38,6 +41,28 @@ export class StartChargingRequest {
 
 /** The session id, when given, comes from the caller's Idempotency-Key (see CreateCommandOf). */
 export class StartChargingCommand extends CreateCommandOf(StartChargingRequest) {}
+
+/**
+ * An OCPP StartTransaction in one call: the idTag's token names the rider and the vehicle, the
+ * connector the station, and the charge starts under the same rules as any other. `id` is the
+ * session's, derived by the caller from the start itself, so a retried start finds the same session.
+ */
+export class StartChargingAtConnectorCommand extends ConnectorRef {
+  @IsUUID()
+  id!: string;
+
+  @IsIdTag()
+  idTag!: string;
+}
+
+/**
+ * The answer to a start at a connector: Accepted with the charge, or the idTag's status when its token
+ * is unknown (Invalid) or revoked (Blocked); Invalid too for a connector no station is linked to.
+ */
+export interface StartedAtConnectorView {
+  status: AuthorizationStatus;
+  session: SessionView | null;
+}
 
 export class EndSessionRequest {
   @IsUUID()

@@ -1,13 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  FleetRpc,
-  SessionRpc,
-  TokenRpc,
-  type AuthorizationStatus,
-  type AuthorizationView,
-  type SessionView,
-  type StationView,
-} from '@chargeflow/contracts';
+import { SessionRpc, type AuthorizationStatus, type StartedAtConnectorView } from '@chargeflow/contracts';
 import { nameBasedUuid } from '@chargeflow/runtime';
 import type { ChargePointContext, OcppActionHandler } from '../../ocpp/ocpp-action';
 import { BackendClient, BackendRefusal } from '../../ocpp/backend.client';
@@ -38,7 +30,8 @@ const refused = (status: StartTransactionConf['idTagInfo']['status']): StartTran
 
 /**
  * StartTransaction: the idTag's token names the vehicle, the connector names the station, and the
- * sessions service starts the charge under its rules (one active session per vehicle and station).
+ * sessions service starts the charge under its rules (one active session per vehicle and station), all
+ * in one request to it.
  * The session id is derived from the start itself, so a retry after a lost answer finds the same
  * session and the same transactionId; the start's meter reading is the session's first sample.
  */
@@ -69,41 +62,22 @@ export class StartTransactionHandler implements OcppActionHandler<StartTransacti
       return { transactionId: earlier.transactionId, idTagInfo: { status: 'Accepted' } };
     }
 
-    const authorization = await this.backend.call<AuthorizationView>(
-      'sessions',
-      TokenRpc.authorize,
-      { idTag: params.idTag },
-      correlationId,
-    );
-    if (authorization.status !== 'Accepted' || !authorization.token) return refused(authorization.status);
-    const station = await this.backend
-      .call<StationView>(
-        'sessions',
-        FleetRpc.findStationByConnector,
-        { chargePointId: chargePoint.chargePointId, connectorId: params.connectorId },
-        correlationId,
-      )
-      .catch((error: unknown) => {
-        if (error instanceof BackendRefusal && error.error.code === 'STATION_NOT_FOUND') return null;
-        throw error;
-      });
-    if (!station) return refused('Invalid');
-
     const sessionId = nameBasedUuid(
       OCPP_SESSIONS,
       [start.chargePointId, start.connectorId, start.idTag.toLowerCase(), start.meterStartWh, startedAt.getTime()].join(
         '\n',
       ),
     );
+    let started: StartedAtConnectorView;
     try {
-      await this.backend.call<SessionView>(
+      started = await this.backend.call<StartedAtConnectorView>(
         'sessions',
-        SessionRpc.startCharging,
+        SessionRpc.startChargingAtConnector,
         {
           id: sessionId,
-          vehicleId: authorization.token.vehicleId,
-          stationId: station.id,
-          riderId: authorization.token.riderId,
+          idTag: params.idTag,
+          chargePointId: chargePoint.chargePointId,
+          connectorId: params.connectorId,
         },
         correlationId,
       );
@@ -113,7 +87,10 @@ export class StartTransactionHandler implements OcppActionHandler<StartTransacti
         return refused('ConcurrentTx');
       throw error;
     }
-    const transaction = await this.transactions.insert(start, sessionId, station.id);
+    if (started.status !== 'Accepted') return refused(started.status);
+    const stationId = started.session?.stationId;
+    if (!stationId) throw new Error(`sessions accepted the start of ${sessionId} without a charge at a station`);
+    const transaction = await this.transactions.insert(start, sessionId, stationId);
     await this.meterSamples.publish(transaction, { at: startedAt, wh: start.meterStartWh });
     return { transactionId: transaction.transactionId, idTagInfo: { status: 'Accepted' } };
   }

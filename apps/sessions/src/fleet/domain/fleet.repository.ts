@@ -36,6 +36,8 @@ type Transaction = object;
 export interface FleetRepository {
   vehicle(tx: Transaction, id: string, lock?: boolean): Promise<VehicleRecord | null>;
   station(tx: Transaction, id: string, lock?: boolean): Promise<StationRecord | null>;
+  /** The station linked to an OCPP charge point's connector, if any. */
+  stationByConnector(tx: Transaction, chargePointId: string, connectorId: number): Promise<StationRecord | null>;
   rider(tx: Transaction, id: string): Promise<RiderRecord | null>;
   updateVehicle(
     tx: Transaction,
