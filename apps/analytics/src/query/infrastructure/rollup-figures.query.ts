@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import Decimal from 'decimal.js';
 import type { AnalyticsMetric, AnalyticsValue, SessionKind } from '@chargeflow/contracts';
 import { addKindFigures, addRevenueFigures, noFigures, type Figures } from '../domain/figures';
 import type { QueryScope } from '../domain/query-scope';
@@ -99,8 +98,10 @@ export class RollupFiguresQuery {
 
   /**
    * One metric per window and group, summed and written in SQL (only the columns the metric reads, no
-   * decimal arithmetic per row in JS), and for a grouped series the groups with a session, most
-   * energy first. Windows with nothing have no row: their value is the metric's zero.
+   * decimal arithmetic in JS), one row per group with its windows' values in window order, so a
+   * two-year series of 500 groups crosses the driver as 500 rows, not 12,000. A grouped series has the
+   * groups with a session, most energy first; windows with nothing are left out: their value is the
+   * metric's zero.
    */
   async seriesOf(
     manager: EntityManager,
@@ -111,27 +112,39 @@ export class RollupFiguresQuery {
   ): Promise<MetricSeries> {
     const parameters = new SqlParameters();
     const { from, value, integer } = METRIC_SQL[metric];
-    const ctes = this.sourcesOf(scope, windows, parameters, from === 'revenue_rows');
-    const inCurrency = from === 'revenue_rows' ? `WHERE currency = ${parameters.add(currency)}` : '';
-    const ranking = scope.groupBy
-      ? `UNION ALL
-       SELECT 'GROUP', NULL, grp, NULL, public.exact_sum(energy_wh)::text FROM kind_rows GROUP BY grp HAVING sum(sessions) > 0`
-      : '';
+    const revenue = from === 'revenue_rows';
+    const ctes = this.sourcesOf(scope, windows, parameters, revenue);
+    // The energy ranks the groups; a metric read from kind_rows gets it in the same pass as its values.
+    if (revenue) {
+      ctes.push(
+        `windows AS (SELECT w, grp, ${value} AS value FROM revenue_rows WHERE currency = ${parameters.add(currency)}
+          GROUP BY w, grp)`,
+        `groups AS (SELECT grp, public.exact_sum(energy_wh) AS energy_wh, sum(sessions) AS sessions FROM kind_rows
+          GROUP BY grp)`,
+      );
+    } else {
+      ctes.push(
+        `windows AS (SELECT w, grp, ${value} AS value, public.exact_sum(energy_wh) AS energy_wh, sum(sessions) AS sessions
+           FROM kind_rows GROUP BY w, grp)`,
+      );
+    }
+    const source = revenue ? `groups g LEFT JOIN windows v ON v.grp = g.grp` : `windows v`;
+    const energy = revenue ? `max(g.energy_wh)` : `public.exact_sum(v.energy_wh)`;
+    const sessions = revenue ? `max(g.sessions)` : `sum(v.sessions)`;
     const rows = (await manager.query(
       `WITH ${ctes.join(',\n')}
-       SELECT 'VALUE' AS part, w, grp, ${value} AS value, NULL::text AS energy_wh FROM ${from} ${inCurrency}
-        GROUP BY w, grp
-       ${ranking}`,
+       SELECT ${revenue ? 'g' : 'v'}.grp, array_agg(v.w ORDER BY v.w) FILTER (WHERE v.w IS NOT NULL) AS windows,
+              array_agg(v.value ORDER BY v.w) FILTER (WHERE v.w IS NOT NULL) AS values
+         FROM ${source}
+        GROUP BY ${revenue ? 'g' : 'v'}.grp
+       ${scope.groupBy ? `HAVING ${sessions} > 0 ORDER BY ${energy} DESC, ${revenue ? 'g' : 'v'}.grp COLLATE "C"` : ''}`,
       parameters.values,
     )) as MetricSeriesRow[];
-    const values = windows.map(() => new Map<string, AnalyticsValue>());
-    const groups: { id: string; energyWh: Decimal }[] = [];
-    for (const row of rows) {
-      if (row.part === 'GROUP') groups.push({ id: row.grp, energyWh: new Decimal(row.energy_wh as string) });
-      else values[row.w as number].set(row.grp, integer ? Number(row.value) : (row.value as string));
-    }
-    groups.sort((a, b) => b.energyWh.comparedTo(a.energyWh) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return { values, groups: groups.map((group) => group.id) };
+    return rows.map((row) => ({
+      id: row.grp,
+      windows: row.windows ?? [],
+      values: integer ? (row.values ?? []).map(Number) : (row.values ?? []),
+    }));
   }
 
   /** The common table expressions that give `kind_rows` (and `revenue_rows`): signed rollup rows and edge sessions. */
@@ -260,18 +273,16 @@ export class RollupFiguresQuery {
 
 type RollupTable = keyof typeof ROLLUP_TABLES;
 
-/** One metric's values per window (by group), and the groups of a grouped series in their order. */
-export interface MetricSeries {
-  values: Map<string, AnalyticsValue>[];
-  groups: string[];
-}
+/**
+ * One metric's values per group (a series without groups has at most one, WHOLE), groups in their
+ * order: the indexes of the windows that have a value, ascending, and those values.
+ */
+export type MetricSeries = { id: string; windows: number[]; values: AnalyticsValue[] }[];
 
 interface MetricSeriesRow {
-  part: 'VALUE' | 'GROUP';
-  w: number | null;
   grp: string;
-  value: string | null;
-  energy_wh: string | null;
+  windows: number[] | null;
+  values: string[] | null;
 }
 
 /** A sum written as exactDecimal writes it: exact, no trailing zeros, "0" for nothing. */
