@@ -35,7 +35,7 @@ export class TimeseriesHandler {
     const empty = metricOf(noFigures(), query.metric, query.currency);
     const valuesOf = (row: MetricSeries[number] | undefined) => {
       const values = new Array<AnalyticsValue>(bounds.length).fill(empty);
-      row?.windows.forEach((w, index) => (values[w] = row.values[index]));
+      for (const [w, value] of Object.entries(row?.values ?? {})) values[Number(w)] = value;
       return values;
     };
     const answer = { metric: query.metric, window: query.window, tz: query.tz, currency: query.currency };
