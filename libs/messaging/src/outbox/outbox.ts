@@ -18,3 +18,32 @@ export async function addToOutbox(
     [envelope.messageId, exchange, routingKey, JSON.stringify(envelope)],
   );
 }
+
+/** The statement-level outbox write: a change made in a single statement writes its events in that statement. */
+export interface OutboxRows {
+  /** A data-modifying CTE that inserts the events when `source` (another CTE of the statement) returns a row. */
+  sql: string;
+  parameters: unknown[];
+}
+
+/**
+ * `addToOutbox` for a change made by one statement instead of a transaction: the events go in as a CTE
+ * of that statement, conditional on its `source` CTE returning a row, so they commit exactly when the
+ * change does. Parameters are numbered from `firstParameter`.
+ */
+export function outboxRowsAfter(
+  source: string,
+  events: { exchange: string; routingKey: string; envelope: Envelope }[],
+  firstParameter: number,
+): OutboxRows {
+  const parameters: unknown[] = [];
+  const rows = events.map((event) => {
+    const at = firstParameter + parameters.length;
+    parameters.push(event.envelope.messageId, event.exchange, event.routingKey, JSON.stringify(event.envelope));
+    return `SELECT $${at}::uuid, $${at + 1}::text, $${at + 2}::text, $${at + 3}::jsonb FROM ${source}`;
+  });
+  return {
+    sql: `INSERT INTO outbox_message (message_id, exchange, routing_key, envelope) ${rows.join(' UNION ALL ')}`,
+    parameters,
+  };
+}
