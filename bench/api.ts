@@ -261,13 +261,17 @@ async function startTarget(label: string, root: string): Promise<Target> {
   return { label, root, environment, stack, operatorKey: operator.key, fixtures, cpu: new ProcessCpu(groups) };
 }
 
-/** Waits until the stack's processes together use less than a tenth of a core for a second (bounded). */
+/**
+ * Waits until the stack's services together use less than a tenth of a core for a second (bounded):
+ * the work the pairs set off is done. The servers are shared, so their own activity is not the sign.
+ */
 async function quiet(target: Target): Promise<void> {
   const giveUpAt = Date.now() + QUIET_TIMEOUT_MS;
   while (Date.now() < giveUpAt) {
     const before = target.cpu.snapshot();
     await sleep(1_000);
-    const used = Object.values(target.cpu.since(before)).reduce((sum, ms) => sum + ms, 0);
+    const usedByGroup = target.cpu.since(before);
+    const used = StackServices.reduce((sum, service) => sum + (usedByGroup[service] ?? 0), 0);
     if (used < 100) return;
   }
   log(`${target.label}: still busy ${QUIET_TIMEOUT_MS / 1_000} s after the run`);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EnergySource, ListSessionsRequest, SessionKind, SessionState } from '@chargeflow/contracts';
+import { outboxWrittenBy } from '@chargeflow/messaging';
 import { cursorInstant, type Position } from '@chargeflow/runtime';
 import type { ActiveSessions } from '../domain/one-active-session.policy';
 import type { Session, SessionSnapshot } from '../domain/session.aggregate';
@@ -113,7 +114,9 @@ export class TypeOrmSessionRepository implements SessionRepository {
   async insertStarted(manager: EntityManager, started: Session): Promise<StartOutcome> {
     try {
       const inserted = (await run(manager, startStatement(started))) as unknown[];
-      return inserted.length === 1 ? 'started' : 'refused';
+      if (inserted.length === 0) return 'refused';
+      outboxWrittenBy(manager);
+      return 'started';
     } catch (error) {
       if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return 'unknown-party';
       throw error;
@@ -123,6 +126,7 @@ export class TypeOrmSessionRepository implements SessionRepository {
   async saveFinalized(manager: EntityManager, finalized: Session, vehicleEnergyWh: string): Promise<void> {
     const updated = (await run(manager, finalizeStatement(finalized, vehicleEnergyWh))) as unknown[];
     if (updated.length !== 1) throw new Error(`session ${finalized.id} was not active when finalized`);
+    outboxWrittenBy(manager);
   }
 
   async requestEnd(manager: EntityManager, id: string, kind: SessionKind): Promise<SessionSnapshot | null> {
