@@ -1,6 +1,6 @@
 import { migratedAnalyticsDatabase } from './analytics-database';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { type IsolatedDatabase } from '@chargeflow/testing';
 import { readProjectionSnapshot } from '../src/projection/infrastructure/projection-snapshot';
 import { SWAP_LOCK } from '../src/projection/infrastructure/projection.store';
@@ -59,6 +59,23 @@ describe('a projection snapshot on real PostgreSQL', () => {
     await expect(
       readProjectionSnapshot(dataSource, (manager) => manager.query('SELECT * FROM no_such_table')),
     ).rejects.toThrow();
+    expect(await switchOverCouldLock(300)).toBe(true);
+  });
+
+  it('reads only, under the settings it is given for its own transaction alone', async () => {
+    const given = { statementTimeoutMs: 1234, workMem: '5MB' };
+    const settingsOf = (manager: EntityManager) =>
+      manager.query(`SELECT current_setting('statement_timeout') AS timeout, current_setting('work_mem') AS memory`);
+    await readProjectionSnapshot(
+      dataSource,
+      (manager) =>
+        expect(manager.query(`UPDATE projection_state SET rebuild_sessions_read = 1`)).rejects.toThrow(
+          /read-only transaction/,
+        ),
+      given,
+    );
+    expect(await readProjectionSnapshot(dataSource, settingsOf, given)).toEqual([{ timeout: '1234ms', memory: '5MB' }]);
+    expect(await readProjectionSnapshot(dataSource, settingsOf)).not.toEqual([{ timeout: '1234ms', memory: '5MB' }]);
     expect(await switchOverCouldLock(300)).toBe(true);
   });
 });

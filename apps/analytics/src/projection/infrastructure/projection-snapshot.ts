@@ -1,32 +1,42 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { SWAP_LOCK } from './projection.store';
 
+/** Settings of the snapshot's transaction alone (SET LOCAL), sent with its start. */
+export interface SnapshotSettings {
+  statementTimeoutMs: number;
+  workMem: string;
+}
+
 /**
- * Runs `work` in a REPEATABLE READ transaction that no switch-over can cross. The swap lock is taken
- * shared on the connection BEFORE the transaction starts: a snapshot taken first could otherwise meet
- * tables renamed in by a swap that committed after it, and read them empty. The lock is released once
- * the transaction has ended, so a switch-over waits for the readers in flight, and new readers for it.
+ * Runs `work` in a READ ONLY, REPEATABLE READ transaction that no switch-over can cross. The swap
+ * lock is taken shared on the connection BEFORE the transaction starts: a snapshot taken first could
+ * otherwise meet tables renamed in by a swap that committed after it, and read them empty. The lock is
+ * released once the transaction has ended, so a switch-over waits for the readers in flight, and new
+ * readers for it. The start and its settings, and the end and the unlock, each take one round trip.
  */
 export async function readProjectionSnapshot<T>(
   dataSource: DataSource,
   work: (manager: EntityManager) => Promise<T>,
+  settings?: SnapshotSettings,
 ): Promise<T> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query(`SELECT pg_advisory_lock_shared($1)`, [SWAP_LOCK]);
+    const unlock = `SELECT pg_advisory_unlock_shared(${Number(SWAP_LOCK)})`;
     try {
-      await runner.startTransaction('REPEATABLE READ');
-      try {
-        const result = await work(runner.manager);
-        await runner.commitTransaction();
-        return result;
-      } catch (error) {
-        await runner.rollbackTransaction();
-        throw error;
-      }
-    } finally {
-      await runner.query(`SELECT pg_advisory_unlock_shared($1)`, [SWAP_LOCK]);
+      await runner.query(
+        `START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY` +
+          (settings
+            ? `; SET LOCAL statement_timeout = ${Number(settings.statementTimeoutMs)}; SET LOCAL work_mem = '${settings.workMem}'`
+            : ''),
+      );
+      const result = await work(runner.manager);
+      await runner.query(`COMMIT; ${unlock}`);
+      return result;
+    } catch (error) {
+      await runner.query(`ROLLBACK; ${unlock}`);
+      throw error;
     }
   } finally {
     await runner.release();

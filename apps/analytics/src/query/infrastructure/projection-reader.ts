@@ -41,24 +41,25 @@ export class ProjectionReader {
   }
 
   private readWhole<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return readProjectionSnapshot(this.dataSource, async (manager) => {
-      await manager.query(
-        `SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}; SET LOCAL work_mem = '${WORK_MEM}'`,
-      );
-      const [state] = (await manager.query(
-        `SELECT built_at, rebuild_state, rebuild_started_at, rebuild_finished_at, rebuild_sessions_read, rebuild_billing_read
+    return readProjectionSnapshot(
+      this.dataSource,
+      async (manager) => {
+        const [state] = (await manager.query(
+          `SELECT built_at, rebuild_state, rebuild_started_at, rebuild_finished_at, rebuild_sessions_read, rebuild_billing_read
            FROM projection_state`,
-      )) as ProjectionStateRow[];
-      if (!state?.built_at) {
-        throw new AnalyticsRebuildingError({
-          state: state?.rebuild_state ?? 'REBUILDING',
-          startedAt: state?.rebuild_started_at?.toISOString() ?? null,
-          sessionsRead: Number(state?.rebuild_sessions_read ?? 0),
-          billingRecordsRead: Number(state?.rebuild_billing_read ?? 0),
-          finishedAt: state?.rebuild_finished_at?.toISOString() ?? null,
-        });
-      }
-      return work(manager);
-    });
+        )) as ProjectionStateRow[];
+        if (!state?.built_at) {
+          throw new AnalyticsRebuildingError({
+            state: state?.rebuild_state ?? 'REBUILDING',
+            startedAt: state?.rebuild_started_at?.toISOString() ?? null,
+            sessionsRead: Number(state?.rebuild_sessions_read ?? 0),
+            billingRecordsRead: Number(state?.rebuild_billing_read ?? 0),
+            finishedAt: state?.rebuild_finished_at?.toISOString() ?? null,
+          });
+        }
+        return work(manager);
+      },
+      { statementTimeoutMs: STATEMENT_TIMEOUT_MS, workMem: WORK_MEM },
+    );
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import Decimal from 'decimal.js';
 import type { AnalyticsMetric, AnalyticsValue, SessionKind } from '@chargeflow/contracts';
 import { addKindFigures, addRevenueFigures, noFigures, type Figures } from '../domain/figures';
 import type { QueryScope } from '../domain/query-scope';
@@ -99,8 +98,10 @@ export class RollupFiguresQuery {
 
   /**
    * One metric per window and group, summed and written in SQL (only the columns the metric reads, no
-   * decimal arithmetic per row in JS), and for a grouped series the groups with a session, most
-   * energy first. Windows with nothing have no row: their value is the metric's zero.
+   * decimal arithmetic in JS), one row per group with its windows' values as one JSON object by window
+   * index, so a two-year series of 500 groups crosses the driver as 500 rows, not 12,000. A grouped
+   * series has the groups with a session, most energy first; windows with nothing are left out: their
+   * value is the metric's zero.
    */
   async seriesOf(
     manager: EntityManager,
@@ -110,28 +111,36 @@ export class RollupFiguresQuery {
     currency: string | null,
   ): Promise<MetricSeries> {
     const parameters = new SqlParameters();
-    const { from, value, integer } = METRIC_SQL[metric];
-    const ctes = this.sourcesOf(scope, windows, parameters, from === 'revenue_rows');
-    const inCurrency = from === 'revenue_rows' ? `WHERE currency = ${parameters.add(currency)}` : '';
-    const ranking = scope.groupBy
-      ? `UNION ALL
-       SELECT 'GROUP', NULL, grp, NULL, public.exact_sum(energy_wh)::text FROM kind_rows GROUP BY grp HAVING sum(sessions) > 0`
-      : '';
+    const { from, value } = METRIC_SQL[metric];
+    const revenue = from === 'revenue_rows';
+    const ctes = this.sourcesOf(scope, windows, parameters, revenue);
+    // Grouped by group first, so the groups' aggregate reads the windows' rows in its order, unsorted.
+    if (revenue) {
+      ctes.push(
+        `windows AS (SELECT grp, w, ${value} AS value FROM revenue_rows WHERE currency = ${parameters.add(currency)}
+          GROUP BY grp, w)`,
+        `groups AS (SELECT grp, public.exact_sum(energy_wh) AS energy_wh, sum(sessions) AS sessions FROM kind_rows
+          GROUP BY grp)`,
+      );
+    } else {
+      // The energy that ranks the groups is summed in the same pass as the metric.
+      ctes.push(
+        `windows AS (SELECT grp, w, ${value} AS value, public.exact_sum(energy_wh) AS energy_wh, sum(sessions) AS sessions
+           FROM kind_rows GROUP BY grp, w)`,
+      );
+    }
+    const [source, group, energy, sessions] = revenue
+      ? ['groups g LEFT JOIN windows v ON v.grp = g.grp', 'g.grp', 'max(g.energy_wh)', 'max(g.sessions)']
+      : ['windows v', 'v.grp', 'public.exact_sum(v.energy_wh)', 'sum(v.sessions)'];
+    // Ids ordered as rankGroups orders them: by code unit, which is C's byte order for their ASCII.
+    const ranking = scope.groupBy ? `HAVING ${sessions} > 0 ORDER BY ${energy} DESC, ${group}::text COLLATE "C"` : '';
     const rows = (await manager.query(
       `WITH ${ctes.join(',\n')}
-       SELECT 'VALUE' AS part, w, grp, ${value} AS value, NULL::text AS energy_wh FROM ${from} ${inCurrency}
-        GROUP BY w, grp
-       ${ranking}`,
+       SELECT ${group}::text AS grp, json_object_agg(v.w, v.value) FILTER (WHERE v.w IS NOT NULL) AS values
+         FROM ${source} GROUP BY ${group} ${ranking}`,
       parameters.values,
-    )) as MetricSeriesRow[];
-    const values = windows.map(() => new Map<string, AnalyticsValue>());
-    const groups: { id: string; energyWh: Decimal }[] = [];
-    for (const row of rows) {
-      if (row.part === 'GROUP') groups.push({ id: row.grp, energyWh: new Decimal(row.energy_wh as string) });
-      else values[row.w as number].set(row.grp, integer ? Number(row.value) : (row.value as string));
-    }
-    groups.sort((a, b) => b.energyWh.comparedTo(a.energyWh) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return { values, groups: groups.map((group) => group.id) };
+    )) as { grp: string; values: Record<number, AnalyticsValue> | null }[];
+    return rows.map((row) => ({ id: row.grp, values: row.values ?? {} }));
   }
 
   /** The common table expressions that give `kind_rows` (and `revenue_rows`): signed rollup rows and edge sessions. */
@@ -142,7 +151,7 @@ export class RollupFiguresQuery {
     const dimensionId = scope.dimensionId === null ? null : parameters.add(scope.dimensionId);
     const kindCondition = kind ? `AND r.kind = ${kind}` : '';
     const column = entityColumnOf(scope.dimension);
-    const sessionGroup = scope.groupBy === 'kind' ? 's.kind' : scope.groupBy ? `s.${column}::text` : `''`;
+    const sessionGroup = scope.groupBy === 'kind' ? 's.kind' : scope.groupBy ? `s.${column}` : `''`;
     const tables: RollupTable[] = revenue ? ['rollup', 'revenue_rollup'] : ['rollup'];
 
     const rollupRows =
@@ -208,7 +217,7 @@ export class RollupFiguresQuery {
          SELECT DISTINCT ${ROLLUP_TABLES[table].keys.map((key) => `r.${key}`).join(', ')} FROM projection.${table} r
           WHERE r.level = 'MONTH' AND r.dim = ${dimension} AND r.dim_id = ${dimensionId}::uuid ${kindCondition}
             AND r.bucket >= ${monthsFrom}::timestamptz AND r.bucket < ${monthsTo}::timestamptz)`;
-    const group = scope.groupBy === 'kind' ? 'k.kind' : scope.groupBy ? `${dimensionId}::uuid::text` : `''`;
+    const group = scope.groupBy === 'kind' ? 'k.kind' : scope.groupBy ? `${dimensionId}::uuid` : `''`;
     return {
       ctes: [`ranges AS (SELECT * FROM ${rangesOf})`, ...tables.map(keysOf)],
       select: (table) => {
@@ -249,7 +258,7 @@ export class RollupFiguresQuery {
       ctes: [`buckets AS (SELECT * FROM ${bucketsOfRanges})`],
       select: (table) => {
         const { keys, sums } = ROLLUP_TABLES[table];
-        return `SELECT t.w, r.dim_id::text AS grp, ${keys.map((name) => `r.${name}`).join(', ')},
+        return `SELECT t.w, r.dim_id AS grp, ${keys.map((name) => `r.${name}`).join(', ')},
                ${sums.map((name) => `r.${name} * t.sign AS ${name}`).join(', ')}
           FROM buckets t JOIN projection.${table} r ON r.level = t.level AND r.bucket = t.bucket
          WHERE r.level = ANY(${levels}::text[]) AND r.dim = ${dimension} ${kindCondition}`;
@@ -260,19 +269,11 @@ export class RollupFiguresQuery {
 
 type RollupTable = keyof typeof ROLLUP_TABLES;
 
-/** One metric's values per window (by group), and the groups of a grouped series in their order. */
-export interface MetricSeries {
-  values: Map<string, AnalyticsValue>[];
-  groups: string[];
-}
-
-interface MetricSeriesRow {
-  part: 'VALUE' | 'GROUP';
-  w: number | null;
-  grp: string;
-  value: string | null;
-  energy_wh: string | null;
-}
+/**
+ * One metric's values per group (a series without groups has at most one, WHOLE), groups in their
+ * order, each with the values of the windows that have one, by window index.
+ */
+export type MetricSeries = { id: string; values: Record<number, AnalyticsValue> }[];
 
 /** A sum written as exactDecimal writes it: exact, no trailing zeros, "0" for nothing. */
 const exactDecimalSql = (sum: string) => `trim_scale(coalesce(${sum}, 0))::text`;
@@ -280,30 +281,28 @@ const exactDecimalSql = (sum: string) => `trim_scale(coalesce(${sum}, 0))::text`
 const exactMoneySql = (sum: string) =>
   `CASE WHEN scale(trim_scale(coalesce(${sum}, 0))) <= 2 THEN round(coalesce(${sum}, 0), 2)::text
         ELSE trim_scale(${sum})::text END`;
-/** Counts and seconds: integers (pg hands a bigint over as a string, read as a number). */
+/** Counts and seconds: integers, numbers in the JSON of a series. */
 const integerSql = (sum: string) => `coalesce(${sum}, 0)::bigint`;
 
 /** Where each metric is summed, and how its sum is written: the SQL form of figures.ts's metricOf. */
-const METRIC_SQL: Record<AnalyticsMetric, { from: 'kind_rows' | 'revenue_rows'; value: string; integer: boolean }> = {
-  rides: { from: 'kind_rows', value: integerSql(`sum(sessions) FILTER (WHERE kind = 'RIDE')`), integer: true },
-  charges: { from: 'kind_rows', value: integerSql(`sum(sessions) FILTER (WHERE kind = 'CHARGING')`), integer: true },
+const METRIC_SQL: Record<AnalyticsMetric, { from: 'kind_rows' | 'revenue_rows'; value: string }> = {
+  rides: { from: 'kind_rows', value: integerSql(`sum(sessions) FILTER (WHERE kind = 'RIDE')`) },
+  charges: { from: 'kind_rows', value: integerSql(`sum(sessions) FILTER (WHERE kind = 'CHARGING')`) },
   energyConsumedWh: {
     from: 'kind_rows',
     value: exactDecimalSql(`public.exact_sum(energy_wh) FILTER (WHERE kind = 'RIDE')`),
-    integer: false,
   },
   energyChargedWh: {
     from: 'kind_rows',
     value: exactDecimalSql(`public.exact_sum(energy_wh) FILTER (WHERE kind = 'CHARGING')`),
-    integer: false,
   },
-  distanceM: { from: 'kind_rows', value: exactDecimalSql('public.exact_sum(distance_m)'), integer: false },
-  durationS: { from: 'kind_rows', value: integerSql('sum(duration_s)'), integer: true },
-  pricedSessions: { from: 'kind_rows', value: integerSql('sum(priced)'), integer: true },
-  unpricedSessions: { from: 'kind_rows', value: integerSql('sum(sessions) - sum(priced)'), integer: true },
-  revenueExclVat: { from: 'revenue_rows', value: exactMoneySql('public.exact_sum(excl_vat)'), integer: false },
-  vat: { from: 'revenue_rows', value: exactMoneySql('public.exact_sum(vat)'), integer: false },
-  revenueInclVat: { from: 'revenue_rows', value: exactMoneySql('public.exact_sum(incl_vat)'), integer: false },
+  distanceM: { from: 'kind_rows', value: exactDecimalSql('public.exact_sum(distance_m)') },
+  durationS: { from: 'kind_rows', value: integerSql('sum(duration_s)') },
+  pricedSessions: { from: 'kind_rows', value: integerSql('sum(priced)') },
+  unpricedSessions: { from: 'kind_rows', value: integerSql('sum(sessions) - sum(priced)') },
+  revenueExclVat: { from: 'revenue_rows', value: exactMoneySql('public.exact_sum(excl_vat)') },
+  vat: { from: 'revenue_rows', value: exactMoneySql('public.exact_sum(vat)') },
+  revenueInclVat: { from: 'revenue_rows', value: exactMoneySql('public.exact_sum(incl_vat)') },
 };
 
 /** Common table expressions, and the rows of one rollup table they give. */

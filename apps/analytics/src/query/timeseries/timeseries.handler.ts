@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import {
   MAX_GROUPED_SERIES_ITEMS,
   type AnalyticsTimeseries,
+  type AnalyticsValue,
   type AnalyticsTimeseriesRequest,
 } from '@chargeflow/contracts';
 import { AnalyticsQueryInvalidError } from '../domain/analytics-query.errors';
 import { metricOf, noFigures } from '../domain/figures';
 import { seriesQueryOf } from '../domain/query-scope';
 import { ProjectionReader } from '../infrastructure/projection-reader';
-import { RollupFiguresQuery, WHOLE } from '../infrastructure/rollup-figures.query';
+import { RollupFiguresQuery, type MetricSeries } from '../infrastructure/rollup-figures.query';
 
 /**
  * One metric per local window of the zone, empty windows included; grouped, each group's windows in
@@ -32,28 +33,32 @@ export class TimeseriesHandler {
     }));
     // An empty window's value is the same for every group: computed once, not per item.
     const empty = metricOf(noFigures(), query.metric, query.currency);
-    const valueOf = (w: number, groupId: string) => series.values[w].get(groupId) ?? empty;
+    const valuesOf = (row: MetricSeries[number] | undefined) => {
+      const values = new Array<AnalyticsValue>(bounds.length).fill(empty);
+      for (const [w, value] of Object.entries(row?.values ?? {})) values[Number(w)] = value;
+      return values;
+    };
+    const answer = { metric: query.metric, window: query.window, tz: query.tz, currency: query.currency };
     const by = query.scope.groupBy;
-    if (by && series.groups.length * bounds.length > MAX_GROUPED_SERIES_ITEMS) {
+    if (!by) {
+      const values = valuesOf(series[0]);
+      return { ...answer, items: bounds.map(({ start, end }, w) => ({ start, end, value: values[w] })) };
+    }
+    if (series.length * bounds.length > MAX_GROUPED_SERIES_ITEMS) {
       // Grouped items are groups × windows: bounded, so a daily series of every vehicle is refused.
       throw new AnalyticsQueryInvalidError([
         {
           field: 'groupBy',
-          message: `${series.groups.length} groups × ${bounds.length} windows is more than ${MAX_GROUPED_SERIES_ITEMS} items; filter, or choose a longer window or a shorter range`,
+          message: `${series.length} groups × ${bounds.length} windows is more than ${MAX_GROUPED_SERIES_ITEMS} items; filter, or choose a longer window or a shorter range`,
         },
       ]);
     }
     return {
-      metric: query.metric,
-      window: query.window,
-      tz: query.tz,
-      currency: query.currency,
-      items: by
-        ? series.groups.flatMap((id) => {
-            const group = { by, id };
-            return bounds.map(({ start, end }, w) => ({ start, end, value: valueOf(w, id), group }));
-          })
-        : bounds.map(({ start, end }, w) => ({ start, end, value: valueOf(w, WHOLE) })),
+      ...answer,
+      items: series.flatMap((row) => {
+        const [group, values] = [{ by, id: row.id }, valuesOf(row)];
+        return bounds.map(({ start, end }, w) => ({ start, end, value: values[w], group }));
+      }),
     };
   }
 }
