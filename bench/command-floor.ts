@@ -9,12 +9,12 @@ import {
   requestEndStatement,
   startStatement,
 } from '../apps/sessions/src/session/infrastructure/session-statements';
-import { sealStatement } from '../apps/telemetry/src/ledger/ledger.repository';
+import { openLedgerStatement, sealActiveStatement } from '../apps/telemetry/src/ledger/ledger.repository';
 
 /**
  * The floor under the command path: the database statements of a ride start and its end, the very
- * statements the sessions and telemetry services issue (start; end request; seal; lock, finalize in a
- * transaction), from this one Node process with plain `pg`, `concurrency` pairs at once for `seconds`,
+ * statements the sessions and telemetry services issue (start; the ledger's opening; end request; seal;
+ * lock, finalize in a transaction), from this one Node process with plain `pg`, `concurrency` pairs at once for `seconds`,
  * on the stack's own databases: no gateway, no broker, no framework. Resolves requests per second
  * (a pair is two requests, as through the gateway).
  */
@@ -40,18 +40,16 @@ export async function commandFloor(env: NodeJS.ProcessEnv, concurrency: number, 
           await sessions.query(startStatement(ride));
           requests += 1;
           await sessions.query(requestEndStatement(ride.id, 'RIDE'));
-          const [sealed] = (
-            await telemetry.query(
-              sealStatement.text,
-              sealStatement.values({
-                sessionId: ride.id,
-                kind: 'RIDE',
-                vehicleId,
-                stationId: null,
-                startedAt: ride.toSnapshot().startedAt.toISOString(),
-              }),
-            )
-          ).rows;
+          const opening = {
+            sessionId: ride.id,
+            kind: 'RIDE' as const,
+            vehicleId,
+            stationId: null,
+            startedAt: ride.toSnapshot().startedAt.toISOString(),
+          };
+          // The ledger's opening, as telemetry's consumer of session.started.v1 does it, then the seal.
+          await telemetry.query(openLedgerStatement.text, openLedgerStatement.values(opening));
+          const [sealed] = (await telemetry.query(sealActiveStatement.text, [ride.id])).rows;
           const client = await sessions.connect();
           try {
             await client.query('BEGIN');

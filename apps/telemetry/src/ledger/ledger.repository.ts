@@ -25,43 +25,43 @@ interface LedgerRow {
 export class LedgerRepository {
   /** Opens the ledger if it does not exist yet; opening twice changes nothing. */
   async open(manager: EntityManager, opening: LedgerOpening): Promise<void> {
-    await manager.query(
-      `INSERT INTO session_ledger (session_id, kind, vehicle_id, station_id, state, started_at, metered)
-       VALUES ($1, $2, $3, $4, 'ACTIVE', $5, $6) ON CONFLICT (session_id) DO NOTHING`,
-      [
-        opening.sessionId,
-        opening.kind,
-        opening.vehicleId,
-        opening.stationId,
-        opening.startedAt,
-        opening.kind === 'CHARGING' && opening.stationMetered === true,
-      ],
-    );
+    await manager.query(openLedgerStatement.text, openLedgerStatement.values(opening));
   }
 
   /**
-   * Seals the ledger if still Active (opening it sealed and empty when the seal overtook the session's
-   * start), in one statement that takes the row's lock; returns the totals, the same every time. The
-   * session ends at `sealedAt`, so it is never before the session's start, whatever this clock says.
+   * Seals the ledger if still Active and returns its totals, the same every time. Usually one
+   * statement: an UPDATE, which waits its turn for the row behind the sample batches that hold it and
+   * then seals its newest version (an upsert would start over each time a batch commits, and starve
+   * on a ledger that samples keep updating). When the seal overtook the session's start, it opens the
+   * ledger sealed and empty. The session ends at `sealedAt`, never before the session's start,
+   * whatever this clock says.
    */
   async seal(manager: EntityManager, opening: LedgerOpening): Promise<SealedTotals> {
-    const [sealed] = (await manager.query(sealStatement.text, sealStatement.values(opening))) as LedgerRow[];
-    if (sealed) return toTotals(sealed);
-    const [row] = (await manager.query(
-      `SELECT session_id, state, energy_wh, distance_m, sample_count, sealed_at FROM session_ledger WHERE session_id = $1`,
-      [opening.sessionId],
-    )) as LedgerRow[];
-    return toTotals(row);
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const [[sealed]] = (await manager.query(sealActiveStatement.text, [opening.sessionId])) as [LedgerRow[], number];
+      if (sealed) return toTotals(sealed);
+      const [opened] = (await manager.query(
+        `INSERT INTO session_ledger (session_id, kind, vehicle_id, station_id, state, started_at, metered, sealed_at)
+         VALUES ($1, $2, $3, $4, 'SEALED', $5, $6, greatest(now(), $5::timestamptz))
+         ON CONFLICT (session_id) DO NOTHING RETURNING ${LEDGER_COLUMNS}`,
+        openLedgerStatement.values(opening),
+      )) as LedgerRow[];
+      if (opened) return toTotals(opened);
+      const [existing] = (await manager.query(`SELECT ${LEDGER_COLUMNS} FROM session_ledger WHERE session_id = $1`, [
+        opening.sessionId,
+      ])) as LedgerRow[];
+      // Opened Active in between by the session's start event: seal that.
+      if (existing?.state === 'SEALED') return toTotals(existing);
+    }
+    throw new Error(`the ledger of session ${opening.sessionId} could not be sealed`);
   }
 }
 
-/** The seal as one statement: it returns no row when the ledger was sealed already. */
-export const sealStatement = {
-  text: `INSERT INTO session_ledger (session_id, kind, vehicle_id, station_id, state, started_at, metered, sealed_at)
-    VALUES ($1, $2, $3, $4, 'SEALED', $5, $6, greatest(now(), $5::timestamptz))
-    ON CONFLICT (session_id) DO UPDATE SET state = 'SEALED', sealed_at = greatest(now(), session_ledger.started_at)
-      WHERE session_ledger.state = 'ACTIVE'
-    RETURNING session_id, state, energy_wh, distance_m, sample_count, sealed_at`,
+const LEDGER_COLUMNS = 'session_id, state, energy_wh, distance_m, sample_count, sealed_at';
+
+export const openLedgerStatement = {
+  text: `INSERT INTO session_ledger (session_id, kind, vehicle_id, station_id, state, started_at, metered)
+    VALUES ($1, $2, $3, $4, 'ACTIVE', $5, $6) ON CONFLICT (session_id) DO NOTHING`,
   values: (opening: LedgerOpening): unknown[] => [
     opening.sessionId,
     opening.kind,
@@ -70,6 +70,12 @@ export const sealStatement = {
     opening.startedAt,
     opening.kind === 'CHARGING' && opening.stationMetered === true,
   ],
+};
+
+/** The seal of an Active ledger, the statement a seal almost always is: no row when there is none to seal. */
+export const sealActiveStatement = {
+  text: `UPDATE session_ledger SET state = 'SEALED', sealed_at = greatest(now(), started_at)
+    WHERE session_id = $1 AND state = 'ACTIVE' RETURNING ${LEDGER_COLUMNS}`,
 };
 
 function toTotals(row: LedgerRow): SealedTotals {
