@@ -27,6 +27,8 @@ type Json = Record<string, any>;
 /** Each case's size: samples over rides, `FAULTS_SAMPLES` to change it. */
 export const FAULT_SAMPLES = Number(process.env.FAULTS_SAMPLES ?? 50_000);
 export const FAULT_RIDES = 100;
+/** Rides the checker reads back at once. */
+const OBSERVED_AT_ONCE = 5;
 
 export interface FaultStackOptions {
   /** Instances of a consuming service to run for the whole case (see Stack's `instances`). */
@@ -385,27 +387,45 @@ export class FaultRun {
     return page.body.items?.length ?? 0;
   }
 
+  /** Every ride, its counted samples and the run's rejections, read a few rides at a time beside the rejections' pages. */
   private async observe(): Promise<Observed> {
-    const counted: CountedSample[] = [];
-    const rides: FinalizedRide[] = [];
-    for (const [index, ride] of this.rides.entries()) {
-      const session = (await this.api('GET', `/v1/sessions/${ride.id}`)).body;
-      rides.push({
-        sessionId: ride.id,
+    const readRide = async (index: number) => {
+      const { id } = this.rides[index];
+      const session = (await this.api('GET', `/v1/sessions/${id}`)).body;
+      const ride: FinalizedRide = {
+        sessionId: id,
         state: session.state,
         energyWh: session.energyConsumedWh === null ? null : String(session.energyConsumedWh),
         endRequested: this.endRequested.has(index),
-      });
-      for (const item of await this.pages(`/v1/sessions/${ride.id}/telemetry?limit=1000`))
-        counted.push({ telemetryId: item.telemetryId, sessionId: item.sessionId, energyWh: String(item.energyWh) });
-    }
-    const rejections = (await this.pages(`/v1/telemetry/rejections?from=${this.startedAt}&limit=1000`)).map((item) => ({
+      };
+      const counted = (await this.pages(`/v1/sessions/${id}/telemetry?limit=1000`)).map((item): CountedSample => ({
+        telemetryId: item.telemetryId,
+        sessionId: item.sessionId,
+        energyWh: String(item.energyWh),
+      }));
+      return { ride, counted };
+    };
+    const readRides = async () => {
+      const read: Awaited<ReturnType<typeof readRide>>[] = [];
+      for (let first = 0; first < this.rides.length; first += OBSERVED_AT_ONCE)
+        read.push(
+          ...(await Promise.all(
+            this.rides.slice(first, first + OBSERVED_AT_ONCE).map((_, offset) => readRide(first + offset)),
+          )),
+        );
+      return read;
+    };
+    const [read, rejected] = await Promise.all([
+      readRides(),
+      this.pages(`/v1/telemetry/rejections?from=${this.startedAt}&limit=1000`),
+    ]);
+    const rejections = rejected.map((item) => ({
       messageId: item.messageId,
       telemetryId: item.telemetryId,
       reason: item.reason,
       sessionId: item.sessionId,
     }));
-    return { counted, rejections, rides };
+    return { counted: read.flatMap((entry) => entry.counted), rejections, rides: read.map((entry) => entry.ride) };
   }
 
   private async pages(path: string): Promise<Json[]> {
