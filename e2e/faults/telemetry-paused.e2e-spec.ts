@@ -66,8 +66,9 @@ describe('fault case: the telemetry service paused with SIGSTOP past the seal de
 
     const report = await run.finish('telemetry paused with SIGSTOP past the seal deadline');
     expectAllAccountedFor(report, messages.length);
+    const codes = answers.map((answer) => answer?.code).join(', ');
     process.stdout.write(
-      `telemetry paused ${pausedMs} ms; ${batch.length} ends answered 503 and finished by themselves\n`,
+      `telemetry paused ${pausedMs} ms; ${batch.length} ends answered 503 (${codes}), finished by themselves\n`,
     );
   });
 });
