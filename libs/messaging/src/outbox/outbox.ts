@@ -29,18 +29,34 @@ export function outboxWrittenBy(manager: EntityManager): void {
 }
 
 /** Adds an event to the outbox inside the caller's transaction: it is published only if that commits. */
-export async function addToOutbox(
+export function addToOutbox(
   manager: EntityManager,
   exchange: string,
   routingKey: string,
   envelope: Envelope,
 ): Promise<void> {
+  return addAllToOutbox(manager, [{ exchange, routingKey, envelope }]);
+}
+
+/** Adds events to the outbox inside the caller's transaction, in this order, in one statement. */
+export async function addAllToOutbox(
+  manager: EntityManager,
+  events: { exchange: string; routingKey: string; envelope: Envelope }[],
+): Promise<void> {
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error('addToOutbox must run inside the transaction that makes the change');
   }
+  const values = events.map(
+    (_, index) => `($${index * 4 + 1}, $${index * 4 + 2}, $${index * 4 + 3}, $${index * 4 + 4})`,
+  );
   await manager.query(
-    `INSERT INTO outbox_message (message_id, exchange, routing_key, envelope) VALUES ($1, $2, $3, $4)`,
-    [envelope.messageId, exchange, routingKey, JSON.stringify(envelope)],
+    `INSERT INTO outbox_message (message_id, exchange, routing_key, envelope) VALUES ${values.join(', ')}`,
+    events.flatMap(({ exchange, routingKey, envelope }) => [
+      envelope.messageId,
+      exchange,
+      routingKey,
+      JSON.stringify(envelope),
+    ]),
   );
   outboxWrittenBy(manager);
 }
