@@ -1,5 +1,5 @@
 import { waitFor } from '@chargeflow/testing';
-import { FAULT_RIDES, FAULT_SAMPLES, faultStack, type StreamMessage } from './fault-run';
+import { expectAllAccountedFor, FAULT_RIDES, faultStack } from './fault-run';
 
 /**
  * kill -9 of the telemetry service a third of the way through the stream, started again at once, while
@@ -11,14 +11,10 @@ describe('fault case: the telemetry service killed with kill -9 mid-stream', () 
 
   const current = faultStack('faults_kill_telemetry');
 
-  it('loses and duplicates nothing confirmed, and every total and bill is right', async () => {
+  it('loses and duplicates nothing confirmed; every total, bill and analytics figure is right', async () => {
     const { stack, run } = current();
     await run.startRides(FAULT_RIDES);
-    const perRide = Math.floor(FAULT_SAMPLES / FAULT_RIDES);
-    const messages: StreamMessage[] = [];
-    for (let seq = 0; seq < perRide; seq += 1)
-      for (let ride = 0; ride < FAULT_RIDES; ride += 1)
-        messages.push(run.sample(ride, seq, ['0.25', '0.5', '2.125'][(seq + ride) % 3]));
+    const messages = run.wellFormedStream();
 
     const telemetry = stack.processes.telemetry;
     const killAt = Math.floor(messages.length / 3);
@@ -37,14 +33,7 @@ describe('fault case: the telemetry service killed with kill -9 mid-stream', () 
     });
     expect(killedWithWork).toBe(true);
 
-    const accounting = await run.account();
-    run.record('telemetry killed with kill -9 mid-stream', accounting);
-    expect(accounting.attempted).toBe(messages.length);
-    expect(accounting.lost).toEqual([]);
-    expect(accounting.duplicated).toEqual([]);
-    expect(accounting.phantom).toEqual([]);
-    expect(accounting.wrongSessions).toEqual([]);
-    expect(accounting.counted).toBeGreaterThan(0);
-    expect(await run.checkBilling()).toEqual({ unbilled: [], mismatches: 0 });
+    const report = await run.finish('telemetry killed with kill -9 mid-stream');
+    expectAllAccountedFor(report, messages.length);
   });
 });

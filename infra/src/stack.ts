@@ -32,6 +32,9 @@ export const NODE_ARGS: Partial<Record<StackService, readonly string[]>> = {
   telemetry: ['--max-semi-space-size=4'],
 };
 
+/** Services that listen on a port of their own, so only one instance of each runs in a stack. */
+export const ListeningServices: readonly StackService[] = ['api-gateway', 'central-system'];
+
 /**
  * CPU_PROF_DIR=<dir>: every service writes a V8 CPU profile there, `<service>.<start time>.cpuprofile`, when it
  * stops (Node refuses --cpu-prof in NODE_OPTIONS, so the stack passes it).
@@ -46,6 +49,8 @@ export interface StackOptions {
   /** Write each service's log to `<logDir>/<service>.log` instead of this process's stdout. */
   logDir?: string;
   readyTimeoutMs?: number;
+  /** How many instances of a service to run (1 unless named), as competing consumers with the same env. */
+  instances?: Partial<Record<StackService, number>>;
   /** The checkout whose build the services run from (default: this repository). */
   root?: string;
 }
@@ -59,6 +64,8 @@ export class ServiceProcess {
   constructor(
     readonly service: StackService,
     private readonly options: StackOptions,
+    /** Which instance of the service this is, from 1; the second and later log to `<service>-<n>.log`. */
+    readonly instance = 1,
   ) {}
 
   get running(): boolean {
@@ -70,7 +77,8 @@ export class ServiceProcess {
   }
 
   get logFile(): string | null {
-    return this.options.logDir ? join(this.options.logDir, `${this.service}.log`) : null;
+    const name = this.instance === 1 ? this.service : `${this.service}-${this.instance}`;
+    return this.options.logDir ? join(this.options.logDir, `${name}.log`) : null;
   }
 
   start(): void {
@@ -115,6 +123,16 @@ export class ServiceProcess {
     await this.exit;
   }
 
+  /** Freezes the process (SIGSTOP): it holds its connections but answers nothing, as a stalled host would. */
+  pause(): void {
+    if (this.running) this.child?.kill('SIGSTOP');
+  }
+
+  /** Lets a paused process run on (SIGCONT). */
+  resume(): void {
+    if (this.running) this.child?.kill('SIGCONT');
+  }
+
   waitForExit(): Promise<number | null> {
     return this.exit;
   }
@@ -132,7 +150,10 @@ export class ServiceProcess {
 
 /** The six services, started together and answering `GET /readyz` with 200. */
 export class Stack {
+  /** The first instance of each service. */
   readonly processes: Record<StackService, ServiceProcess>;
+  /** Every instance of each service, the first one first. */
+  readonly instances: Record<StackService, ServiceProcess[]>;
 
   private constructor(
     readonly gatewayUrl: string,
@@ -140,9 +161,22 @@ export class Stack {
   ) {
     const ocppHost = options.env.CENTRAL_SYSTEM_HOST || '127.0.0.1';
     this.ocppUrl = `ws://${ocppHost}:${options.env.CENTRAL_SYSTEM_PORT || DEFAULT_CENTRAL_SYSTEM_PORT}/ocpp`;
+    this.instances = Object.fromEntries(
+      StackServices.map((service) => [
+        service,
+        Array.from(
+          { length: instanceCountOf(service, options) },
+          (_, index) => new ServiceProcess(service, options, index + 1),
+        ),
+      ]),
+    ) as Record<StackService, ServiceProcess[]>;
     this.processes = Object.fromEntries(
-      StackServices.map((service) => [service, new ServiceProcess(service, options)]),
+      StackServices.map((service) => [service, this.instances[service][0]]),
     ) as Record<StackService, ServiceProcess>;
+  }
+
+  private get all(): ServiceProcess[] {
+    return Object.values(this.instances).flat();
   }
 
   /** Where charge points connect (the central-system's OCPP-J endpoint). */
@@ -152,7 +186,7 @@ export class Stack {
     const host = options.env.GATEWAY_HOST || '127.0.0.1';
     const port = options.env.GATEWAY_PORT || '3000';
     const stack = new Stack(`http://${host}:${port}`, options);
-    for (const process of Object.values(stack.processes)) process.start();
+    for (const process of stack.all) process.start();
     try {
       await stack.waitUntilReady(options.readyTimeoutMs ?? 90_000);
     } catch (error) {
@@ -167,10 +201,10 @@ export class Stack {
     const giveUpAt = Date.now() + timeoutMs;
     let last = 'no answer yet';
     while (Date.now() < giveUpAt) {
-      const dead = Object.values(this.processes).find((process) => !process.running);
+      const dead = this.all.find((process) => !process.running);
       if (dead) {
         throw new Error(
-          `${dead.service} exited with code ${await dead.waitForExit()} before the stack was ready\n${dead.tail()}`,
+          `${dead.service} (instance ${dead.instance}) exited with code ${await dead.waitForExit()} before the stack was ready\n${dead.tail()}`,
         );
       }
       try {
@@ -188,6 +222,21 @@ export class Stack {
   async stop(): Promise<void> {
     const gateway = this.processes['api-gateway'];
     await gateway.stop();
-    await Promise.all(Object.values(this.processes).map((process) => process.stop()));
+    await Promise.all(
+      this.all.map((process) => {
+        process.resume();
+        return process.stop();
+      }),
+    );
   }
+}
+
+/** How many instances of a service a stack runs; more than one of a service that listens on a port is refused. */
+export function instanceCountOf(service: StackService, options: Pick<StackOptions, 'instances'>): number {
+  const count = options.instances?.[service] ?? 1;
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`instances of ${service}: ${count} is not a whole number from 1`);
+  if (count > 1 && ListeningServices.includes(service))
+    throw new Error(`instances of ${service}: only one, as it listens on a port of its own`);
+  return count;
 }
