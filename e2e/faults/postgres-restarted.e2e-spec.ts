@@ -24,7 +24,7 @@ describe('fault case: PostgreSQL stopped and started mid-stream', () => {
   });
 
   it('loses and duplicates nothing confirmed, dead-letters nothing, and every total and bill is right', async () => {
-    const { run } = current();
+    const { stack, run } = current();
     await run.startRides(FAULT_RIDES);
     const perRide = Math.floor(FAULT_SAMPLES / FAULT_RIDES);
     const messages: StreamMessage[] = [];
@@ -48,6 +48,8 @@ describe('fault case: PostgreSQL stopped and started mid-stream', () => {
     });
     expect(restarted).not.toBeNull();
     await restarted;
+    // The outage reached the services: telemetry's consumer stopped taking samples until the database was back.
+    expect(stack.processes.telemetry.tail(1_000_000)).toContain('consuming paused');
 
     const accounting = await run.account();
     run.record('PostgreSQL stopped and started mid-stream', accounting);
