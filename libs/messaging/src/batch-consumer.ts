@@ -62,7 +62,7 @@ export class BatchConsumer {
       const channel = await model.createChannel();
       channel.on('error', () => undefined);
       await declareExchanges(channel);
-      await declareFactQueue(channel, this.options.queue);
+      await declareFactQueue(model, this.options.queue);
       await channel.prefetch(this.batchSize * 2);
       // Whatever the previous channel buffered is redelivered on this one.
       if (this.timer) clearTimeout(this.timer);
