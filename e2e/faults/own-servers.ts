@@ -3,7 +3,7 @@ import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { Exchanges, TELEMETRY_ROUTING } from '@chargeflow/contracts';
 import { infraSettings, type InfraSettings } from '@chargeflow/infra';
 import { deadLetterQueueOf, FactQueues } from '@chargeflow/messaging';
-import type { OwnBroker, OwnPostgres, PublishedSample } from '@chargeflow/testing';
+import type { OwnBroker, OwnCluster, OwnPostgres, PublishedSample } from '@chargeflow/testing';
 import type { FaultRun, StreamMessage } from './fault-run';
 
 /** Servers of a fault case's own (a broker or PostgreSQL it stops on purpose), started before its stack. */
@@ -54,6 +54,18 @@ export function onOwnPostgres(postgres: OwnPostgres): CaseServers {
   return caseServers(settings, [settings.rabbitmqUrl], () => postgres.remove());
 }
 
+/** The case's own cluster, with the run's PostgreSQL: services get every node in `RABBITMQ_URLS`, the checker `checkerNode`. */
+export function onOwnCluster(cluster: OwnCluster, checkerNode: number): CaseServers {
+  const node = cluster.nodes[checkerNode];
+  const settings = { ...infraSettings(process.env), rabbitmqUrl: node.url, rabbitmqManagementUrl: node.managementUrl };
+  return caseServers(
+    settings,
+    cluster.nodes.map((each) => each.url),
+    () => cluster.stop(),
+    (urls) => ({ RABBITMQ_URLS: urls.join(',') }),
+  );
+}
+
 export function inVhost(url: string, vhost: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${vhost}`;
@@ -71,7 +83,7 @@ interface Publisher {
  * connection dropped connects again, to the next of `urls` in turn, and carries on with the next
  * message. A publish whose confirm never came stays indeterminate in the history.
  */
-export function publishThroughOutages(run: FaultRun, urls: string[], reconnectWithinMs = 120_000): void {
+export function publishThroughOutages(run: FaultRun, urls: string[], reconnectWithinMs = 300_000): void {
   run.stream = async (messages: StreamMessage[], publishers: number, between?: (index: number) => Promise<void>) => {
     const slots: (Publisher | null)[] = Array.from({ length: publishers }, () => null);
     let next = 0;
