@@ -1,20 +1,38 @@
 import autocannon from 'autocannon';
-import { buildServices, ensureInfrastructure, infraSettings, recordBenchResult, Stack } from '@chargeflow/infra';
-import { createStackEnvironment } from '@chargeflow/testing';
+import {
+  buildServices,
+  ensureInfrastructure,
+  infraSettings,
+  recordBenchResult,
+  REPO_ROOT,
+  sleep,
+  Stack,
+  StackServices,
+  type BenchFigure,
+} from '@chargeflow/infra';
+import { createStackEnvironment, type StackEnvironment } from '@chargeflow/testing';
+import { checkoutOf } from './checkout';
+import { commandFloor } from './command-floor';
+import { listeningPid, ProcessCpu } from './process-cpu';
 
 /**
- * `npm run bench:api`: ride start + end pairs through the gateway at 50 connections for 30 s, the
- * same pairs sent at a steady rate the machine sustains, GET /healthz (no I/O) and an authenticated
- * read (key check and a page query), measured in the same run on a stack of its own (own databases,
- * virtual host and port). Not a test: it prints a table.
+ * `npm run bench:api [-- --against <git ref>] [--rounds n]`: the command path's cost. Ride start + end
+ * pairs through the gateway at 50 connections (capacity), then the same pairs sent at a steady half
+ * of that capacity (latency), with the CPU milliseconds each process spent per request (the services,
+ * PostgreSQL and RabbitMQ, counting the derive work each pair sets off until the stack is quiet
+ * again). With `--against`, the same on a build of that commit, alternating with today's code round
+ * by round, on stacks of their own (databases, virtual hosts, ports) on the same servers. Then the
+ * floor: the database statements of a pair from one plain Node process with `pg`, no broker. Last,
+ * GET /healthz (no I/O) and an authenticated read as reference points. Not a test: it prints a table.
  */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 30);
 const TARGET_P99_MS = 50;
-/** Requests per second of the steady run: each request leaves on time, whether or not earlier ones were answered. */
-const STEADY_RATE = Number(process.env.BENCH_STEADY_RATE ?? 100);
+const TARGET_CAPACITY_RATIO = 2;
 /** Freshly started services run cold code: the first seconds are not measured. */
 const WARM_UP_S = 10;
+/** After a capacity run, how long the stack may take to work off what the pairs set off (outbox, billing, analytics). */
+const QUIET_TIMEOUT_MS = 120_000;
 
 interface Row {
   name: string;
@@ -89,7 +107,12 @@ async function rideFixtures(baseUrl: string, adminKey: string, count: number): P
  * as answers come. autocannon clears a connection's context before each start, so a pair takes an
  * idle fixture and gives it back once its ride has ended (or did not start).
  */
-async function ridePairs(baseUrl: string, fixtures: Fixture[], key: string): Promise<autocannon.Result> {
+async function ridePairs(
+  baseUrl: string,
+  fixtures: Fixture[],
+  key: string,
+  seconds: number,
+): Promise<autocannon.Result> {
   const idle = [...fixtures];
   type Pair = { fixture?: Fixture; rideId?: string };
   const release = (pair: Pair) => {
@@ -100,7 +123,7 @@ async function ridePairs(baseUrl: string, fixtures: Fixture[], key: string): Pro
   return measure({
     url: baseUrl,
     connections: CONNECTIONS,
-    duration: DURATION_S,
+    duration: seconds,
     requests: [
       {
         method: 'POST',
@@ -140,7 +163,13 @@ const percentile = (sorted: number[], fraction: number) =>
  * busy service, but a slow answer does not hold back the next request, as it would with connections.
  * A pair whose vehicle is still riding is not sent and counts as an error: the stack fell behind.
  */
-async function steadyPairs(baseUrl: string, fixtures: Fixture[], key: string, seconds: number): Promise<Row> {
+async function steadyPairs(
+  baseUrl: string,
+  fixtures: Fixture[],
+  key: string,
+  seconds: number,
+  rate: number,
+): Promise<Row> {
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
@@ -159,7 +188,7 @@ async function steadyPairs(baseUrl: string, fixtures: Fixture[], key: string, se
   };
   const idle = [...fixtures];
   const pairs: Promise<void>[] = [];
-  const intervalMs = 2_000 / STEADY_RATE;
+  const intervalMs = 2_000 / rate;
   const began = performance.now();
   for (let sent = 0; sent * intervalMs < seconds * 1_000; sent += 1) {
     const wait = began + sent * intervalMs - performance.now();
@@ -183,7 +212,7 @@ async function steadyPairs(baseUrl: string, fixtures: Fixture[], key: string, se
     0,
   );
   return {
-    name: `the same pairs sent at a steady ${STEADY_RATE} requests/s`,
+    name: `the same pairs sent at a steady ${Math.round(rate)} requests/s`,
     requestsPerSecond: latencies.length / elapsedS,
     p50: Math.round(percentile(latencies, 0.5)),
     p99: Math.round(percentile(latencies, 0.99)),
@@ -193,104 +222,255 @@ async function steadyPairs(baseUrl: string, fixtures: Fixture[], key: string, se
   };
 }
 
-function table(rows: Row[]): string {
-  const lines = [
-    '| endpoint | requests/s | p50 ms | p99 ms | non-2xx | errors |',
-    '|---|---:|---:|---:|---:|---:|',
-    ...rows.map(
-      (row) =>
-        `| ${row.name} | ${Math.round(row.requestsPerSecond)} | ${row.p50} | ${row.p99} | ${row.non2xx} | ${row.errors} |`,
-    ),
-  ];
-  return lines.join('\n');
+/** One build of ChargeFlow under test: today's code, or the `--against` commit. */
+interface Target {
+  label: string;
+  root: string;
+  environment: StackEnvironment;
+  stack: Stack;
+  operatorKey: string;
+  fixtures: Fixture[];
+  cpu: ProcessCpu;
+}
+
+interface Round {
+  capacity: Row;
+  steady: Row;
+  /** CPU milliseconds per request, by process (group). */
+  cpuMs: Record<string, number>;
+}
+
+async function startTarget(label: string, root: string): Promise<Target> {
+  const environment = await createStackEnvironment(`bench_${label.replace(/[^a-z0-9]/gi, '_')}`);
+  const env = { ...environment.env, RATE_LIMIT_KEY_PER_MINUTE: '100000000', RATE_LIMIT_KEY_BURST: '1000000' };
+  log(`${label}: starting a stack of its own from ${root} (logs in ${environment.logDir})`);
+  const stack = await Stack.start({ env, logDir: environment.logDir, root });
+  const operator = await created<{ id: string; key: string }>(stack.gatewayUrl, '/v1/api-keys', environment.adminKey, {
+    name: 'bench operator',
+    role: 'operator',
+  });
+  const fixtures = await rideFixtures(stack.gatewayUrl, environment.adminKey, CONNECTIONS);
+  const settings = infraSettings(process.env);
+  const groups: Record<string, number> = Object.fromEntries(
+    StackServices.map((service) => [service, stack.processes[service].pid ?? -1]),
+  );
+  const postgres = listeningPid(Number(new URL(settings.adminDatabaseUrl).port || 5432));
+  const rabbitmq = listeningPid(Number(new URL(settings.rabbitmqUrl).port || 5672));
+  if (postgres) groups.postgres = postgres;
+  if (rabbitmq) groups.rabbitmq = rabbitmq;
+  return { label, root, environment, stack, operatorKey: operator.key, fixtures, cpu: new ProcessCpu(groups) };
+}
+
+/**
+ * Waits until the stack's services together use less than a tenth of a core for a second (bounded):
+ * the work the pairs set off is done. The servers are shared, so their own activity is not the sign.
+ */
+async function quiet(target: Target): Promise<void> {
+  const giveUpAt = Date.now() + QUIET_TIMEOUT_MS;
+  while (Date.now() < giveUpAt) {
+    const before = target.cpu.snapshot();
+    await sleep(1_000);
+    const usedByGroup = target.cpu.since(before);
+    const used = StackServices.reduce((sum, service) => sum + (usedByGroup[service] ?? 0), 0);
+    if (used < 100) return;
+  }
+  log(`${target.label}: still busy ${QUIET_TIMEOUT_MS / 1_000} s after the run`);
+}
+
+async function round(target: Target): Promise<Round> {
+  const { stack, fixtures, operatorKey } = target;
+  await quiet(target);
+  const before = target.cpu.snapshot();
+  const result = await ridePairs(stack.gatewayUrl, fixtures, operatorKey, DURATION_S);
+  await quiet(target);
+  const used = target.cpu.since(before);
+  const requests = Math.max(1, result.requests.total);
+  const cpuMs = Object.fromEntries(Object.entries(used).map(([group, ms]) => [group, ms / requests]));
+  const capacity = rowOf(`ride pairs at ${CONNECTIONS} connections`, result);
+  const steady = await steadyPairs(stack.gatewayUrl, fixtures, operatorKey, DURATION_S, capacity.requestsPerSecond / 2);
+  log(
+    `${target.label}: ${Math.round(capacity.requestsPerSecond)} requests/s (p99 ${capacity.p99} ms); ` +
+      `steady ${Math.round(steady.requestsPerSecond)}/s p50 ${steady.p50} ms p99 ${steady.p99} ms, ` +
+      `${steady.non2xx} non-2xx, ${steady.errors} errors; CPU ms/request ${Object.values(cpuMs)
+        .reduce((sum, ms) => sum + ms, 0)
+        .toFixed(2)}`,
+  );
+  return { capacity, steady, cpuMs };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const spread = (values: number[], digits = 0) =>
+  `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+const figure = (name: string, unit: string, values: number[], target?: string): BenchFigure => ({
+  name,
+  unit,
+  value: median(values),
+  min: Math.min(...values),
+  max: Math.max(...values),
+  ...(target ? { target } : {}),
+});
+
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at < 0 ? undefined : process.argv[at + 1];
 }
 
 async function main(): Promise<void> {
+  const against = argument('--against');
+  const rounds = Number(argument('--rounds') ?? 3);
   const settings = infraSettings(process.env);
   const infrastructure = await ensureInfrastructure(settings, log);
   process.env.RABBITMQ_URL = settings.rabbitmqUrl;
   process.env.DATABASE_URL = settings.adminDatabaseUrl;
   buildServices();
-  const environment = await createStackEnvironment('bench');
-  const env = {
-    ...environment.env,
-    RATE_LIMIT_KEY_PER_MINUTE: '100000000',
-    RATE_LIMIT_KEY_BURST: '1000000',
-  };
-  log(`starting a stack of its own (logs in ${environment.logDir})`);
-  const stack = await Stack.start({ env, logDir: environment.logDir });
-  const rows: Row[] = [];
+  const builds = [{ label: 'today', root: REPO_ROOT }];
+  if (against) {
+    const { root, commit } = await checkoutOf(against, log);
+    builds.push({ label: `${against} (${commit.slice(0, 12)})`, root });
+  }
+  const targets: Target[] = [];
+  const results = new Map<string, Round[]>();
+  const floors: number[] = [];
+  const references: Row[] = [];
   let failure: unknown = null;
   try {
-    const operator = await created<{ id: string; key: string }>(
-      stack.gatewayUrl,
-      '/v1/api-keys',
-      environment.adminKey,
-      { name: 'bench operator', role: 'operator' },
-    );
-    log(`${CONNECTIONS} connections, ${DURATION_S} s per endpoint`);
-    try {
-      // The steady run goes first: after the saturating one, billing and the outbox still have a backlog to work off.
-      const pacing = await rideFixtures(stack.gatewayUrl, environment.adminKey, CONNECTIONS);
-      log(`warming up: ${WARM_UP_S} s of steady pairs, not measured`);
-      await steadyPairs(stack.gatewayUrl, pacing, operator.key, WARM_UP_S);
-      const steady = await steadyPairs(stack.gatewayUrl, pacing, operator.key, DURATION_S);
-      const fixtures = await rideFixtures(stack.gatewayUrl, environment.adminKey, CONNECTIONS);
-      rows.push(
-        rowOf(
-          `POST /v1/rides + POST /v1/rides/{id}/end (${CONNECTIONS} connections)`,
-          await ridePairs(stack.gatewayUrl, fixtures, operator.key),
-        ),
-      );
-      rows.push(steady);
-    } catch (error) {
-      log(`ride pairs not measured: ${(error as Error).message}`);
+    for (const build of builds) targets.push(await startTarget(build.label, build.root));
+    for (const target of targets) {
+      log(`${target.label}: warming up, ${WARM_UP_S} s of pairs, not measured`);
+      await ridePairs(target.stack.gatewayUrl, target.fixtures, target.operatorKey, WARM_UP_S);
+      results.set(target.label, []);
     }
-    const admin = { authorization: `Bearer ${environment.adminKey}` };
-    rows.push(
+    for (let index = 0; index < rounds; index += 1) {
+      const order = index % 2 === 0 ? targets : [...targets].reverse();
+      for (const target of order) {
+        log(`round ${index + 1} of ${rounds}: ${target.label}`);
+        results.get(target.label)?.push(await round(target));
+      }
+      const floor = await commandFloor(targets[0].environment.env, CONNECTIONS, Math.min(DURATION_S, 15));
+      log(`round ${index + 1}: the floor, ${Math.round(floor)} requests/s`);
+      floors.push(floor);
+    }
+    const today = targets[0];
+    const admin = { authorization: `Bearer ${today.environment.adminKey}` };
+    references.push(
       rowOf(
         'GET /v1/api-keys?limit=1 (key check and a page query)',
         await measure({
-          url: `${stack.gatewayUrl}/v1/api-keys?limit=1`,
+          url: `${today.stack.gatewayUrl}/v1/api-keys?limit=1`,
           headers: admin,
           connections: CONNECTIONS,
-          duration: DURATION_S,
+          duration: 10,
         }),
       ),
-    );
-    rows.push(
       rowOf(
         'GET /healthz',
-        await measure({ url: `${stack.gatewayUrl}/healthz`, connections: CONNECTIONS, duration: DURATION_S }),
+        await measure({ url: `${today.stack.gatewayUrl}/healthz`, connections: CONNECTIONS, duration: 10 }),
       ),
     );
   } catch (error) {
     failure = error;
   } finally {
-    await stack.stop();
-    await environment.cleanup();
+    for (const target of targets) {
+      await target.stack.stop();
+      await target.environment.cleanup();
+    }
     await infrastructure.stop();
   }
   if (failure) throw failure;
-  console.log(`\n${table(rows)}\n`);
-  // One run per row: value, min and max are the same figure.
-  const single = (name: string, unit: string, value: number) => ({ name, unit, value, min: value, max: value });
-  recordBenchResult(
-    'api',
-    rows.flatMap((row) => [
-      single(`${row.name}: requests/s`, 'req/s', row.requestsPerSecond),
-      single(`${row.name}: p50`, 'ms', row.p50),
-      single(`${row.name}: p99`, 'ms', row.p99),
-    ]),
-  );
-  for (const row of rows) {
-    if (row.non2xx > 0) log(`${row.name}: answers by status ${JSON.stringify(row.statuses)}`);
-  }
-  const rides = rows.find((row) => row.name.startsWith('POST /v1/rides'));
-  if (rides)
-    log(
-      `command p99 at ${CONNECTIONS} connections ${rides.p99} ms (target <= ${TARGET_P99_MS} ms): ${rides.p99 <= TARGET_P99_MS ? 'met' : 'NOT met'}`,
+  report(targets, results, floors, references);
+}
+
+function report(targets: Target[], results: Map<string, Round[]>, floors: number[], references: Row[]): void {
+  const groups = [...StackServices, 'postgres', 'rabbitmq'];
+  const lines = [
+    `| build | requests/s at ${CONNECTIONS} connections | steady rate | steady p50 ms | steady p99 ms | steady non-2xx + errors | CPU ms/request |`,
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  const cpu = [
+    '| process | ' + targets.map((target) => target.label).join(' | ') + ' |',
+    `|---|${targets.map(() => '---:|').join('')}`,
+  ];
+  for (const target of targets) {
+    const runs = results.get(target.label) ?? [];
+    const total = runs.map((run) => Object.values(run.cpuMs).reduce((sum, ms) => sum + ms, 0));
+    lines.push(
+      `| ${target.label} | ${spread(runs.map((run) => run.capacity.requestsPerSecond))} | ${spread(
+        runs.map((run) => run.steady.requestsPerSecond),
+      )} | ${spread(runs.map((run) => run.steady.p50))} | ${spread(runs.map((run) => run.steady.p99))} | ${runs
+        .map((run) => run.steady.non2xx + run.steady.errors)
+        .reduce((sum, count) => sum + count, 0)} | ${spread(total, 2)} |`,
     );
+  }
+  for (const group of groups)
+    cpu.push(
+      `| ${group} | ${targets
+        .map((target) => median((results.get(target.label) ?? []).map((run) => run.cpuMs[group] ?? 0)).toFixed(2))
+        .join(' | ')} |`,
+    );
+  console.log(`\n${lines.join('\n')}\n\nCPU ms per request by process (median of the rounds):\n${cpu.join('\n')}\n`);
+  console.log(
+    `The floor (the pair's database statements from one plain Node process with pg, ${CONNECTIONS} at once): ${spread(floors)} requests/s\n`,
+  );
+  console.log(
+    `${[
+      '| reference | requests/s | p50 ms | p99 ms | non-2xx |',
+      '|---|---:|---:|---:|---:|',
+      ...references.map(
+        (row) => `| ${row.name} | ${Math.round(row.requestsPerSecond)} | ${row.p50} | ${row.p99} | ${row.non2xx} |`,
+      ),
+    ].join('\n')}\n`,
+  );
+
+  const today = results.get(targets[0].label) ?? [];
+  const figures: BenchFigure[] = [
+    figure(
+      'ride pairs at 50 connections: requests/s',
+      'req/s',
+      today.map((run) => run.capacity.requestsPerSecond),
+    ),
+    figure(
+      'ride pairs at half capacity: p99',
+      'ms',
+      today.map((run) => run.steady.p99),
+      `<= ${TARGET_P99_MS}`,
+    ),
+    figure(
+      'ride pairs at half capacity: non-2xx and errors',
+      '',
+      today.map((run) => run.steady.non2xx + run.steady.errors),
+      '<= 0',
+    ),
+    figure(
+      'ride pairs: CPU ms per request, all processes',
+      'ms',
+      today.map((run) => Object.values(run.cpuMs).reduce((sum, ms) => sum + ms, 0)),
+    ),
+    figure('the floor: the same statements from plain pg', 'req/s', floors),
+  ];
+  const against = targets[1] ? (results.get(targets[1].label) ?? []) : [];
+  if (against.length > 0) {
+    const ratios = today.map(
+      (run, index) => run.capacity.requestsPerSecond / against[index].capacity.requestsPerSecond,
+    );
+    console.log(`capacity against ${targets[1].label}: ${spread(ratios, 2)} × (target >= ${TARGET_CAPACITY_RATIO})`);
+    figures.push(
+      figure(
+        `ride pairs against ${targets[1].label}: requests/s`,
+        'req/s',
+        against.map((run) => run.capacity.requestsPerSecond),
+      ),
+      figure(`capacity, today ÷ ${targets[1].label}`, '×', ratios, `>= ${TARGET_CAPACITY_RATIO}`),
+    );
+  }
+  recordBenchResult('api', figures);
+  const p99 = median(today.map((run) => run.steady.p99));
+  log(
+    `steady p99 at half capacity ${p99} ms (target <= ${TARGET_P99_MS} ms): ${p99 <= TARGET_P99_MS ? 'met' : 'NOT met'}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -125,6 +125,39 @@ describe('rides and charges through the gateway', () => {
     });
   });
 
+  it('starts one of 30 concurrent rides of a vehicle and finalizes one of 10 concurrent ends; the rest get 409', async () => {
+    const vehicle = await api('POST', '/v1/vehicles', { label: 'e-bike 30', batteryCapacityWh: 500, energyWh: 500 });
+    const rider = await api('POST', '/v1/riders', { name: 'Katherine' });
+    const body = { vehicleId: vehicle.body.id, riderId: rider.body.id };
+    const starts = await Promise.all(Array.from({ length: 30 }, () => api('POST', '/v1/rides', body)));
+    const started = starts.filter((answer) => answer.status === 201);
+    expect(started).toHaveLength(1);
+    const winner = started[0].body.id;
+    for (const answer of starts.filter((other) => other.status !== 201))
+      expect(answer).toMatchObject({
+        status: 409,
+        body: { code: 'VEHICLE_HAS_ACTIVE_SESSION', activeSessionId: winner },
+      });
+    expect((await api('GET', `/v1/sessions?vehicleId=${vehicle.body.id}`)).body.items).toHaveLength(1);
+
+    const ends = await Promise.all(Array.from({ length: 10 }, () => api('POST', `/v1/rides/${winner}/end`)));
+    const ended = ends.filter((answer) => answer.status === 200);
+    expect(ended).toHaveLength(1);
+    expect(ended[0].body).toMatchObject({ id: winner, state: 'FINALIZED' });
+    for (const answer of ends.filter((other) => other.status !== 200))
+      expect(answer).toMatchObject({
+        status: 409,
+        body: { code: 'SESSION_ALREADY_FINALIZED', session: ended[0].body },
+      });
+    await waitFor(
+      async () => finalized.find((envelope) => envelope.payload.sessionId === winner),
+      10_000,
+      'session.finalized.v1',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(finalized.filter((envelope) => envelope.payload.sessionId === winner)).toHaveLength(1);
+  });
+
   it('charges at an unmetered station by rated power over time, and fills the battery by that much', async () => {
     const vehicle = await api('POST', '/v1/vehicles', { label: 'van 3', batteryCapacityWh: 60_000, energyWh: 10_000 });
     const station = await api('POST', '/v1/stations', {

@@ -13,11 +13,11 @@ export interface CommandResult {
 export function run(
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; echo?: boolean } = {},
+  options: { env?: NodeJS.ProcessEnv; echo?: boolean; cwd?: string } = {},
 ): Promise<CommandResult> {
   return new Promise((resolvePromise) => {
     const child = spawn(command, args, {
-      cwd: REPO_ROOT,
+      cwd: options.cwd ?? REPO_ROOT,
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

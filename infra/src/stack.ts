@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CENTRAL_SYSTEM_PORT } from '@chargeflow/contracts';
-import { DIST } from './build';
 import { REPO_ROOT, sleep } from './process';
 
 export const StackServices = [
@@ -16,9 +15,12 @@ export const StackServices = [
 
 export type StackService = (typeof StackServices)[number];
 
-/** The compiled entry point (see build.ts): services run as plain JavaScript, as in production. */
-export function entrypointOf(service: StackService): string {
-  return join(DIST, 'apps', service, 'src', 'main.js');
+/**
+ * The compiled entry point (see build.ts): services run as plain JavaScript, as in production. `root`
+ * is the checkout whose build runs: this repository, or another build of it (`bench:api --against`).
+ */
+export function entrypointOf(service: StackService, root = REPO_ROOT): string {
+  return join(root, 'dist', 'apps', service, 'src', 'main.js');
 }
 
 /**
@@ -27,20 +29,25 @@ export function entrypointOf(service: StackService): string {
  * peaked above 200 MB RSS under `npm run bench:telemetry`, against about 110 MB with 4 MB ones.
  */
 export const NODE_ARGS: Partial<Record<StackService, readonly string[]>> = {
-  telemetry: [
-    '--max-semi-space-size=4',
-    // TELEMETRY_CPU_PROF_DIR=<dir>: telemetry writes a V8 CPU profile there when it stops (Node refuses --cpu-prof in NODE_OPTIONS).
-    ...(process.env.TELEMETRY_CPU_PROF_DIR
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TELEMETRY_CPU_PROF_DIR}`]
-      : []),
-  ],
+  telemetry: ['--max-semi-space-size=4'],
 };
+
+/**
+ * CPU_PROF_DIR=<dir>: every service writes a V8 CPU profile there, `<service>.<start time>.cpuprofile`, when it
+ * stops (Node refuses --cpu-prof in NODE_OPTIONS, so the stack passes it).
+ */
+function profilingArgs(service: StackService): string[] {
+  const dir = process.env.CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${service}.${Date.now()}.cpuprofile`] : [];
+}
 
 export interface StackOptions {
   env: NodeJS.ProcessEnv;
   /** Write each service's log to `<logDir>/<service>.log` instead of this process's stdout. */
   logDir?: string;
   readyTimeoutMs?: number;
+  /** The checkout whose build the services run from (default: this repository). */
+  root?: string;
 }
 
 /** One service running as its own Node process, started exactly as in production. */
@@ -67,18 +74,22 @@ export class ServiceProcess {
   }
 
   start(): void {
-    const entrypoint = entrypointOf(this.service);
+    const entrypoint = entrypointOf(this.service, this.options.root);
     if (!existsSync(entrypoint)) throw new Error(`${entrypoint} is missing: build the services first (npm run build)`);
     const logFile = this.logFile;
     if (logFile && this.options.logDir) {
       mkdirSync(this.options.logDir, { recursive: true });
       this.log = createWriteStream(logFile, { flags: 'a' });
     }
-    const child = spawn(process.execPath, [...(NODE_ARGS[this.service] ?? []), entrypoint], {
-      cwd: REPO_ROOT,
-      env: this.options.env,
-      stdio: ['ignore', this.log ? 'pipe' : 'inherit', this.log ? 'pipe' : 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(NODE_ARGS[this.service] ?? []), ...profilingArgs(this.service), entrypoint],
+      {
+        cwd: this.options.root ?? REPO_ROOT,
+        env: this.options.env,
+        stdio: ['ignore', this.log ? 'pipe' : 'inherit', this.log ? 'pipe' : 'inherit'],
+      },
+    );
     if (this.log) {
       child.stdout?.pipe(this.log, { end: false });
       child.stderr?.pipe(this.log, { end: false });

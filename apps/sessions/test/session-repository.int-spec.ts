@@ -77,7 +77,7 @@ describe('the session repository on real PostgreSQL', () => {
     expect(error).toMatchObject({ details: { stationId, activeSessionId: first.id } });
   });
 
-  it('refuses a start racing an end of the same vehicle, and the end completes: no deadlock', async () => {
+  it("lets a ride start racing the end of its vehicle's ride wait for that end, then start: no deadlock", async () => {
     const database: SessionsDatabase = {
       transaction: (work) => dataSource.transaction(work),
       autocommit: dataSource.manager,
@@ -86,26 +86,105 @@ describe('the session repository on real PostgreSQL', () => {
     const [vehicleId, riderId] = [await inserted('vehicle'), await inserted('rider')];
     const first = await new StartRideHandler(database, fleet, sessions).execute({ vehicleId, riderId });
 
-    // The second start holds the vehicle's row while it looks up the rider; the end arrives meanwhile.
-    let riderLookedUp!: () => void;
-    const lookingUpRider = new Promise<void>((resolve) => (riderLookedUp = resolve));
-    const slowFleet = Object.assign(Object.create(fleet) as TypeOrmFleetRepository, {
-      rider: async (...args: Parameters<TypeOrmFleetRepository['rider']>) => {
-        riderLookedUp();
-        await new Promise((resolve) => setTimeout(resolve, 400));
-        return fleet.rider(...args);
-      },
-    });
-    const start = new StartRideHandler(database, slowFleet, sessions).execute({ vehicleId, riderId }).then(
-      () => null,
-      (error: unknown) => error,
-    );
-    await lookingUpRider;
-    const seal = { seal: async () => ({ energyWh: '1', distanceM: '1', sampleCount: 1, sealedAt: new Date() }) };
-    const ended = await new EndRideHandler(database, fleet, sessions, seal).execute(first.id);
+    // The end holds the ride and the vehicle and has finalized, uncommitted, when the next start arrives.
+    const ending = dataSource.createQueryRunner();
+    await ending.startTransaction();
+    const locked = await sessions.lockForEnd(ending.manager, first.id);
+    const ride = Session.fromSnapshot(locked!.session);
+    ride.end({ energyWh: '1', distanceM: '1', sampleCount: 1, sealedAt: new Date() });
+    await sessions.saveFinalized(ending.manager, ride, '499');
+    let answered = false;
+    const next = new StartRideHandler(database, fleet, sessions)
+      .execute({ vehicleId, riderId })
+      .finally(() => (answered = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered).toBe(false);
+    await ending.commitTransaction();
+    await ending.release();
 
-    expect(ended.state).toBe('FINALIZED');
-    expect(await start).toMatchObject({ code: 'VEHICLE_HAS_ACTIVE_SESSION', details: { activeSessionId: first.id } });
+    expect(await next).toMatchObject({ state: 'ACTIVE', vehicleId });
+    expect((await sessions.findById(dataSource.manager, first.id))?.state).toBe('FINALIZED');
+  });
+
+  it('starts exactly one of 30 concurrent rides of one vehicle; the others name it', async () => {
+    const database: SessionsDatabase = {
+      transaction: (work) => dataSource.transaction(work),
+      autocommit: dataSource.manager,
+    };
+    const handler = new StartRideHandler(database, new TypeOrmFleetRepository(), sessions);
+    const vehicleId = await inserted('vehicle');
+    const riders = await Promise.all(Array.from({ length: 30 }, () => inserted('rider')));
+    const outcomes = await Promise.all(
+      riders.map((riderId) =>
+        handler.execute({ vehicleId, riderId }).then(
+          (view) => ({ started: view.id }),
+          (error: { code?: string; details?: { activeSessionId?: string } }) => ({
+            refused: error.code,
+            blocker: error.details?.activeSessionId,
+          }),
+        ),
+      ),
+    );
+    const started = outcomes.flatMap((outcome) => ('started' in outcome ? [outcome.started] : []));
+    expect(started).toHaveLength(1);
+    expect(outcomes.filter((outcome) => 'refused' in outcome)).toEqual(
+      Array.from({ length: 29 }, () => ({ refused: 'VEHICLE_HAS_ACTIVE_SESSION', blocker: started[0] })),
+    );
+    expect(await dataSource.query(`SELECT count(*)::int AS n FROM session WHERE vehicle_id = $1`, [vehicleId])).toEqual(
+      [{ n: 1 }],
+    );
+    expect(
+      await dataSource.query(
+        `SELECT count(*)::int AS n FROM outbox_message WHERE envelope->'payload'->>'sessionId' = $1`,
+        [started[0]],
+      ),
+    ).toEqual([{ n: 1 }]);
+  });
+
+  it('finalizes one of 10 concurrent ends of a ride; the other nine answer 409 with the same record', async () => {
+    const database: SessionsDatabase = {
+      transaction: (work) => dataSource.transaction(work),
+      autocommit: dataSource.manager,
+    };
+    const [vehicleId, riderId] = [await inserted('vehicle'), await inserted('rider')];
+    const ride = await new StartRideHandler(database, new TypeOrmFleetRepository(), sessions).execute({
+      vehicleId,
+      riderId,
+    });
+    const sealedAt = new Date();
+    const seal = { seal: async () => ({ energyWh: '2.5', distanceM: '10', sampleCount: 3, sealedAt }) };
+    const end = new EndRideHandler(database, sessions, seal);
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        end.execute(ride.id).then(
+          (view) => ({ ended: view }),
+          (error: { code?: string; details?: { session?: unknown } }) => ({
+            refused: error.code,
+            details: error.details,
+          }),
+        ),
+      ),
+    );
+    const ended = outcomes.flatMap((outcome) => ('ended' in outcome ? [outcome.ended] : []));
+    expect(ended).toHaveLength(1);
+    expect(ended[0]).toMatchObject({ state: 'FINALIZED', energyConsumedWh: 2.5 });
+    const refusals = outcomes.filter((outcome) => 'refused' in outcome);
+    expect(refusals).toHaveLength(9);
+    for (const refusal of refusals)
+      expect(refusal).toEqual({
+        refused: 'SESSION_ALREADY_FINALIZED',
+        details: { sessionId: ride.id, session: ended[0] },
+      });
+    // The battery gave the ride's energy once: 400 - 2.5.
+    expect(await dataSource.query(`SELECT energy_wh FROM vehicle WHERE id = $1`, [vehicleId])).toEqual([
+      { energy_wh: '397.500' },
+    ]);
+    expect(
+      await dataSource.query(
+        `SELECT count(*)::int AS n FROM outbox_message WHERE routing_key = 'session.finalized.v1' AND envelope->'payload'->>'sessionId' = $1`,
+        [ride.id],
+      ),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('hands a requested, unfinished end to one claimer at a time, and again only after the delay', async () => {
@@ -116,7 +195,7 @@ describe('the session repository on real PostgreSQL', () => {
       expect.objectContaining({ sessionId: ride.id }),
     );
     await withCorrelation({ correlationId: 'end-request-1' }, () =>
-      sessions.recordEndRequest(dataSource.manager, ride.id),
+      sessions.requestEnd(dataSource.manager, ride.id, 'RIDE'),
     );
     await dataSource.query(`UPDATE session SET end_attempted_at = now() - interval '10 seconds' WHERE id = $1`, [
       ride.id,

@@ -14,6 +14,7 @@ export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './outbox/outbox.migration';
 export * from './outbox/outbox-published-index.migration';
+export * from './outbox/outbox-without-notify.migration';
 export * from './inbox/inbox';
 export * from './inbox/inbox.migration';
 export * from './rpc/amqp-rpc.server';

@@ -2,6 +2,7 @@ import {
   CreateInbox1763800000001,
   CreateOutbox1763800000000,
   IndexOutboxPublishedAt1765100000000,
+  OutboxWithoutNotify1768500000000,
 } from '@chargeflow/messaging';
 import { CreateChargePoints1767000000000 } from './1767000000000-create-charge-points';
 import { CreateTransactions1767000001000 } from './1767000001000-create-transactions';
@@ -19,4 +20,5 @@ export const centralSystemMigrations = [
   CreateConnections1767000002000,
   CreateProtocolLog1767000003000,
   IndexProtocolLogPayload1767000004000,
+  OutboxWithoutNotify1768500000000,
 ];

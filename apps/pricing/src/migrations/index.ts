@@ -2,6 +2,7 @@ import {
   CreateInbox1763800000001,
   CreateOutbox1763800000000,
   IndexOutboxPublishedAt1765100000000,
+  OutboxWithoutNotify1768500000000,
 } from '@chargeflow/messaging';
 import { CreateTariffs1763800005000 } from './1763800005000-create-tariffs';
 import { CreateBillingRecords1763800006000 } from './1763800006000-create-billing-records';
@@ -19,4 +20,5 @@ export const pricingMigrations = [
   BillingRecordRevision1766000000000,
   BillingInputsAndVerifications1767000000000,
   VerifyByStart1768000000000,
+  OutboxWithoutNotify1768500000000,
 ];

@@ -1,4 +1,8 @@
-import { CreateOutbox1763800000000, IndexOutboxPublishedAt1765100000000 } from '@chargeflow/messaging';
+import {
+  CreateOutbox1763800000000,
+  IndexOutboxPublishedAt1765100000000,
+  OutboxWithoutNotify1768500000000,
+} from '@chargeflow/messaging';
 import { CreateFleetAndSessions1763800001000 } from './1763800001000-create-fleet-and-sessions';
 import { OcppLinksAndTokens1767000001000 } from './1767000001000-ocpp-links-and-tokens';
 import { ChargesNameTheirRider1767300000000 } from './1767300000000-charges-name-their-rider';
@@ -12,4 +16,5 @@ export const sessionsMigrations = [
   OcppLinksAndTokens1767000001000,
   ChargesNameTheirRider1767300000000,
   EndRequests1767500000000,
+  OutboxWithoutNotify1768500000000,
 ];

@@ -1,7 +1,15 @@
 import type { FleetRepository, RiderRecord, StationRecord, VehicleRecord } from '../fleet/domain/fleet.repository';
 import type { ActiveSessions } from './domain/one-active-session.policy';
 import type { Session, SessionEvent, SessionSnapshot } from './domain/session.aggregate';
-import type { PendingEnd, SessionRepository, SessionsDatabase, Transaction } from './domain/session.repository';
+import type { SessionKind } from '@chargeflow/contracts';
+import type {
+  EndingSession,
+  PendingEnd,
+  SessionRepository,
+  SessionsDatabase,
+  StartOutcome,
+  Transaction,
+} from './domain/session.repository';
 
 /**
  * The sessions database in memory, for unit tests of the use cases: vehicles, stations, riders,
@@ -39,8 +47,12 @@ export class InMemorySessionsDatabase implements SessionsDatabase, SessionReposi
     return this.sessions.get(id) ?? null;
   }
 
-  lockById(tx: Transaction, id: string): Promise<SessionSnapshot | null> {
-    return this.findById(tx, id);
+  async lockForEnd(_tx: Transaction, id: string): Promise<EndingSession | null> {
+    const session = this.sessions.get(id);
+    const vehicle = session && this.vehicles.get(session.vehicleId);
+    return session && vehicle
+      ? { session, battery: { capacityWh: vehicle.batteryCapacityWh, energyWh: vehicle.energyWh } }
+      : null;
   }
 
   async activeSessions(_tx: Transaction, session: SessionSnapshot): Promise<ActiveSessions> {
@@ -53,25 +65,39 @@ export class InMemorySessionsDatabase implements SessionsDatabase, SessionReposi
   }
 
   /**
-   * Refuses a start as the table does: a taken id (the primary key), or an Active session on the
-   * vehicle or at the station (the partial unique indexes).
+   * Refuses a start as the table does: an unknown vehicle, rider or station (the foreign keys), a
+   * taken id (the primary key), or an Active session on the vehicle or at the station (the partial
+   * unique indexes).
    */
-  async insertStarted(tx: Transaction, session: Session): Promise<boolean> {
+  async insertStarted(tx: Transaction, session: Session): Promise<StartOutcome> {
     const snapshot = session.toSnapshot();
+    const station = snapshot.charge?.stationId;
+    if (
+      !this.vehicles.has(snapshot.vehicleId) ||
+      (snapshot.riderId && !this.riders.has(snapshot.riderId)) ||
+      (station && !this.stations.has(station))
+    )
+      return 'unknown-party';
     const active = await this.activeSessions(tx, snapshot);
-    if (this.sessions.has(snapshot.id) || active.onVehicle || (snapshot.charge && active.atStation)) return false;
+    if (this.sessions.has(snapshot.id) || active.onVehicle || (snapshot.charge && active.atStation)) return 'refused';
     this.save(session);
-    return true;
+    return 'started';
   }
 
-  /** Finalizes only an Active session, as the repository's conditional update does. */
-  async saveFinalized(_tx: Transaction, session: Session): Promise<void> {
-    if (this.sessions.get(session.id)?.state !== 'ACTIVE') throw new Error(`session ${session.id} was not active`);
+  /** Finalizes only an Active session, as the repository's conditional update does, and sets its vehicle's battery. */
+  async saveFinalized(_tx: Transaction, session: Session, vehicleEnergyWh: string): Promise<void> {
+    const vehicleId = this.sessions.get(session.id)?.vehicleId;
+    if (this.sessions.get(session.id)?.state !== 'ACTIVE' || !vehicleId)
+      throw new Error(`session ${session.id} was not active`);
     this.save(session);
+    const vehicle = this.vehicles.get(vehicleId);
+    if (vehicle) this.vehicles.set(vehicleId, { ...vehicle, energyWh: vehicleEnergyWh });
   }
 
-  async recordEndRequest(_tx: Transaction, id: string): Promise<void> {
-    if (this.sessions.get(id)?.state === 'ACTIVE') this.endRequests.push(id);
+  async requestEnd(_tx: Transaction, id: string, kind: SessionKind): Promise<SessionSnapshot | null> {
+    const session = this.sessions.get(id) ?? null;
+    if (session?.state === 'ACTIVE' && session.kind === kind) this.endRequests.push(id);
+    return session;
   }
 
   /** Every requested end of a still Active session, whatever the delay: the fake keeps no clock. */

@@ -6,10 +6,10 @@ import { toSessionView } from './session.view';
 
 /**
  * Saves a new Active session with its events, in the caller's transaction, if the one-active-session
- * policy lets it start. The policy is checked first, on what is committed: a start racing an end of
- * the same vehicle is refused there instead of waiting in the unique index on the end, which waits
- * for the vehicle this start holds. The partial unique indexes still decide under concurrency; a
- * start they refuse is named by the policy.
+ * policy lets it start. For a start that holds its vehicle and station (a charge): the policy is
+ * checked first, on what is committed, so a start racing an end of the same vehicle is refused there
+ * instead of waiting in the unique index on the end, which waits for the vehicle this start holds.
+ * The partial unique indexes still decide under concurrency; a start they refuse is named by the policy.
  */
 export async function saveStartedSession(
   tx: Transaction,
@@ -19,14 +19,17 @@ export async function saveStartedSession(
   const snapshot = session.toSnapshot();
   const conflict = oneActiveSessionConflict(snapshot, await sessions.activeSessions(tx, snapshot));
   if (conflict) throw conflict;
-  if (await sessions.insertStarted(tx, session)) return;
+  const outcome = await sessions.insertStarted(tx, session);
+  if (outcome === 'started') return;
+  if (outcome === 'unknown-party') throw new Error(`session ${snapshot.id} names a party that does not exist`);
   throw refusedStartConflict(snapshot, await sessions.activeSessions(tx, snapshot));
 }
 
 /**
  * The session a start with this id already started, if any: a start retried with its
  * Idempotency-Key (its first answer lost) gets that session back instead of a conflict. Runs under
- * the vehicle's lock, so a retry racing the first attempt sees it committed or waits for it.
+ * the vehicle's lock (a charge) or after the primary key refused the insert (a ride), so a retry
+ * racing the first attempt sees it committed or waits for it.
  */
 export async function startedEarlier(
   tx: Transaction,

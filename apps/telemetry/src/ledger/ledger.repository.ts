@@ -40,24 +40,37 @@ export class LedgerRepository {
   }
 
   /**
-   * Takes the row's lock and seals it if still Active; returns the totals, the same every time. The
+   * Seals the ledger if still Active (opening it sealed and empty when the seal overtook the session's
+   * start), in one statement that takes the row's lock; returns the totals, the same every time. The
    * session ends at `sealedAt`, so it is never before the session's start, whatever this clock says.
    */
-  async seal(manager: EntityManager, sessionId: string): Promise<SealedTotals> {
+  async seal(manager: EntityManager, opening: LedgerOpening): Promise<SealedTotals> {
+    const [sealed] = (await manager.query(sealStatement.text, sealStatement.values(opening))) as LedgerRow[];
+    if (sealed) return toTotals(sealed);
     const [row] = (await manager.query(
-      `SELECT session_id, state, energy_wh, distance_m, sample_count, sealed_at FROM session_ledger WHERE session_id = $1 FOR UPDATE`,
-      [sessionId],
+      `SELECT session_id, state, energy_wh, distance_m, sample_count, sealed_at FROM session_ledger WHERE session_id = $1`,
+      [opening.sessionId],
     )) as LedgerRow[];
-    if (!row) throw new Error(`no ledger for session ${sessionId}`);
-    if (row.state === 'SEALED') return toTotals(row);
-    const [[sealed]] = (await manager.query(
-      `UPDATE session_ledger SET state = 'SEALED', sealed_at = greatest(now(), started_at) WHERE session_id = $1
-       RETURNING session_id, state, energy_wh, distance_m, sample_count, sealed_at`,
-      [sessionId],
-    )) as [LedgerRow[], number];
-    return toTotals(sealed);
+    return toTotals(row);
   }
 }
+
+/** The seal as one statement: it returns no row when the ledger was sealed already. */
+export const sealStatement = {
+  text: `INSERT INTO session_ledger (session_id, kind, vehicle_id, station_id, state, started_at, metered, sealed_at)
+    VALUES ($1, $2, $3, $4, 'SEALED', $5, $6, greatest(now(), $5::timestamptz))
+    ON CONFLICT (session_id) DO UPDATE SET state = 'SEALED', sealed_at = greatest(now(), session_ledger.started_at)
+      WHERE session_ledger.state = 'ACTIVE'
+    RETURNING session_id, state, energy_wh, distance_m, sample_count, sealed_at`,
+  values: (opening: LedgerOpening): unknown[] => [
+    opening.sessionId,
+    opening.kind,
+    opening.vehicleId,
+    opening.stationId,
+    opening.startedAt,
+    opening.kind === 'CHARGING' && opening.stationMetered === true,
+  ],
+};
 
 function toTotals(row: LedgerRow): SealedTotals {
   return {

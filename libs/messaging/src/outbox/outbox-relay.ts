@@ -1,10 +1,9 @@
-import type { PoolClient } from 'pg';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import type { Envelope } from '@chargeflow/contracts';
 import type { ConfirmPublisher } from '../confirm-publisher';
 import { trackOutboxBacklog } from '../messaging-metrics';
 import type { StructuredLogger } from '../structured-logger';
-import { OUTBOX_CHANNEL } from './outbox';
+import { OUTBOX_WRITTEN, wakeOnOutboxWrites } from './outbox';
 
 interface OutboxRow {
   id: string;
@@ -18,7 +17,10 @@ export interface OutboxRelayOptions {
   publisher: ConfirmPublisher;
   logger: StructuredLogger;
   batchSize?: number;
-  /** Poll interval: the safety net behind LISTEN/NOTIFY, and the retry pace while the broker is away. */
+  /**
+   * Poll interval: what publishes rows another instance wrote while this one held the relay lock, the
+   * safety net behind the wake-up on commit, and the retry pace while the broker is away.
+   */
   pollIntervalMs?: number;
   /** How long a published row is kept (to look into what left); unpublished rows are never removed. */
   retentionMs?: number;
@@ -48,7 +50,8 @@ const RELAY_LOCK_KEY = 7_461_203;
  * and consumers deduplicate by message id.
  */
 export class OutboxRelay {
-  private listener: QueryRunner | null = null;
+  private forgetWakeUp: (() => void) | null = null;
+  private wakeOnCommit: EntitySubscriberInterface | null = null;
   private timer: NodeJS.Timeout | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private pruning: Promise<number> | null = null;
@@ -60,11 +63,14 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {}
 
   async start(): Promise<void> {
-    const listener = this.options.dataSource.createQueryRunner();
-    const client = (await listener.connect()) as PoolClient;
-    client.on('notification', () => void this.trigger());
-    await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    this.listener = listener;
+    const { dataSource } = this.options;
+    this.forgetWakeUp = wakeOnOutboxWrites(dataSource, () => void this.trigger());
+    const wakeOnCommit: EntitySubscriberInterface = (this.wakeOnCommit = {
+      afterTransactionCommit: (event: TransactionCommitEvent) => {
+        if (event.queryRunner.data?.[OUTBOX_WRITTEN]) void this.trigger();
+      },
+    });
+    dataSource.subscribers.push(wakeOnCommit);
     this.timer = setInterval(() => this.trigger(), this.options.pollIntervalMs ?? 1_000);
     this.untrackBacklog = trackOutboxBacklog(() => this.backlog());
     this.trigger();
@@ -77,11 +83,11 @@ export class OutboxRelay {
     this.untrackBacklog?.();
     if (this.timer) clearInterval(this.timer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.forgetWakeUp?.();
+    const subscribers = this.options.dataSource.subscribers;
+    if (this.wakeOnCommit && subscribers.includes(this.wakeOnCommit))
+      subscribers.splice(subscribers.indexOf(this.wakeOnCommit), 1);
     await Promise.all([this.running, this.pruning]);
-    if (this.listener) {
-      await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-      await this.listener.release();
-    }
   }
 
   /** Number of events waiting to be published: the backlog a metric or a health check reports. */

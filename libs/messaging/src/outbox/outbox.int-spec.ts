@@ -13,10 +13,11 @@ import { ConfirmPublisher } from '../confirm-publisher';
 import { processOnce } from '../inbox/inbox';
 import { CreateInbox1763800000001 } from '../inbox/inbox.migration';
 import { declareExchanges, declareFactQueue } from '../topology';
-import { addToOutbox } from './outbox';
+import { addToOutbox, outboxRowsAfter, outboxWrittenBy } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import { IndexOutboxPublishedAt1765100000000 } from './outbox-published-index.migration';
 import { CreateOutbox1763800000000 } from './outbox.migration';
+import { OutboxWithoutNotify1768500000000 } from './outbox-without-notify.migration';
 
 describe('transactional outbox and idempotent inbox on real PostgreSQL and RabbitMQ', () => {
   let database: IsolatedDatabase;
@@ -32,7 +33,12 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
     dataSource = await new DataSource({
       type: 'postgres',
       url: database.url,
-      migrations: [CreateOutbox1763800000000, CreateInbox1763800000001, IndexOutboxPublishedAt1765100000000],
+      migrations: [
+        CreateOutbox1763800000000,
+        CreateInbox1763800000001,
+        IndexOutboxPublishedAt1765100000000,
+        OutboxWithoutNotify1768500000000,
+      ],
       migrationsRun: true,
     }).initialize();
     await dataSource.query('CREATE TABLE effect (id serial PRIMARY KEY, note text NOT NULL)');
@@ -158,6 +164,59 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
     );
     expect(recent).toBe(3);
     expect(await pruning.prune()).toBe(0);
+  });
+
+  it('wakes its relay when a write commits, not at its poll: after a transaction and after a single statement', async () => {
+    const quiet = await createIsolatedDatabase('outbox-wake');
+    const quietSource = await new DataSource({
+      type: 'postgres',
+      url: quiet.url,
+      migrations: [CreateOutbox1763800000000, IndexOutboxPublishedAt1765100000000, OutboxWithoutNotify1768500000000],
+      migrationsRun: true,
+    }).initialize();
+    const slow = new OutboxRelay({
+      dataSource: quietSource,
+      publisher: await ConfirmPublisher.create(connection),
+      logger,
+      pollIntervalMs: 600_000,
+    });
+    await slow.start();
+    try {
+      await quietSource.transaction((manager) =>
+        addToOutbox(
+          manager,
+          Exchanges.events,
+          'outbox.test.v1',
+          createEnvelope('outbox.test.v1', { note: 'woken-by-commit' }, { correlationId: 'wake' }),
+        ),
+      );
+      await waitFor(async () => (received.includes('woken-by-commit') ? true : undefined), 5_000, 'the event');
+
+      const rows = outboxRowsAfter(
+        'changed',
+        [
+          {
+            exchange: Exchanges.events,
+            routingKey: 'outbox.test.v1',
+            envelope: createEnvelope('outbox.test.v1', { note: 'woken-by-statement' }, { correlationId: 'wake' }),
+          },
+        ],
+        1,
+      );
+      await quietSource.manager.query(`WITH changed AS (SELECT 1), events AS (${rows.sql}) SELECT 1`, rows.parameters);
+      outboxWrittenBy(quietSource.manager);
+      await waitFor(async () => (received.includes('woken-by-statement') ? true : undefined), 5_000, 'the event');
+      // No NOTIFY left on the table: PostgreSQL would serialize every writer's commit behind it.
+      expect(
+        await quietSource.query(
+          `SELECT tgname FROM pg_trigger WHERE tgrelid = 'outbox_message'::regclass AND NOT tgisinternal`,
+        ),
+      ).toEqual([]);
+    } finally {
+      await slow.stop();
+      await quietSource.destroy();
+      await quiet.drop();
+    }
   });
 
   it('names the message it could not publish, by ids and correlation id, in the log line of a paused relay', async () => {

@@ -1,5 +1,5 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { BaseRpcContext } from '@nestjs/microservices/ctx-host/base-rpc.context';
 import { lastValueFrom } from 'rxjs';
 import {
@@ -81,6 +81,14 @@ export class AmqpRpcServer extends Server implements CustomTransportStrategy {
     await Promise.allSettled([...this.inFlight]);
     if (channel) await channel.close().catch(() => undefined);
     this.channel = null;
+  }
+
+  /**
+   * Patterns here are plain strings, registered as they are: looked up directly instead of through
+   * Nest's lookup, which first tries JSON.parse on the pattern and so throws an exception per request.
+   */
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    return this.messageHandlers.get(pattern) ?? null;
   }
 
   on(): never {

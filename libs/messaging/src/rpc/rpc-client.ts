@@ -39,7 +39,8 @@ export class RpcClient {
       });
       await declareExchanges(channel);
       const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
-      await channel.consume(queue, (message) => message && client.settle(channel, message), { noAck: false });
+      // No acks: a reply is for this instance's exclusive queue only and dies with it; an ack per reply is a frame per call.
+      await channel.consume(queue, (message) => message && client.settle(message), { noAck: true });
       client.channel = channel;
       client.replyQueue = queue;
       return channel;
@@ -99,8 +100,7 @@ export class RpcClient {
     }
   }
 
-  private settle(channel: Channel, message: ConsumeMessage): void {
-    channel.ack(message);
+  private settle(message: ConsumeMessage): void {
     const id = message.properties.correlationId as string | undefined;
     const request = id ? this.pending.get(id) : undefined;
     if (!id || !request) return;

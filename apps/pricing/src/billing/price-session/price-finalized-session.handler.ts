@@ -9,7 +9,7 @@ import {
   type BillingCalculatedV2,
   type SessionFinalizedV1,
 } from '@chargeflow/contracts';
-import { addToOutbox, currentCorrelation } from '@chargeflow/messaging';
+import { addAllToOutbox, currentCorrelation } from '@chargeflow/messaging';
 import { pricingInputOf } from '../../tariff/domain/pricing-input';
 import type { Tariff } from '../../tariff/domain/tariff';
 import { isEngineVersion, priceSession, type BillingRecord } from '../../tariff/domain/tariff-pricing';
@@ -79,8 +79,15 @@ export class PriceFinalizedSessionHandler {
     outcome: { record: BillingRecord } | { reason: string },
   ): Promise<void> {
     const origin = currentCorrelation() ?? { correlationId: session.sessionId };
-    const publish = (type: string, payload: object) =>
-      addToOutbox(manager, Exchanges.events, type, createEnvelope(type, payload, origin));
+    const events = (...facts: [type: string, payload: object][]) =>
+      addAllToOutbox(
+        manager,
+        facts.map(([type, payload]) => ({
+          exchange: Exchanges.events,
+          routingKey: type,
+          envelope: createEnvelope(type, payload, origin),
+        })),
+      );
     const facts = {
       sessionId: session.sessionId,
       kind: session.kind,
@@ -105,7 +112,7 @@ export class PriceFinalizedSessionHandler {
         totalInclVat: null,
         inputHash: null,
       };
-      await publish(BILLING_CALCULATED_V2, unpriced);
+      await events([BILLING_CALCULATED_V2, unpriced]);
       return;
     }
     const { record } = outcome;
@@ -128,7 +135,6 @@ export class PriceFinalizedSessionHandler {
       reason: null,
       endedAt: session.endedAt,
     };
-    await publish(BILLING_CALCULATED_V1, calculated);
-    await publish(BILLING_CALCULATED_V2, priced);
+    await events([BILLING_CALCULATED_V1, calculated], [BILLING_CALCULATED_V2, priced]);
   }
 }

@@ -26,8 +26,8 @@ export function oneActiveSessionConflict(
 
 /**
  * The rule a start broke when the database refused it (the partial unique indexes decide under
- * concurrency) but `active` shows no blocker any more: the blocker ended in between. A start holds its
- * vehicle, so only a charge's station can have changed hands; the session is then 'unknown'.
+ * concurrency), also when `active` shows no blocker any more because the blocker ended in between: the
+ * session is then 'unknown'.
  */
 export function refusedStartConflict(session: SessionSnapshot, active: ActiveSessions): OneActiveSessionError {
   return (

@@ -21,27 +21,40 @@ export const SESSIONS_DATABASE = Symbol('SESSIONS_DATABASE');
  */
 export interface SessionRepository {
   findById(tx: Transaction, id: string): Promise<SessionSnapshot | null>;
-  /** Reads the session and holds its row until the transaction ends: ends are serialized per session. */
-  lockById(tx: Transaction, id: string): Promise<SessionSnapshot | null>;
   /** The sessions Active now on `session`'s vehicle and station: what a refused start is named by. */
   activeSessions(tx: Transaction, session: SessionSnapshot): Promise<ActiveSessions>;
   /**
-   * Inserts a started session with its events, unless its vehicle or station already has an Active
-   * session (the database's partial unique indexes decide, under concurrency too); resolves whether it did.
+   * Inserts a started session with its events, all or nothing. 'refused': its id is taken, or its
+   * vehicle or station has an Active session (the database's primary key and partial unique indexes
+   * decide, under concurrency too); 'unknown-party': its vehicle, rider or station does not exist.
    */
-  insertStarted(tx: Transaction, session: Session): Promise<boolean>;
-  /** The one write a session gets after its start: Active to Finalized, with its totals. */
-  saveFinalized(tx: Transaction, session: Session): Promise<void>;
+  insertStarted(tx: Transaction, session: Session): Promise<StartOutcome>;
   /**
-   * Records, before the seal is asked for, that an end of this Active session was requested (and
-   * attempted now), so the end completes even if this process dies or stops waiting after the seal.
+   * Records, before the seal is asked for, that an end of this session was requested (and attempted
+   * now) if it is an Active session of `kind`, so the end completes even if this process dies or stops
+   * waiting after the seal; resolves the session as it was, whatever its kind and state.
    */
-  recordEndRequest(tx: Transaction, id: string): Promise<void>;
+  requestEnd(tx: Transaction, id: string, kind: SessionKind): Promise<SessionSnapshot | null>;
+  /** Reads the session and its vehicle's battery and holds both until the transaction ends: ends are serialized per session. */
+  lockForEnd(tx: Transaction, id: string): Promise<EndingSession | null>;
+  /**
+   * The one write a session gets after its start: Active to Finalized with its totals and events, and
+   * its vehicle's battery at `vehicleEnergyWh`, all or nothing.
+   */
+  saveFinalized(tx: Transaction, session: Session, vehicleEnergyWh: string): Promise<void>;
   /**
    * Takes up to `limit` Active sessions whose end was last attempted more than `afterMs` ago and
    * marks them attempted now: concurrent callers never take the same session within `afterMs`.
    */
   claimPendingEnds(tx: Transaction, afterMs: number, limit: number): Promise<PendingEnd[]>;
+}
+
+export type StartOutcome = 'started' | 'refused' | 'unknown-party';
+
+/** A session being ended, with the battery of its vehicle (decimal strings of Wh). */
+export interface EndingSession {
+  session: SessionSnapshot;
+  battery: { capacityWh: string; energyWh: string };
 }
 
 /** An end that was asked for and has not finalized its session yet, with what running it again needs. */

@@ -11,9 +11,7 @@ describe('ending a charge', () => {
       vehicles: [aVehicle({ batteryCapacityWh: '5000', energyWh: '1000' })],
       sessions: [session],
     });
-    const ended = await new EndChargingHandler(database, database, database, { seal: async () => ledger }).execute(
-      session.id,
-    );
+    const ended = await new EndChargingHandler(database, database, { seal: async () => ledger }).execute(session.id);
     return { ended, batteryWh: database.vehicles.get('vehicle-1')?.energyWh, events: database.outbox };
   }
 

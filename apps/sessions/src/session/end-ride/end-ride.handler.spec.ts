@@ -17,7 +17,7 @@ describe('ending a ride', () => {
     seal: jest.fn(async () => ledger),
   });
   const endRideIn = (database: InMemorySessionsDatabase, telemetry: TelemetrySeal = sealing()) =>
-    new EndRideHandler(database, database, database, telemetry);
+    new EndRideHandler(database, database, telemetry);
 
   it('finalizes the ride with the totals telemetry sealed and takes its energy out of the battery', async () => {
     const database = new InMemorySessionsDatabase({

@@ -1,17 +1,24 @@
-import type { EntityManager } from 'typeorm';
-import { createEnvelope, Exchanges, SESSION_FINALIZED_V1, SESSION_STARTED_V1 } from '@chargeflow/contracts';
-import { addToOutbox, currentCorrelation } from '@chargeflow/messaging';
+import {
+  createEnvelope,
+  Exchanges,
+  SESSION_FINALIZED_V1,
+  SESSION_STARTED_V1,
+  type Envelope,
+} from '@chargeflow/contracts';
+import { currentCorrelation } from '@chargeflow/messaging';
 import type { SessionEvent } from '../domain/session.aggregate';
 import { toSessionFinalizedV1, toSessionStartedV1 } from '../session.view';
 
-/** Writes the events a session recorded to the outbox, in the transaction that saves the session. */
-export async function publishSessionEvents(manager: EntityManager, events: SessionEvent[]): Promise<void> {
+/** The outbox messages of the events a session recorded, written by the statement that saves it. */
+export function sessionEventMessages(
+  events: SessionEvent[],
+): { exchange: string; routingKey: string; envelope: Envelope }[] {
   const origin = currentCorrelation() ?? { correlationId: 'sessions' };
-  for (const event of events) {
+  return events.map((event) => {
     const [type, payload] =
       event.type === 'SessionStarted'
         ? [SESSION_STARTED_V1, toSessionStartedV1(event.session)]
         : [SESSION_FINALIZED_V1, toSessionFinalizedV1(event.session)];
-    await addToOutbox(manager, Exchanges.events, type, createEnvelope(type, payload, origin));
-  }
+    return { exchange: Exchanges.events, routingKey: type, envelope: createEnvelope(type, payload, origin) };
+  });
 }

@@ -1,12 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EnergySource, ListSessionsRequest, SessionKind, SessionState } from '@chargeflow/contracts';
-import { currentCorrelation } from '@chargeflow/messaging';
+import { outboxWrittenBy } from '@chargeflow/messaging';
 import { cursorInstant, type Position } from '@chargeflow/runtime';
 import type { ActiveSessions } from '../domain/one-active-session.policy';
 import type { Session, SessionSnapshot } from '../domain/session.aggregate';
-import type { PendingEnd, SessionRepository } from '../domain/session.repository';
-import { publishSessionEvents } from './session-events.outbox';
+import type { EndingSession, PendingEnd, SessionRepository, StartOutcome } from '../domain/session.repository';
+import {
+  finalizeStatement,
+  lockForEndStatement,
+  requestEndStatement,
+  sessionColumns,
+  startStatement,
+  type Statement,
+} from './session-statements';
+
+/** PostgreSQL's foreign_key_violation: a start naming a vehicle, rider or station that does not exist. */
+const FOREIGN_KEY_VIOLATION = '23503';
 
 interface SessionRow {
   id: string;
@@ -28,8 +38,7 @@ interface SessionRow {
   duration_s: number | null;
 }
 
-const COLUMNS = `id, kind, state, vehicle_id, rider_id, station_id, station_rated_power_w, station_metered,
-  station_time_zone, free_capacity_wh, started_at, ended_at, energy_wh, energy_source, distance_m, sample_count, duration_s`;
+const run = (manager: EntityManager, statement: Statement) => manager.query(statement.text, statement.values);
 
 function toSnapshot(row: SessionRow): SessionSnapshot {
   return {
@@ -67,16 +76,21 @@ function toSnapshot(row: SessionRow): SessionSnapshot {
 @Injectable()
 export class TypeOrmSessionRepository implements SessionRepository {
   async findById(manager: EntityManager, id: string): Promise<SessionSnapshot | null> {
-    const [row] = (await manager.query(`SELECT ${COLUMNS} FROM session WHERE id = $1`, [id])) as SessionRow[];
+    const [row] = (await manager.query(`SELECT ${sessionColumns()} FROM session WHERE id = $1`, [id])) as SessionRow[];
     return row ? toSnapshot(row) : null;
   }
 
-  /** Reads the session and holds its row until the transaction ends: ends are serialized per session. */
-  async lockById(manager: EntityManager, id: string): Promise<SessionSnapshot | null> {
-    const [row] = (await manager.query(`SELECT ${COLUMNS} FROM session WHERE id = $1 FOR UPDATE`, [
-      id,
-    ])) as SessionRow[];
-    return row ? toSnapshot(row) : null;
+  async lockForEnd(manager: EntityManager, id: string): Promise<EndingSession | null> {
+    const [row] = (await run(manager, lockForEndStatement(id))) as (SessionRow & {
+      battery_capacity_wh: string;
+      vehicle_energy_wh: string;
+    })[];
+    return row
+      ? {
+          session: toSnapshot(row),
+          battery: { capacityWh: row.battery_capacity_wh, energyWh: row.vehicle_energy_wh },
+        }
+      : null;
   }
 
   async activeSessions(manager: EntityManager, session: SessionSnapshot): Promise<ActiveSessions> {
@@ -97,69 +111,27 @@ export class TypeOrmSessionRepository implements SessionRepository {
     return row?.id ?? null;
   }
 
-  /**
-   * Inserts a new Active session, and its events into the outbox, in the caller's transaction. The
-   * partial unique indexes (session_one_active_per_vehicle, session_one_active_per_station) are the
-   * last word on "one active session per vehicle and per station": a start they refuse is not inserted.
-   */
-  async insertStarted(manager: EntityManager, started: Session): Promise<boolean> {
-    const session = started.toSnapshot();
-    const inserted = (await manager.query(
-      `INSERT INTO session (id, kind, state, vehicle_id, rider_id, station_id, station_rated_power_w, station_metered,
-         station_time_zone, free_capacity_wh, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [
-        session.id,
-        session.kind,
-        session.state,
-        session.vehicleId,
-        session.riderId,
-        session.charge?.stationId ?? null,
-        session.charge?.ratedPowerW ?? null,
-        session.charge?.metered ?? null,
-        session.charge?.timeZone ?? null,
-        session.charge?.freeCapacityWh ?? null,
-        session.startedAt,
-      ],
-    )) as unknown[];
-    if (inserted.length === 0) return false;
-    await publishSessionEvents(manager, started.pullEvents());
-    return true;
+  async insertStarted(manager: EntityManager, started: Session): Promise<StartOutcome> {
+    try {
+      const inserted = (await run(manager, startStatement(started))) as unknown[];
+      if (inserted.length === 0) return 'refused';
+      outboxWrittenBy(manager);
+      return 'started';
+    } catch (error) {
+      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return 'unknown-party';
+      throw error;
+    }
   }
 
-  /** The one write a session gets after its start: Active to Finalized, with its totals. */
-  async saveFinalized(manager: EntityManager, finalized: Session): Promise<void> {
-    const session = finalized.toSnapshot();
-    const totals = session.totals;
-    if (session.state !== 'FINALIZED' || !totals || !session.endedAt)
-      throw new Error(`session ${session.id} is not finalized`);
-    const updated = (await manager.query(
-      `UPDATE session SET state = 'FINALIZED', ended_at = $2, energy_wh = $3, energy_source = $4, distance_m = $5,
-         sample_count = $6, duration_s = $7
-       WHERE id = $1 AND state = 'ACTIVE' RETURNING id`,
-      [
-        session.id,
-        session.endedAt,
-        totals.energyWh,
-        totals.energySource,
-        totals.distanceM,
-        totals.sampleCount,
-        totals.durationS,
-      ],
-    )) as [unknown[], number];
-    if (updated[1] !== 1) throw new Error(`session ${session.id} was not active when finalized`);
-    await publishSessionEvents(manager, finalized.pullEvents());
+  async saveFinalized(manager: EntityManager, finalized: Session, vehicleEnergyWh: string): Promise<void> {
+    const updated = (await run(manager, finalizeStatement(finalized, vehicleEnergyWh))) as unknown[];
+    if (updated.length !== 1) throw new Error(`session ${finalized.id} was not active when finalized`);
+    outboxWrittenBy(manager);
   }
 
-  /** Keeps the first request's time and correlation id; a Finalized session is left as it is. */
-  async recordEndRequest(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(
-      `UPDATE session SET end_requested_at = coalesce(end_requested_at, now()), end_attempted_at = now(),
-         end_correlation_id = coalesce(end_correlation_id, $2)
-       WHERE id = $1 AND state = 'ACTIVE'`,
-      [id, currentCorrelation()?.correlationId ?? null],
-    );
+  async requestEnd(manager: EntityManager, id: string, kind: SessionKind): Promise<SessionSnapshot | null> {
+    const [row] = (await run(manager, requestEndStatement(id, kind))) as SessionRow[];
+    return row ? toSnapshot(row) : null;
   }
 
   /** SKIP LOCKED: an instance never waits for, nor takes, a session another instance is claiming. */
@@ -201,7 +173,7 @@ export class TypeOrmSessionRepository implements SessionRepository {
     }
     values.push(limit + 1);
     const rows = (await manager.query(
-      `SELECT ${COLUMNS}, ${cursorInstant('started_at')} AS cursor_at FROM session
+      `SELECT ${sessionColumns()}, ${cursorInstant('started_at')} AS cursor_at FROM session
        ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
        ORDER BY started_at DESC, id DESC LIMIT $${values.length}`,
       values,

@@ -15,8 +15,8 @@ describe('the end reconciler', () => {
     const reconciler = new EndReconciler(
       database,
       database,
-      new EndRideHandler(database, database, database, telemetry),
-      new EndChargingHandler(database, database, database, telemetry),
+      new EndRideHandler(database, database, telemetry),
+      new EndChargingHandler(database, database, telemetry),
       { afterMs: 5_000, intervalMs: 1_000 },
       { child: () => logger } as unknown as Logger,
     );
@@ -30,7 +30,7 @@ describe('the end reconciler', () => {
     });
     database.vehicles.set('vehicle-2', aVehicle({ id: 'vehicle-2', energyWh: '100' }));
     const unavailable: TelemetrySeal = { seal: () => Promise.reject(new TelemetryUnavailableError('ride-1')) };
-    const firstTry = new EndRideHandler(database, database, database, unavailable).execute('ride-1');
+    const firstTry = new EndRideHandler(database, database, unavailable).execute('ride-1');
     await expect(firstTry).rejects.toBeInstanceOf(TelemetryUnavailableError);
 
     const sealed = aLedger({ energyWh: '20', sealedAt: at(120) });
@@ -51,7 +51,7 @@ describe('the end reconciler', () => {
 
   it('keeps an end it could not finish for a later sweep, and logs why', async () => {
     const database = new InMemorySessionsDatabase({ vehicles: [aVehicle()], sessions: [anActiveRide()] });
-    await database.recordEndRequest(database.autocommit, 'ride-1');
+    await database.requestEnd(database.autocommit, 'ride-1', 'RIDE');
     const { reconciler, logger } = reconcilerOf(database, {
       seal: () => Promise.reject(new TelemetryUnavailableError('ride-1')),
     });

@@ -11,9 +11,13 @@ import {
   type SessionsDatabase,
 } from '../domain/session.repository';
 import { toSessionView } from '../session.view';
-import { saveStartedSession, startedEarlier } from '../start-session';
+import { startedEarlier } from '../start-session';
+import { refusedStartConflict } from '../domain/one-active-session.policy';
 
-/** Starts a ride: the vehicle must exist and be idle, the rider must exist. */
+/**
+ * Starts a ride: the vehicle must exist and be idle, the rider must exist. One statement decides (the
+ * keys and unique indexes of the session table); only a refused start reads why it was refused.
+ */
 @Injectable()
 export class StartRideHandler {
   constructor(
@@ -22,23 +26,22 @@ export class StartRideHandler {
     @Inject(SESSION_REPOSITORY) private readonly sessions: SessionRepository,
   ) {}
 
-  execute(request: StartRideCommand): Promise<SessionView> {
-    return this.database.transaction(async (tx) => {
-      // Holding the vehicle's row serializes every start for this vehicle.
-      const vehicle = await this.fleet.vehicle(tx, request.vehicleId, true);
-      if (!vehicle) throw new VehicleNotFoundError(request.vehicleId);
-      const earlier = await startedEarlier(tx, this.sessions, request.id, { kind: 'RIDE', vehicleId: vehicle.id });
-      if (earlier) return earlier;
-      if (!(await this.fleet.rider(tx, request.riderId))) throw new RiderNotFoundError(request.riderId);
-
-      const ride = Session.startRide({
-        id: request.id ?? randomUUID(),
-        vehicleId: vehicle.id,
-        riderId: request.riderId,
-        now: new Date(),
-      });
-      await saveStartedSession(tx, this.sessions, ride);
-      return toSessionView(ride.toSnapshot());
+  async execute(request: StartRideCommand): Promise<SessionView> {
+    const ride = Session.startRide({
+      id: request.id ?? randomUUID(),
+      vehicleId: request.vehicleId,
+      riderId: request.riderId,
+      now: new Date(),
     });
+    const snapshot = ride.toSnapshot();
+    const tx = this.database.autocommit;
+    if ((await this.sessions.insertStarted(tx, ride)) === 'started') return toSessionView(snapshot);
+
+    // A retry of a start whose answer was lost finds its session; an unknown party is named; else the vehicle is busy.
+    const earlier = await startedEarlier(tx, this.sessions, request.id, { kind: 'RIDE', vehicleId: request.vehicleId });
+    if (earlier) return earlier;
+    if (!(await this.fleet.vehicle(tx, request.vehicleId))) throw new VehicleNotFoundError(request.vehicleId);
+    if (!(await this.fleet.rider(tx, request.riderId))) throw new RiderNotFoundError(request.riderId);
+    throw refusedStartConflict(snapshot, await this.sessions.activeSessions(tx, snapshot));
   }
 }

@@ -2,20 +2,13 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { SessionStartedV1 } from '@chargeflow/contracts';
-import {
-  AmqpConnection,
-  decodeEnvelope,
-  FactQueues,
-  MessageConsumer,
-  processOnce,
-  withCorrelation,
-} from '@chargeflow/messaging';
+import { AmqpConnection, decodeEnvelope, FactQueues, MessageConsumer, withCorrelation } from '@chargeflow/messaging';
 import { PINO_LOGGER } from '@chargeflow/runtime';
 import { LedgerRepository } from '../ledger.repository';
 
 const CONSUMER = 'telemetry.open-ledger';
 
-/** Opens a session's ledger when the session starts, once per event however often it is delivered. */
+/** Opens a session's ledger when the session starts; a redelivered event finds it open and changes nothing. */
 @Injectable()
 export class SessionStartedConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly consumer: MessageConsumer;
@@ -30,10 +23,9 @@ export class SessionStartedConsumer implements OnApplicationBootstrap, OnModuleD
       queue: FactQueues.telemetrySessionEvents,
       handler: async (message) => {
         const envelope = decodeEnvelope(message.content, SessionStartedV1);
+        // Opening is idempotent by itself (a ledger is never deleted): no inbox row, one statement.
         await withCorrelation({ correlationId: envelope.correlationId, causationId: envelope.messageId }, () =>
-          processOnce(this.dataSource, CONSUMER, envelope.messageId, (manager) =>
-            this.ledger.open(manager, envelope.payload),
-          ),
+          this.ledger.open(this.dataSource.manager, envelope.payload),
         );
       },
       logger: logger.child({ component: CONSUMER }),

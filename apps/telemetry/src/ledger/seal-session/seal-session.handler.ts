@@ -16,9 +16,6 @@ export class SealSessionHandler {
   ) {}
 
   execute(request: SealSessionRequest): Promise<SealedTotals> {
-    return this.dataSource.transaction(async (manager) => {
-      await this.ledger.open(manager, { ...request, stationId: request.stationId ?? null });
-      return this.ledger.seal(manager, request.sessionId);
-    });
+    return this.ledger.seal(this.dataSource.manager, { ...request, stationId: request.stationId ?? null });
   }
 }

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+/* eslint-disable @nx/enforce-module-boundaries -- the floor issues the services' own statements, built by their own code, so it measures exactly what they send */
+import { Battery } from '../apps/sessions/src/fleet/domain/battery';
+import { Session } from '../apps/sessions/src/session/domain/session.aggregate';
+import {
+  finalizeStatement,
+  lockForEndStatement,
+  requestEndStatement,
+  startStatement,
+} from '../apps/sessions/src/session/infrastructure/session-statements';
+import { sealStatement } from '../apps/telemetry/src/ledger/ledger.repository';
+
+/**
+ * The floor under the command path: the database statements of a ride start and its end, the very
+ * statements the sessions and telemetry services issue (start; end request; seal; lock, finalize in a
+ * transaction), from this one Node process with plain `pg`, `concurrency` pairs at once for `seconds`,
+ * on the stack's own databases: no gateway, no broker, no framework. Resolves requests per second
+ * (a pair is two requests, as through the gateway).
+ */
+export async function commandFloor(env: NodeJS.ProcessEnv, concurrency: number, seconds: number): Promise<number> {
+  const sessions = new Pool({ connectionString: env.SESSIONS_DATABASE_URL, max: concurrency });
+  const telemetry = new Pool({ connectionString: env.TELEMETRY_DATABASE_URL, max: concurrency });
+  try {
+    const parties = Array.from({ length: concurrency }, () => ({ vehicleId: randomUUID(), riderId: randomUUID() }));
+    for (const { vehicleId, riderId } of parties) {
+      await sessions.query(
+        `INSERT INTO vehicle (id, label, battery_capacity_wh, energy_wh) VALUES ($1, 'floor', 500, 500)`,
+        [vehicleId],
+      );
+      await sessions.query(`INSERT INTO rider (id, name) VALUES ($1, 'Floor Rider')`, [riderId]);
+    }
+    let requests = 0;
+    const deadline = Date.now() + seconds * 1_000;
+    const began = performance.now();
+    await Promise.all(
+      parties.map(async ({ vehicleId, riderId }) => {
+        while (Date.now() < deadline) {
+          const ride = Session.startRide({ id: randomUUID(), vehicleId, riderId, now: new Date() });
+          await sessions.query(startStatement(ride));
+          requests += 1;
+          await sessions.query(requestEndStatement(ride.id, 'RIDE'));
+          const [sealed] = (
+            await telemetry.query(
+              sealStatement.text,
+              sealStatement.values({
+                sessionId: ride.id,
+                kind: 'RIDE',
+                vehicleId,
+                stationId: null,
+                startedAt: ride.toSnapshot().startedAt.toISOString(),
+              }),
+            )
+          ).rows;
+          const client = await sessions.connect();
+          try {
+            await client.query('BEGIN');
+            const [locked] = (await client.query(lockForEndStatement(ride.id))).rows;
+            ride.end({
+              energyWh: sealed.energy_wh,
+              distanceM: sealed.distance_m,
+              sampleCount: sealed.sample_count,
+              sealedAt: sealed.sealed_at,
+            });
+            const level = Battery.of(locked.battery_capacity_wh, locked.vehicle_energy_wh).afterSession(
+              'RIDE',
+              sealed.energy_wh,
+            );
+            await client.query(finalizeStatement(ride, level.energyWh.toFixed()));
+            await client.query('COMMIT');
+          } finally {
+            client.release();
+          }
+          requests += 1;
+        }
+      }),
+    );
+    return requests / ((performance.now() - began) / 1_000);
+  } finally {
+    await sessions.end();
+    await telemetry.end();
+  }
+}
