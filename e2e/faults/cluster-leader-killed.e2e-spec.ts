@@ -47,21 +47,21 @@ describe('fault case: the RabbitMQ node leading the samples queue killed with ki
 
     const killAt = Math.floor(messages.length / 3);
     let killed: Promise<void> | null = null;
-    await run.streamWhileRidesEnd(messages, 2, async (index) => {
-      if (index !== killAt) return;
-      // Killed only once telemetry has taken some samples, so the crash lands inside the stream's work.
-      await waitFor(
-        async () => ((await run.countedSoFar()) > 0 ? true : undefined),
-        60_000,
-        'the first samples counted',
-      );
-      // Not awaited: the stream goes on, so publishes are in flight on the node as it dies.
-      killed = cluster.kill(before.leader);
-    });
-    expect(killed).not.toBeNull();
-    await killed;
-
     try {
+      await run.streamWhileRidesEnd(messages, 2, async (index) => {
+        if (index !== killAt) return;
+        // Killed only once telemetry has taken some samples, so the crash lands inside the stream's work.
+        await waitFor(
+          async () => ((await run.countedSoFar()) > 0 ? true : undefined),
+          60_000,
+          'the first samples counted',
+        );
+        // Not awaited: the stream goes on, so publishes are in flight on the node as it dies.
+        killed = cluster.kill(before.leader);
+      });
+      expect(killed).not.toBeNull();
+      await killed;
+
       const accounting = await run.account();
       run.record('the leader of the samples queue killed with kill -9 in a three-node cluster', accounting);
       expect(accounting.attempted).toBe(messages.length);
@@ -76,8 +76,11 @@ describe('fault case: the RabbitMQ node leading the samples queue killed with ki
       );
       expect((await cluster.quorumOf(vhost, Queues.telemetrySamples, CHECKER_NODE)).leader).not.toBe(before.leader);
     } finally {
-      // The node is gone for good: the cluster forgets it, so the case's virtual host can be deleted.
-      await cluster.forget(before.leader, CHECKER_NODE);
+      if (killed) {
+        await killed;
+        // The node is gone for good: the cluster forgets it, so the case's virtual host can be deleted.
+        await cluster.forget(before.leader, CHECKER_NODE);
+      }
     }
   });
 });
