@@ -20,6 +20,7 @@ import {
   type SampleAccounting,
   type StackEnvironment,
 } from '@chargeflow/testing';
+import type { FaultServers } from './own-servers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers are read field by field
 type Json = Record<string, any>;
@@ -33,17 +34,23 @@ const OBSERVED_AT_ONCE = 5;
 export interface FaultStackOptions {
   /** Instances of a consuming service to run for the whole case (see Stack's `instances`). */
   instances?: StackOptions['instances'];
+  /** Servers of the case's own (a broker node, a PostgreSQL, a cluster) it may stop without disturbing other suites. */
+  servers?: () => Promise<FaultServers>;
 }
 
 /**
  * A whole stack for one fault case, started before its tests and stopped after, on a virtual host and
- * databases of its own. Call it in the case's `describe`; the getter gives the stack and a fresh FaultRun.
+ * databases of its own (on the case's own servers when `servers` starts some). Call it in the case's
+ * `describe`; the getter gives the stack and a fresh FaultRun.
  */
 export function faultStack(label: string, options: FaultStackOptions = {}): () => { stack: Stack; run: FaultRun } {
   let environment: StackEnvironment;
   let stack: Stack;
+  let servers: FaultServers | undefined;
   beforeAll(async () => {
-    environment = await createStackEnvironment(label);
+    servers = await options.servers?.();
+    environment = await createStackEnvironment(label, servers?.settings);
+    Object.assign(environment.env, servers?.env?.(environment.vhost.name));
     // The checker reads every ride back through the API many times: the admin key's rate limit is for clients.
     environment.env.RATE_LIMIT_KEY_PER_MINUTE = '100000000';
     environment.env.RATE_LIMIT_KEY_BURST = '1000000';
@@ -55,8 +62,12 @@ export function faultStack(label: string, options: FaultStackOptions = {}): () =
     });
   }, 240_000);
   afterAll(async () => {
-    await stack?.stop();
-    await environment?.cleanup();
+    try {
+      await stack?.stop();
+      await environment?.cleanup();
+    } finally {
+      await servers?.stop();
+    }
   }, 120_000);
   return () => ({ stack, run: new FaultRun(stack.gatewayUrl, environment.adminKey, environment.vhost.url) });
 }

@@ -11,6 +11,7 @@ async function bootstrap(): Promise<void> {
   try {
     const connection = await AmqpConnection.open({
       url: config.RABBITMQ_URL,
+      urls: config.RABBITMQ_URLS,
       name: 'chargeflow-api-gateway',
       logger: logger.child({ component: 'broker' }),
     });

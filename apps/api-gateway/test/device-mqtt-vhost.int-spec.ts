@@ -25,9 +25,7 @@ describe('device credentials over MQTT in the virtual host of RABBITMQ_URL', () 
   beforeAll(async () => {
     vhost = await createIsolatedVhost('mqtt-vhost');
     broker = await connect(vhost.url);
-    const channel = await broker.createChannel();
-    await declareTopology(channel);
-    await channel.close();
+    await declareTopology(broker);
     users = new BrokerUsersClient({
       RABBITMQ_URL: vhost.url,
       RABBITMQ_MANAGEMENT_URL: infraSettings(process.env).rabbitmqManagementUrl,

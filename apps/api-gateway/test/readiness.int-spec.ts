@@ -1,5 +1,5 @@
-import { BackendServices, Exchanges, rpcQueueOf, type HealthReport } from '@chargeflow/contracts';
-import { AmqpConnection, declareExchanges } from '@chargeflow/messaging';
+import { BackendServices, type HealthReport } from '@chargeflow/contracts';
+import { AmqpConnection, declareExchanges, declareRpcQueue } from '@chargeflow/messaging';
 import { RecordingLogger, waitFor } from '@chargeflow/testing';
 import { READINESS_CACHE_MS } from '../src/health/health.controller';
 import { GatewayHarness } from './gateway.harness';
@@ -10,9 +10,7 @@ async function answerHealthChecks(url: string, checks: { count: number }): Promi
   const channel = await connection.current().createChannel();
   await declareExchanges(channel);
   for (const service of BackendServices) {
-    const queue = rpcQueueOf(service);
-    await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'classic' } });
-    await channel.bindQueue(queue, Exchanges.rpc, queue);
+    const queue = await declareRpcQueue(connection.current(), service);
     await channel.consume(queue, (message) => {
       if (!message) return;
       checks.count += 1;

@@ -3,6 +3,11 @@ import type { StructuredLogger } from './structured-logger';
 
 export interface AmqpConnectionOptions {
   url: string;
+  /**
+   * Every node of a cluster (RABBITMQ_URLS): a connection that fails or is lost goes on to the next one
+   * in turn. Empty or absent: `url` alone.
+   */
+  urls?: string[];
   /** Shown in the broker's connection list, e.g. `chargeflow-sessions`. */
   name: string;
   logger: StructuredLogger;
@@ -39,8 +44,12 @@ export class AmqpConnection {
   private closing = false;
   private reconnecting: Promise<void> | null = null;
   private blockedBy: string | null = null;
+  private readonly urls: string[];
+  private next = 0;
 
-  private constructor(private readonly options: AmqpConnectionOptions) {}
+  private constructor(private readonly options: AmqpConnectionOptions) {
+    this.urls = options.urls?.length ? options.urls : [options.url];
+  }
 
   static async open(options: AmqpConnectionOptions): Promise<AmqpConnection> {
     const amqp = new AmqpConnection(options);
@@ -78,14 +87,16 @@ export class AmqpConnection {
   private async establish(deadlineMs: number): Promise<void> {
     const giveUpAt = Date.now() + deadlineMs;
     let delay = this.options.minRetryDelayMs ?? 250;
-    for (;;) {
+    for (let failed = 1; ; failed += 1) {
       try {
         await this.connectOnce();
         return;
       } catch (error) {
         if (this.closing) return;
+        // Every node is tried once before waiting: a cluster with one node down reconnects at once.
+        if (failed % this.urls.length !== 0) continue;
         if (Date.now() + delay > giveUpAt) {
-          throw new BrokerUnavailableError(`${redact(this.options.url)}: ${(error as Error).message}`);
+          throw new BrokerUnavailableError(`${this.urls.map(redact).join(', ')}: ${(error as Error).message}`);
         }
         this.options.logger.warn(
           {
@@ -102,10 +113,13 @@ export class AmqpConnection {
     }
   }
 
+  /** Tries the next URL in turn: after a failure or a lost connection, another node of the cluster. */
   private async connectOnce(): Promise<void> {
+    const url = this.urls[this.next];
+    this.next = (this.next + 1) % this.urls.length;
     // amqplib leaves Nagle's algorithm on: a request written as several frames then waits for the
     // broker's delayed ACK (40 ms on Linux) before its last frame leaves. Commands are small and latency-bound.
-    const connection = await connect(this.options.url, {
+    const connection = await connect(url, {
       noDelay: true,
       clientProperties: { connection_name: this.options.name },
     });
@@ -137,7 +151,7 @@ export class AmqpConnection {
       throw error;
     }
     this.options.logger.info(
-      { event: 'broker.connected', connection: this.options.name, url: redact(this.options.url) },
+      { event: 'broker.connected', connection: this.options.name, url: redact(url) },
       'connected to broker',
     );
   }

@@ -169,4 +169,60 @@ describe('BatchConsumer on a real broker', () => {
     expect(seen.map((entry) => entry.n).sort()).toEqual([100, 101, 102, 103, 104, 200, 201, 202]);
     expect(seen.every((entry) => !entry.redelivered)).toBe(true);
   });
+
+  it('lets a paused batch that passes after its connection was lost go back to the broker, without acking on the dead channel', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    let failing = true;
+    let gate: Promise<void> | null = null;
+    let release!: () => void;
+    let waiting = false;
+    const seen: { n: number; redelivered: boolean }[] = [];
+    const consumer = new BatchConsumer(connection, {
+      queue,
+      logger,
+      batchSize: 10,
+      retryDelayMs: 10,
+      maxRetryDelayMs: 50,
+      attemptsPerDelivery: 2,
+      handleBatch: async (messages) => {
+        if (gate) {
+          waiting = true;
+          await gate;
+        }
+        if (failing) throw new Error('database unavailable');
+        for (const message of messages)
+          seen.push({ n: JSON.parse(message.content.toString()).payload.n, redelivered: message.fields.redelivered });
+      },
+    });
+    try {
+      await consumer.start();
+      await publish(5, 300);
+      await waitFor(async () => (consumer.paused ? true : undefined), 5_000, 'the consumer paused');
+      gate = new Promise<void>((resolve) => (release = resolve));
+      failing = false;
+      await waitFor(async () => (waiting ? true : undefined), 5_000, 'a retry under way');
+      const connectedBefore = logger.lines.filter((line) => line.fields.event === 'broker.connected').length;
+      await vhost.dropConnections();
+      await waitFor(
+        async () =>
+          logger.lines.filter((line) => line.fields.event === 'broker.connected').length > connectedBefore
+            ? true
+            : undefined,
+        10_000,
+        'the reconnection',
+      );
+      gate = null;
+      // The retry passes now, on a channel that is gone.
+      release();
+      await waitFor(async () => (seen.some((entry) => entry.redelivered) ? true : undefined), 10_000, 'the redelivery');
+      await waitFor(async () => ((await readyMessages()) === 0 ? true : undefined), 5_000, 'all acked');
+      await consumer.stop();
+      expect([...new Set(seen.map((entry) => entry.n))].sort()).toEqual([300, 301, 302, 303, 304]);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

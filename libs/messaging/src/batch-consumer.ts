@@ -62,7 +62,7 @@ export class BatchConsumer {
       const channel = await model.createChannel();
       channel.on('error', () => undefined);
       await declareExchanges(channel);
-      await declareFactQueue(channel, this.options.queue);
+      await declareFactQueue(model, this.options.queue);
       await channel.prefetch(this.batchSize * 2);
       // Whatever the previous channel buffered is redelivered on this one.
       if (this.timer) clearTimeout(this.timer);
@@ -119,6 +119,20 @@ export class BatchConsumer {
     });
   }
 
+  /**
+   * Acks the batch through its last delivery; false when the channel closed meanwhile (a lost
+   * connection): the broker then redelivers the batch, and handling a batch again is harmless.
+   */
+  private ackThrough(channel: Channel, batch: ConsumeMessage[]): boolean {
+    try {
+      channel.ack(batch[batch.length - 1], true);
+    } catch {
+      return false;
+    }
+    messagingMetrics.consumed.inc({ queue: this.options.queue.name }, batch.length);
+    return true;
+  }
+
   private async process(channel: Channel, batch: ConsumeMessage[]): Promise<void> {
     const last = batch[batch.length - 1];
     try {
@@ -132,10 +146,8 @@ export class BatchConsumer {
             'handling a batch failed; retrying',
           ),
       });
-      channel.ack(last, true);
-      messagingMetrics.consumed.inc({ queue: this.options.queue.name }, batch.length);
     } catch (error) {
-      if (!(error instanceof PoisonMessageError) && !this.stopped && (await this.waitOut(channel, batch, last))) return;
+      if (!(error instanceof PoisonMessageError) && !this.stopped && (await this.waitOut(channel, batch))) return;
       messagingMetrics.rejected.inc({ queue: this.options.queue.name }, batch.length);
       this.options.logger.warn(
         { ...batchFields(this.options.queue.name, batch), error: (error as Error).message },
@@ -146,14 +158,17 @@ export class BatchConsumer {
       } catch {
         // The channel closed meanwhile: the broker redelivers the unacked batch by itself.
       }
+      return;
     }
+    this.ackThrough(channel, batch);
   }
 
   /**
-   * Stops taking messages and tries the batch until it passes (true: acked, consuming again), the
-   * consumer stops, or the channel is replaced (false: the batch goes back, or was already handed back).
+   * Stops taking messages and tries the batch until it passes (true: acked and consuming again, or its
+   * channel closed meanwhile and the broker has it back), the consumer stops, or the channel is replaced
+   * (false: the batch goes back, or was already handed back).
    */
-  private async waitOut(channel: Channel, batch: ConsumeMessage[], last: ConsumeMessage): Promise<boolean> {
+  private async waitOut(channel: Channel, batch: ConsumeMessage[]): Promise<boolean> {
     const fields = batchFields(this.options.queue.name, batch);
     if (this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
     this.consumerTag = null;
@@ -172,14 +187,19 @@ export class BatchConsumer {
           this.options.logger.warn({ ...fields, error: (error as Error).message }, 'still failing; consuming paused');
           continue;
         }
-        channel.ack(last, true);
-        messagingMetrics.consumed.inc({ queue: this.options.queue.name }, batch.length);
-        const { consumerTag } = await channel.consume(
-          this.options.queue.name,
-          (message) => message && this.collect(channel, message),
-          { noAck: false },
-        );
-        this.consumerTag = consumerTag;
+        // The connection was lost while the batch waited: the broker has it back for the next channel.
+        if (!this.ackThrough(channel, batch)) return true;
+        try {
+          const { consumerTag } = await channel.consume(
+            this.options.queue.name,
+            (message) => message && this.collect(channel, message),
+            { noAck: false },
+          );
+          this.consumerTag = consumerTag;
+        } catch {
+          // The channel closed: its setup runs again on a new one, which consumes.
+          return true;
+        }
         this.options.logger.info(fields, 'the batch passed; consuming again');
         return true;
       }

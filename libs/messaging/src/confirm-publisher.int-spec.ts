@@ -34,7 +34,7 @@ describe('ConfirmPublisher on a real broker', () => {
 
     const admin = await connect(vhost.url);
     const channel = await admin.createChannel();
-    await declareTopology(channel);
+    await declareTopology(admin);
     await publisher.publish(Exchanges.telemetry, routingKey, sample);
     const taken = await channel.get(FactQueues.telemetrySamples.name, { noAck: true });
     expect(taken && taken.content.toString()).toBe('{}');

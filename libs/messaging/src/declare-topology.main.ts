@@ -6,7 +6,7 @@ import { declareTopology } from './topology';
 async function main(): Promise<void> {
   const connection = await connect(process.env.RABBITMQ_URL || DEFAULT_RABBITMQ_URL);
   try {
-    await declareTopology(await connection.createChannel());
+    await declareTopology(connection);
   } finally {
     await connection.close();
   }

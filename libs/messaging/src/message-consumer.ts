@@ -48,7 +48,7 @@ export class MessageConsumer {
       const channel = await model.createConfirmChannel();
       channel.on('error', () => undefined);
       await declareExchanges(channel);
-      await declareFactQueue(channel, this.options.queue);
+      await declareFactQueue(model, this.options.queue);
       await channel.prefetch(this.options.prefetch ?? DEFAULT_PREFETCH);
       this.channel = channel;
       const { consumerTag } = await channel.consume(

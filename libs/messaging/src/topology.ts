@@ -1,12 +1,14 @@
-import type { Channel } from 'amqplib';
+import type { Channel, ChannelModel, Options } from 'amqplib';
 import type { AmqpConnection } from './amqp-connection';
 import {
   BILLING_CALCULATED_V2,
   Exchanges,
   Queues,
+  rpcQueueOf,
   SESSION_FINALIZED_V1,
   SESSION_STARTED_V1,
   TELEMETRY_ROUTING,
+  type BackendService,
 } from '@chargeflow/contracts';
 
 export interface Binding {
@@ -36,25 +38,93 @@ export async function declareExchanges(channel: Channel): Promise<void> {
 }
 
 /**
+ * Nodes a new quorum queue is replicated on: every node of a three-node cluster, so losing any one node
+ * loses no confirmed message; a smaller cluster (or a single node) gets one replica per node.
+ */
+export const QUORUM_INITIAL_GROUP_SIZE = 3;
+
+/** Runs `work` on a channel of its own: a refused declaration closes only that channel. */
+async function onChannel<T>(model: ChannelModel, work: (channel: Channel) => Promise<T>): Promise<T> {
+  const channel = await model.createChannel();
+  channel.on('error', () => undefined);
+  const result = await work(channel);
+  await channel.close().catch(() => undefined);
+  return result;
+}
+
+function isInequivalent(error: unknown): boolean {
+  return (error as { code?: number }).code === 406 && /inequivalent arg/.test((error as Error).message);
+}
+
+/**
+ * Declares a queue. Arguments fixed at creation (a quorum queue's initial group size, an RPC queue's
+ * durability) must equal the existing queue's on every later declaration, so a queue an earlier release
+ * created (`earlier`) is declared again as it was rather than refused.
+ */
+async function assertQueueAsCreated(
+  model: ChannelModel,
+  queue: string,
+  options: Options.AssertQueue,
+  earlier: Options.AssertQueue,
+): Promise<void> {
+  try {
+    await onChannel(model, (channel) => channel.assertQueue(queue, options));
+  } catch (error) {
+    if (!isInequivalent(error)) throw error;
+    await onChannel(model, (channel) => channel.assertQueue(queue, earlier));
+  }
+}
+
+function quorumQueue(args: Record<string, unknown>): { options: Options.AssertQueue; earlier: Options.AssertQueue } {
+  const earlier = { durable: true, arguments: { 'x-queue-type': 'quorum', ...args } };
+  return {
+    options: {
+      ...earlier,
+      arguments: { ...earlier.arguments, 'x-quorum-initial-group-size': QUORUM_INITIAL_GROUP_SIZE },
+    },
+    earlier,
+  };
+}
+
+/**
  * Declares a fact queue and its dead-letter queue. The broker dead-letters with the queue's own name
  * as routing key, so every queue's rejects land in its own `<queue>.dlq`.
  */
-export async function declareFactQueue(channel: Channel, queue: FactQueue): Promise<void> {
+export async function declareFactQueue(model: ChannelModel, queue: FactQueue): Promise<void> {
   const deadLetters = deadLetterQueueOf(queue.name);
-  await channel.assertQueue(deadLetters, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-  await channel.bindQueue(deadLetters, Exchanges.deadLetter, queue.name);
-  await channel.assertQueue(queue.name, {
-    durable: true,
-    arguments: {
-      'x-queue-type': 'quorum',
-      'x-delivery-limit': queue.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT,
-      'x-dead-letter-exchange': Exchanges.deadLetter,
-      'x-dead-letter-routing-key': queue.name,
-    },
+  const deadLetterQueue = quorumQueue({});
+  await assertQueueAsCreated(model, deadLetters, deadLetterQueue.options, deadLetterQueue.earlier);
+  const factQueue = quorumQueue({
+    'x-delivery-limit': queue.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT,
+    'x-dead-letter-exchange': Exchanges.deadLetter,
+    'x-dead-letter-routing-key': queue.name,
   });
-  for (const binding of queue.bindings) {
-    await channel.bindQueue(queue.name, binding.exchange, binding.routingKey);
-  }
+  await assertQueueAsCreated(model, queue.name, factQueue.options, factQueue.earlier);
+  await onChannel(model, async (channel) => {
+    await channel.bindQueue(deadLetters, Exchanges.deadLetter, queue.name);
+    for (const binding of queue.bindings) await channel.bindQueue(queue.name, binding.exchange, binding.routingKey);
+  });
+}
+
+/**
+ * Declares a service's RPC request queue, bound to the rpc exchange (declared too). Not durable: in a cluster, a
+ * durable classic queue whose node is down cannot be declared anywhere until that node is back, while
+ * a transient one goes with its node and is declared afresh on a surviving one. A request lost with a
+ * node is one its caller's deadline already covers.
+ */
+export async function declareRpcQueue(model: ChannelModel, service: BackendService): Promise<string> {
+  const queue = rpcQueueOf(service);
+  await assertQueueAsCreated(
+    model,
+    queue,
+    { durable: false, arguments: { 'x-queue-type': 'classic' } },
+    { durable: true, arguments: { 'x-queue-type': 'classic' } },
+  );
+  await onChannel(model, async (channel) => {
+    await declareExchanges(channel);
+    await channel.bindQueue(queue, Exchanges.rpc, queue);
+  });
+  return queue;
 }
 
 /**
@@ -91,19 +161,14 @@ export const FactQueues = {
  * MQTT publishers never do), so a sample published before its consumer first starts is kept only
  * because this ran first: every service's start and `npm start` run it.
  */
-export async function declareTopology(channel: Channel): Promise<void> {
-  await declareExchanges(channel);
-  for (const queue of Object.values(FactQueues)) await declareFactQueue(channel, queue);
+export async function declareTopology(model: ChannelModel): Promise<void> {
+  await onChannel(model, declareExchanges);
+  for (const queue of Object.values(FactQueues)) await declareFactQueue(model, queue);
 }
 
 /** Runs the topology step now and after every reconnection (a broker that lost its state gets it back). */
 export function declareTopologyOn(connection: AmqpConnection): Promise<void> {
-  return connection.onConnected(async (model) => {
-    const channel = await model.createChannel();
-    channel.on('error', () => undefined);
-    await declareTopology(channel);
-    await channel.close();
-  });
+  return connection.onConnected((model) => declareTopology(model));
 }
 
 /** Whether an AMQP topic binding pattern (`*` one word, `#` any words) matches a routing key. */

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsUrl, Max, Min } from 'class-validator';
 import type { IsURLOptions } from 'validator';
 import { DEFAULT_RABBITMQ_URL } from '@chargeflow/contracts';
@@ -12,10 +12,20 @@ export const POSTGRES_URL: IsURLOptions = {
   require_protocol: true,
 };
 
+const AMQP_URL: IsURLOptions = { protocols: ['amqp', 'amqps'], require_tld: false, require_protocol: true };
+
 /** What every service needs: the broker and how much to log. Each service adds its database URL. */
 export class BaseServiceConfig {
-  @IsUrl({ protocols: ['amqp', 'amqps'], require_tld: false, require_protocol: true })
+  @IsUrl(AMQP_URL)
   RABBITMQ_URL = DEFAULT_RABBITMQ_URL;
+
+  /**
+   * Every node of a RabbitMQ cluster, comma-separated: the service connects to the first and, when a
+   * node fails or goes away, to the next. Empty: RABBITMQ_URL alone.
+   */
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((url) => url.trim()) : value))
+  @IsUrl(AMQP_URL, { each: true })
+  RABBITMQ_URLS: string[] = [];
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL = 'info';

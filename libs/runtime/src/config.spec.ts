@@ -52,4 +52,15 @@ describe('loadConfig', () => {
         /^DATABASE_STATEMENT_TIMEOUT_MS /,
       );
   });
+
+  it('reads RABBITMQ_URLS as every node of a cluster, and names it when one of them is not an AMQP URL', () => {
+    expect(loadConfig(ExampleConfig, {}).RABBITMQ_URLS).toEqual([]);
+    expect(
+      loadConfig(ExampleConfig, { RABBITMQ_URLS: 'amqp://u:p@10.0.0.1:5672/v, amqps://u:p@10.0.0.2:5671/v' })
+        .RABBITMQ_URLS,
+    ).toEqual(['amqp://u:p@10.0.0.1:5672/v', 'amqps://u:p@10.0.0.2:5671/v']);
+    const wrong = () => loadConfig(ExampleConfig, { RABBITMQ_URLS: 'amqp://u:s3cret@a:5672,http://u:s3cret@b:80' });
+    expect(wrong).toThrow(/^RABBITMQ_URLS /);
+    expect(wrong).not.toThrow(/s3cret/);
+  });
 });

@@ -12,8 +12,8 @@ export class ConfigurationError extends Error {
 /** What a configuration error may echo of a value: never a secret, never a URL's password. */
 function shown(name: string, value: unknown): string {
   if (/KEY|SECRET|PASSWORD|TOKEN/.test(name)) return '<hidden>';
-  if (typeof value === 'string' && /URL$/.test(name))
-    return JSON.stringify(value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@'));
+  if (typeof value === 'string' && /URLS?$/.test(name))
+    return JSON.stringify(value.replace(/\/\/([^:/@]*):[^@]*@/g, '//$1:***@'));
   return JSON.stringify(value);
 }
 

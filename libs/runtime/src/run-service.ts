@@ -97,6 +97,7 @@ export async function runService<C extends BaseServiceConfig>(definition: Servic
   try {
     const connection = await AmqpConnection.open({
       url: config.RABBITMQ_URL,
+      urls: config.RABBITMQ_URLS,
       name: `chargeflow-${service}`,
       logger: logger.child({ component: 'broker' }),
     });

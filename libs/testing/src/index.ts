@@ -8,3 +8,4 @@ export * from './own-broker';
 export * from './own-postgres';
 export * from './simulated-charge-point';
 export * from './sample-accounting';
+export * from './own-cluster';

@@ -8,9 +8,14 @@ export interface IsolatedDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database of the suite's own on the test server, so suites can run in parallel. */
-export async function createIsolatedDatabase(label: string): Promise<IsolatedDatabase> {
-  const adminUrl = infraSettings(process.env).adminDatabaseUrl;
+/**
+ * A fresh database of the suite's own on the test server (or the one `adminUrl` names), so suites can
+ * run in parallel.
+ */
+export async function createIsolatedDatabase(
+  label: string,
+  adminUrl: string = infraSettings(process.env).adminDatabaseUrl,
+): Promise<IsolatedDatabase> {
   const name = `t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`));
   const url = new URL(adminUrl);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { infraSettings } from '@chargeflow/infra';
+import { infraSettings, type InfraSettings } from '@chargeflow/infra';
 import { waitFor } from './wait-for';
 
 export interface IsolatedVhost {
@@ -11,9 +11,14 @@ export interface IsolatedVhost {
   dropConnections(): Promise<void>;
 }
 
-/** A fresh RabbitMQ virtual host of the suite's own: its own exchanges and queues, nobody else's. */
-export async function createIsolatedVhost(label: string): Promise<IsolatedVhost> {
-  const settings = infraSettings(process.env);
+/**
+ * A fresh RabbitMQ virtual host of the suite's own: its own exchanges and queues, nobody else's. On the
+ * test run's broker, or on the one `settings` names (a node the test started itself).
+ */
+export async function createIsolatedVhost(
+  label: string,
+  settings: InfraSettings = infraSettings(process.env),
+): Promise<IsolatedVhost> {
   const name = `t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   const broker = new URL(settings.rabbitmqUrl);
   const user = decodeURIComponent(broker.username || 'guest');

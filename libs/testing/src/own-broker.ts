@@ -13,6 +13,10 @@ export interface OwnBroker {
   mqttPort: number;
   /** rabbitmqctl against this node only. */
   ctl(...args: string[]): Promise<string>;
+  /** Stops the node but keeps its ports and data folder: `startNode` brings back its durable queues. */
+  stopNode(): Promise<void>;
+  startNode(): Promise<void>;
+  /** Stops the node and removes its data folder. */
   stop(): Promise<void>;
 }
 
@@ -62,6 +66,8 @@ export async function startOwnBroker(label: string): Promise<OwnBroker> {
     managementUrl: `http://guest:guest@127.0.0.1:${managementPort}`,
     mqttPort,
     ctl: (...args) => invoke('ctl', ...args),
+    stopNode: async () => void (await invoke('stop')),
+    startNode: async () => void (await invoke('start')),
     stop: async () => {
       await invoke('stop');
       rmSync(dataDir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DATABASE_URL_VARIABLES, DatabaseOwners } from '@chargeflow/contracts';
-import { REPO_ROOT } from '@chargeflow/infra';
+import { infraSettings, REPO_ROOT, type InfraSettings } from '@chargeflow/infra';
 import { createIsolatedDatabase } from './isolated-database';
 import { createIsolatedVhost, type IsolatedVhost } from './isolated-vhost';
 
@@ -34,18 +34,23 @@ export function freePort(): Promise<number> {
 /**
  * Everything a whole stack needs for one suite alone: a database per service, a virtual host and a
  * gateway port of its own, so an end-to-end suite runs beside the others (or beside `npm start`).
+ * `settings` puts them on servers of the suite's own (a broker or PostgreSQL it stops on purpose).
  */
-export async function createStackEnvironment(label: string): Promise<StackEnvironment> {
+export async function createStackEnvironment(
+  label: string,
+  settings: InfraSettings = infraSettings(process.env),
+): Promise<StackEnvironment> {
   const [vhost, port, ocppPort, ...databases] = await Promise.all([
-    createIsolatedVhost(label),
+    createIsolatedVhost(label, settings),
     freePort(),
     freePort(),
-    ...DatabaseOwners.map((owner) => createIsolatedDatabase(`${label}_${owner}`)),
+    ...DatabaseOwners.map((owner) => createIsolatedDatabase(`${label}_${owner}`, settings.adminDatabaseUrl)),
   ]);
   const adminKey = `cf_${randomBytes(32).toString('base64url')}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     RABBITMQ_URL: vhost.url,
+    RABBITMQ_MANAGEMENT_URL: settings.rabbitmqManagementUrl,
     GATEWAY_PORT: String(port),
     GATEWAY_HOST: '127.0.0.1',
     CENTRAL_SYSTEM_PORT: String(ocppPort),

@@ -46,7 +46,7 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
     await connection.onConnected(async (model) => {
       const channel = await model.createChannel();
       await declareExchanges(channel);
-      await declareFactQueue(channel, {
+      await declareFactQueue(model, {
         name: 'test.outbox',
         bindings: [{ exchange: Exchanges.events, routingKey: 'outbox.#' }],
       });

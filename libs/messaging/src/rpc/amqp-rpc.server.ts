@@ -4,7 +4,6 @@ import { BaseRpcContext } from '@nestjs/microservices/ctx-host/base-rpc.context'
 import { lastValueFrom } from 'rxjs';
 import {
   EnvelopeDto,
-  Exchanges,
   rpcErrorOf,
   rpcQueueOf,
   type BackendService,
@@ -16,7 +15,7 @@ import { validateSync } from 'class-validator';
 import type { AmqpConnection } from '../amqp-connection';
 import { withCorrelation } from '../correlation';
 import { deliveryFields, type StructuredLogger } from '../structured-logger';
-import { declareExchanges } from '../topology';
+import { declareRpcQueue } from '../topology';
 
 export const RPC_DEADLINE_HEADER = 'x-deadline';
 
@@ -58,10 +57,7 @@ export class AmqpRpcServer extends Server implements CustomTransportStrategy {
         if (this.closed) return;
         const channel = await model.createChannel();
         channel.on('error', () => undefined);
-        const queue = rpcQueueOf(this.options.service);
-        await declareExchanges(channel);
-        await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'classic' } });
-        await channel.bindQueue(queue, Exchanges.rpc, queue);
+        const queue = await declareRpcQueue(model, this.options.service);
         await channel.prefetch(this.options.prefetch ?? 50);
         this.channel = channel;
         const { consumerTag } = await channel.consume(

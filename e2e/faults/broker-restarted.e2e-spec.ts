@@ -1,0 +1,54 @@
+import { FactQueues } from '@chargeflow/messaging';
+import { startOwnBroker, waitFor, type OwnBroker } from '@chargeflow/testing';
+import { expectAllAccountedFor, FAULT_RIDES, FAULT_SAMPLES, faultStack, type StreamMessage } from './fault-run';
+import { deadLettered, onOwnBroker, publishThroughOutages, type CaseServers } from './own-servers';
+
+/**
+ * RabbitMQ stopped a third of the way through the stream and started again on the same ports and data
+ * folder, while the 100 rides end through the second half. The services and the publishers reconnect
+ * by themselves; the durable quorum queues and what they held come back with the node. The case runs
+ * on a broker node of its own, so stopping it disturbs no other suite.
+ */
+describe('fault case: RabbitMQ stopped and started mid-stream', () => {
+  jest.setTimeout(600_000);
+
+  let broker: OwnBroker;
+  let servers: CaseServers;
+  const current = faultStack('faults_broker_restart', {
+    servers: async () => (servers = onOwnBroker((broker = await startOwnBroker('faults_restart')))),
+  });
+
+  it('loses and duplicates nothing confirmed, dead-letters nothing, and every total and bill is right', async () => {
+    const { run } = current();
+    publishThroughOutages(run, servers.vhostUrls());
+    await run.startRides(FAULT_RIDES);
+    const perRide = Math.floor(FAULT_SAMPLES / FAULT_RIDES);
+    const messages: StreamMessage[] = [];
+    for (let seq = 0; seq < perRide; seq += 1)
+      for (let ride = 0; ride < FAULT_RIDES; ride += 1)
+        messages.push(run.sample(ride, seq, ['0.25', '0.5', '2.125'][(seq + ride) % 3]));
+
+    const stopAt = Math.floor(messages.length / 3);
+    let restarted: Promise<void> | null = null;
+    await run.streamWhileRidesEnd(messages, 2, async (index) => {
+      if (index !== stopAt) return;
+      // Stopped only once telemetry has taken some samples, so the outage lands inside the stream's work.
+      await waitFor(
+        async () => ((await run.countedSoFar()) > 0 ? true : undefined),
+        60_000,
+        'the first samples counted',
+      );
+      await broker.stopNode();
+      // Started again in the background: the publishers meanwhile find no broker and keep trying.
+      restarted = broker.startNode();
+    });
+    expect(restarted).not.toBeNull();
+    await restarted;
+
+    const report = await run.finish('RabbitMQ stopped and started mid-stream');
+    expectAllAccountedFor(report, messages.length);
+    expect(await deadLettered(servers.vhostUrls()[0])).toEqual(
+      Object.fromEntries(Object.values(FactQueues).map((queue) => [queue.name, 0])),
+    );
+  });
+});
