@@ -229,7 +229,11 @@ interface Target {
   environment: StackEnvironment;
   stack: Stack;
   operatorKey: string;
-  fixtures: Fixture[];
+  /**
+   * Vehicles and riders for one run: a run cut off at its end leaves some rides Active, and a later
+   * run on those vehicles would measure refusals.
+   */
+  fixtures(): Promise<Fixture[]>;
   cpu: ProcessCpu;
 }
 
@@ -249,7 +253,6 @@ async function startTarget(label: string, root: string): Promise<Target> {
     name: 'bench operator',
     role: 'operator',
   });
-  const fixtures = await rideFixtures(stack.gatewayUrl, environment.adminKey, CONNECTIONS);
   const settings = infraSettings(process.env);
   const groups: Record<string, number> = Object.fromEntries(
     StackServices.map((service) => [service, stack.processes[service].pid ?? -1]),
@@ -258,7 +261,15 @@ async function startTarget(label: string, root: string): Promise<Target> {
   const rabbitmq = listeningPid(Number(new URL(settings.rabbitmqUrl).port || 5672));
   if (postgres) groups.postgres = postgres;
   if (rabbitmq) groups.rabbitmq = rabbitmq;
-  return { label, root, environment, stack, operatorKey: operator.key, fixtures, cpu: new ProcessCpu(groups) };
+  return {
+    label,
+    root,
+    environment,
+    stack,
+    operatorKey: operator.key,
+    fixtures: () => rideFixtures(stack.gatewayUrl, environment.adminKey, CONNECTIONS),
+    cpu: new ProcessCpu(groups),
+  };
 }
 
 /**
@@ -278,7 +289,8 @@ async function quiet(target: Target): Promise<void> {
 }
 
 async function round(target: Target): Promise<Round> {
-  const { stack, fixtures, operatorKey } = target;
+  const { stack, operatorKey } = target;
+  const fixtures = await target.fixtures();
   await quiet(target);
   const before = target.cpu.snapshot();
   const result = await ridePairs(stack.gatewayUrl, fixtures, operatorKey, DURATION_S);
@@ -287,7 +299,13 @@ async function round(target: Target): Promise<Round> {
   const requests = Math.max(1, result.requests.total);
   const cpuMs = Object.fromEntries(Object.entries(used).map(([group, ms]) => [group, ms / requests]));
   const capacity = rowOf(`ride pairs at ${CONNECTIONS} connections`, result);
-  const steady = await steadyPairs(stack.gatewayUrl, fixtures, operatorKey, DURATION_S, capacity.requestsPerSecond / 2);
+  const steady = await steadyPairs(
+    stack.gatewayUrl,
+    await target.fixtures(),
+    operatorKey,
+    DURATION_S,
+    capacity.requestsPerSecond / 2,
+  );
   log(
     `${target.label}: ${Math.round(capacity.requestsPerSecond)} requests/s (p99 ${capacity.p99} ms); ` +
       `steady ${Math.round(steady.requestsPerSecond)}/s p50 ${steady.p50} ms p99 ${steady.p99} ms, ` +
@@ -341,7 +359,7 @@ async function main(): Promise<void> {
     for (const build of builds) targets.push(await startTarget(build.label, build.root));
     for (const target of targets) {
       log(`${target.label}: warming up, ${WARM_UP_S} s of pairs, not measured`);
-      await ridePairs(target.stack.gatewayUrl, target.fixtures, target.operatorKey, WARM_UP_S);
+      await ridePairs(target.stack.gatewayUrl, await target.fixtures(), target.operatorKey, WARM_UP_S);
       results.set(target.label, []);
     }
     for (let index = 0; index < rounds; index += 1) {
