@@ -11,6 +11,7 @@ import { saveStartedSession } from '../src/session/start-session';
 import { TypeOrmFleetRepository } from '../src/fleet/infrastructure/typeorm-fleet.repository';
 import type { SessionsDatabase } from '../src/session/domain/session.repository';
 import { EndRideHandler } from '../src/session/end-ride/end-ride.handler';
+import { StartChargingHandler } from '../src/session/start-charging/start-charging.handler';
 import { StartRideHandler } from '../src/session/start-ride/start-ride.handler';
 
 const INSERTS = {
@@ -104,6 +105,38 @@ describe('the session repository on real PostgreSQL', () => {
 
     expect(await next).toMatchObject({ state: 'ACTIVE', vehicleId });
     expect((await sessions.findById(dataSource.manager, first.id))?.state).toBe('FINALIZED');
+  });
+
+  it('lets a ride start and a charge start of one vehicle race without a deadlock: one starts, one is refused', async () => {
+    const database: SessionsDatabase = {
+      transaction: (work) => dataSource.transaction(work),
+      autocommit: dataSource.manager,
+    };
+    const fleet = new TypeOrmFleetRepository();
+    const [vehicleId, riderId, stationId] = [
+      await inserted('vehicle'),
+      await inserted('rider'),
+      await inserted('station'),
+    ];
+    // The charge start holds the vehicle while it looks up the station; the ride start arrives meanwhile.
+    let stationLookedUp!: () => void;
+    const lookingUpStation = new Promise<void>((resolve) => (stationLookedUp = resolve));
+    const slowFleet = Object.assign(Object.create(fleet) as TypeOrmFleetRepository, {
+      station: async (...args: Parameters<TypeOrmFleetRepository['station']>) => {
+        stationLookedUp();
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return fleet.station(...args);
+      },
+    });
+    const outcome = (work: Promise<unknown>) =>
+      work.then(
+        () => 'started',
+        (error: { code?: string }) => error.code ?? String(error),
+      );
+    const charge = outcome(new StartChargingHandler(database, slowFleet, sessions).execute({ vehicleId, stationId }));
+    await lookingUpStation;
+    const ride = outcome(new StartRideHandler(database, fleet, sessions).execute({ vehicleId, riderId }));
+    expect([await ride, await charge].sort()).toEqual(['VEHICLE_HAS_ACTIVE_SESSION', 'started']);
   });
 
   it('starts exactly one of 30 concurrent rides of one vehicle; the others name it', async () => {

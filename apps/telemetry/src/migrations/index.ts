@@ -2,6 +2,7 @@ import {
   CreateInbox1763800000001,
   CreateOutbox1763800000000,
   IndexOutboxPublishedAt1765100000000,
+  OutboxWithoutNotify1768500000000,
 } from '@chargeflow/messaging';
 import { CreateSessionLedger1763800002000 } from './1763800002000-create-session-ledger';
 import { CreateSamplesAndRejections1763800003000 } from './1763800003000-create-samples-and-rejections';
@@ -19,4 +20,5 @@ export const telemetryMigrations = [
   IndexOutboxPublishedAt1765100000000,
   IngestUnderHostileInput1766500000000,
   RejectionsKeepMessageId1767400000000,
+  OutboxWithoutNotify1768500000000,
 ];

@@ -28,14 +28,16 @@ function afterClause(alias: string, after: Position | null): [string, unknown[]]
 @Injectable()
 export class TypeOrmFleetRepository implements FleetRepository {
   /**
-   * With `lock`, holds the vehicle's row until the transaction ends. The locked read leaves out the
-   * active session: a start that waited for the lock would read it as of before the wait. Ask
-   * the session repository once the lock is held.
+   * With `lock`, holds the vehicle's row until the transaction ends (FOR NO KEY UPDATE: other lockers
+   * wait, but not the foreign-key check of a ride start naming the vehicle, which would otherwise
+   * deadlock with a charge start of the same vehicle). The locked read leaves out the active session: a
+   * start that waited for the lock would read it as of before the wait. Ask the session repository
+   * once the lock is held.
    */
   async vehicle(manager: EntityManager, id: string, lock = false): Promise<VehicleRecord | null> {
     const sql = lock
       ? `SELECT id, label, battery_capacity_wh AS "batteryCapacityWh", energy_wh AS "energyWh", created_at AS "createdAt",
-           NULL::uuid AS "activeSessionId" FROM vehicle WHERE id = $1 FOR UPDATE`
+           NULL::uuid AS "activeSessionId" FROM vehicle WHERE id = $1 FOR NO KEY UPDATE`
       : `${VEHICLE} WHERE v.id = $1`;
     const [row] = (await manager.query(sql, [id])) as VehicleRecord[];
     return row ?? null;
