@@ -35,7 +35,11 @@ export async function readProjectionSnapshot<T>(
       await runner.query(`COMMIT; ${unlock}`);
       return result;
     } catch (error) {
-      await runner.query(`ROLLBACK; ${unlock}`);
+      // The unlock must not be skipped on a connection that goes back to the pool: a switch-over would wait on it.
+      await runner
+        .query(`ROLLBACK; ${unlock}`)
+        .catch(() => runner.query(unlock))
+        .catch(() => undefined);
       throw error;
     }
   } finally {
