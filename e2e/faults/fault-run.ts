@@ -441,11 +441,23 @@ export class FaultRun {
     return { counted: read.flatMap((entry) => entry.counted), rejections, rides: read.map((entry) => entry.ride) };
   }
 
+  /**
+   * A GET as a client reads after an outage: a 503 (a service still reconnecting or catching up) is
+   * asked again, for up to a minute; the checker judges what is stored, not when it can be read.
+   */
+  private async readable(path: string): Promise<{ status: number; body: Json }> {
+    for (let attempt = 0; ; attempt += 1) {
+      const answer = await this.api('GET', path);
+      if (answer.status !== 503 || attempt >= 30) return answer;
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+  }
+
   private async pages(path: string): Promise<Json[]> {
     const items: Json[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 1_000; page += 1) {
-      const answer = await this.api('GET', cursor ? `${path}&cursor=${encodeURIComponent(cursor)}` : path);
+      const answer = await this.readable(cursor ? `${path}&cursor=${encodeURIComponent(cursor)}` : path);
       if (answer.status !== 200) throw new Error(`GET ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
       items.push(...answer.body.items);
       cursor = answer.body.nextCursor;
@@ -511,7 +523,7 @@ export class FaultRun {
     ).catch(() => undefined);
 
     const read = async () => ({
-      summary: (await this.api('GET', `/v1/analytics/summary?${range}`)).body,
+      summary: (await this.readable(`/v1/analytics/summary?${range}`)).body,
       byVehicle: await this.pages(`/v1/analytics/summary?${range}&groupBy=vehicle&limit=1000`),
       energy: await this.pages(`/v1/analytics/explain?metric=energyConsumedWh&${range}&limit=1000`),
       revenue: await this.pages(`/v1/analytics/explain?metric=revenueInclVat&currency=EUR&${range}&limit=1000`),

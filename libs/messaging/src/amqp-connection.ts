@@ -1,6 +1,9 @@
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import type { StructuredLogger } from './structured-logger';
 
+/** How long opening a connection (socket and AMQP handshake) may take before the attempt counts as failed. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export interface AmqpConnectionOptions {
   url: string;
   /**
@@ -121,6 +124,8 @@ export class AmqpConnection {
     // broker's delayed ACK (40 ms on Linux) before its last frame leaves. Commands are small and latency-bound.
     const connection = await connect(url, {
       noDelay: true,
+      // A node still booting may accept the socket and never finish the handshake: give up and try again.
+      timeout: CONNECT_TIMEOUT_MS,
       clientProperties: { connection_name: this.options.name },
     });
     connection.on('error', (error: Error) =>

@@ -83,7 +83,10 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
       await runner.release();
       throw error;
     }
-    this.running = this.run(runner, schema, reason).finally(() => (this.running = null));
+    // A rebuild's failure is logged and retried by run(); nothing it throws may end the process.
+    this.running = this.run(runner, schema, reason)
+      .catch((error: Error) => this.logger.error({ event: 'analytics.rebuild.failed', err: error }, error.message))
+      .finally(() => (this.running = null));
     return (await readProjectionState(this.dataSource.manager)).rebuild;
   }
 
@@ -244,7 +247,11 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
   }
 
   private async retryFirstBuild(): Promise<void> {
-    const { builtAt } = await readProjectionState(this.dataSource.manager);
+    // The database may be what failed: with no answer, retry as a first build would; start() finds out.
+    const builtAt = await readProjectionState(this.dataSource.manager).then(
+      (state) => state.builtAt,
+      () => null,
+    );
     if (builtAt !== null || this.stopping) return;
     this.retry = setTimeout(() => {
       this.retry = null;
