@@ -148,12 +148,16 @@ export class AmqpConnection {
     });
     this.blockedBy = null;
     this.connection = connection;
+    // A node still starting may take the connection and never answer a setup's declarations: close it, so they fail and the attempt is retried.
+    const stalled = setTimeout(() => void connection.close().catch(() => undefined), CONNECT_TIMEOUT_MS * 3);
     try {
       for (const setup of this.setups) await this.run(setup, connection);
     } catch (error) {
       this.connection = null;
       await connection.close().catch(() => undefined);
       throw error;
+    } finally {
+      clearTimeout(stalled);
     }
     this.options.logger.info(
       { event: 'broker.connected', connection: this.options.name, url: redact(url) },
