@@ -1,6 +1,6 @@
 import { FactQueues } from '@chargeflow/messaging';
 import { startOwnBroker, waitFor, type OwnBroker } from '@chargeflow/testing';
-import { expectAllAccountedFor, FAULT_RIDES, FAULT_SAMPLES, faultStack, type StreamMessage } from './fault-run';
+import { expectAllAccountedFor, FAULT_RIDES, faultStack } from './fault-run';
 import { deadLettered, onOwnBroker, publishThroughOutages, type CaseServers } from './own-servers';
 
 /**
@@ -22,11 +22,7 @@ describe('fault case: RabbitMQ stopped and started mid-stream', () => {
     const { run } = current();
     publishThroughOutages(run, servers.vhostUrls());
     await run.startRides(FAULT_RIDES);
-    const perRide = Math.floor(FAULT_SAMPLES / FAULT_RIDES);
-    const messages: StreamMessage[] = [];
-    for (let seq = 0; seq < perRide; seq += 1)
-      for (let ride = 0; ride < FAULT_RIDES; ride += 1)
-        messages.push(run.sample(ride, seq, ['0.25', '0.5', '2.125'][(seq + ride) % 3]));
+    const messages = run.wellFormedStream();
 
     const stopAt = Math.floor(messages.length / 3);
     let restarted: Promise<void> | null = null;

@@ -1,7 +1,7 @@
 import { Queues } from '@chargeflow/contracts';
 import { FactQueues } from '@chargeflow/messaging';
 import { startOwnCluster, waitFor, type OwnCluster } from '@chargeflow/testing';
-import { expectAllAccountedFor, FAULT_RIDES, FAULT_SAMPLES, faultStack, type StreamMessage } from './fault-run';
+import { expectAllAccountedFor, FAULT_RIDES, faultStack } from './fault-run';
 import { deadLettered, onOwnCluster, publishThroughOutages, type CaseServers } from './own-servers';
 
 /** The node the checker reads the queues through: services and publishers start elsewhere. */
@@ -39,11 +39,7 @@ describe('fault case: the RabbitMQ node leading the samples queue killed with ki
     publishThroughOutages(run, [urls[before.leader], ...urls.filter((_, node) => node !== before.leader)]);
 
     await run.startRides(FAULT_RIDES);
-    const perRide = Math.floor(FAULT_SAMPLES / FAULT_RIDES);
-    const messages: StreamMessage[] = [];
-    for (let seq = 0; seq < perRide; seq += 1)
-      for (let ride = 0; ride < FAULT_RIDES; ride += 1)
-        messages.push(run.sample(ride, seq, ['0.25', '0.5', '2.125'][(seq + ride) % 3]));
+    const messages = run.wellFormedStream();
 
     const killAt = Math.floor(messages.length / 3);
     let killed: Promise<void> | null = null;

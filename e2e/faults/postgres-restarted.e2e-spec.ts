@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FactQueues } from '@chargeflow/messaging';
 import { startOwnPostgres, waitFor, type OwnPostgres } from '@chargeflow/testing';
-import { expectAllAccountedFor, FAULT_RIDES, FAULT_SAMPLES, faultStack, type StreamMessage } from './fault-run';
+import { expectAllAccountedFor, FAULT_RIDES, faultStack } from './fault-run';
 import { deadLettered, onOwnPostgres, type CaseServers } from './own-servers';
 
 /** Longer than a message's every in-process retry (5 deliveries × 3.5 s): a service that acked-and-dropped would show. */
@@ -26,11 +26,7 @@ describe('fault case: PostgreSQL stopped and started mid-stream', () => {
   it('loses and duplicates nothing confirmed, dead-letters nothing, and every total and bill is right', async () => {
     const { stack, run } = current();
     await run.startRides(FAULT_RIDES);
-    const perRide = Math.floor(FAULT_SAMPLES / FAULT_RIDES);
-    const messages: StreamMessage[] = [];
-    for (let seq = 0; seq < perRide; seq += 1)
-      for (let ride = 0; ride < FAULT_RIDES; ride += 1)
-        messages.push(run.sample(ride, seq, ['0.25', '0.5', '2.125'][(seq + ride) % 3]));
+    const messages = run.wellFormedStream();
 
     const stopAt = Math.floor(messages.length / 3);
     let restarted: Promise<void> | null = null;
