@@ -41,9 +41,7 @@ describe('fault case: RabbitMQ stopped and started mid-stream', () => {
     expect(restarted).not.toBeNull();
     await restarted;
 
-    // Analytics is left out here: its process ended while the broker was away (seen twice, cause not found
-    // yet, no line in its log); the other services reconnect. See the session note of 2026-12-02.
-    const report = await run.finish('RabbitMQ stopped and started mid-stream', { analytics: false });
+    const report = await run.finish('RabbitMQ stopped and started mid-stream');
     expectAllAccountedFor(report, messages.length);
     expect(await deadLettered(servers.vhostUrls()[0])).toEqual(
       Object.fromEntries(Object.values(FactQueues).map((queue) => [queue.name, 0])),

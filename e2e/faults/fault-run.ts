@@ -102,8 +102,7 @@ export interface FaultReport {
   rides: number;
   accounting: SampleAccounting;
   billing: { unbilled: string[]; mismatches: number };
-  /** Null when the case leaves analytics out (see `finish`). */
-  analytics: AnalyticsCheck | null;
+  analytics: AnalyticsCheck;
   /** From the run's first ride to the end of the checks (the stack's start excluded). */
   seconds: number;
   /** Where those seconds went: the rides and their stream, the drain and read-back, the bills, analytics and its rebuild. */
@@ -579,14 +578,14 @@ export class FaultRun {
   }
 
   /** Once the stack has drained: every sample, ride, bill and analytics figure accounted for, printed and recorded. */
-  async finish(name: string, options: { analytics?: boolean } = {}): Promise<FaultReport> {
+  async finish(name: string): Promise<FaultReport> {
     const marks = [Date.parse(this.startedAt), Date.now()];
     const lap = () => Math.round((marks[marks.push(Date.now()) - 1] - marks[marks.length - 2]) / 1000);
     const accounting = await this.account();
     const accountS = lap();
     const billing = await this.checkBilling();
     const billingS = lap();
-    const analytics = options.analytics === false ? null : await this.checkAnalytics(accounting);
+    const analytics = await this.checkAnalytics(accounting);
     const analyticsS = lap();
     const report = {
       rides: this.rides.length,
@@ -611,8 +610,8 @@ export class FaultRun {
       sealedSeen: accounting.sealedSeen,
       unbilled: report.billing.unbilled.length,
       verifyMismatches: report.billing.mismatches,
-      analyticsDisagreements: report.analytics?.disagreements ?? [],
-      changedByRebuild: report.analytics?.changedByRebuild ?? [],
+      analyticsDisagreements: report.analytics.disagreements,
+      changedByRebuild: report.analytics.changedByRebuild,
     };
     const details = checks
       ? `, sealed seen ${checks.sealedSeen}, unbilled ${checks.unbilled}, verify mismatches ${checks.verifyMismatches}, ` +
@@ -661,7 +660,6 @@ export function expectAllAccountedFor(report: FaultReport, attempted: number): v
   expect(accounting.sealedSeen).toBeGreaterThan(0);
   expect(accounting.counted).toBeGreaterThan(0);
   expect(billing).toEqual({ unbilled: [], mismatches: 0 });
-  if (analytics === null) return;
   expect(analytics).toEqual({
     rides: report.rides,
     energyConsumedWh: accounting.countedWh,

@@ -35,8 +35,6 @@ export class BrokerUnavailableError extends Error {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
-
 /**
  * One AMQP connection per process that heals itself: when the broker goes away it reconnects with
  * exponential backoff and replays every registered setup, so publishers and consumers resume.
@@ -49,6 +47,8 @@ export class AmqpConnection {
   private blockedBy: string | null = null;
   private readonly urls: string[];
   private next = 0;
+  /** Ends the current wait between attempts early (on close). */
+  private wakeUp: (() => void) | null = null;
 
   private constructor(private readonly options: AmqpConnectionOptions) {
     this.urls = options.urls?.length ? options.urls : [options.url];
@@ -82,6 +82,7 @@ export class AmqpConnection {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.wakeUp?.();
     const connection = this.connection;
     this.connection = null;
     if (connection) await connection.close().catch(() => undefined);
@@ -110,10 +111,29 @@ export class AmqpConnection {
           },
           'broker not reachable; retrying',
         );
-        await sleep(delay);
+        await this.pause(delay);
+        if (this.closing) return;
         delay = Math.min(delay * 2, this.options.maxRetryDelayMs ?? 5_000);
       }
     }
+  }
+
+  /**
+   * The wait between attempts holds the process open: a service whose only other work waits on the broker
+   * (analytics, idle between events) would otherwise end silently while the broker is away. `close` ends it.
+   */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        this.wakeUp = null;
+        resolve();
+      };
+    });
   }
 
   /** Tries the next URL in turn: after a failure or a lost connection, another node of the cluster. */
