@@ -4,7 +4,12 @@ import type { ConfirmChannel } from 'amqplib';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { BILLING_CALCULATED_V2, createEnvelope, Queues, SESSION_FINALIZED_V1 } from '@chargeflow/contracts';
-import { AmqpConnection, deadLetterQueueOf, ORIGINAL_ROUTING_KEY_HEADER } from '@chargeflow/messaging';
+import {
+  AmqpConnection,
+  ConfirmPublisher,
+  deadLetterQueueOf,
+  ORIGINAL_ROUTING_KEY_HEADER,
+} from '@chargeflow/messaging';
 import {
   createIsolatedVhost,
   RecordingLogger,
@@ -27,6 +32,7 @@ describe('analytics projection consumer', () => {
   let connection: AmqpConnection;
   let channel: ConfirmChannel;
   let consumer: AnalyticsEventsConsumer;
+  let publisher: ConfirmPublisher;
 
   const applied = async (): Promise<number> => {
     const [{ count }] = (await dataSource.query(`SELECT count(*)::int AS count FROM inbox_message`)) as {
@@ -60,7 +66,14 @@ describe('analytics projection consumer', () => {
     ]);
     connection = await AmqpConnection.open({ url: vhost.url, name: 'analytics-test', logger: new RecordingLogger() });
     channel = await connection.current().createConfirmChannel();
-    consumer = new AnalyticsEventsConsumer(connection, dataSource, new ApplyEventHandler(), pino({ level: 'silent' }));
+    publisher = await ConfirmPublisher.create(connection);
+    consumer = new AnalyticsEventsConsumer(
+      connection,
+      dataSource,
+      publisher,
+      new ApplyEventHandler(),
+      pino({ level: 'silent' }),
+    );
     await consumer.onApplicationBootstrap();
   });
 
@@ -175,6 +188,28 @@ describe('analytics projection consumer', () => {
     expect(await allRow('RIDE')).toMatchObject({ sessions: 1 });
   });
 
+  it('dead-letters at once an event the database cannot store, and applies the rest of its batch', async () => {
+    // Within the contract, beyond the column: a duration past bigint's range.
+    const overflowing = { ...aFinalizedRide(), durationS: 1e19 };
+    const [, overflowingId] = await publishEvents(channel, [
+      { type: SESSION_FINALIZED_V1, payload: aFinalizedRide() },
+      { type: SESSION_FINALIZED_V1, payload: overflowing },
+      { type: SESSION_FINALIZED_V1, payload: aFinalizedCharge() },
+    ]);
+    const deadLetter = await waitFor(
+      async () => (await channel.get(deadLetterQueueOf(Queues.analyticsEvents), { noAck: true })) || undefined,
+      10_000,
+      'the dead-lettered event',
+    );
+    expect(deadLetter.properties.messageId).toBe(overflowingId);
+    expect(deadLetter.properties.headers?.['x-rejection-reason']).toBe('UNSTORABLE');
+    expect(String(deadLetter.properties.headers?.['x-rejection-detail'])).toMatch(/out of range/);
+    await untilApplied(2);
+    expect(await allRow('RIDE')).toMatchObject({ sessions: 1 });
+    expect(await allRow('CHARGING')).toMatchObject({ sessions: 1 });
+    expect(await applied()).toBe(2);
+  });
+
   it('applies a dead letter replayed straight to its queue by its original routing key', async () => {
     const ride = aFinalizedRide();
     const envelope = createEnvelope(SESSION_FINALIZED_V1, ride, { correlationId: 'replay' });
@@ -226,6 +261,7 @@ describe('analytics projection consumer', () => {
     const second = new AnalyticsEventsConsumer(
       connection,
       dataSource,
+      publisher,
       new ApplyEventHandler(),
       pino({ level: 'silent' }),
     );
@@ -301,6 +337,7 @@ describe('analytics projection consumer', () => {
       consumer = new AnalyticsEventsConsumer(
         connection,
         dataSource,
+        publisher,
         new ApplyEventHandler(),
         pino({ level: 'silent' }),
       );

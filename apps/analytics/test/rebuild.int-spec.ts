@@ -4,7 +4,7 @@ import pino from 'pino';
 import type { ConfirmChannel } from 'amqplib';
 import { DataSource } from 'typeorm';
 import { BILLING_CALCULATED_V2, SESSION_FINALIZED_V1, type SessionFinalizedV1 } from '@chargeflow/contracts';
-import { AmqpConnection } from '@chargeflow/messaging';
+import { AmqpConnection, ConfirmPublisher } from '@chargeflow/messaging';
 import { HealthRpcController } from '@chargeflow/runtime';
 import {
   createIsolatedVhost,
@@ -80,6 +80,7 @@ describe('analytics rebuild', () => {
   let connection: AmqpConnection;
   let channel: ConfirmChannel;
   let consumer: AnalyticsEventsConsumer;
+  let publisher: ConfirmPublisher;
   const logger = pino({ level: 'silent' });
 
   const applied = async (): Promise<number> =>
@@ -132,7 +133,8 @@ describe('analytics rebuild', () => {
     ]);
     connection = await AmqpConnection.open({ url: vhost.url, name: 'rebuild-test', logger: new RecordingLogger() });
     channel = await connection.current().createConfirmChannel();
-    consumer = new AnalyticsEventsConsumer(connection, dataSource, new ApplyEventHandler(), logger);
+    publisher = await ConfirmPublisher.create(connection);
+    consumer = new AnalyticsEventsConsumer(connection, dataSource, publisher, new ApplyEventHandler(), logger);
     await consumer.onApplicationBootstrap();
   });
 

@@ -1,4 +1,5 @@
-import type { ChannelModel, GetMessage, Message } from 'amqplib';
+import type { ChannelModel, GetMessage, Message, Options } from 'amqplib';
+import type { PoisonMessageError } from './poison-message.error';
 import { deadLetterQueueOf } from './topology';
 
 export interface DeadLetterCount {
@@ -41,6 +42,25 @@ export function firstPublicationOf(message: Message): { exchange: string; routin
     routingKey: String(
       headers[ORIGINAL_ROUTING_KEY_HEADER] ?? death?.['routing-keys']?.[0] ?? message.fields.routingKey,
     ),
+  };
+}
+
+/**
+ * How a consumer publishes a message it refuses to the dead-letter exchange (routed by its queue's
+ * name): as it came, with the reason, and where it was first published so a replay can route it.
+ */
+export function deadLetterOptions(message: Message, error: PoisonMessageError): Options.Publish {
+  const origin = firstPublicationOf(message);
+  return {
+    ...message.properties,
+    headers: {
+      ...message.properties.headers,
+      'x-rejection-reason': error.reason,
+      'x-rejection-detail': error.message.slice(0, 1_000),
+      [ORIGINAL_EXCHANGE_HEADER]: origin.exchange,
+      [ORIGINAL_ROUTING_KEY_HEADER]: origin.routingKey,
+    },
+    persistent: true,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { Exchanges } from '@chargeflow/contracts';
 import type { AmqpConnection } from './amqp-connection';
-import { firstPublicationOf, ORIGINAL_EXCHANGE_HEADER, ORIGINAL_ROUTING_KEY_HEADER } from './dead-letters';
+import { deadLetterOptions } from './dead-letters';
 import { messagingMetrics } from './messaging-metrics';
 import { PoisonMessageError } from './poison-message.error';
 import { deliveryFields, type StructuredLogger } from './structured-logger';
@@ -122,20 +122,12 @@ export class MessageConsumer {
       { ...deliveryFields(this.options.queue.name, message), reason: error.reason, error: error.message },
       'dead-lettering a message',
     );
-    const origin = firstPublicationOf(message);
-    const headers = {
-      ...message.properties.headers,
-      'x-rejection-reason': error.reason,
-      'x-rejection-detail': error.message.slice(0, 1_000),
-      [ORIGINAL_EXCHANGE_HEADER]: origin.exchange,
-      [ORIGINAL_ROUTING_KEY_HEADER]: origin.routingKey,
-    };
     await new Promise<void>((resolve, reject) =>
       channel.publish(
         Exchanges.deadLetter,
         this.options.queue.name,
         message.content,
-        { ...message.properties, headers, persistent: true },
+        deadLetterOptions(message, error),
         (failure) => (failure ? reject(failure) : resolve()),
       ),
     )

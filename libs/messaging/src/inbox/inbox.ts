@@ -21,3 +21,22 @@ export async function processOnce(
     return true;
   });
 }
+
+/**
+ * Claims a batch of messages for a consumer inside the caller's transaction, in one statement: the
+ * ids not processed before (each once, however often the batch holds it). Their effects must commit
+ * in the same transaction, as with `processOnce`.
+ */
+export async function claimUnprocessed(
+  manager: EntityManager,
+  consumer: string,
+  messageIds: string[],
+): Promise<Set<string>> {
+  if (messageIds.length === 0) return new Set();
+  const claimed = (await manager.query(
+    `INSERT INTO inbox_message (consumer, message_id) SELECT $1, unnest($2::uuid[])
+     ON CONFLICT DO NOTHING RETURNING message_id AS "messageId"`,
+    [consumer, messageIds],
+  )) as { messageId: string }[];
+  return new Set(claimed.map((row) => row.messageId));
+}

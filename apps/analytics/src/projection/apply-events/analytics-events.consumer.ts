@@ -6,46 +6,66 @@ import { DataSource } from 'typeorm';
 import {
   BILLING_CALCULATED_V2,
   BillingCalculatedV2,
+  Exchanges,
   SESSION_FINALIZED_V1,
   SessionFinalizedV1,
   type Envelope,
 } from '@chargeflow/contracts';
 import {
   AmqpConnection,
+  BatchConsumer,
+  claimUnprocessed,
+  ConfirmPublisher,
+  deadLetterOptions,
   decodeEnvelope,
   FactQueues,
   fieldErrorsOf,
-  MessageConsumer,
   PoisonMessageError,
-  processOnce,
   routingKeyOf,
-  withCorrelation,
 } from '@chargeflow/messaging';
-import { PINO_LOGGER } from '@chargeflow/runtime';
-import { ApplyEventHandler } from './apply-event.handler';
+import { isContentError, PINO_LOGGER } from '@chargeflow/runtime';
+import { ApplyEventHandler, type ProjectionEvent } from './apply-event.handler';
 import { billingRefusal, finalizedSessionRefusal } from '../domain/event-admission';
 
 const CONSUMER = 'analytics.projection';
+/** Events applied per transaction: one commit, a few statements per event and two for the batch's rollups. */
+const BATCH_SIZE = 200;
+
+interface Admitted {
+  message: ConsumeMessage;
+  messageId: string;
+  event: ProjectionEvent;
+}
+
+interface Refused {
+  message: ConsumeMessage;
+  error: PoisonMessageError;
+}
 
 /**
- * Keeps the projection up to date from finalized sessions and their billing, each event applied once
- * in one transaction with its inbox row. An event that breaks its contract is dead-lettered with the
- * reason and the consumer goes on.
+ * Keeps the projection up to date from finalized sessions and their billing, in batches: a batch's
+ * events are applied in one transaction with their inbox rows (an event applied before is skipped).
+ * An event that breaks its contract, or that the database cannot store, is dead-lettered with the
+ * reason and the others are applied.
  */
 @Injectable()
 export class AnalyticsEventsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly consumer: MessageConsumer;
+  private readonly consumer: BatchConsumer;
+  private readonly logger: Logger;
 
   constructor(
     connection: AmqpConnection,
     private readonly dataSource: DataSource,
+    private readonly publisher: ConfirmPublisher,
     private readonly handler: ApplyEventHandler,
     @Inject(PINO_LOGGER) logger: Logger,
   ) {
-    this.consumer = new MessageConsumer(connection, {
+    this.logger = logger.child({ component: CONSUMER });
+    this.consumer = new BatchConsumer(connection, {
       queue: FactQueues.analyticsEvents,
-      logger: logger.child({ component: CONSUMER }),
-      handler: (message) => this.handle(message),
+      logger: this.logger,
+      batchSize: BATCH_SIZE,
+      handleBatch: (messages) => this.handleBatch(messages),
     });
   }
 
@@ -57,30 +77,101 @@ export class AnalyticsEventsConsumer implements OnApplicationBootstrap, OnModule
     return this.consumer.stop();
   }
 
-  private async handle(message: ConsumeMessage): Promise<void> {
-    const routingKey = routingKeyOf(message); // a replayed dead letter comes straight to the queue
-    if (routingKey === SESSION_FINALIZED_V1) {
-      const envelope = strictlyDecoded(message, SessionFinalizedV1);
-      refuseIf(finalizedSessionRefusal(envelope.payload));
-      await this.apply(envelope, (manager) =>
-        this.handler.sessionFinalized(manager, envelope.payload, envelope.occurredAt),
+  private async handleBatch(messages: ConsumeMessage[]): Promise<void> {
+    const admitted: Admitted[] = [];
+    const refused: Refused[] = [];
+    for (const message of messages) {
+      try {
+        admitted.push(admit(message));
+      } catch (error) {
+        if (!(error instanceof PoisonMessageError)) throw error;
+        refused.push({ message, error });
+      }
+    }
+    refused.push(...(await this.applyEach(admitted)));
+    // After the commit: a failed dead-lettering retries the batch, whose events the inbox then skips.
+    for (const { message, error } of refused) {
+      this.logger.warn(
+        { queue: FactQueues.analyticsEvents.name, reason: error.reason, error: error.message },
+        'dead-lettering a message',
       );
-    } else if (routingKey === BILLING_CALCULATED_V2) {
-      const envelope = strictlyDecoded(message, BillingCalculatedV2);
-      refuseIf(billingRefusal(envelope.payload));
-      await this.apply(envelope, (manager) =>
-        this.handler.billingCalculated(manager, envelope.payload, envelope.occurredAt),
+      await this.publisher.publish(
+        Exchanges.deadLetter,
+        FactQueues.analyticsEvents.name,
+        message.content,
+        deadLetterOptions(message, error),
       );
-    } else {
-      throw new PoisonMessageError('UNKNOWN_EVENT', `no projection applies events routed ${routingKey}`);
     }
   }
 
-  private async apply(envelope: Envelope<object>, effect: Parameters<typeof processOnce>[3]): Promise<void> {
-    await withCorrelation({ correlationId: envelope.correlationId, causationId: envelope.messageId }, () =>
-      processOnce(this.dataSource, CONSUMER, envelope.messageId, effect),
-    );
+  /**
+   * Applies the events in one transaction; when an event's content makes it fail, each in its own,
+   * so only that event is refused. Resolves the refused ones.
+   */
+  private async applyEach(admitted: Admitted[]): Promise<Refused[]> {
+    if (admitted.length === 0) return [];
+    try {
+      await this.apply(admitted);
+      return [];
+    } catch (error) {
+      if (!isContentError(error)) throw error;
+    }
+    const refused: Refused[] = [];
+    for (const one of admitted) {
+      try {
+        await this.apply([one]);
+      } catch (error) {
+        if (!isContentError(error)) throw error;
+        refused.push({ message: one.message, error: new PoisonMessageError('UNSTORABLE', (error as Error).message) });
+      }
+    }
+    return refused;
   }
+
+  private apply(admitted: Admitted[]): Promise<void> {
+    return this.dataSource.transaction(async (manager) => {
+      const claimed = await claimUnprocessed(
+        manager,
+        CONSUMER,
+        admitted.map(({ messageId }) => messageId),
+      );
+      // A message delivered twice in one batch is claimed once, and applied once.
+      const fresh = admitted.filter(({ messageId }) => claimed.delete(messageId));
+      await this.handler.apply(
+        manager,
+        fresh.map(({ event }) => event),
+      );
+    });
+  }
+}
+
+/** The event a message carries, validated; a PoisonMessageError with the reason when it may not be applied. */
+function admit(message: ConsumeMessage): Admitted {
+  const routingKey = routingKeyOf(message); // a replayed dead letter comes straight to the queue
+  if (routingKey === SESSION_FINALIZED_V1) {
+    const envelope = strictlyDecoded(message, SessionFinalizedV1);
+    refuseIf(finalizedSessionRefusal(envelope.payload));
+    return admitted(message, envelope, {
+      type: 'session-finalized',
+      payload: envelope.payload,
+      occurredAt: envelope.occurredAt,
+    });
+  }
+  if (routingKey === BILLING_CALCULATED_V2) {
+    const envelope = strictlyDecoded(message, BillingCalculatedV2);
+    refuseIf(billingRefusal(envelope.payload));
+    return admitted(message, envelope, {
+      type: 'billing-calculated',
+      payload: envelope.payload,
+      occurredAt: envelope.occurredAt,
+    });
+  }
+  throw new PoisonMessageError('UNKNOWN_EVENT', `no projection applies events routed ${routingKey}`);
+}
+
+function admitted(message: ConsumeMessage, envelope: Envelope<object>, event: ProjectionEvent): Admitted {
+  // PostgreSQL hands uuids back in lower case: the inbox's answer is matched in the same case.
+  return { message, messageId: envelope.messageId.toLowerCase(), event };
 }
 
 function refuseIf(reason: string | null): void {

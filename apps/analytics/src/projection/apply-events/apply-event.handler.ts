@@ -1,19 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { BillingCalculatedV2, SessionFinalizedV1 } from '@chargeflow/contracts';
-import { contributionOf, replacementOf } from '../domain/contribution';
+import { contributionOf, merged, replacementOf, type Contribution } from '../domain/contribution';
 import {
   addToRollups,
   findBilling,
   findSession,
   insertSessions,
-  lockForEvent,
+  lockForEvents,
   recordApplied,
   targetsOf,
   upsertBillings,
   type BillingFactRow,
+  type ProjectionTarget,
   type SessionFactRow,
 } from '../infrastructure/projection.store';
+
+/** An event the projection takes, as its consumer admitted it. */
+export type ProjectionEvent =
+  | { type: 'session-finalized'; payload: SessionFinalizedV1; occurredAt: string }
+  | { type: 'billing-calculated'; payload: BillingCalculatedV2; occurredAt: string };
 
 export function sessionFactOf(event: SessionFinalizedV1): SessionFactRow {
   return {
@@ -45,33 +51,59 @@ export function billingFactOf(event: BillingCalculatedV2): BillingFactRow {
 }
 
 /**
- * Applies one event to the projection inside the caller's transaction (the inbox's). The session's
- * lock comes first, so a session and its billing applied at once by two instances see each other.
- * While a rebuild runs, its schema takes the event too, so nothing applied meanwhile is lost: its
- * facts at once, and once the rebuild counts its rollups, the contribution against its own facts.
+ * Applies events to the projection inside the caller's transaction (the inbox's), in their order.
+ * The sessions' locks come first, so a session and its billing applied at once by two instances see
+ * each other. Facts are written event by event (a billing may follow its session in the same batch);
+ * the rollups take the batch's contributions summed per row, in one statement per table.
+ * While a rebuild runs, its schema takes the events too, so nothing applied meanwhile is lost: its
+ * facts at once, and once the rebuild counts its rollups, the contributions against its own facts.
  */
 @Injectable()
 export class ApplyEventHandler {
-  async sessionFinalized(manager: EntityManager, event: SessionFinalizedV1, occurredAt: string): Promise<void> {
-    await lockForEvent(manager, event.sessionId);
-    const fact = sessionFactOf(event);
-    for (const { schema, rollups } of await targetsOf(manager)) {
-      const inserted = await insertSessions(manager, schema, [fact]);
-      if (rollups && inserted.length > 0)
-        await addToRollups(manager, rollups, contributionOf(fact, await findBilling(manager, schema, fact.sessionId)));
+  async apply(manager: EntityManager, events: ProjectionEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await lockForEvents(
+      manager,
+      events.map((event) => event.payload.sessionId),
+    );
+    for (const target of await targetsOf(manager)) {
+      const contributions: Contribution[] = [];
+      for (const event of events) {
+        const contribution =
+          event.type === 'session-finalized'
+            ? await this.sessionFinalized(manager, target, event.payload)
+            : await this.billingCalculated(manager, target, event.payload);
+        if (contribution) contributions.push(contribution);
+      }
+      if (target.rollups && contributions.length > 0)
+        await addToRollups(manager, target.rollups, merged(contributions));
     }
-    await recordApplied(manager, occurredAt);
+    await recordApplied(
+      manager,
+      events.map((event) => event.occurredAt).reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b)),
+    );
   }
 
-  async billingCalculated(manager: EntityManager, event: BillingCalculatedV2, occurredAt: string): Promise<void> {
-    await lockForEvent(manager, event.sessionId);
+  private async sessionFinalized(
+    manager: EntityManager,
+    { schema, rollups }: ProjectionTarget,
+    event: SessionFinalizedV1,
+  ): Promise<Contribution | null> {
+    const fact = sessionFactOf(event);
+    const inserted = await insertSessions(manager, schema, [fact]);
+    if (!rollups || inserted.length === 0) return null;
+    return contributionOf(fact, await findBilling(manager, schema, fact.sessionId));
+  }
+
+  private async billingCalculated(
+    manager: EntityManager,
+    { schema, rollups }: ProjectionTarget,
+    event: BillingCalculatedV2,
+  ): Promise<Contribution | null> {
     const billing = billingFactOf(event);
-    for (const { schema, rollups } of await targetsOf(manager)) {
-      const before = rollups ? await findBilling(manager, schema, billing.sessionId) : null;
-      const stored = await upsertBillings(manager, schema, [billing]);
-      const session = rollups && stored.length > 0 ? await findSession(manager, schema, billing.sessionId) : null;
-      if (rollups && session) await addToRollups(manager, rollups, replacementOf(session, before, billing));
-    }
-    await recordApplied(manager, occurredAt);
+    const before = rollups ? await findBilling(manager, schema, billing.sessionId) : null;
+    const stored = await upsertBillings(manager, schema, [billing]);
+    const session = rollups && stored.length > 0 ? await findSession(manager, schema, billing.sessionId) : null;
+    return session ? replacementOf(session, before, billing) : null;
   }
 }

@@ -105,6 +105,22 @@ describe('contributionOf', () => {
   });
 });
 
+describe('merged', () => {
+  it('gives every row in key order, whatever order the contributions came in, so writers lock rows alike', () => {
+    const keys = (contribution: ReturnType<typeof merged>) =>
+      contribution.rollups.map((row) => `${row.level}|${row.dim}|${row.dimId}|${row.kind}|${row.bucket.toISOString()}`);
+    const early = contributionOf(aRide({ endedAt: new Date('2026-03-01T08:00:00Z') }), priced());
+    const late = contributionOf(aCharge({ endedAt: new Date('2026-04-02T09:30:00Z') }), priced());
+    const forwards = merged([early, late]);
+    const backwards = merged([late, early]);
+    expect(keys(forwards)).toEqual([...keys(forwards)].sort());
+    expect(keys(backwards)).toEqual(keys(forwards));
+    expect(backwards.revenue.map((row) => row.currency + row.dim + row.level)).toEqual(
+      forwards.revenue.map((row) => row.currency + row.dim + row.level),
+    );
+  });
+});
+
 describe('replacementOf', () => {
   it('moves a session from unpriced to priced without counting it again', () => {
     const { rollups, revenue } = replacementOf(aRide(), unpriced, priced());

@@ -165,7 +165,10 @@ function negated({ rollups, revenue }: Contribution): Contribution {
   };
 }
 
-/** Sums contributions per row key (one statement may not touch a row twice) and drops all-zero rows. */
+/**
+ * Sums contributions per row key (one statement may not touch a row twice) and drops all-zero rows.
+ * Rows come in key order, so writers adding to the same rows lock them in one order and never deadlock.
+ */
 export function merged(contributions: Contribution[]): Contribution {
   const rollups = new Map<string, RollupDelta>();
   const revenue = new Map<string, RevenueDelta>();
@@ -205,7 +208,7 @@ export function merged(contributions: Contribution[]): Contribution {
     }
   }
   return {
-    rollups: [...rollups.values()].filter(
+    rollups: inKeyOrder(rollups).filter(
       (row) =>
         row.sessions !== 0 ||
         row.priced !== 0 ||
@@ -213,10 +216,14 @@ export function merged(contributions: Contribution[]): Contribution {
         !row.distanceM.isZero() ||
         row.durationS !== 0,
     ),
-    revenue: [...revenue.values()].filter(
+    revenue: inKeyOrder(revenue).filter(
       (row) => row.sessions !== 0 || !row.exclVat.isZero() || !row.vat.isZero() || !row.inclVat.isZero(),
     ),
   };
+}
+
+function inKeyOrder<T>(rows: Map<string, T>): T[] {
+  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 }
 
 function keyOf(row: RollupKey): string {

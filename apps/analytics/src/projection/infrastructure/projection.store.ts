@@ -21,10 +21,16 @@ export interface BillingFactRow extends BillingFact {
   sessionId: string;
 }
 
-/** Serialises the events of one session across instances, and holds a switch-over off until committed. */
-export async function lockForEvent(manager: EntityManager, sessionId: string): Promise<void> {
+/**
+ * Serialises the events of a session across instances, and holds a switch-over off until committed.
+ * A batch takes its sessions' locks in one order (by key), so two batches never wait on each other in a circle.
+ */
+export async function lockForEvents(manager: EntityManager, sessionIds: string[]): Promise<void> {
   await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [SWAP_LOCK]);
-  await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [SESSION_LOCK_SPACE, sessionId]);
+  await manager.query(
+    `SELECT pg_advisory_xact_lock($1, key) FROM (SELECT DISTINCT hashtext(id) AS key FROM unnest($2::text[]) AS id ORDER BY key) AS keys`,
+    [SESSION_LOCK_SPACE, sessionIds],
+  );
 }
 
 /** The two rollup tables an event's contribution is added to, schema-qualified. */

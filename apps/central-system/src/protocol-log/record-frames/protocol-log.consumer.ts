@@ -8,9 +8,7 @@ import {
   BatchConsumer,
   ConfirmPublisher,
   decodeEnvelope,
-  firstPublicationOf,
-  ORIGINAL_EXCHANGE_HEADER,
-  ORIGINAL_ROUTING_KEY_HEADER,
+  deadLetterOptions,
   PoisonMessageError,
 } from '@chargeflow/messaging';
 import { isContentError, PINO_LOGGER } from '@chargeflow/runtime';
@@ -116,17 +114,6 @@ export class ProtocolLogConsumer implements OnApplicationBootstrap, OnModuleDest
   }
 
   private deadLetter(message: ConsumeMessage, error: PoisonMessageError): Promise<void> {
-    const origin = firstPublicationOf(message);
-    return this.publisher.publish(Exchanges.deadLetter, QUEUE, message.content, {
-      ...message.properties,
-      headers: {
-        ...message.properties.headers,
-        'x-rejection-reason': error.reason,
-        'x-rejection-detail': error.message.slice(0, 1_000),
-        [ORIGINAL_EXCHANGE_HEADER]: origin.exchange,
-        [ORIGINAL_ROUTING_KEY_HEADER]: origin.routingKey,
-      },
-      persistent: true,
-    });
+    return this.publisher.publish(Exchanges.deadLetter, QUEUE, message.content, deadLetterOptions(message, error));
   }
 }
