@@ -222,7 +222,7 @@ export class RollupFiguresQuery {
       ctes: [`ranges AS (SELECT * FROM ${rangesOf})`, ...tables.map(keysOf)],
       select: (table) => {
         const { keys, sums } = ROLLUP_TABLES[table];
-        return `SELECT t.w, ${group} AS grp, ${keys.map((key) => `k.${key}`).join(', ')}, ${sums.map((sum) => `x.${sum} * t.sign AS ${sum}`).join(', ')}
+        return `SELECT t.w, ${group} AS grp, ${keys.map((key) => `k.${key}`).join(', ')}, ${sums.map((sum) => `${signed(`x.${sum}`)} AS ${sum}`).join(', ')}
           FROM ranges t CROSS JOIN ${table}_keys k
           CROSS JOIN LATERAL (
             SELECT ${sums.map((sum) => `sum(r.${sum}) AS ${sum}`).join(', ')} FROM projection.${table} r
@@ -259,7 +259,7 @@ export class RollupFiguresQuery {
       select: (table) => {
         const { keys, sums } = ROLLUP_TABLES[table];
         return `SELECT t.w, r.dim_id AS grp, ${keys.map((name) => `r.${name}`).join(', ')},
-               ${sums.map((name) => `r.${name} * t.sign AS ${name}`).join(', ')}
+               ${sums.map((name) => `${signed(`r.${name}`)} AS ${name}`).join(', ')}
           FROM buckets t JOIN projection.${table} r ON r.level = t.level AND r.bucket = t.bucket
          WHERE r.level = ANY(${levels}::text[]) AND r.dim = ${dimension} ${kindCondition}`;
       },
@@ -268,6 +268,12 @@ export class RollupFiguresQuery {
 }
 
 type RollupTable = keyof typeof ROLLUP_TABLES;
+
+/**
+ * A rollup sum with its range's sign (+1 added, -1 taken back): negated rather than multiplied, since
+ * a numeric multiplication per row cost a grouped two-year series a fifth of its time.
+ */
+const signed = (sum: string) => `CASE WHEN t.sign > 0 THEN ${sum} ELSE -${sum} END`;
 
 /**
  * One metric's values per group (a series without groups has at most one, WHOLE), groups in their
