@@ -7,6 +7,7 @@ import {
   readBenchResult,
   REPO_ROOT,
   writeBenchTable,
+  tableResults,
   type BenchResult,
 } from '@chargeflow/infra';
 
@@ -39,9 +40,10 @@ function selected(argv: string[]): string[] {
 
 function main(): number {
   const scripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: object }).scripts;
-  const results: BenchResult[] = [];
+  const ran: BenchResult[] = [];
   let failed = 0;
-  for (const name of selected(process.argv.slice(2))) {
+  const chosen = selected(process.argv.slice(2));
+  for (const name of chosen) {
     if (!(`bench:${name}` in scripts)) throw new Error(`package.json has no bench:${name}`);
     console.log(`bench: npm run bench:${name} ${BENCHES[name].join(' ')}`);
     const startedAt = new Date().toISOString();
@@ -55,8 +57,9 @@ function main(): number {
       failed += 1;
       continue;
     }
-    results.push(result);
+    ran.push(result);
   }
+  const results = tableResults(Object.keys(BENCHES), chosen, ran, readBenchResult);
   mkdirSync(BENCH_RESULTS_DIR, { recursive: true });
   writeFileSync(
     join(BENCH_RESULTS_DIR, 'results.json'),

@@ -8,6 +8,7 @@ import {
   meets,
   README_BENCH_END,
   README_BENCH_START,
+  tableResults,
   withBenchTable,
   writeBenchTable,
   type BenchResult,
@@ -43,6 +44,22 @@ describe('benchmark results for the README', () => {
     expect(table).toContain(
       'Measured 2026-12-02 on 2 cores; 1-minute load average at each benchmark’s end'.replace('’', "'"),
     );
+  });
+
+  it('keeps the last figures of the benchmarks a run with --only left out, and leaves out one that failed', () => {
+    const of = (bench: string, measuredAt: string): BenchResult => ({ ...telemetry, bench, measuredAt });
+    const earlier = (bench: string) => (bench === 'ocpp' ? null : of(bench, '2026-12-01T00:00:00.000Z'));
+    const fresh = of('analytics', '2026-12-02T07:00:00.000Z');
+    const order = ['telemetry', 'api', 'analytics', 'ocpp'];
+    expect(tableResults(order, ['analytics'], [fresh], earlier)).toEqual([
+      of('telemetry', '2026-12-01T00:00:00.000Z'),
+      of('api', '2026-12-01T00:00:00.000Z'),
+      fresh,
+    ]);
+    expect(tableResults(order, ['api', 'analytics'], [fresh], earlier)).toEqual([
+      of('telemetry', '2026-12-01T00:00:00.000Z'),
+      fresh,
+    ]);
   });
 
   it('replaces only what lies between the markers, and refuses a README without them', () => {

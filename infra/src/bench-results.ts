@@ -48,6 +48,22 @@ export function readBenchResult(bench: string): BenchResult | null {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchResult) : null;
 }
 
+/**
+ * What the README's table shows, in the benchmarks' order: this run's figures for the benchmarks it ran
+ * (one that failed is left out), and the last recorded figures, with their own date, for those it did not run.
+ */
+export function tableResults(
+  order: string[],
+  chosen: string[],
+  ran: BenchResult[],
+  earlier: (bench: string) => BenchResult | null,
+): BenchResult[] {
+  return order.flatMap((bench) => {
+    const result = chosen.includes(bench) ? ran.find((each) => each.bench === bench) : earlier(bench);
+    return result ? [result] : [];
+  });
+}
+
 /** Whether a value meets a target written as `<= n` or `>= n`; null without a target. */
 export function meets(value: number, target: string | undefined): boolean | null {
   const match = target ? /^(<=|>=) (-?[\d.]+)$/.exec(target) : null;
