@@ -22,7 +22,7 @@ export class AppModule {
           retryDelay: 1_000,
         }),
         OutboxRelayModule.register(config.OUTBOX_RETENTION_HOURS),
-        SessionModule.register(config.SEAL_TIMEOUT_MS, config.DATABASE_STATEMENT_TIMEOUT_MS, {
+        SessionModule.register(config.SEAL_TIMEOUT_MS, {
           afterMs: config.END_RETRY_AFTER_MS,
           intervalMs: config.END_RETRY_INTERVAL_MS,
         }),

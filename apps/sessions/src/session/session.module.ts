@@ -18,12 +18,7 @@ import { StartRideHandler } from './start-ride/start-ride.handler';
 /** Rides and charging sessions, from start to their sealed, immutable totals. */
 @Module({})
 export class SessionModule {
-  /**
-   * A command's statements may also wait, on a vehicle's or session's row lock, for another command's
-   * seal: their timeout is the statement timeout plus the seal's.
-   */
-  static register(sealTimeoutMs: number, statementTimeoutMs: number, endRetry: EndRetrySettings): DynamicModule {
-    const commandStatementTimeoutMs = statementTimeoutMs + sealTimeoutMs;
+  static register(sealTimeoutMs: number, endRetry: EndRetrySettings): DynamicModule {
     return {
       module: SessionModule,
       imports: [FleetModule],
@@ -33,12 +28,10 @@ export class SessionModule {
         { provide: SESSION_REPOSITORY, useExisting: TypeOrmSessionRepository },
         {
           provide: SESSIONS_DATABASE,
+          // No statement waits on a seal (it runs between the end's request and its transaction): the
+          // pool's statement timeout bounds every one.
           useFactory: (dataSource: DataSource): SessionsDatabase => ({
-            transaction: (work) =>
-              dataSource.transaction(async (tx) => {
-                await tx.query(`SET LOCAL statement_timeout = ${commandStatementTimeoutMs}`);
-                return work(tx);
-              }),
+            transaction: (work) => dataSource.transaction(work),
             autocommit: dataSource.manager,
           }),
           inject: [DataSource],
