@@ -15,6 +15,7 @@ import {
   type RiderView,
   type RpcReply,
   type SessionView,
+  type TakenInView,
   type VehicleView,
 } from '@chargeflow/contracts';
 import { ServiceProcess } from '@chargeflow/infra';
@@ -290,7 +291,8 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
 
   it('refuses a sample after the seal with SESSION_FINALIZED, and one for an unknown session', async () => {
     const ride = await aRide();
-    await publish([aSample(ride, 2)]);
+    const first = aSample(ride, 2);
+    await publish([first]);
     await waitFor(
       async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined),
       10_000,
@@ -317,6 +319,13 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     );
     expect((await rejectionsOf(unknownSession))[0].reason).toBe('SESSION_UNKNOWN');
     expect(await rejectionsOf(ride.id)).toHaveLength(1);
+    // What a charger's stop waits for: its last reading taken in, counted or refused; another session's is not.
+    const takenIn = (sessionId: string, telemetryId: string) =>
+      ok<TakenInView>('telemetry', TelemetryRpc.takenIn, { sessionId, telemetryId });
+    expect(await takenIn(ride.id, first.telemetryId)).toEqual({ takenIn: true });
+    expect(await takenIn(ride.id, late.telemetryId)).toEqual({ takenIn: true });
+    expect(await takenIn(ride.id, randomUUID())).toEqual({ takenIn: false });
+    expect(await takenIn(unknownSession, first.telemetryId)).toEqual({ takenIn: false });
     expect(await ledgerOf(ride.id)).toMatchObject({ energy_wh: '2.000', sample_count: 1 });
     await expect(
       database.query('UPDATE session_ledger SET energy_wh = 0 WHERE session_id = $1', [ride.id]),

@@ -4,10 +4,12 @@ import { DataSource } from 'typeorm';
 import {
   ListRejectionsRequest,
   ListSamplesRequest,
+  TakenInRequest,
   TelemetryRpc,
   type Page,
   type RejectionView,
   type SampleView,
+  type TakenInView,
 } from '@chargeflow/contracts';
 import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
 import { TelemetryReadsRepository, toSampleView } from './infrastructure/telemetry-reads.repository';
@@ -43,5 +45,11 @@ export class TelemetryReadsRpcController {
       (row) => ({ at: row.cursorAt, id: row.id }),
       ({ cursorAt: _position, ...row }) => ({ ...row, receivedAt: row.receivedAt.toISOString() }),
     );
+  }
+
+  /** Whether a sample of a session has been counted or refused: a stop waits for its last reading this way. */
+  @MessagePattern(TelemetryRpc.takenIn)
+  async takenIn(@Payload() request: TakenInRequest): Promise<TakenInView> {
+    return { takenIn: await this.reads.takenIn(this.dataSource.manager, request.sessionId, request.telemetryId) };
   }
 }

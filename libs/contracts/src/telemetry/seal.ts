@@ -7,6 +7,7 @@ export const TelemetryRpc = {
   seal: 'telemetry.seal.v1',
   listSamples: 'telemetry.list-samples.v1',
   listRejections: 'telemetry.list-rejections.v1',
+  takenIn: 'telemetry.taken-in.v1',
 } as const;
 
 /**

@@ -7,6 +7,19 @@ export class ListSamplesRequest extends PageRequest {
   sessionId!: string;
 }
 
+/** Whether telemetry has taken in one sample of a session: counted, or refused with a reason. */
+export class TakenInRequest {
+  @IsUUID()
+  sessionId!: string;
+
+  @IsUUID()
+  telemetryId!: string;
+}
+
+export interface TakenInView {
+  takenIn: boolean;
+}
+
 export interface SampleView {
   telemetryId: string;
   sessionId: string;

@@ -16,13 +16,24 @@ export interface TransactionRecord extends TransactionStart {
   stoppedAt: Date | null;
 }
 
-const TRANSACTION = `SELECT transaction_id AS "transactionId", charge_point_id AS "chargePointId", connector_id AS "connectorId",
+const TRANSACTION_COLUMNS = `transaction_id AS "transactionId", charge_point_id AS "chargePointId", connector_id AS "connectorId",
   id_tag AS "idTag", meter_start_wh::text AS "meterStartWh", started_at AS "startedAt", session_id AS "sessionId",
-  station_id AS "stationId", stopped_at AS "stoppedAt" FROM ocpp_transaction`;
+  station_id AS "stationId", stopped_at AS "stoppedAt"`;
+const TRANSACTION = `SELECT ${TRANSACTION_COLUMNS} FROM ocpp_transaction`;
+
+/** Transactions kept in memory for MeterValues: a thousand charge points send one each a second. */
+const KNOWN_TRANSACTIONS = 10_000;
 
 /** OCPP transactions ↔ charging sessions, in the central-system's database. */
 @Injectable()
 export class TransactionRepository {
+  /**
+   * Transactions found before, by charge point and id, the least recently used first out. What a
+   * reading needs of one (its session, station and start) never changes once recorded, and a row is
+   * never deleted, so any instance may keep it.
+   */
+  private readonly known = new Map<string, TransactionRecord>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   /** The transaction this exact start already opened, if any (a retried StartTransaction). */
@@ -37,22 +48,36 @@ export class TransactionRepository {
 
   /** Records a start; when the same start raced it in, the unique index keeps one and both get it. */
   async insert(start: TransactionStart, sessionId: string, stationId: string): Promise<TransactionRecord> {
-    await this.dataSource.query(
+    const [inserted] = (await this.dataSource.query(
       `INSERT INTO ocpp_transaction (charge_point_id, connector_id, id_tag, meter_start_wh, started_at, session_id, station_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
+       RETURNING ${TRANSACTION_COLUMNS}`,
       [start.chargePointId, start.connectorId, start.idTag, start.meterStartWh, start.startedAt, sessionId, stationId],
-    );
-    return (await this.findStart(start)) as TransactionRecord;
+    )) as TransactionRecord[];
+    return inserted ?? ((await this.findStart(start)) as TransactionRecord);
   }
 
-  /** A charge point's transaction: another charge point's id is unknown to it. */
+  /**
+   * A charge point's transaction, to attribute its readings: another charge point's id is unknown to
+   * it. From memory when seen before, so `stoppedAt` may be stale: read it with `bySession`.
+   */
   async find(chargePointId: string, transactionId: number): Promise<TransactionRecord | null> {
     if (!Number.isSafeInteger(transactionId) || transactionId <= 0 || transactionId > 2_147_483_647) return null;
+    const key = `${chargePointId}\n${transactionId}`;
+    const known = this.known.get(key);
+    if (known) {
+      this.known.delete(key);
+      this.known.set(key, known);
+      return known;
+    }
     const [row] = (await this.dataSource.query(`${TRANSACTION} WHERE transaction_id = $1 AND charge_point_id = $2`, [
       transactionId,
       chargePointId,
     ])) as TransactionRecord[];
-    return row ?? null;
+    if (!row) return null;
+    this.known.set(key, row);
+    if (this.known.size > KNOWN_TRANSACTIONS) this.known.delete(this.known.keys().next().value as string);
+    return row;
   }
 
   async bySession(sessionId: string): Promise<TransactionRecord | null> {

@@ -1,17 +1,18 @@
-import { TelemetryRpc, type Page, type RejectionView, type SampleView } from '@chargeflow/contracts';
+import { TelemetryRpc, type TakenInView } from '@chargeflow/contracts';
 import type { BackendClient } from '../../ocpp/backend.client';
 
 /** How long a stop waits for telemetry to have counted its last reading before ending the session anyway. */
 const ARRIVAL_DEADLINE_MS = 15_000;
-const POLL_INTERVAL_MS = 100;
-/** Pages of samples one look reads at most; a transaction longer than this is ended without waiting. */
-const MAX_PAGES = 20;
+/** Between looks: short at first (a reading is usually in within a batch), growing so a thousand stops at once stay cheap. */
+const FIRST_POLL_MS = 50;
+const LONGEST_POLL_MS = 500;
 
 /**
  * Waits until telemetry has taken in the reading `telemetryId` of the session (counted or refused
  * with a reason): the telemetry consumer takes a charger's readings in arrival order, so every
- * earlier reading is in by then, and the seal fixes them all. After the deadline the session is
- * ended all the same: a reading arriving after the seal is refused with SESSION_FINALIZED, recorded.
+ * earlier reading is in by then, and the seal fixes them all. Each look is one indexed lookup in
+ * telemetry. After the deadline the session is ended all the same: a reading arriving after the seal
+ * is refused with SESSION_FINALIZED, recorded.
  */
 export async function telemetryHasTakenIn(
   backend: BackendClient,
@@ -20,37 +21,15 @@ export async function telemetryHasTakenIn(
   correlationId: string,
 ): Promise<boolean> {
   const giveUpAt = Date.now() + ARRIVAL_DEADLINE_MS;
-  while (Date.now() < giveUpAt) {
-    if (await takenIn(backend, sessionId, telemetryId, correlationId)) return true;
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
-  }
-  return false;
-}
-
-async function takenIn(
-  backend: BackendClient,
-  sessionId: string,
-  telemetryId: string,
-  correlationId: string,
-): Promise<boolean> {
-  const rejections = await backend.call<Page<RejectionView>>(
-    'telemetry',
-    TelemetryRpc.listRejections,
-    { sessionId, limit: 100 },
-    correlationId,
-  );
-  if (rejections.items.some((rejection) => rejection.telemetryId === telemetryId)) return true;
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page += 1) {
-    const samples = await backend.call<Page<SampleView>>(
+  for (let pauseMs = FIRST_POLL_MS; Date.now() < giveUpAt; pauseMs = Math.min(pauseMs * 2, LONGEST_POLL_MS)) {
+    const answer = await backend.call<TakenInView>(
       'telemetry',
-      TelemetryRpc.listSamples,
-      { sessionId, limit: 1_000, ...(cursor ? { cursor } : {}) },
+      TelemetryRpc.takenIn,
+      { sessionId, telemetryId },
       correlationId,
     );
-    if (samples.items.some((sample) => sample.telemetryId === telemetryId)) return true;
-    if (!samples.nextCursor) return false;
-    cursor = samples.nextCursor;
+    if (answer.takenIn) return true;
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
-  return true;
+  return false;
 }

@@ -93,4 +93,14 @@ export class TelemetryReadsRepository {
       values,
     );
   }
+
+  /** Whether a session's sample is stored or refused: one lookup by key, and one among the session's rejections. */
+  async takenIn(manager: EntityManager, sessionId: string, telemetryId: string): Promise<boolean> {
+    const [row] = (await manager.query(
+      `SELECT EXISTS (SELECT 1 FROM telemetry_sample WHERE telemetry_id = $2::text::uuid AND session_id = $1::text::uuid)
+           OR EXISTS (SELECT 1 FROM telemetry_rejection WHERE session_id = $1::text AND telemetry_id = $2::text) AS "takenIn"`,
+      [sessionId, telemetryId],
+    )) as { takenIn: boolean }[];
+    return row.takenIn;
+  }
 }
