@@ -191,11 +191,21 @@ describe('analytics projection consumer', () => {
   it('dead-letters at once an event the database cannot store, and applies the rest of its batch', async () => {
     // Within the contract, beyond the column: a duration past bigint's range.
     const overflowing = { ...aFinalizedRide(), durationS: 1e19 };
+    // Published while no consumer runs, so the three arrive in one batch and the batch falls back event by event.
+    await consumer.onModuleDestroy();
     const [, overflowingId] = await publishEvents(channel, [
       { type: SESSION_FINALIZED_V1, payload: aFinalizedRide() },
       { type: SESSION_FINALIZED_V1, payload: overflowing },
       { type: SESSION_FINALIZED_V1, payload: aFinalizedCharge() },
     ]);
+    consumer = new AnalyticsEventsConsumer(
+      connection,
+      dataSource,
+      publisher,
+      new ApplyEventHandler(),
+      pino({ level: 'silent' }),
+    );
+    await consumer.onApplicationBootstrap();
     const deadLetter = await waitFor(
       async () => (await channel.get(deadLetterQueueOf(Queues.analyticsEvents), { noAck: true })) || undefined,
       10_000,

@@ -25,17 +25,28 @@ describe('AmqpConnection while the broker is away', () => {
     await vhost.remove();
   });
 
-  /** Runs a Node process that opens an AmqpConnection to `url` and prints each log event as one line. */
+  /**
+   * Runs a Node process that opens an AmqpConnection to `url` and prints each log event as one line;
+   * with `closeAfterFailures`, it closes the connection once it has failed that many times after connecting.
+   */
   function holder(
     url: string,
     startupTimeoutMs: number,
+    closeAfterFailures = 0,
   ): { process: ChildProcess; output: () => string; exit: Promise<number | null> } {
     const script = `
       const { AmqpConnection } = require(${JSON.stringify(join(__dirname, 'amqp-connection.ts'))});
-      const line = (fields) => process.stdout.write(fields.event + '\\n');
+      let connection = null;
+      let failures = 0;
+      const line = (fields) => {
+        process.stdout.write(fields.event + '\\n');
+        if (connection && fields.event === 'broker.unreachable' && ++failures === ${closeAfterFailures})
+          connection.close().then(() => process.stdout.write('closed\\n'));
+      };
       const logger = { info: line, warn: line, error: line };
       AmqpConnection.open({ url: ${JSON.stringify(url)}, name: 'outage-test', logger, startupTimeoutMs: ${startupTimeoutMs},
         minRetryDelayMs: 100, maxRetryDelayMs: 400 })
+        .then((opened) => { connection = opened; })
         .catch((error) => { process.stdout.write('failed: ' + error.message + '\\n'); process.exitCode = 1; });
     `;
     const started = spawn(process.execPath, ['-r', '@swc-node/register', '-e', script], {
@@ -87,6 +98,26 @@ describe('AmqpConnection while the broker is away', () => {
     await waitFor(async () => (connections() === 2 ? true : undefined), 20_000, 'the reconnection', 50);
     expect(run.process.exitCode).toBeNull();
     await relay.cut();
+  });
+
+  it('lets its process end once closed while the broker is unreachable', async () => {
+    const relay = new Relay(Number(new URL(vhost.url).port));
+    const port = await freePort();
+    await relay.listen(port);
+    const viaRelay = new URL(vhost.url);
+    viaRelay.port = String(port);
+    const run = holder(viaRelay.toString(), 10_000, 3);
+    await waitFor(
+      async () => (run.output().includes('broker.connected') ? true : undefined),
+      20_000,
+      'the connection',
+      50,
+    );
+    await relay.cut();
+    // Nothing else holds the process: once closed, neither a wait nor an attempt may keep it alive.
+    const exited = await Promise.race([run.exit, new Promise((resolve) => setTimeout(() => resolve('alive'), 15_000))]);
+    expect(run.output()).toContain('closed');
+    expect(exited).toBe(0);
   });
 });
 

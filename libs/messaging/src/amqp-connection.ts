@@ -148,6 +148,11 @@ export class AmqpConnection {
       timeout: CONNECT_TIMEOUT_MS,
       clientProperties: { connection_name: this.options.name },
     });
+    if (this.closing) {
+      // Closed while this attempt was under way: nothing may come back to life on it.
+      await connection.close().catch(() => undefined);
+      throw new BrokerUnavailableError('closed');
+    }
     connection.on('error', (error: Error) =>
       this.options.logger.warn(
         { event: 'broker.connection-error', connection: this.options.name, error: error.message },

@@ -1,5 +1,9 @@
-import type { ChannelModel, GetMessage, Message, Options } from 'amqplib';
+import type { ChannelModel, ConsumeMessage, GetMessage, Message, Options } from 'amqplib';
+import { Exchanges } from '@chargeflow/contracts';
+import type { ConfirmPublisher } from './confirm-publisher';
+import { messagingMetrics } from './messaging-metrics';
 import type { PoisonMessageError } from './poison-message.error';
+import { deliveryFields, type StructuredLogger } from './structured-logger';
 import { deadLetterQueueOf } from './topology';
 
 export interface DeadLetterCount {
@@ -62,6 +66,25 @@ export function deadLetterOptions(message: Message, error: PoisonMessageError): 
     },
     persistent: true,
   };
+}
+
+/**
+ * A batch consumer's refusal of one message: logged with the message's ids and the reason, published
+ * to the queue's dead-letter queue through the confirming publisher, and counted.
+ */
+export async function publishDeadLetter(
+  publisher: ConfirmPublisher,
+  queue: string,
+  message: ConsumeMessage,
+  error: PoisonMessageError,
+  logger: StructuredLogger,
+): Promise<void> {
+  logger.warn(
+    { ...deliveryFields(queue, message), reason: error.reason, error: error.message },
+    'dead-lettering a message',
+  );
+  await publisher.publish(Exchanges.deadLetter, queue, message.content, deadLetterOptions(message, error));
+  messagingMetrics.deadLettered.inc({ queue, reason: error.reason });
 }
 
 /**

@@ -24,8 +24,9 @@ export async function processOnce(
 
 /**
  * Claims a batch of messages for a consumer inside the caller's transaction, in one statement: the
- * ids not processed before (each once, however often the batch holds it). Their effects must commit
- * in the same transaction, as with `processOnce`.
+ * ids not processed before (each once, however often the batch holds it), claimed in id order so two
+ * consumers claiming overlapping batches never wait on each other in a circle. Their effects must
+ * commit in the same transaction, as with `processOnce`.
  */
 export async function claimUnprocessed(
   manager: EntityManager,
@@ -34,7 +35,7 @@ export async function claimUnprocessed(
 ): Promise<Set<string>> {
   if (messageIds.length === 0) return new Set();
   const claimed = (await manager.query(
-    `INSERT INTO inbox_message (consumer, message_id) SELECT $1, unnest($2::uuid[])
+    `INSERT INTO inbox_message (consumer, message_id) SELECT $1, id FROM unnest($2::uuid[]) AS id ORDER BY id
      ON CONFLICT DO NOTHING RETURNING message_id AS "messageId"`,
     [consumer, messageIds],
   )) as { messageId: string }[];

@@ -6,7 +6,6 @@ import { DataSource } from 'typeorm';
 import {
   BILLING_CALCULATED_V2,
   BillingCalculatedV2,
-  Exchanges,
   SESSION_FINALIZED_V1,
   SessionFinalizedV1,
   type Envelope,
@@ -16,11 +15,11 @@ import {
   BatchConsumer,
   claimUnprocessed,
   ConfirmPublisher,
-  deadLetterOptions,
   decodeEnvelope,
   FactQueues,
   fieldErrorsOf,
   PoisonMessageError,
+  publishDeadLetter,
   routingKeyOf,
 } from '@chargeflow/messaging';
 import { isContentError, PINO_LOGGER } from '@chargeflow/runtime';
@@ -90,18 +89,8 @@ export class AnalyticsEventsConsumer implements OnApplicationBootstrap, OnModule
     }
     refused.push(...(await this.applyEach(admitted)));
     // After the commit: a failed dead-lettering retries the batch, whose events the inbox then skips.
-    for (const { message, error } of refused) {
-      this.logger.warn(
-        { queue: FactQueues.analyticsEvents.name, reason: error.reason, error: error.message },
-        'dead-lettering a message',
-      );
-      await this.publisher.publish(
-        Exchanges.deadLetter,
-        FactQueues.analyticsEvents.name,
-        message.content,
-        deadLetterOptions(message, error),
-      );
-    }
+    for (const { message, error } of refused)
+      await publishDeadLetter(this.publisher, FactQueues.analyticsEvents.name, message, error, this.logger);
   }
 
   /**

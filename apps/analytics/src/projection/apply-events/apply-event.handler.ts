@@ -16,6 +16,12 @@ import {
   type SessionFactRow,
 } from '../infrastructure/projection.store';
 
+/** Ids as PostgreSQL orders uuids: by their lower-case hexadecimal text. */
+const compareIds = (a: string, b: string) => {
+  const [left, right] = [a.toLowerCase(), b.toLowerCase()];
+  return left < right ? -1 : left > right ? 1 : 0;
+};
+
 /** An event the projection takes, as its consumer admitted it. */
 export type ProjectionEvent =
   | { type: 'session-finalized'; payload: SessionFinalizedV1; occurredAt: string }
@@ -60,8 +66,11 @@ export function billingFactOf(event: BillingCalculatedV2): BillingFactRow {
  */
 @Injectable()
 export class ApplyEventHandler {
-  async apply(manager: EntityManager, events: ProjectionEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  async apply(manager: EntityManager, arrived: ProjectionEvent[]): Promise<void> {
+    if (arrived.length === 0) return;
+    // In session order, as every writer of facts and rollups goes, so two batches never wait on each
+    // other in a circle; a stable sort keeps each session's own events in their order.
+    const events = [...arrived].sort((a, b) => compareIds(a.payload.sessionId, b.payload.sessionId));
     await lockForEvents(
       manager,
       events.map((event) => event.payload.sessionId),

@@ -15,6 +15,8 @@ describe('what the projection admits beyond the event contracts', () => {
   it.each([
     [{ endedAt: '2026-03-29T09:00:00' }, 'offset'],
     [{ startedAt: '2026-03-29T09:00:00.000Z', endedAt: '2026-03-29T08:59:59.999Z' }, 'before startedAt'],
+    [{ endedAt: '20260329T103000Z' }, 'extended ISO 8601'],
+    [{ startedAt: '2026-W13-7T08:00:00Z' }, 'extended ISO 8601'],
     [{ energyWh: '-5' }, 'negative'],
     [{ distanceM: '-0.5' }, 'negative'],
   ])('refuses %j, saying why', (change, reason) => {
@@ -24,5 +26,6 @@ describe('what the projection admits beyond the event contracts', () => {
   it('refuses billing whose instants name no offset', () => {
     expect(billingRefusal({ startedAt: ride.startedAt, endedAt: ride.endedAt })).toBeNull();
     expect(billingRefusal({ startedAt: '2026-03-29T08:00:00', endedAt: ride.endedAt })).toContain('offset');
+    expect(billingRefusal({ startedAt: ride.startedAt, endedAt: '20260329T103000Z' })).toContain('ISO 8601');
   });
 });

@@ -28,7 +28,8 @@ export interface BillingFactRow extends BillingFact {
 export async function lockForEvents(manager: EntityManager, sessionIds: string[]): Promise<void> {
   await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [SWAP_LOCK]);
   await manager.query(
-    `SELECT pg_advisory_xact_lock($1, key) FROM (SELECT DISTINCT hashtext(id) AS key FROM unnest($2::text[]) AS id ORDER BY key) AS keys`,
+    `SELECT pg_advisory_xact_lock($1, key) FROM (SELECT DISTINCT hashtext(id) AS key FROM unnest($2::text[]) AS id) AS keys
+      ORDER BY key`,
     [SESSION_LOCK_SPACE, sessionIds],
   );
 }
@@ -72,7 +73,10 @@ export async function targetsOf(manager: EntityManager): Promise<ProjectionTarge
   return [live, { schema: row.schema, rollups: row.rollups ? rollupDeltaTablesOf(row.schema) : null }];
 }
 
-/** Inserts the sessions not yet known; resolves the ids inserted. */
+/**
+ * Inserts the sessions not yet known, in session order (as every writer of facts does, so two never
+ * wait on each other in a circle); resolves the ids inserted.
+ */
 export async function insertSessions(
   manager: EntityManager,
   schema: string,
@@ -83,7 +87,7 @@ export async function insertSessions(
     `INSERT INTO ${schema}.session_fact
        (session_id, kind, vehicle_id, rider_id, station_id, started_at, ended_at, duration_s, energy_wh, distance_m)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::timestamptz[],
-       $7::timestamptz[], $8::bigint[], $9::numeric[], $10::numeric[])
+       $7::timestamptz[], $8::bigint[], $9::numeric[], $10::numeric[]) ORDER BY 1
      ON CONFLICT (session_id) DO NOTHING
      RETURNING session_id AS "sessionId"`,
     [
@@ -102,7 +106,7 @@ export async function insertSessions(
   return rows.map((row) => row.sessionId);
 }
 
-/** Stores billings whose revision is newer than the one kept (or the first); resolves the ids stored. */
+/** Stores billings whose revision is newer than the one kept (or the first), in session order; resolves the ids stored. */
 export async function upsertBillings(
   manager: EntityManager,
   schema: string,

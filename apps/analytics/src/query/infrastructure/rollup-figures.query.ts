@@ -35,7 +35,7 @@ const iso = (instant: number) => new Date(instant).toISOString();
 
 /**
  * The figures of each window, per group, in one statement: whole buckets from the rollups (the
- * signed spans that read fewest buckets, each bucket's sums times its sign, exact in numeric) and the
+ * signed spans that read fewest buckets, each bucket's sums added or taken back, exact in numeric) and the
  * partial edges off the 15-minute grid from their sessions. A window's figures equal those of the same range asked alone, to the last digit.
  */
 @Injectable()

@@ -8,7 +8,7 @@ import {
   BatchConsumer,
   ConfirmPublisher,
   decodeEnvelope,
-  deadLetterOptions,
+  publishDeadLetter,
   PoisonMessageError,
 } from '@chargeflow/messaging';
 import { isContentError, PINO_LOGGER } from '@chargeflow/runtime';
@@ -49,10 +49,7 @@ export class ProtocolLogConsumer implements OnApplicationBootstrap, OnModuleDest
         }
         poison.push(...(await this.storeEach(frames)));
         // After the commit: a failed dead-lettering retries the batch, whose frames are then stored once.
-        for (const { message, error } of poison) {
-          log.warn({ queue: QUEUE, reason: error.reason, error: error.message }, 'dead-lettering a message');
-          await this.deadLetter(message, error);
-        }
+        for (const { message, error } of poison) await publishDeadLetter(this.publisher, QUEUE, message, error, log);
       },
     });
   }
@@ -111,9 +108,5 @@ export class ProtocolLogConsumer implements OnApplicationBootstrap, OnModuleDest
         column('error'),
       ],
     );
-  }
-
-  private deadLetter(message: ConsumeMessage, error: PoisonMessageError): Promise<void> {
-    return this.publisher.publish(Exchanges.deadLetter, QUEUE, message.content, deadLetterOptions(message, error));
   }
 }

@@ -1,5 +1,5 @@
 import { TelemetryRpc, type TakenInView } from '@chargeflow/contracts';
-import type { BackendClient } from '../../ocpp/backend.client';
+import { BackendRefusal, type BackendClient } from '../../ocpp/backend.client';
 
 /** How long a stop waits for telemetry to have counted its last reading before ending the session anyway. */
 const ARRIVAL_DEADLINE_MS = 15_000;
@@ -10,8 +10,9 @@ const LONGEST_POLL_MS = 500;
 /**
  * Waits until telemetry has taken in the reading `telemetryId` of the session (counted or refused
  * with a reason): the telemetry consumer takes a charger's readings in arrival order, so every
- * earlier reading is in by then, and the seal fixes them all. Each look is one indexed lookup in
- * telemetry. After the deadline the session is ended all the same: a reading arriving after the seal
+ * earlier reading is in by then, and the seal fixes them all. Each look is a lookup by key among the
+ * samples and one among the session's rejections. After the deadline (each look may itself take up to
+ * the backend's 10 s) the session is ended all the same: a reading arriving after the seal
  * is refused with SESSION_FINALIZED, recorded.
  */
 export async function telemetryHasTakenIn(
@@ -22,12 +23,19 @@ export async function telemetryHasTakenIn(
 ): Promise<boolean> {
   const giveUpAt = Date.now() + ARRIVAL_DEADLINE_MS;
   for (let pauseMs = FIRST_POLL_MS; Date.now() < giveUpAt; pauseMs = Math.min(pauseMs * 2, LONGEST_POLL_MS)) {
-    const answer = await backend.call<TakenInView>(
-      'telemetry',
-      TelemetryRpc.takenIn,
-      { sessionId, telemetryId },
-      correlationId,
-    );
+    let answer: TakenInView;
+    try {
+      answer = await backend.call<TakenInView>(
+        'telemetry',
+        TelemetryRpc.takenIn,
+        { sessionId, telemetryId },
+        correlationId,
+      );
+    } catch (error) {
+      // A telemetry older than this question (mid-upgrade) cannot tell: the stop goes on as after the deadline.
+      if (error instanceof BackendRefusal && error.error.code === 'UNKNOWN_OPERATION') return false;
+      throw error;
+    }
     if (answer.takenIn) return true;
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
