@@ -59,6 +59,19 @@ describe('analytics projection consumer', () => {
       [dim, dimId],
     ) as Promise<object[]>;
 
+  /** A consumer as the service runs it, consuming: a second instance, or one taking over after a stop. */
+  async function startedConsumer(): Promise<AnalyticsEventsConsumer> {
+    const started = new AnalyticsEventsConsumer(
+      connection,
+      dataSource,
+      publisher,
+      new ApplyEventHandler(),
+      pino({ level: 'silent' }),
+    );
+    await started.onApplicationBootstrap();
+    return started;
+  }
+
   beforeAll(async () => {
     [{ database, dataSource }, vhost] = await Promise.all([
       migratedAnalyticsDatabase('analytics_projection'),
@@ -67,14 +80,7 @@ describe('analytics projection consumer', () => {
     connection = await AmqpConnection.open({ url: vhost.url, name: 'analytics-test', logger: new RecordingLogger() });
     channel = await connection.current().createConfirmChannel();
     publisher = await ConfirmPublisher.create(connection);
-    consumer = new AnalyticsEventsConsumer(
-      connection,
-      dataSource,
-      publisher,
-      new ApplyEventHandler(),
-      pino({ level: 'silent' }),
-    );
-    await consumer.onApplicationBootstrap();
+    consumer = await startedConsumer();
   });
 
   afterAll(async () => {
@@ -198,16 +204,13 @@ describe('analytics projection consumer', () => {
       { type: SESSION_FINALIZED_V1, payload: overflowing },
       { type: SESSION_FINALIZED_V1, payload: aFinalizedCharge() },
     ]);
-    consumer = new AnalyticsEventsConsumer(
-      connection,
-      dataSource,
-      publisher,
-      new ApplyEventHandler(),
-      pino({ level: 'silent' }),
-    );
-    await consumer.onApplicationBootstrap();
+    consumer = await startedConsumer();
     const deadLetter = await waitFor(
-      async () => (await channel.get(deadLetterQueueOf(Queues.analyticsEvents), { noAck: true })) || undefined,
+      async () => {
+        const message = await channel.get(deadLetterQueueOf(Queues.analyticsEvents), { noAck: false });
+        if (message) channel.ack(message);
+        return message || undefined;
+      },
       10_000,
       'the dead-lettered event',
     );
@@ -268,14 +271,7 @@ describe('analytics projection consumer', () => {
   });
 
   it('lets two instances apply a session and its billing at once without either missing the other', async () => {
-    const second = new AnalyticsEventsConsumer(
-      connection,
-      dataSource,
-      publisher,
-      new ApplyEventHandler(),
-      pino({ level: 'silent' }),
-    );
-    await second.onApplicationBootstrap();
+    const second = await startedConsumer();
     try {
       const sessions = Array.from({ length: 40 }, (_, index) =>
         index % 2 ? aFinalizedRide({ energyWh: `${index}.5` }) : aFinalizedCharge({ energyWh: `${index}.25` }),
@@ -344,14 +340,7 @@ describe('analytics projection consumer', () => {
       expect((await status.status()).lagS).toBeGreaterThan((waiting.lagS as number) + 1);
     } finally {
       // A stopped consumer stays stopped, as at shutdown: a new one takes over, as after a restart.
-      consumer = new AnalyticsEventsConsumer(
-        connection,
-        dataSource,
-        publisher,
-        new ApplyEventHandler(),
-        pino({ level: 'silent' }),
-      );
-      await consumer.onApplicationBootstrap();
+      consumer = await startedConsumer();
     }
     await untilApplied(2);
     await waitFor(
