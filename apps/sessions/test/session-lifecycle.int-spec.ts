@@ -111,6 +111,64 @@ describe('session lifecycle on real PostgreSQL and RabbitMQ', () => {
     );
   });
 
+  it('lets one of 30 concurrent charges at one station through, and a charge retried 10 times at once start once', async () => {
+    const station = await ok<StationView>('sessions', FleetRpc.createStation, {
+      name: 'Contended',
+      ratedPowerW: 11_000,
+      timeZone: 'UTC',
+      metered: true,
+    });
+    const vehicles = await Promise.all(Array.from({ length: 30 }, () => aVehicle()));
+    const replies = await Promise.all(
+      vehicles.map((vehicle) =>
+        call<SessionView>('sessions', SessionRpc.startCharging, { vehicleId: vehicle.id, stationId: station.id }),
+      ),
+    );
+    const started = replies.filter((reply) => reply.ok) as { data: SessionView }[];
+    expect(started).toHaveLength(1);
+    const refusals = replies.filter((reply): reply is Extract<RpcReply, { ok: false }> => !reply.ok);
+    expect(refusals.map((reply) => [reply.error.code, reply.error.details?.activeSessionId])).toEqual(
+      Array.from({ length: 29 }, () => ['STATION_HAS_ACTIVE_SESSION', started[0].data.id]),
+    );
+
+    const other = await ok<StationView>('sessions', FleetRpc.createStation, {
+      name: 'Retried',
+      ratedPowerW: 11_000,
+      timeZone: 'UTC',
+      metered: true,
+    });
+    const [vehicle, id] = [await aVehicle(), randomUUID()];
+    const retries = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        ok<SessionView>('sessions', SessionRpc.startCharging, { id, vehicleId: vehicle.id, stationId: other.id }),
+      ),
+    );
+    expect(new Set(retries.map((retry) => JSON.stringify(retry))).size).toBe(1);
+    expect(retries[0]).toMatchObject({ id, state: 'ACTIVE', stationId: other.id });
+    await waitFor(
+      async () => (eventsOf(id, SESSION_STARTED_V1).length === 1 ? true : undefined),
+      10_000,
+      'one started event',
+    );
+
+    // The foreign key names an unknown rider (vehicle and station exist): nothing starts.
+    const free = await ok<StationView>('sessions', FleetRpc.createStation, {
+      name: 'Free',
+      ratedPowerW: 11_000,
+      timeZone: 'UTC',
+      metered: true,
+    });
+    const unknownRider = await call('sessions', SessionRpc.startCharging, {
+      vehicleId: (await aVehicle()).id,
+      stationId: free.id,
+      riderId: randomUUID(),
+    });
+    expect(unknownRider).toMatchObject({ ok: false, error: { code: 'RIDER_NOT_FOUND' } });
+    expect(await ok<StationView>('sessions', FleetRpc.getStation, { id: free.id })).toMatchObject({
+      activeSessionId: null,
+    });
+  });
+
   it('gives a create or a start retried with its id what the first attempt made, once', async () => {
     const stationId = randomUUID();
     const station = await ok<StationView>('sessions', FleetRpc.createStation, {

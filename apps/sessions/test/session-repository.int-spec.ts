@@ -47,7 +47,8 @@ describe('the session repository on real PostgreSQL', () => {
     return id;
   }
 
-  const start = (session: Session) => dataSource.transaction((tx) => saveStartedSession(tx, sessions, session));
+  const start = (session: Session) =>
+    dataSource.transaction((tx) => saveStartedSession(tx, sessions, session, () => Promise.resolve(null)));
   const refusalOf = (session: Session) =>
     start(session).then(
       () => null,

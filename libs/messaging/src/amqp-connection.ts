@@ -1,4 +1,5 @@
 import { connect, type Channel, type ChannelModel } from 'amqplib';
+import { coalesceWrites } from './coalesced-writes';
 import type { StructuredLogger } from './structured-logger';
 
 /** How long opening a connection (socket and AMQP handshake) may take before the attempt counts as failed. */
@@ -148,6 +149,7 @@ export class AmqpConnection {
       timeout: CONNECT_TIMEOUT_MS,
       clientProperties: { connection_name: this.options.name },
     });
+    coalesceWrites(connection);
     if (this.closing) {
       // Closed while this attempt was under way: nothing may come back to life on it.
       await connection.close().catch(() => undefined);

@@ -6,22 +6,32 @@ import { toSessionView } from './session.view';
 
 /**
  * Saves a new Active session with its events, in the caller's transaction, if the one-active-session
- * policy lets it start. For a start that holds its vehicle and station (a charge): the policy is
- * checked first, on what is committed, so a start racing an end of the same vehicle is refused there
- * instead of waiting in the unique index on the end, which waits for the vehicle this start holds.
- * The partial unique indexes still decide under concurrency; a start they refuse is named by the policy.
+ * policy lets it start, and resolves its view; a start retried with its id (`earlier` finds that
+ * session) resolves the session it started instead. For a start that holds its vehicle and station
+ * (a charge): the policy is checked first, on what is committed, so a start racing an end of the same
+ * vehicle is refused there instead of waiting in the unique index on the end, which waits for the
+ * vehicle this start holds. The partial unique indexes still decide under concurrency; a start they
+ * refuse is named by the policy. 'unknown-party': a foreign key refused it, for the caller to name.
  */
 export async function saveStartedSession(
   tx: Transaction,
   sessions: SessionRepository,
   session: Session,
-): Promise<void> {
+  earlier: () => Promise<SessionView | null>,
+): Promise<SessionView | 'unknown-party'> {
   const snapshot = session.toSnapshot();
   const conflict = oneActiveSessionConflict(snapshot, await sessions.activeSessions(tx, snapshot));
-  if (conflict) throw conflict;
+  if (conflict) {
+    const retried = await earlier();
+    if (retried) return retried;
+    throw conflict;
+  }
   const outcome = await sessions.insertStarted(tx, session);
-  if (outcome === 'started') return;
-  if (outcome === 'unknown-party') throw new Error(`session ${snapshot.id} names a party that does not exist`);
+  if (outcome === 'started') return toSessionView(snapshot);
+  if (outcome === 'unknown-party') return outcome;
+  // Refused: its id was taken (by the start it retries) or a session started in between.
+  const retried = await earlier();
+  if (retried) return retried;
   throw refusedStartConflict(snapshot, await sessions.activeSessions(tx, snapshot));
 }
 

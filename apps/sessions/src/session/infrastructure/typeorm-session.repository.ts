@@ -93,22 +93,14 @@ export class TypeOrmSessionRepository implements SessionRepository {
       : null;
   }
 
+  /** One statement for both: a charge start reads them on its path, a refused ride start to name why. */
   async activeSessions(manager: EntityManager, session: SessionSnapshot): Promise<ActiveSessions> {
-    return {
-      onVehicle: await this.activeSessionOf(manager, 'vehicle_id', session.vehicleId),
-      atStation: session.charge ? await this.activeSessionOf(manager, 'station_id', session.charge.stationId) : null,
-    };
-  }
-
-  private async activeSessionOf(
-    manager: EntityManager,
-    party: 'vehicle_id' | 'station_id',
-    id: string,
-  ): Promise<string | null> {
-    const [row] = (await manager.query(`SELECT id FROM session WHERE ${party} = $1 AND state = 'ACTIVE'`, [id])) as {
-      id: string;
-    }[];
-    return row?.id ?? null;
+    const [row] = (await manager.query(
+      `SELECT (SELECT id FROM session WHERE vehicle_id = $1 AND state = 'ACTIVE') AS "onVehicle",
+              (SELECT id FROM session WHERE station_id = $2 AND state = 'ACTIVE') AS "atStation"`,
+      [session.vehicleId, session.charge?.stationId ?? null],
+    )) as ActiveSessions[];
+    return { onVehicle: row.onVehicle, atStation: session.charge ? row.atStation : null };
   }
 
   async insertStarted(manager: EntityManager, started: Session): Promise<StartOutcome> {

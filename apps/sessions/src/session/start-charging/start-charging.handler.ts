@@ -11,7 +11,6 @@ import {
   type SessionRepository,
   type SessionsDatabase,
 } from '../domain/session.repository';
-import { toSessionView } from '../session.view';
 import { saveStartedSession, startedEarlier } from '../start-session';
 
 /** Starts a charge: the vehicle and the station must exist and both be idle. */
@@ -28,15 +27,13 @@ export class StartChargingHandler {
       // Vehicle first, then station, in every transaction: starts serialize without deadlocking.
       const vehicle = await this.fleet.vehicle(tx, request.vehicleId, true);
       if (!vehicle) throw new VehicleNotFoundError(request.vehicleId);
-      const earlier = await startedEarlier(tx, this.sessions, request.id, {
-        kind: 'CHARGING',
-        vehicleId: vehicle.id,
-      });
-      if (earlier) return earlier;
       const station = await this.fleet.station(tx, request.stationId, true);
-      if (!station) throw new StationNotFoundError(request.stationId);
-      if (request.riderId && !(await this.fleet.rider(tx, request.riderId)))
-        throw new RiderNotFoundError(request.riderId);
+      const earlier = () => startedEarlier(tx, this.sessions, request.id, { kind: 'CHARGING', vehicleId: vehicle.id });
+      if (!station) {
+        const retried = await earlier();
+        if (retried) return retried;
+        throw new StationNotFoundError(request.stationId);
+      }
 
       const charge = Session.startCharge({
         id: request.id ?? randomUUID(),
@@ -51,8 +48,10 @@ export class StartChargingHandler {
           freeCapacityWh: Battery.of(vehicle.batteryCapacityWh, vehicle.energyWh).freeCapacityWh.toFixed(),
         },
       });
-      await saveStartedSession(tx, this.sessions, charge);
-      return toSessionView(charge.toSnapshot());
+      // The rider is not read first: the foreign key refuses an unknown one (vehicle and station exist, held).
+      const outcome = await saveStartedSession(tx, this.sessions, charge, earlier);
+      if (outcome === 'unknown-party') throw new RiderNotFoundError(request.riderId ?? '');
+      return outcome;
     });
   }
 }
