@@ -86,6 +86,11 @@ export function addRevenueFigures(figures: Figures, row: RevenueFiguresRow): voi
   });
 }
 
+/** The exact sum of decimal strings. */
+export function exactSumOf(values: string[]): Decimal {
+  return values.reduce((sum: Exact, value) => plus(sum, value), ZERO);
+}
+
 /** A sum exactly as summed, without exponent notation: "1200.5", "0". */
 export function exactDecimal(value: Decimal.Value): DecimalString {
   return new Exact(value).toFixed();

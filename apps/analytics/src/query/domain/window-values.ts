@@ -1,0 +1,56 @@
+import type { AnalyticsValue } from '@chargeflow/contracts';
+import { exactDecimal, exactMoney, exactSumOf } from './figures';
+
+/** How a metric's values are written: counts and seconds as integers, decimals exact, money with at least two decimals. */
+export type ValueFormat = 'integer' | 'decimal' | 'money';
+
+/**
+ * A group's window values from its parts, `"<window> <part>,<window> <part>,..."`: each part one
+ * rollup row (with its sign) or one session of a partial edge, as the database wrote it. Parts of the
+ * same window are added exactly; a window with one part (most: a month of a monthly series is one
+ * rollup row) is only rewritten, not parsed into a decimal, which is what keeps a series of
+ * thousands of windows cheap.
+ */
+export function windowValuesOf(parts: string | null, format: ValueFormat): Record<number, AnalyticsValue> {
+  const values: Record<number, AnalyticsValue> = {};
+  if (!parts) return values;
+  // Indexed by window: windows are small integers, so arrays beat maps here.
+  const first: string[] = [];
+  const more: (string[] | undefined)[] = [];
+  for (const part of parts.split(',')) {
+    const space = part.indexOf(' ');
+    const window = Number(part.slice(0, space));
+    const value = part.slice(space + 1);
+    if (first[window] === undefined) first[window] = value;
+    else (more[window] ??= []).push(value);
+  }
+  first.forEach((value, window) => {
+    const others = more[window];
+    values[window] = others ? summed([value, ...others], format) : written(value, format);
+  });
+  return values;
+}
+
+function written(value: string, format: ValueFormat): AnalyticsValue {
+  if (format === 'integer') return Number(value);
+  const trimmed = withoutTrailingZeros(value);
+  if (format === 'decimal') return trimmed;
+  const point = trimmed.indexOf('.');
+  const decimals = point < 0 ? 0 : trimmed.length - point - 1;
+  return decimals >= 2 ? trimmed : `${point < 0 ? `${trimmed}.` : trimmed}${'0'.repeat(2 - decimals)}`;
+}
+
+function summed(summands: string[], format: ValueFormat): AnalyticsValue {
+  if (format === 'integer') return summands.reduce((sum, value) => sum + Number(value), 0);
+  const sum = exactSumOf(summands);
+  return format === 'decimal' ? exactDecimal(sum) : exactMoney(sum);
+}
+
+/** "120.500" -> "120.5", "3.000" -> "3", "0.000" -> "0": a numeric's text with the scale it needs. */
+function withoutTrailingZeros(value: string): string {
+  if (!value.includes('.')) return value;
+  let end = value.length;
+  while (value.charCodeAt(end - 1) === 48) end -= 1;
+  if (value.charCodeAt(end - 1) === 46) end -= 1;
+  return value.slice(0, end);
+}
