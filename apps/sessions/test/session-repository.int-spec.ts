@@ -48,7 +48,9 @@ describe('the session repository on real PostgreSQL', () => {
   }
 
   const start = (session: Session) =>
-    dataSource.transaction((tx) => saveStartedSession(tx, sessions, session, () => Promise.resolve(null)));
+    dataSource.transaction((tx) =>
+      saveStartedSession(tx, sessions, session, { earlier: async () => null, partiesExist: async () => undefined }),
+    );
   const refusalOf = (session: Session) =>
     start(session).then(
       () => null,

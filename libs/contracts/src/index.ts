@@ -32,3 +32,4 @@ export * from './telemetry/telemetry-sample';
 export * from './central-system/charge-point-rpc';
 export * from './central-system/connector-status-changed.v1';
 export * from './central-system/ocpp-frame-logged.v1';
+export * from './central-system/ocpp-frames-logged.v1';

@@ -149,7 +149,12 @@ export class AmqpConnection {
       timeout: CONNECT_TIMEOUT_MS,
       clientProperties: { connection_name: this.options.name },
     });
-    coalesceWrites(connection);
+    try {
+      coalesceWrites(connection);
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
     if (this.closing) {
       // Closed while this attempt was under way: nothing may come back to life on it.
       await connection.close().catch(() => undefined);

@@ -11,13 +11,16 @@ interface ConnectionInternals {
 }
 
 /**
- * Makes a connection write the frames its channels queued in one turn of the event loop with one
- * system call. amqplib's muxer writes each frame (a publish is one, an ack another) to the socket on
- * its own, so a process publishing a thousand messages a second makes a thousand `write` calls, and
- * the broker reads a thousand segments: profiles of the central-system and the sessions service put
- * a quarter to two fifths of their CPU there. Corked while the muxer drains its queues and uncorked
- * right after, the socket sends them with one `writev`. Nothing is delayed: the muxer already runs
- * in a later turn (setImmediate) than the writes it collects, and uncork happens in that same turn.
+ * Makes a connection write the frames its channels queued since the muxer last ran (one turn of the
+ * event loop) with one system call. amqplib's muxer writes each frame (a publish is one, an ack
+ * another) to the socket on its own: a process that publishes and acks in bursts makes a `write`
+ * call per frame, and the broker reads a segment per frame; profiles of the central-system and the
+ * sessions service under load put a quarter to two fifths of their CPU in socket writes. Corked while
+ * the muxer drains its queues and uncorked right after, the socket sends them with one `writev`
+ * (frames queued in different turns still leave one write each). Nothing is delayed: the muxer
+ * already runs in a later turn (setImmediate) than the writes it collects, and uncork happens in that
+ * same turn. Backpressure is unchanged: past the socket's high-water mark `write` returns false, the
+ * muxer stops and resumes on 'drain', as before.
  *
  * Throws when amqplib's internals are not as expected (an upgrade that moved them): silently
  * writing frame by frame again would only show up in a benchmark.

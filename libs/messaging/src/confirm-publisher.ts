@@ -77,6 +77,7 @@ export class ConfirmPublisher {
         settled = true;
         reject(new BrokerUnavailableError(`publish not confirmed within ${this.confirmTimeoutMs} ms`));
       }, this.confirmTimeoutMs);
+      const mandatory = options.mandatory ?? isFactRoute(exchange, routingKey);
       channel.publish(
         exchange,
         routingKey,
@@ -84,9 +85,10 @@ export class ConfirmPublisher {
         {
           persistent: true,
           contentType: JSON_CONTENT_TYPE,
-          mandatory: isFactRoute(exchange, routingKey),
           ...options,
-          headers: { ...options.headers, [PUBLISH_ID_HEADER]: id },
+          mandatory,
+          // Only a mandatory message can come back: the others need no id (a header table to encode each).
+          headers: mandatory ? { ...options.headers, [PUBLISH_ID_HEADER]: id } : options.headers,
         },
         (error) => {
           clearTimeout(timer);

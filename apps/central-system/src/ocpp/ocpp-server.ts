@@ -72,6 +72,8 @@ export class OcppServer implements OnApplicationBootstrap, BeforeApplicationShut
   async beforeApplicationShutdown(): Promise<void> {
     await this.server.close({ code: 1001, reason: 'Going away', awaitPending: true });
     this.http?.close();
+    // The last frames (the closes' answers among them) go to the protocol log before the broker connection closes.
+    await this.frames.flush();
   }
 
   /** Why a WebSocket upgrade is refused, or null to accept it. */

@@ -65,21 +65,21 @@ export class InMemorySessionsDatabase implements SessionsDatabase, SessionReposi
   }
 
   /**
-   * Refuses a start as the table does: an unknown vehicle, rider or station (the foreign keys), a
-   * taken id (the primary key), or an Active session on the vehicle or at the station (the partial
-   * unique indexes).
+   * Refuses a start as the table does, in its order: a taken id (the primary key) or an Active session
+   * on the vehicle or at the station (the partial unique indexes) first, as ON CONFLICT DO NOTHING
+   * skips the row before any foreign key is checked; then an unknown vehicle, rider or station.
    */
   async insertStarted(tx: Transaction, session: Session): Promise<StartOutcome> {
     const snapshot = session.toSnapshot();
     const station = snapshot.charge?.stationId;
+    const active = await this.activeSessions(tx, snapshot);
+    if (this.sessions.has(snapshot.id) || active.onVehicle || (snapshot.charge && active.atStation)) return 'refused';
     if (
       !this.vehicles.has(snapshot.vehicleId) ||
       (snapshot.riderId && !this.riders.has(snapshot.riderId)) ||
       (station && !this.stations.has(station))
     )
       return 'unknown-party';
-    const active = await this.activeSessions(tx, snapshot);
-    if (this.sessions.has(snapshot.id) || active.onVehicle || (snapshot.charge && active.atStation)) return 'refused';
     this.save(session);
     return 'started';
   }

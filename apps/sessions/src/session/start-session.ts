@@ -4,35 +4,42 @@ import type { Session } from './domain/session.aggregate';
 import type { SessionRepository, Transaction } from './domain/session.repository';
 import { toSessionView } from './session.view';
 
+/** How a refused start is answered, asked only when it is refused (rare), so they cost the hot path nothing. */
+export interface StartRefusal {
+  /** The session a start retried with its id started, if it is one. */
+  earlier(): Promise<SessionView | null>;
+  /** Throws the error that names a party of the start that does not exist (a rider, say); else resolves. */
+  partiesExist(): Promise<void>;
+}
+
 /**
  * Saves a new Active session with its events, in the caller's transaction, if the one-active-session
- * policy lets it start, and resolves its view; a start retried with its id (`earlier` finds that
- * session) resolves the session it started instead. For a start that holds its vehicle and station
- * (a charge): the policy is checked first, on what is committed, so a start racing an end of the same
- * vehicle is refused there instead of waiting in the unique index on the end, which waits for the
- * vehicle this start holds. The partial unique indexes still decide under concurrency; a start they
- * refuse is named by the policy. 'unknown-party': a foreign key refused it, for the caller to name.
+ * policy lets it start, and resolves its view. A refused start resolves the session it retries, or
+ * is refused for a party that does not exist before a conflict is named, as the ride's path answers.
+ * For a start that holds its vehicle and station (a charge): the policy is checked first, on what is
+ * committed, so a start racing an end of the same vehicle is refused there instead of waiting in the
+ * unique index on the end, which waits for the vehicle this start holds. The partial unique indexes
+ * still decide under concurrency; a start they refuse is named by the policy. 'unknown-party': a
+ * foreign key refused the insert (the transaction can take no other statement), for the caller to name.
  */
 export async function saveStartedSession(
   tx: Transaction,
   sessions: SessionRepository,
   session: Session,
-  earlier: () => Promise<SessionView | null>,
+  refusal: StartRefusal,
 ): Promise<SessionView | 'unknown-party'> {
   const snapshot = session.toSnapshot();
   const conflict = oneActiveSessionConflict(snapshot, await sessions.activeSessions(tx, snapshot));
-  if (conflict) {
-    const retried = await earlier();
-    if (retried) return retried;
-    throw conflict;
+  if (!conflict) {
+    const outcome = await sessions.insertStarted(tx, session);
+    if (outcome === 'started') return toSessionView(snapshot);
+    if (outcome === 'unknown-party') return outcome;
   }
-  const outcome = await sessions.insertStarted(tx, session);
-  if (outcome === 'started') return toSessionView(snapshot);
-  if (outcome === 'unknown-party') return outcome;
-  // Refused: its id was taken (by the start it retries) or a session started in between.
-  const retried = await earlier();
+  // Refused: by the policy, or by the insert (its id taken by the start it retries, or a session started in between).
+  const retried = await refusal.earlier();
   if (retried) return retried;
-  throw refusedStartConflict(snapshot, await sessions.activeSessions(tx, snapshot));
+  await refusal.partiesExist();
+  throw conflict ?? refusedStartConflict(snapshot, await sessions.activeSessions(tx, snapshot));
 }
 
 /**

@@ -96,8 +96,9 @@ class ZoneOffsets {
     span: Span,
     private readonly timeZone: string,
   ) {
-    // Month windows begin up to a month before the span and end up to a month after it.
-    const [from, to] = [span.start - MARGIN_MS, span.end + MARGIN_MS];
+    // Month windows begin up to a month before the span and end up to a month after it. Probes fall on
+    // a grid of weeks from the epoch, so requests of a zone over the same years ask the same instants.
+    const [from, to] = [onWeekGrid(span.start - MARGIN_MS, Math.floor), onWeekGrid(span.end + MARGIN_MS, Math.ceil)];
     let offset = probeOffset(from, timeZone);
     this.changes = [{ at: -Infinity, offset }];
     for (let cursor = from; cursor < to;) {
@@ -164,6 +165,8 @@ class ZoneOffsets {
     return high;
   }
 }
+
+const onWeekGrid = (instant: number, round: (weeks: number) => number) => round(instant / WEEK_MS) * WEEK_MS;
 
 /** Milliseconds past the local hour at an instant. */
 function pastLocalHour(instant: number, zone: ZoneOffsets): number {

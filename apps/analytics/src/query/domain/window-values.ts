@@ -7,9 +7,9 @@ export type ValueFormat = 'integer' | 'decimal' | 'money';
 /**
  * A group's window values from its parts, `"<window> <part>,<window> <part>,..."`: each part one
  * rollup row (with its sign) or one session of a partial edge, as the database wrote it. Parts of the
- * same window are added exactly; a window with one part (most: a month of a monthly series is one
- * rollup row) is only rewritten, not parsed into a decimal, which is what keeps a series of
- * thousands of windows cheap.
+ * same window are added exactly (to 60 significant digits, as every figure); a window of one part
+ * (a metric of one kind in a month of a UTC-aligned zone, or of a station, which only charges) is
+ * only rewritten, not parsed into a decimal, which is what keeps a series of thousands of windows cheap.
  */
 export function windowValuesOf(parts: string | null, format: ValueFormat): Record<number, AnalyticsValue> {
   const values: Record<number, AnalyticsValue> = {};

@@ -130,15 +130,16 @@ export class RollupFiguresQuery {
     // Ids ordered as rankGroups orders them: by code unit, which is C's byte order for their ASCII.
     const ranking = scope.groupBy ? `WHERE g.sessions > 0 ORDER BY g.energy_wh DESC, g.grp::text COLLATE "C"` : '';
     // The parts are grouped by hashing, not by sorting all of them first (13,000 parts: a third of the
-    // time); the planner, misjudging how many rows a bucket has, would sort. Only this transaction's.
-    await manager.query(`SET LOCAL enable_sort = off`);
+    // time); the planner, misjudging how many rows a bucket has, would sort. With sorts off, the one
+    // sort left (the groups' order) is costed so high that JIT would compile the plan (100 - 200 ms):
+    // off too, here, whoever runs this. For the rest of the caller's transaction (LOCAL).
+    await manager.query(`SET LOCAL enable_sort = off; SET LOCAL jit = off`);
     const rows = (await manager.query(
       `WITH ${ctes.join(',\n')}
        SELECT g.grp::text AS grp, ${revenue ? 'p.parts' : 'g.parts'} AS parts
          FROM groups g ${revenue ? 'LEFT JOIN revenue_parts p ON p.grp = g.grp' : ''} ${ranking}`,
       parameters.values,
     )) as { grp: string; parts: string | null }[];
-    await manager.query(`SET LOCAL enable_sort = DEFAULT`);
     return rows.map((row) => ({ id: row.grp, values: windowValuesOf(row.parts, format) }));
   }
 

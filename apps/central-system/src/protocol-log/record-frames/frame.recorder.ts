@@ -5,7 +5,8 @@ import {
   createEnvelope,
   Exchanges,
   MAX_OCPP_FRAME_CHARS,
-  OCPP_FRAME_LOGGED_V1,
+  MAX_OCPP_FRAMES_PER_MESSAGE,
+  OCPP_FRAMES_LOGGED_V1,
   type OcppFrameLoggedV1,
 } from '@chargeflow/contracts';
 import { ConfirmPublisher } from '@chargeflow/messaging';
@@ -17,12 +18,25 @@ export interface FrameSource {
   on(event: 'message', listener: (frame: { message: string | Buffer; outbound: boolean }) => void): void;
 }
 
+/** How long a frame may wait for others to share its message. */
+const BATCH_WAIT_MS = 10;
+/** A batch is sent once its payloads reach this many characters (frames may be 64 KB each). */
+const BATCH_MAX_CHARS = 50_000;
+
 /**
- * Sends every frame of a connection, both directions, to the protocol log through the broker. It
- * listens to the connection's raw message events, so a malformed frame is logged as it came.
+ * Sends every frame of this instance's connections, both directions, to the protocol log through the
+ * broker, a batch of frames per message (`ocpp.frames-logged.v1`): as many as crossed within 10 ms,
+ * up to 200 frames or 50,000 payload characters. It listens to the connections' raw message events,
+ * so a malformed frame is logged as it came. Frames wait in memory for at most 10 ms: a process that
+ * dies loses them, as it loses a frame whose publish it had not had confirmed.
  */
 @Injectable()
 export class FrameRecorder {
+  private batch: OcppFrameLoggedV1[] = [];
+  private batchChars = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly sending = new Set<Promise<void>>();
+
   constructor(
     private readonly publisher: ConfirmPublisher,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
@@ -37,27 +51,57 @@ export class FrameRecorder {
       const raw = storable(typeof message === 'string' ? message : message.toString('utf8'), MAX_OCPP_FRAME_CHARS);
       const direction = outbound ? 'OUT' : 'IN';
       lastAt = Math.max(Date.now(), lastAt + 1);
-      const frame: OcppFrameLoggedV1 = {
+      this.add({
         frameId: randomUUID(),
         chargePointId,
         direction,
         ...storableReading(reader.read(raw, direction)),
         at: new Date(lastAt).toISOString(),
         payload: raw,
-      };
-      this.publisher
-        .publishEnvelope(
-          Exchanges.events,
-          OCPP_FRAME_LOGGED_V1,
-          createEnvelope(OCPP_FRAME_LOGGED_V1, frame, { correlationId: `ocpp:${chargePointId}` }),
-        )
-        .catch((error: unknown) =>
-          this.logger.error(
-            { err: error, event: 'ocpp.frame.not-logged', chargePointId, frameId: frame.frameId },
-            'a frame could not be sent to the protocol log',
-          ),
-        );
+      });
     });
+  }
+
+  /** Sends the frames waiting, and resolves once every batch sent so far is confirmed or given up. */
+  async flush(): Promise<void> {
+    this.send();
+    await Promise.all([...this.sending]);
+  }
+
+  private add(frame: OcppFrameLoggedV1): void {
+    this.batch.push(frame);
+    this.batchChars += frame.payload.length;
+    if (this.batch.length >= MAX_OCPP_FRAMES_PER_MESSAGE || this.batchChars >= BATCH_MAX_CHARS) this.send();
+    else this.timer ??= setTimeout(() => this.send(), BATCH_WAIT_MS);
+  }
+
+  private send(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const frames = this.batch;
+    if (frames.length === 0) return;
+    this.batch = [];
+    this.batchChars = 0;
+    const sent = this.publisher
+      .publishEnvelope(
+        Exchanges.events,
+        OCPP_FRAMES_LOGGED_V1,
+        createEnvelope(OCPP_FRAMES_LOGGED_V1, { frames }, { correlationId: `ocpp-frames:${frames[0].frameId}` }),
+      )
+      .catch((error: unknown) =>
+        this.logger.error(
+          {
+            err: error,
+            event: 'ocpp.frame.not-logged',
+            frames: frames.length,
+            chargePointIds: [...new Set(frames.map((frame) => frame.chargePointId))].slice(0, 20),
+            firstFrameId: frames[0].frameId,
+          },
+          'frames could not be sent to the protocol log',
+        ),
+      );
+    this.sending.add(sent);
+    void sent.finally(() => this.sending.delete(sent));
   }
 }
 

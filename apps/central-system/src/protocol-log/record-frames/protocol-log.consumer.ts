@@ -2,7 +2,14 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { Exchanges, OCPP_FRAME_LOGGED_V1, OcppFrameLoggedV1, Queues } from '@chargeflow/contracts';
+import {
+  Exchanges,
+  OCPP_FRAME_LOGGED_V1,
+  OCPP_FRAMES_LOGGED_V1,
+  OcppFrameLoggedV1,
+  OcppFramesLoggedV1,
+  Queues,
+} from '@chargeflow/contracts';
 import {
   AmqpConnection,
   BatchConsumer,
@@ -15,10 +22,18 @@ import { isContentError, PINO_LOGGER } from '@chargeflow/runtime';
 
 const QUEUE = Queues.centralSystemProtocolLog;
 
+/** The frames a message carries: a batch's, or the one frame of a message from a recorder before batches. */
+function framesOf(message: ConsumeMessage): OcppFrameLoggedV1[] {
+  return message.fields.routingKey === OCPP_FRAME_LOGGED_V1
+    ? [decodeEnvelope(message.content, OcppFrameLoggedV1).payload]
+    : decodeEnvelope(message.content, OcppFramesLoggedV1).payload.frames;
+}
+
 /**
- * Stores the frames any instance logged, a batch per statement and commit (a frame each was one
- * commit per frame on the busiest path there is); a redelivered frame is stored once (its frameId is
- * the key). A message that is no frame goes to the queue's dead-letter queue with its reason.
+ * Stores the frames any instance logged, the frames of up to 25 messages per statement and commit
+ * (a frame each was one commit per frame on the busiest path there is); a redelivered frame is stored
+ * once (its frameId is the key). A message that is no frame or batch of frames, or holds a frame that
+ * cannot be stored, goes to the queue's dead-letter queue with its reason.
  */
 @Injectable()
 export class ProtocolLogConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -32,16 +47,24 @@ export class ProtocolLogConsumer implements OnApplicationBootstrap, OnModuleDest
   ) {
     const log = logger.child({ component: 'protocol-log' });
     this.consumer = new BatchConsumer(connection, {
-      queue: { name: QUEUE, bindings: [{ exchange: Exchanges.events, routingKey: OCPP_FRAME_LOGGED_V1 }] },
+      // Batches, and single frames as recorders before batches sent them (a rolling upgrade, a queue not yet drained).
+      queue: {
+        name: QUEUE,
+        bindings: [
+          { exchange: Exchanges.events, routingKey: OCPP_FRAMES_LOGGED_V1 },
+          { exchange: Exchanges.events, routingKey: OCPP_FRAME_LOGGED_V1 },
+        ],
+      },
       logger: log,
-      batchSize: 500,
+      // Up to 25 messages of up to 200 frames (50,000 payload characters): a statement of at most 5,000 frames.
+      batchSize: 25,
       maxWaitMs: 20,
       handleBatch: async (messages) => {
         const frames: { message: ConsumeMessage; frame: OcppFrameLoggedV1 }[] = [];
         const poison: { message: ConsumeMessage; error: PoisonMessageError }[] = [];
         for (const message of messages) {
           try {
-            frames.push({ message, frame: decodeEnvelope(message.content, OcppFrameLoggedV1).payload });
+            for (const frame of framesOf(message)) frames.push({ message, frame });
           } catch (error) {
             if (!(error instanceof PoisonMessageError)) throw error;
             poison.push({ message, error });
@@ -49,7 +72,9 @@ export class ProtocolLogConsumer implements OnApplicationBootstrap, OnModuleDest
         }
         poison.push(...(await this.storeEach(frames)));
         // After the commit: a failed dead-lettering retries the batch, whose frames are then stored once.
-        for (const { message, error } of poison) await publishDeadLetter(this.publisher, QUEUE, message, error, log);
+        // A message goes once, however many of its frames could not be stored (the others are stored; again, once, on a replay).
+        const byMessage = new Map(poison.map((entry) => [entry.message, entry.error]));
+        for (const [message, error] of byMessage) await publishDeadLetter(this.publisher, QUEUE, message, error, log);
       },
     });
   }

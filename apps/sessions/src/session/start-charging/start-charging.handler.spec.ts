@@ -73,4 +73,25 @@ describe('starting a charge', () => {
     expect(await startCharging(database, { id: 'charge-7' })).toEqual(first);
     expect(database.outbox).toHaveLength(1);
   });
+
+  it('gives a start retried after its charge ended that charge, and starts nothing', async () => {
+    const database = new InMemorySessionsDatabase(fleet);
+    const first = await startCharging(database, { id: 'charge-7' });
+    const stored = database.sessions.get('charge-7');
+    database.sessions.set('charge-7', { ...stored!, state: 'FINALIZED' });
+    expect(await startCharging(database, { id: 'charge-7' })).toMatchObject({ id: first.id, state: 'FINALIZED' });
+    expect(database.outbox).toHaveLength(1);
+  });
+
+  it('names an unknown rider before a busy vehicle, as a ride start does', async () => {
+    const database = new InMemorySessionsDatabase({ ...fleet, sessions: [anActiveRide()] });
+    await expect(startCharging(database, { riderId: 'rider-9' })).rejects.toBeInstanceOf(RiderNotFoundError);
+    await expect(startCharging(database, { riderId: 'rider-1' })).rejects.toBeInstanceOf(VehicleHasActiveSessionError);
+  });
+
+  it('refuses an id that another start used for another kind of session', async () => {
+    const database = new InMemorySessionsDatabase({ ...fleet, sessions: [anActiveRide({ id: 'ride-1' })] });
+    await expect(startCharging(database, { id: 'ride-1' })).rejects.toThrow('belongs to another start');
+    expect(database.sessions.size).toBe(1);
+  });
 });

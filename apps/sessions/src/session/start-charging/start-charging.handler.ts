@@ -48,9 +48,19 @@ export class StartChargingHandler {
           freeCapacityWh: Battery.of(vehicle.batteryCapacityWh, vehicle.energyWh).freeCapacityWh.toFixed(),
         },
       });
-      // The rider is not read first: the foreign key refuses an unknown one (vehicle and station exist, held).
-      const outcome = await saveStartedSession(tx, this.sessions, charge, earlier);
-      if (outcome === 'unknown-party') throw new RiderNotFoundError(request.riderId ?? '');
+      // The rider is read only for a refused start: else the foreign key refuses an unknown one.
+      const outcome = await saveStartedSession(tx, this.sessions, charge, {
+        earlier,
+        partiesExist: async () => {
+          if (request.riderId && !(await this.fleet.rider(tx, request.riderId)))
+            throw new RiderNotFoundError(request.riderId);
+        },
+      });
+      if (outcome === 'unknown-party') {
+        // The vehicle and the station exist, held by this transaction: the rider is the party missing.
+        if (!request.riderId) throw new Error(`charge ${charge.id} refused by a foreign key without a rider`);
+        throw new RiderNotFoundError(request.riderId);
+      }
       return outcome;
     });
   }
