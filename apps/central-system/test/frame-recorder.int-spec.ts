@@ -29,13 +29,11 @@ describe('the frame recorder on a real broker', () => {
     await declareTopology(connection.current());
     const { queue } = await channel.assertQueue('', { exclusive: true });
     await channel.bindQueue(queue, Exchanges.events, OCPP_FRAMES_LOGGED_V1);
-    await channel.consume(
-      queue,
-      (message: ConsumeMessage | null) => {
-        if (message) received.push(decodeEnvelope(message.content, OcppFramesLoggedV1).payload.frames);
-      },
-      { noAck: true },
-    );
+    await channel.consume(queue, (message: ConsumeMessage | null) => {
+      if (!message) return;
+      received.push(decodeEnvelope(message.content, OcppFramesLoggedV1).payload.frames);
+      channel.ack(message);
+    });
     const publisher = await ConfirmPublisher.create(connection);
     recorder = new FrameRecorder(publisher, new RecordingLogger() as unknown as Logger);
   });

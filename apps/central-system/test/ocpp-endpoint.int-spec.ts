@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { connect as amqpConnect, type Channel } from 'amqplib';
 import { Client } from 'pg';
 import type { RPCClient } from 'ocpp-rpc';
@@ -6,7 +6,9 @@ import {
   ChargePointRpc,
   CONNECTOR_STATUS_CHANGED_V1,
   Exchanges,
+  createEnvelope,
   OCPP_FRAME_LOGGED_V1,
+  OCPP_FRAMES_LOGGED_V1,
   Queues,
   type ChargePointView,
   type ConnectorStatusChangedV1,
@@ -459,6 +461,70 @@ describe('the OCPP 1.6J endpoint', () => {
       expect(parked.content.toString()).toBe('{ not a frame');
       expect(parked.properties.headers?.['x-rejection-reason']).toBe('MALFORMED_JSON');
       channel.ack(parked);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it('stores the good frames of a batch with one it cannot store, and dead-letters that message once', async () => {
+    const identity = `BATCH-${randomBytes(4).toString('hex')}`;
+    const frame = (transactionId: number | null) => ({
+      frameId: randomUUID(),
+      chargePointId: identity,
+      direction: 'IN',
+      messageType: 2,
+      messageId: randomUUID(),
+      action: 'MeterValues',
+      transactionId,
+      at: new Date().toISOString(),
+      payload: '[2,"m","MeterValues",{}]',
+      error: null,
+    });
+    // An integer the contract takes and the table's integer column refuses: twice, in one message.
+    const frames = [frame(1), frame(2 ** 40), frame(2), frame(2 ** 41)];
+    const model = await amqpConnect(environment.vhost.url);
+    const channel = await model.createConfirmChannel();
+    try {
+      const envelope = createEnvelope(OCPP_FRAMES_LOGGED_V1, { frames }, { correlationId: 'batch-test' });
+      channel.publish(Exchanges.events, OCPP_FRAMES_LOGGED_V1, Buffer.from(JSON.stringify(envelope)), {
+        persistent: true,
+      });
+      await channel.waitForConfirms();
+      const page = await waitFor(
+        async () => {
+          const reply = await call<Page<OcppFrameView>>(ChargePointRpc.searchLog, {
+            chargePointId: identity,
+            limit: 10,
+          });
+          return reply.ok && reply.data.items.length === 2 ? reply.data : undefined;
+        },
+        15_000,
+        'the two storable frames in the log',
+        200,
+      );
+      expect(page.items.map((item) => item.transactionId).sort()).toEqual([1, 2]);
+      // Other cases' messages may be parked too: this message's copies are counted among what the queue holds.
+      const dlq = `${Queues.centralSystemProtocolLog}.dlq`;
+      const parked: { reason: unknown }[] = [];
+      const takeParked = async () => {
+        for (let message = await channel.get(dlq); message; message = await channel.get(dlq)) {
+          if (message.content.toString().includes(envelope.messageId))
+            parked.push({ reason: message.properties.headers?.['x-rejection-reason'] });
+          channel.ack(message);
+        }
+      };
+      await waitFor(
+        async () => {
+          await takeParked();
+          return parked.length > 0 ? true : undefined;
+        },
+        15_000,
+        'the batch in the dead-letter queue',
+        200,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await takeParked();
+      expect(parked).toEqual([{ reason: 'UNSTORABLE' }]);
     } finally {
       await model.close();
     }
