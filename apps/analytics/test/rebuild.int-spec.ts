@@ -303,7 +303,20 @@ describe('analytics rebuild', () => {
         throw new Error('sessions service refused the page');
       },
     } as unknown as UpstreamReader;
-    await new RebuildProjectionHandler(dataSource, failing, logger).start('failing');
+    // The rebuild before this one marks itself IDLE a moment before its run lock is given back.
+    await waitFor(
+      () =>
+        new RebuildProjectionHandler(dataSource, failing, logger).start('failing').then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof AnalyticsRebuildInProgressError) return undefined;
+            throw error;
+          },
+        ),
+      10_000,
+      'the run lock of the rebuild before',
+      100,
+    );
     await waitFor(
       async () => ((await readProjectionState(dataSource.manager)).rebuild.state === 'IDLE' ? true : undefined),
       10_000,
