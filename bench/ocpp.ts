@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RPCClient } from 'ocpp-rpc';
+import { Client } from 'pg';
 import {
   buildServices,
   ensureInfrastructure,
@@ -109,6 +110,35 @@ async function inParallel<T, R>(items: T[], width: number, work: (item: T, index
     }),
   );
   return results;
+}
+
+/**
+ * A StopTransaction is answered before its charge ends: waits (two minutes at most) until every
+ * stopped transaction's charge has ended, then how long each took from the stop's timestamp.
+ */
+async function chargeEnds(
+  databaseUrl: string,
+): Promise<{ stopped: number; ended: number; p50: number; p99: number; max: number }> {
+  const database = new Client({ connectionString: databaseUrl });
+  await database.connect();
+  try {
+    const giveUpAt = Date.now() + 120_000;
+    for (;;) {
+      const {
+        rows: [row],
+      } = await database.query(
+        `SELECT count(*)::int AS stopped, count(ended_at)::int AS ended,
+                percentile_disc(0.5) WITHIN GROUP (ORDER BY took_ms)::float8 AS p50,
+                percentile_disc(0.99) WITHIN GROUP (ORDER BY took_ms)::float8 AS p99, max(took_ms)::float8 AS max
+           FROM (SELECT ended_at, extract(epoch FROM ended_at - stopped_at) * 1000 AS took_ms
+                   FROM ocpp_transaction WHERE stopped_at IS NOT NULL) t`,
+      );
+      if (row.ended === row.stopped || Date.now() > giveUpAt) return row;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } finally {
+    await database.end();
+  }
 }
 
 interface Fixture {
@@ -317,6 +347,7 @@ async function main(): Promise<void> {
     clearInterval(watcher);
     clearInterval(sampler);
     peakRss = Math.max(peakRss, rssMb(centralPid));
+    const ends = await chargeEnds(environment.env.CENTRAL_SYSTEM_DATABASE_URL as string);
 
     const sorted = answerMs.slice(callsBefore).sort((a, b) => a - b);
     // The plateau's whole seconds: every charge point started (or failed to) and none stopping yet.
@@ -355,6 +386,9 @@ async function main(): Promise<void> {
         `| ${action} answer time p50 / p99 / max (${ordered.length} calls) | ${ms(percentile(ordered, 50))} / ${ms(percentile(ordered, 99))} / ${ms(ordered[ordered.length - 1])} | |`,
       );
     }
+    console.log(
+      `| a charge's end after its stop (the stop's timestamp to the session ended, in the background) p50 / p99 / max, ended of stopped | ${ms(ends.p50)} / ${ms(ends.p99)} / ${ms(ends.max)}, ${ends.ended} of ${ends.stopped} | all ended |`,
+    );
     console.log(
       `| refused upgrades retried, failed calls, connections dropped | ${refusedUpgrades}, ${failedCalls}, ${dropped} | 0, 0, 0 |`,
     );
@@ -402,6 +436,8 @@ async function main(): Promise<void> {
       single("a CALL's answer p50", 'ms', percentile(sorted, 50)),
       single("a CALL's answer p99", 'ms', percentile(sorted, 99), '<= 100'),
       single('failed calls', '', failedCalls, '<= 0'),
+      single("a charge's end after its stop p99", 'ms', ends.p99),
+      single('stopped charges not ended', '', ends.stopped - ends.ended, '<= 0'),
       single('central-system peak RSS', 'MB', peakRss, '<= 300'),
     ]);
   } finally {

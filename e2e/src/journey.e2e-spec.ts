@@ -257,7 +257,16 @@ describe('the ride → charge → derive journey', () => {
     ).toEqual({ idTagInfo: { status: 'Accepted' } });
     const sessionId = ((await api('GET', `/v1/sessions?stationId=${fleet.meteredStation.id}`)).body.items as Json[])[0]
       .id as string;
-    const charge = (await api('GET', `/v1/sessions/${sessionId}`)).body;
+    // The stop is answered first; the charge ends once telemetry has counted the stop's reading.
+    const charge = await waitFor(
+      async () => {
+        const session = (await api('GET', `/v1/sessions/${sessionId}`)).body;
+        return session.state === 'FINALIZED' ? session : undefined;
+      },
+      60_000,
+      'the charge to end',
+      100,
+    );
     expect(charge).toMatchObject({
       state: 'FINALIZED',
       kind: 'CHARGING',

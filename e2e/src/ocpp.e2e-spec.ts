@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Decimal from 'decimal.js';
 import type { RPCClient } from 'ocpp-rpc';
 import { ServiceProcess, Stack } from '@chargeflow/infra';
@@ -66,8 +67,41 @@ describe('a charge point over OCPP 1.6J', () => {
 
   const at = (base: number, seconds: number) => new Date(base + seconds * 1_000).toISOString();
 
+  /** A stop is answered before its charge ends: the session once it is finalized. */
+  const finalized = (sessionId: string): Promise<Json> =>
+    waitFor(
+      async () => {
+        const session = (await api('GET', `/v1/sessions/${sessionId}`)).body;
+        return session.state === 'FINALIZED' ? session : undefined;
+      },
+      60_000,
+      `session ${sessionId} to be finalized`,
+      100,
+    );
+
+  /** A charge started on a new charge point, with one reading after its start. */
+  async function aChargeUnderWay(meterStart: number, reading: number) {
+    const { client, idTag, station } = await aChargerWithAToken();
+    const base = Date.now() - 60_000;
+    const { transactionId } = (await client.call('StartTransaction', {
+      connectorId: 1,
+      idTag,
+      meterStart,
+      timestamp: at(base, 0),
+    })) as Json;
+    await client.call('MeterValues', {
+      connectorId: 1,
+      transactionId,
+      meterValue: [{ timestamp: at(base, 1), sampledValue: [{ value: String(reading) }] }],
+    });
+    const sessionId = (await api('GET', `/v1/stations/${station.id}`)).body.activeSessionId as string;
+    return { client, transactionId: transactionId as number, sessionId, stopAt: at(base, 2) };
+  }
+
   beforeAll(async () => {
     environment = await createStackEnvironment('ocpp');
+    // A stop's end whose instance died is taken again after this (60 s by default).
+    environment.env.OCPP_CHARGE_END_LEASE_MS = '3000';
     stack = await Stack.start({ env: environment.env, logDir: environment.logDir, readyTimeoutMs: 120_000 });
     await api('POST', '/v1/tariffs', {
       currency: 'EUR',
@@ -207,7 +241,7 @@ describe('a charge point over OCPP 1.6J', () => {
       }),
     ).toEqual({ idTagInfo: { status: 'Accepted' } });
 
-    const charge = (await api('GET', `/v1/sessions/${session}`)).body;
+    const charge = await finalized(session);
     const delta = new Decimal(meterStop).minus(meterStart);
     expect(charge).toMatchObject({
       state: 'FINALIZED',
@@ -355,10 +389,7 @@ describe('a charge point over OCPP 1.6J', () => {
       timestamp: new Date().toISOString(),
       reason: 'Remote',
     });
-    expect((await api('GET', `/v1/sessions/${sessionId}`)).body).toMatchObject({
-      state: 'FINALIZED',
-      energyDeliveredWh: 500,
-    });
+    expect(await finalized(sessionId)).toMatchObject({ energyDeliveredWh: 500 });
     expect(await api('POST', `/v1/charging-sessions/${sessionId}/remote-stop`, {})).toMatchObject({
       status: 404,
       body: { code: 'TRANSACTION_NOT_FOUND' },
@@ -434,13 +465,42 @@ describe('a charge point over OCPP 1.6J', () => {
         status: 'Accepted',
       });
       await moved.call('StopTransaction', { transactionId, meterStop: 11_250, timestamp: at(base, 3) });
-      expect((await api('GET', `/v1/sessions/${sessionId}`)).body).toMatchObject({
-        state: 'FINALIZED',
+      expect(await finalized(sessionId)).toMatchObject({
         energyDeliveredWh: 1_250,
         sampleCount: 4,
       });
     } finally {
       await second.stop();
     }
+  });
+
+  it('answers a stop while the sessions service is frozen, and ends the charge once it is back', async () => {
+    const { client, transactionId, sessionId, stopAt } = await aChargeUnderWay(5_000, 5_400);
+    const { sessions } = stack.processes;
+    sessions.pause();
+    try {
+      expect(await client.call('StopTransaction', { transactionId, meterStop: 5_900, timestamp: stopAt })).toEqual({});
+      // Past the first attempt's deadline for the sessions service (10 s): the end is made again, not dropped.
+      await sleep(12_000);
+    } finally {
+      sessions.resume();
+    }
+    expect(await finalized(sessionId)).toMatchObject({ energyDeliveredWh: 900, sampleCount: 3 });
+  });
+
+  it('ends the charge of a stop answered just before the central-system died, once an instance is back', async () => {
+    const { client, transactionId, sessionId, stopAt } = await aChargeUnderWay(20_000, 20_300);
+    const { telemetry } = stack.processes;
+    const central = stack.processes['central-system'];
+    // Telemetry frozen: the attempt the stop started waits for the stop's reading when the process dies.
+    telemetry.pause();
+    try {
+      expect(await client.call('StopTransaction', { transactionId, meterStop: 20_800, timestamp: stopAt })).toEqual({});
+      await central.kill();
+    } finally {
+      telemetry.resume();
+    }
+    central.start();
+    expect(await finalized(sessionId)).toMatchObject({ energyDeliveredWh: 800, sampleCount: 3 });
   });
 });

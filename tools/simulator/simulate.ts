@@ -419,7 +419,12 @@ interface Comparison {
 async function compare(api: Api, plan: FleetPlan, player: Player, registered: Registered, from: string) {
   const to = new Date(Date.now() + 60_000).toISOString();
   const ids = [...player.sessionIds.values()];
-  const finalized = await Promise.all(ids.map(async (id) => (await api.call('GET', `/v1/sessions/${id}`)).body));
+  const sessionsNow = () => Promise.all(ids.map(async (id) => (await api.call('GET', `/v1/sessions/${id}`)).body));
+  // A charge ends shortly after its StopTransaction is answered; one still open when the wait ends counts as wrong.
+  const finalized = await waitFor(async () => {
+    const sessions = await sessionsNow();
+    return sessions.every((session) => session.state === 'FINALIZED') ? sessions : null;
+  }, 'every session to be finalized').catch(sessionsNow);
   const expectedEnergy = new Map([...player.sessionIds].map(([session, id]) => [id, session.energyWh]));
   const wrong = finalized.filter((session) => {
     const energy = session.kind === 'RIDE' ? session.energyConsumedWh : session.energyDeliveredWh;

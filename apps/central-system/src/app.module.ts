@@ -7,6 +7,7 @@ import { centralSystemMigrations } from './migrations';
 import { HEARTBEAT_INTERVAL_S } from './ocpp/boot-notification/boot-notification.handler';
 import { OcppModule } from './ocpp/ocpp.module';
 import { COMMAND_TIMEOUT_MS } from './remote-command/command-bus';
+import { CHARGE_END_LEASE_MS } from './transaction/end-charge/stopped-charges.reconciler';
 
 @Global()
 @Module({})
@@ -18,8 +19,9 @@ class CentralSystemConfigModule {
         { provide: CentralSystemConfig, useValue: config },
         { provide: HEARTBEAT_INTERVAL_S, useValue: config.OCPP_HEARTBEAT_INTERVAL_S },
         { provide: COMMAND_TIMEOUT_MS, useValue: config.OCPP_COMMAND_TIMEOUT_MS },
+        { provide: CHARGE_END_LEASE_MS, useValue: config.OCPP_CHARGE_END_LEASE_MS },
       ],
-      exports: [CentralSystemConfig, HEARTBEAT_INTERVAL_S, COMMAND_TIMEOUT_MS],
+      exports: [CentralSystemConfig, HEARTBEAT_INTERVAL_S, COMMAND_TIMEOUT_MS, CHARGE_END_LEASE_MS],
     };
   }
 }

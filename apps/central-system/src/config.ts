@@ -30,6 +30,16 @@ export class CentralSystemConfig extends OutboxServiceConfig {
   @Min(100)
   @Max(60_000)
   OCPP_COMMAND_TIMEOUT_MS = 3_000;
+
+  /**
+   * How long an attempt to end a stopped transaction's charge holds it before another may take it
+   * (the instance making it may have died); above the longest an attempt takes, about 35 s.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  OCPP_CHARGE_END_LEASE_MS = 60_000;
 }
 
 export function loadCentralSystemConfig(env: NodeJS.ProcessEnv = process.env): CentralSystemConfig {

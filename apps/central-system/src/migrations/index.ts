@@ -9,6 +9,7 @@ import { CreateTransactions1767000001000 } from './1767000001000-create-transact
 import { CreateConnections1767000002000 } from './1767000002000-create-connections';
 import { CreateProtocolLog1767000003000 } from './1767000003000-create-protocol-log';
 import { IndexProtocolLogPayload1767000004000 } from './1767000004000-index-protocol-log-payload';
+import { EndChargesAfterTheAnswer1768600000000 } from './1768600000000-end-charges-after-the-answer';
 
 /** Applied in this order at start-up. */
 export const centralSystemMigrations = [
@@ -21,4 +22,5 @@ export const centralSystemMigrations = [
   CreateProtocolLog1767000003000,
   IndexProtocolLogPayload1767000004000,
   OutboxWithoutNotify1768500000000,
+  EndChargesAfterTheAnswer1768600000000,
 ];

@@ -17,6 +17,8 @@ import { ConnectionRegistry } from '../remote-command/connection.registry';
 import { RemoteCommandsRpcController } from '../remote-command/remote-commands.rpc.controller';
 import { StartTransactionHandler } from '../transaction/start-transaction/start-transaction.handler';
 import { StopTransactionHandler } from '../transaction/stop-transaction/stop-transaction.handler';
+import { EndChargeHandler } from '../transaction/end-charge/end-charge.handler';
+import { StoppedChargesReconciler } from '../transaction/end-charge/stopped-charges.reconciler';
 
 /** The OCPP-J endpoint, one handler per action it answers, and the remote commands it carries to charge points. */
 @Module({
@@ -33,6 +35,8 @@ import { StopTransactionHandler } from '../transaction/stop-transaction/stop-tra
     StartTransactionHandler,
     MeterValuesHandler,
     StopTransactionHandler,
+    EndChargeHandler,
+    StoppedChargesReconciler,
     TransactionRepository,
     MeterSamplePublisher,
     BackendClient,

@@ -16,6 +16,26 @@ export interface TransactionRecord extends TransactionStart {
   stoppedAt: Date | null;
 }
 
+export interface TransactionStop {
+  transactionId: number;
+  meterStopWh: string;
+  stoppedAt: Date;
+  reason: string | null;
+  /** The stop's own reading (meterStop), which telemetry counts after every earlier one of the transaction. */
+  lastTelemetryId: string | null;
+}
+
+/** A stopped transaction whose charge is still to be ended, and how many attempts that has taken. */
+export interface StoppedCharge {
+  transactionId: number;
+  chargePointId: string;
+  sessionId: string;
+  lastTelemetryId: string | null;
+  attempts: number;
+}
+
+const STOPPED_CHARGE_COLUMNS = `transaction_id AS "transactionId", charge_point_id AS "chargePointId",
+  session_id AS "sessionId", last_telemetry_id AS "lastTelemetryId", end_attempts AS "attempts"`;
 const TRANSACTION_COLUMNS = `transaction_id AS "transactionId", charge_point_id AS "chargePointId", connector_id AS "connectorId",
   id_tag AS "idTag", meter_start_wh::text AS "meterStartWh", started_at AS "startedAt", session_id AS "sessionId",
   station_id AS "stationId", stopped_at AS "stoppedAt"`;
@@ -87,12 +107,60 @@ export class TransactionRepository {
     return row ?? null;
   }
 
-  /** The first stop wins; a retried StopTransaction leaves it as it was. */
-  async recordStop(transactionId: number, meterStopWh: string, stoppedAt: Date, reason: string | null): Promise<void> {
+  /**
+   * Records the first stop with the reading its charge's end waits for, and holds that end for the
+   * attempt the caller starts now: due again after `leaseMs` unless that attempt settles it first. A
+   * retried StopTransaction leaves the row as it was: null.
+   */
+  async recordStop(stop: TransactionStop, leaseMs: number): Promise<StoppedCharge | null> {
+    // An UPDATE through TypeORM answers [rows, count].
+    const [[stopped]] = (await this.dataSource.query(
+      `UPDATE ocpp_transaction SET stopped_at = $2, meter_stop_wh = $3, stop_reason = $4, last_telemetry_id = $5,
+              end_due_at = now() + $6 * interval '1 millisecond', end_attempts = 1
+        WHERE transaction_id = $1 AND stopped_at IS NULL
+       RETURNING ${STOPPED_CHARGE_COLUMNS}`,
+      [stop.transactionId, stop.stoppedAt, stop.meterStopWh, stop.reason, stop.lastTelemetryId, leaseMs],
+    )) as [StoppedCharge[], number];
+    return stopped ?? null;
+  }
+
+  /**
+   * Up to `limit` charges whose end is due (its last attempt failed, or the instance making it died),
+   * each held for `leaseMs` from now; another instance's sweep skips them meanwhile.
+   */
+  async claimDueEnds(leaseMs: number, limit: number): Promise<StoppedCharge[]> {
+    const [claimed] = (await this.dataSource.query(
+      `UPDATE ocpp_transaction SET end_due_at = now() + $1 * interval '1 millisecond', end_attempts = end_attempts + 1
+        WHERE transaction_id IN (SELECT transaction_id FROM ocpp_transaction WHERE end_due_at <= now()
+                                  ORDER BY end_due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING ${STOPPED_CHARGE_COLUMNS}`,
+      [leaseMs, limit],
+    )) as [StoppedCharge[], number];
+    return claimed;
+  }
+
+  /** The charge ended (or had been ended before): nothing more to do. */
+  async recordEnded(transactionId: number): Promise<void> {
     await this.dataSource.query(
-      `UPDATE ocpp_transaction SET stopped_at = $2, meter_stop_wh = $3, stop_reason = $4
-       WHERE transaction_id = $1 AND stopped_at IS NULL`,
-      [transactionId, stoppedAt, meterStopWh, reason],
+      `UPDATE ocpp_transaction SET ended_at = now(), end_due_at = NULL WHERE transaction_id = $1 AND ended_at IS NULL`,
+      [transactionId],
+    );
+  }
+
+  /** The attempt failed in passing: the next one is due in `delayMs`. */
+  async postponeEnd(transactionId: number, delayMs: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ocpp_transaction SET end_due_at = now() + $2 * interval '1 millisecond'
+        WHERE transaction_id = $1 AND end_due_at IS NOT NULL`,
+      [transactionId, delayMs],
+    );
+  }
+
+  /** The sessions service refused to end the charge, and would again: no more attempts, the reason kept. */
+  async recordEndRefused(transactionId: number, reason: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ocpp_transaction SET end_due_at = NULL, end_refused = $2 WHERE transaction_id = $1 AND end_due_at IS NOT NULL`,
+      [transactionId, reason],
     );
   }
 }

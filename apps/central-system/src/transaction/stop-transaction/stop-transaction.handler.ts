@@ -1,14 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { SessionRpc, type SessionView } from '@chargeflow/contracts';
 import { PINO_LOGGER } from '@chargeflow/runtime';
-import { BackendClient, BackendRefusal } from '../../ocpp/backend.client';
 import type { ChargePointContext, OcppActionHandler } from '../../ocpp/ocpp-action';
 import type { MeterValue } from '../domain/meter-reading';
+import { EndChargeHandler } from '../end-charge/end-charge.handler';
+import { CHARGE_END_LEASE_MS } from '../end-charge/stopped-charges.reconciler';
 import { MeterSamplePublisher } from '../infrastructure/meter-sample.publisher';
 import { TransactionRepository } from '../infrastructure/transaction.repository';
 import { publishReadings } from '../meter-values/meter-values.handler';
-import { telemetryHasTakenIn } from './telemetry-arrival';
 
 interface StopTransactionReq {
   transactionId: number;
@@ -25,18 +24,21 @@ interface StopTransactionConf {
 
 /**
  * StopTransaction: the transaction's last readings (transactionData, then meterStop at the stop's
- * timestamp) become meter samples, and once telemetry has taken them in the session ends through
- * the seal, so its energy is the register's delta exactly. A retried stop ends nothing twice; a stop
- * for a transaction this charge point does not have is answered and changes nothing.
+ * timestamp) become meter samples, the stop is recorded with its charge's end due, and the charge
+ * point is answered; the charging session then ends in the background once telemetry has counted
+ * those readings (EndChargeHandler), so the answer never waits on telemetry's backlog. A retried stop
+ * ends nothing twice; a stop for a transaction this charge point does not have is answered and
+ * changes nothing.
  */
 @Injectable()
 export class StopTransactionHandler implements OcppActionHandler<StopTransactionReq, StopTransactionConf> {
   readonly action = 'StopTransaction';
 
   constructor(
-    private readonly backend: BackendClient,
     private readonly transactions: TransactionRepository,
     private readonly meterSamples: MeterSamplePublisher,
+    private readonly endCharge: EndChargeHandler,
+    @Inject(CHARGE_END_LEASE_MS) private readonly endLeaseMs: number,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -50,7 +52,6 @@ export class StopTransactionHandler implements OcppActionHandler<StopTransaction
       );
       return answer;
     }
-    const correlationId = `ocpp:${chargePoint.chargePointId}`;
     const skipped = (reason: string) =>
       this.logger.warn({ event: 'ocpp.stop.unreadable', ...chargePoint, reason }, 'transaction data left out');
     await publishReadings(this.meterSamples, transaction, params.transactionData ?? [], skipped);
@@ -60,23 +61,17 @@ export class StopTransactionHandler implements OcppActionHandler<StopTransaction
       [{ timestamp: params.timestamp, sampledValue: [{ value: String(params.meterStop) }] }],
       skipped,
     );
-    await this.transactions.recordStop(
-      transaction.transactionId,
-      String(params.meterStop),
-      new Date(params.timestamp),
-      params.reason ?? null,
+    const stopped = await this.transactions.recordStop(
+      {
+        transactionId: transaction.transactionId,
+        meterStopWh: String(params.meterStop),
+        stoppedAt: new Date(params.timestamp),
+        reason: params.reason ?? null,
+        lastTelemetryId: last ?? null,
+      },
+      this.endLeaseMs,
     );
-    if (last) await telemetryHasTakenIn(this.backend, transaction.sessionId, last, correlationId);
-    try {
-      await this.backend.call<SessionView>(
-        'sessions',
-        SessionRpc.end,
-        { sessionId: transaction.sessionId, kind: 'CHARGING' },
-        correlationId,
-      );
-    } catch (error) {
-      if (!(error instanceof BackendRefusal && error.error.code === 'SESSION_ALREADY_FINALIZED')) throw error;
-    }
+    if (stopped) this.endCharge.startAttempt(stopped);
     return answer;
   }
 }

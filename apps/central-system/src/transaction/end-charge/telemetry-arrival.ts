@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TelemetryRpc, type TakenInView } from '@chargeflow/contracts';
 import { BackendRefusal, type BackendClient } from '../../ocpp/backend.client';
 
@@ -13,16 +14,18 @@ const LONGEST_POLL_MS = 500;
  * earlier reading is in by then, and the seal fixes them all. Each look is a lookup by key among the
  * samples and one among the session's rejections. After the deadline (each look may itself take up to
  * the backend's 10 s) the session is ended all the same: a reading arriving after the seal
- * is refused with SESSION_FINALIZED, recorded.
+ * is refused with SESSION_FINALIZED, recorded. `signal` stops the waiting (rejecting with its reason).
  */
 export async function telemetryHasTakenIn(
   backend: BackendClient,
   sessionId: string,
   telemetryId: string,
   correlationId: string,
+  signal?: AbortSignal,
 ): Promise<boolean> {
   const giveUpAt = Date.now() + ARRIVAL_DEADLINE_MS;
   for (let pauseMs = FIRST_POLL_MS; Date.now() < giveUpAt; pauseMs = Math.min(pauseMs * 2, LONGEST_POLL_MS)) {
+    signal?.throwIfAborted();
     let answer: TakenInView;
     try {
       answer = await backend.call<TakenInView>(
@@ -37,7 +40,7 @@ export async function telemetryHasTakenIn(
       throw error;
     }
     if (answer.takenIn) return true;
-    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    await sleep(pauseMs, undefined, { signal });
   }
   return false;
 }

@@ -1,0 +1,68 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { PINO_LOGGER } from '@chargeflow/runtime';
+import { TransactionRepository } from '../infrastructure/transaction.repository';
+import { EndChargeHandler } from './end-charge.handler';
+
+/**
+ * How long an attempt holds a charge's end before a sweep may take it: above the longest an attempt
+ * takes (the wait for the stop's reading, at most 15 s plus one look's 10 s deadline, then the end's 10 s).
+ */
+export const CHARGE_END_LEASE_MS = Symbol('CHARGE_END_LEASE_MS');
+
+/** How often an instance looks for charges whose end is due. */
+const SWEEP_EVERY_MS = 1_000;
+/** Ends attempted together per sweep; the next sweep takes the rest. */
+const ENDS_PER_SWEEP = 100;
+
+/**
+ * Makes the attempts that are due again: after a passing failure (the sessions service unavailable,
+ * a timeout), or when the instance that answered the stop died before its attempt settled. Any
+ * instance may take any charge; the lease keeps two from taking the same one at once, and ending a
+ * session twice finalizes it once.
+ */
+@Injectable()
+export class StoppedChargesReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private timer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly transactions: TransactionRepository,
+    private readonly endCharge: EndChargeHandler,
+    @Inject(CHARGE_END_LEASE_MS) private readonly leaseMs: number,
+    @Inject(PINO_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.endCharge.beforeApplicationShutdown();
+    await this.sweeping;
+  }
+
+  /** Claims the ends that are due and attempts them; resolves how many it took. */
+  async sweep(): Promise<number> {
+    const due = await this.transactions.claimDueEnds(this.leaseMs, ENDS_PER_SWEEP);
+    await Promise.all(due.map((charge) => this.endCharge.attempt(charge)));
+    return due.length;
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.sweeping = this.sweep()
+        .catch((error: Error) =>
+          this.logger.warn(
+            { event: 'ocpp.charge-end.sweep-failed', error: error.message },
+            'looking for due ends failed',
+          ),
+        )
+        .finally(() => {
+          if (this.timer) this.schedule();
+        });
+    }, SWEEP_EVERY_MS);
+  }
+}
