@@ -95,7 +95,7 @@ describe('a charge point over OCPP 1.6J', () => {
       meterValue: [{ timestamp: at(base, 1), sampledValue: [{ value: String(reading) }] }],
     });
     const sessionId = (await api('GET', `/v1/stations/${station.id}`)).body.activeSessionId as string;
-    return { client, transactionId: transactionId as number, sessionId, stopAt: at(base, 2) };
+    return { client, idTag, transactionId: transactionId as number, sessionId, stopAt: at(base, 2) };
   }
 
   beforeAll(async () => {
@@ -486,6 +486,28 @@ describe('a charge point over OCPP 1.6J', () => {
       sessions.resume();
     }
     expect(await finalized(sessionId)).toMatchObject({ energyDeliveredWh: 900, sampleCount: 3 });
+  });
+
+  it('starts a charge on a connector right after a stop there, once the stopped charge has ended', async () => {
+    const { client, idTag, transactionId, sessionId, stopAt } = await aChargeUnderWay(1_000, 1_100);
+    const { telemetry } = stack.processes;
+    // Telemetry frozen: the stopped charge cannot end until it runs again, and the new start waits for that end.
+    telemetry.pause();
+    let next: Promise<unknown> = Promise.resolve();
+    try {
+      expect(await client.call('StopTransaction', { transactionId, meterStop: 1_150, timestamp: stopAt })).toEqual({});
+      next = client.call('StartTransaction', {
+        connectorId: 1,
+        idTag,
+        meterStart: 1_150,
+        timestamp: new Date().toISOString(),
+      });
+      await sleep(1_000);
+    } finally {
+      telemetry.resume();
+    }
+    expect(await next).toEqual({ transactionId: expect.any(Number), idTagInfo: { status: 'Accepted' } });
+    expect(await finalized(sessionId)).toMatchObject({ energyDeliveredWh: 150 });
   });
 
   it('ends the charge of a stop answered just before the central-system died, once an instance is back', async () => {

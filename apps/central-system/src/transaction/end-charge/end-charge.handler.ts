@@ -18,7 +18,8 @@ export type EndOutcome = 'ENDED' | 'POSTPONED' | 'REFUSED';
  */
 @Injectable()
 export class EndChargeHandler implements BeforeApplicationShutdown {
-  private readonly running = new Set<Promise<EndOutcome>>();
+  /** The attempts under way in this process, by transaction: a second asker waits for the first. */
+  private readonly running = new Map<number, Promise<EndOutcome>>();
   private readonly stopping = new AbortController();
 
   constructor(
@@ -29,12 +30,31 @@ export class EndChargeHandler implements BeforeApplicationShutdown {
 
   /** Starts an attempt and returns at once: the charge point's answer does not wait for it. */
   startAttempt(charge: StoppedCharge): void {
-    const attempt = this.attempt(charge).finally(() => this.running.delete(attempt));
-    this.running.add(attempt);
+    void this.attempt(charge);
   }
 
-  /** One attempt, its outcome recorded on the transaction; never rejects. */
-  async attempt(charge: StoppedCharge): Promise<EndOutcome> {
+  /**
+   * One attempt, its outcome recorded on the transaction; never rejects. While one is under way here
+   * for the same transaction, that one's outcome.
+   */
+  attempt(charge: StoppedCharge): Promise<EndOutcome> {
+    const running = this.running.get(charge.transactionId);
+    if (running) return running;
+    const attempt = this.endNow(charge).finally(() => this.running.delete(charge.transactionId));
+    this.running.set(charge.transactionId, attempt);
+    return attempt;
+  }
+
+  /**
+   * Whether the session `sessionId` (one a start found in its way) was the charge of a stopped
+   * transaction that is ended now: its end is attempted (or the attempt under way awaited) first.
+   */
+  async endedIfStopped(sessionId: string): Promise<boolean> {
+    const charge = await this.transactions.pendingEnd(sessionId);
+    return charge !== null && (await this.attempt(charge)) === 'ENDED';
+  }
+
+  private async endNow(charge: StoppedCharge): Promise<EndOutcome> {
     const correlationId = `ocpp:${charge.chargePointId}`;
     const fields = { event: 'ocpp.charge-end', ...charge, correlationId };
     try {
@@ -82,6 +102,6 @@ export class EndChargeHandler implements BeforeApplicationShutdown {
   /** Stops waiting for readings and lets the attempts under way settle (their ends are due again at once). */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort(new Error('the central-system is shutting down'));
-    await Promise.all(this.running);
+    await Promise.all(this.running.values());
   }
 }

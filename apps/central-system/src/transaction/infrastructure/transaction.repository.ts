@@ -139,6 +139,15 @@ export class TransactionRepository {
     return claimed;
   }
 
+  /** The stopped transaction whose charge is the session `sessionId`, if its end is still to be settled. */
+  async pendingEnd(sessionId: string): Promise<StoppedCharge | null> {
+    const [charge] = (await this.dataSource.query(
+      `SELECT ${STOPPED_CHARGE_COLUMNS} FROM ocpp_transaction WHERE session_id = $1 AND end_due_at IS NOT NULL`,
+      [sessionId],
+    )) as StoppedCharge[];
+    return charge ?? null;
+  }
+
   /** The charge ended (or had been ended before): nothing more to do. */
   async recordEnded(transactionId: number): Promise<void> {
     await this.dataSource.query(

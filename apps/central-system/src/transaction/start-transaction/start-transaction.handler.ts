@@ -3,6 +3,7 @@ import { SessionRpc, type AuthorizationStatus, type StartedAtConnectorView } fro
 import { nameBasedUuid } from '@chargeflow/runtime';
 import type { ChargePointContext, OcppActionHandler } from '../../ocpp/ocpp-action';
 import { BackendClient, BackendRefusal } from '../../ocpp/backend.client';
+import { EndChargeHandler } from '../end-charge/end-charge.handler';
 import { MeterSamplePublisher } from '../infrastructure/meter-sample.publisher';
 import { TransactionRepository, type TransactionStart } from '../infrastructure/transaction.repository';
 
@@ -43,9 +44,18 @@ export class StartTransactionHandler implements OcppActionHandler<StartTransacti
     private readonly backend: BackendClient,
     private readonly transactions: TransactionRepository,
     private readonly meterSamples: MeterSamplePublisher,
+    private readonly endCharge: EndChargeHandler,
   ) {}
 
-  async handle(chargePoint: ChargePointContext, params: StartTransactionReq): Promise<StartTransactionConf> {
+  /**
+   * `afterEnding`: this start already found a stopped transaction's charge in its way and waited for
+   * it to end (a charger starting again right after a stop, whose end runs after the stop's answer).
+   */
+  async handle(
+    chargePoint: ChargePointContext,
+    params: StartTransactionReq,
+    afterEnding = false,
+  ): Promise<StartTransactionConf> {
     const startedAt = new Date(params.timestamp);
     const start: TransactionStart = {
       chargePointId: chargePoint.chargePointId,
@@ -82,10 +92,13 @@ export class StartTransactionHandler implements OcppActionHandler<StartTransacti
         correlationId,
       );
     } catch (error) {
-      const code = error instanceof BackendRefusal ? error.error.code : null;
-      if (code === 'VEHICLE_HAS_ACTIVE_SESSION' || code === 'STATION_HAS_ACTIVE_SESSION')
-        return refused('ConcurrentTx');
-      throw error;
+      const refusal = error instanceof BackendRefusal ? error.error : null;
+      if (refusal?.code !== 'VEHICLE_HAS_ACTIVE_SESSION' && refusal?.code !== 'STATION_HAS_ACTIVE_SESSION') throw error;
+      const inTheWay = refusal.details?.activeSessionId;
+      if (!afterEnding && typeof inTheWay === 'string' && (await this.endCharge.endedIfStopped(inTheWay))) {
+        return this.handle(chargePoint, params, true);
+      }
+      return refused('ConcurrentTx');
     }
     if (started.status !== 'Accepted') return refused(started.status);
     const stationId = started.session?.stationId;
