@@ -24,7 +24,7 @@ const API_BASELINE = '631ad0e';
 const BENCHES: Record<string, string[]> = {
   telemetry: [],
   api: ['--against', API_BASELINE],
-  analytics: ['--sessions', '1000000', '--runs', '50'],
+  analytics: ['--sessions', '1000000', '--runs', '200'],
   ocpp: [],
 };
 

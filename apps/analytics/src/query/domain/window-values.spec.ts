@@ -2,35 +2,40 @@ import { windowValuesOf } from './window-values';
 
 describe('a group’s window values from its parts', () => {
   it('writes a window of one part as its metric writes it, without parsing it', () => {
-    expect(windowValuesOf('0 120.500,1 3.000,2 0.000,3 -7.25', 'decimal')).toEqual({
-      0: '120.5',
-      1: '3',
-      2: '0',
-      3: '-7.25',
-    });
-    expect(windowValuesOf('0 12.5,1 12,2 0.125,3 0.000,4 7.10', 'money')).toEqual({
-      0: '12.50',
-      1: '12.00',
-      2: '0.125',
-      3: '0.00',
-      4: '7.10',
-    });
-    expect(windowValuesOf('0 4,5 0,7 -2', 'integer')).toEqual({ 0: 4, 5: 0, 7: -2 });
+    expect(windowValuesOf('0 120.500,1 3.000,2 0.000,3 -7.25', 'decimal', 4, '0')).toEqual([
+      '120.5',
+      '3',
+      '0',
+      '-7.25',
+    ]);
+    expect(windowValuesOf('0 12.5,1 12,2 0.125,3 0.000,4 7.10', 'money', 5, '0.00')).toEqual([
+      '12.50',
+      '12.00',
+      '0.125',
+      '0.00',
+      '7.10',
+    ]);
+    expect(windowValuesOf('0 4,5 0,7 -2', 'integer', 8, 0)).toEqual([4, 0, 0, 0, 0, 0, 0, -2]);
   });
 
   it('adds the parts of a window exactly, a bucket taken back included', () => {
-    expect(windowValuesOf('3 1000.125,3 0.000000000000000001,4 5,3 -0.125', 'decimal')).toEqual({
-      3: '1000.000000000000000001',
-      4: '5',
-    });
-    expect(windowValuesOf('1 99999999999999999.99,1 0.01,2 5.5,2 -5.5', 'money')).toEqual({
-      1: '100000000000000000.00',
-      2: '0.00',
-    });
-    expect(windowValuesOf('0 10,0 -3,0 1', 'integer')).toEqual({ 0: 8 });
+    expect(windowValuesOf('3 1000.125,3 0.000000000000000001,4 5,3 -0.125', 'decimal', 5, '0')).toEqual([
+      '0',
+      '0',
+      '0',
+      '1000.000000000000000001',
+      '5',
+    ]);
+    expect(windowValuesOf('1 99999999999999999.99,1 0.01,2 5.5,2 -5.5', 'money', 3, '0.00')).toEqual([
+      '0.00',
+      '100000000000000000.00',
+      '0.00',
+    ]);
+    expect(windowValuesOf('0 10,0 -3,0 1', 'integer', 1, 0)).toEqual([8]);
   });
 
-  it('has no windows without parts', () => {
-    expect(windowValuesOf(null, 'decimal')).toEqual({});
+  it('gives every window without parts the metric’s zero', () => {
+    expect(windowValuesOf(null, 'decimal', 3, '0')).toEqual(['0', '0', '0']);
+    expect(windowValuesOf('1 2', 'integer', 3, 0)).toEqual([0, 2, 0]);
   });
 });

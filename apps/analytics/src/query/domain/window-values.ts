@@ -5,29 +5,48 @@ import { exactDecimal, exactMoney, exactSumOf } from './figures';
 export type ValueFormat = 'integer' | 'decimal' | 'money';
 
 /**
- * A group's window values from its parts, `"<window> <part>,<window> <part>,..."`: each part one
- * rollup row (with its sign) or one session of a partial edge, as the database wrote it. Parts of the
- * same window are added exactly (to 60 significant digits, as every figure); a window of one part
- * (a metric of one kind in a month of a UTC-aligned zone, or of a station, which only charges) is
- * only rewritten, not parsed into a decimal, which is what keeps a series of thousands of windows cheap.
+ * A group's value in each of `windows` windows from its parts, `"<window> <part>,<window> <part>,..."`:
+ * each part one rollup row (with its sign) or one session of a partial edge, as the database wrote
+ * it; a window without parts has the metric's zero, `empty`. Parts of the same window are added
+ * exactly (to 60 significant digits, as every figure); a window of one part (a metric of one kind in a
+ * month of a UTC-aligned zone, or of a station, which only charges) is only rewritten, not parsed
+ * into a decimal, which is what keeps a series of thousands of windows cheap.
  */
-export function windowValuesOf(parts: string | null, format: ValueFormat): Record<number, AnalyticsValue> {
-  const values: Record<number, AnalyticsValue> = {};
+export function windowValuesOf(
+  parts: string | null,
+  format: ValueFormat,
+  windows: number,
+  empty: AnalyticsValue,
+): AnalyticsValue[] {
+  const values = new Array<AnalyticsValue>(windows).fill(empty);
   if (!parts) return values;
-  // Indexed by window: windows are small integers, so arrays beat maps here.
-  const first: string[] = [];
-  const more: (string[] | undefined)[] = [];
-  for (const part of parts.split(',')) {
-    const space = part.indexOf(' ');
-    const window = Number(part.slice(0, space));
-    const value = part.slice(space + 1);
+  // Each window's first part as written; the later parts of a window, when it has several.
+  const first = new Array<string | undefined>(windows);
+  const more = new Map<number, string[]>();
+  let at = 0;
+  while (at < parts.length) {
+    // The window's index, digit by digit up to its space (no string for it).
+    let window = 0;
+    for (let digit = parts.charCodeAt(at) - 48; digit >= 0 && digit <= 9; digit = parts.charCodeAt(++at) - 48) {
+      window = window * 10 + digit;
+    }
+    let comma = parts.indexOf(',', at);
+    if (comma < 0) comma = parts.length;
+    const value = parts.slice(at + 1, comma);
     if (first[window] === undefined) first[window] = value;
-    else (more[window] ??= []).push(value);
+    else {
+      const later = more.get(window);
+      if (later) later.push(value);
+      else more.set(window, [value]);
+    }
+    at = comma + 1;
   }
-  first.forEach((value, window) => {
-    const others = more[window];
+  for (let window = 0; window < windows; window += 1) {
+    const value = first[window];
+    if (value === undefined) continue;
+    const others = more.get(window);
     values[window] = others ? summed([value, ...others], format) : written(value, format);
-  });
+  }
   return values;
 }
 

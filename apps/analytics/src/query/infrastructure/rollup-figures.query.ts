@@ -102,8 +102,8 @@ export class RollupFiguresQuery {
    * row's (signed) or an edge session's value of the metric, as `"<window> <value>,..."`, added up per
    * window in windowValuesOf. Grouping by window as well in SQL costs a grouped two-year series (500
    * groups × 24 windows, 13,000 parts) more than half its time: 12,000 groups of exact sums, each
-   * written as text. A grouped series has the groups with a session, most energy first; windows with
-   * nothing are left out: their value is the metric's zero.
+   * written as text. A grouped series has the groups with a session, most energy first; a window
+   * with nothing has `empty`, the metric's zero.
    */
   async seriesOf(
     manager: EntityManager,
@@ -111,12 +111,15 @@ export class RollupFiguresQuery {
     windows: Span[],
     metric: AnalyticsMetric,
     currency: string | null,
+    empty: AnalyticsValue,
   ): Promise<MetricSeries> {
     const parameters = new SqlParameters();
     const { from, part, format } = METRIC_PARTS[metric];
     const revenue = from === 'revenue_rows';
     const ctes = this.sourcesOf(scope, windows, parameters, revenue);
-    const parts = `string_agg(w::text || ' ' || (${part})::text, ',')`;
+    // A decimal written with the scale it needs by PostgreSQL ("120.500" as "120.5"), not rewritten here.
+    const written = format === 'decimal' ? `trim_scale(${part})` : part;
+    const parts = `string_agg(w::text || ' ' || (${written})::text, ',')`;
     ctes.push(
       `groups AS (SELECT grp, public.exact_sum(energy_wh) AS energy_wh, sum(sessions) AS sessions
          ${revenue ? '' : `, ${parts} AS parts`} FROM kind_rows GROUP BY grp)`,
@@ -140,7 +143,7 @@ export class RollupFiguresQuery {
          FROM groups g ${revenue ? 'LEFT JOIN revenue_parts p ON p.grp = g.grp' : ''} ${ranking}`,
       parameters.values,
     )) as { grp: string; parts: string | null }[];
-    return rows.map((row) => ({ id: row.grp, values: windowValuesOf(row.parts, format) }));
+    return rows.map((row) => ({ id: row.grp, values: () => windowValuesOf(row.parts, format, windows.length, empty) }));
   }
 
   /** The common table expressions that give `kind_rows` (and `revenue_rows`): signed rollup rows and edge sessions. */
@@ -277,9 +280,10 @@ const signed = (sum: string) => `CASE WHEN t.sign > 0 THEN ${sum} ELSE -${sum} E
 
 /**
  * One metric's values per group (a series without groups has at most one, WHOLE), groups in their
- * order, each with the values of the windows that have one, by window index.
+ * order, each with its value in every window by window index, written when asked (so a series with
+ * too many groups is refused before a value is written).
  */
-export type MetricSeries = { id: string; values: Record<number, AnalyticsValue> }[];
+export type MetricSeries = { id: string; values(): AnalyticsValue[] }[];
 
 /**
  * Where each metric is summed, its part of one row (NULL: none, left out), and how its sum is written:
