@@ -56,7 +56,9 @@ describe('the ends of stopped charges', () => {
   });
 
   beforeEach(async () => {
-    await dataSource.query(`UPDATE ocpp_transaction SET end_due_at = NULL, ended_at = now() WHERE ended_at IS NULL`);
+    await dataSource.query(
+      `UPDATE ocpp_transaction SET end_due_at = NULL, ended_at = now() WHERE ended_at IS NULL AND stopped_at IS NOT NULL`,
+    );
   });
 
   it('records the first stop with its end held by the attempt it starts; a retried stop changes nothing', async () => {
@@ -115,6 +117,38 @@ describe('the ends of stopped charges', () => {
       { id: ended, ended: true, refused: null },
       { id: refused, ended: false, refused: 'SESSION_NOT_FOUND' },
     ]);
+  });
+
+  it('finds a stopped charge whose end is not settled, and holds the end of a stop recorded before ends were kept', async () => {
+    const [kept, unscheduled, running] = [await aTransaction(), await aTransaction(), await aTransaction()];
+    await transactions.recordStop(stopOf(kept), 60_000);
+    // As the code before kept a stop: stopped, no end due, none known.
+    await dataSource.query(
+      `UPDATE ocpp_transaction SET stopped_at = now(), meter_stop_wh = 10 WHERE transaction_id = $1`,
+      [unscheduled],
+    );
+    const sessionOf = async (id: number) =>
+      (
+        (await dataSource.query(`SELECT session_id FROM ocpp_transaction WHERE transaction_id = $1`, [id])) as {
+          session_id: string;
+        }[]
+      )[0].session_id;
+    expect(await transactions.unendedCharge(await sessionOf(kept))).toMatchObject({ transactionId: kept });
+    expect(await transactions.unendedCharge(await sessionOf(unscheduled))).toMatchObject({
+      transactionId: unscheduled,
+    });
+    expect(await transactions.unendedCharge(await sessionOf(running))).toBeNull();
+
+    expect(await transactions.holdUnscheduledEnd(kept, 60_000)).toBeNull();
+    expect(await transactions.holdUnscheduledEnd(running, 60_000)).toBeNull();
+    expect(await transactions.holdUnscheduledEnd(unscheduled, 60_000)).toMatchObject({
+      transactionId: unscheduled,
+      lastTelemetryId: null,
+      attempts: 1,
+    });
+    expect(await transactions.holdUnscheduledEnd(unscheduled, 60_000)).toBeNull();
+    await transactions.recordEnded(unscheduled);
+    expect(await transactions.unendedCharge(await sessionOf(unscheduled))).toBeNull();
   });
 
   it('refuses an end due on a transaction that never stopped', async () => {

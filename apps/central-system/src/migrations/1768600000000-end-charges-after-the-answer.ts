@@ -3,8 +3,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * A stopped transaction's charge is ended after the StopTransaction is answered: the row keeps the
  * reading the end waits for (`last_telemetry_id`), when the next attempt is due (`end_due_at`, the
- * lease of the attempt under way), how many were made, and when the charge ended or why the sessions
- * service refused to end it. Stops recorded before this were answered only once their charge had ended.
+ * lease of the attempt under way), how many were made, and when the charge is known to have ended or
+ * why ending it was refused for good. Stops recorded before this carry no end due and no end known:
+ * most of their charges ended before the stop was answered, but one whose end failed would wait for
+ * the charge point's retried stop, so such a retry, or a start that finds that charge in its way,
+ * attempts the end then (ending a finalized session again only finds it finalized).
  */
 export class EndChargesAfterTheAnswer1768600000000 implements MigrationInterface {
   name = 'EndChargesAfterTheAnswer1768600000000';
@@ -19,7 +22,6 @@ export class EndChargesAfterTheAnswer1768600000000 implements MigrationInterface
         ADD COLUMN end_refused text,
         ADD CONSTRAINT ocpp_transaction_ends_after_its_stop
           CHECK ((end_due_at IS NULL AND ended_at IS NULL) OR stopped_at IS NOT NULL)`);
-    await runner.query(`UPDATE ocpp_transaction SET ended_at = stopped_at WHERE stopped_at IS NOT NULL`);
     await runner.query(
       `CREATE INDEX ocpp_transaction_ends_due ON ocpp_transaction (end_due_at) WHERE end_due_at IS NOT NULL`,
     );

@@ -9,6 +9,9 @@ import { telemetryHasTakenIn } from './telemetry-arrival';
 
 export type EndOutcome = 'ENDED' | 'POSTPONED' | 'REFUSED';
 
+/** How long a start waits for the end of a stopped charge in its way before answering ConcurrentTx. */
+const START_WAITS_FOR_END_MS = 5_000;
+
 /**
  * Ends a stopped transaction's charging session: once telemetry has taken in the stop's reading
  * (every earlier one of the transaction is in by then), the session ends through the seal, so the
@@ -28,33 +31,58 @@ export class EndChargeHandler implements BeforeApplicationShutdown {
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Starts an attempt and returns at once: the charge point's answer does not wait for it. */
+  /** Attempts under way in this process. */
+  get underWay(): number {
+    return this.running.size;
+  }
+
+  /**
+   * Starts an attempt on an end this process holds, and returns at once. Once shutting down it starts
+   * none: the end stays due, for any instance once its lease runs out.
+   */
   startAttempt(charge: StoppedCharge): void {
-    void this.attempt(charge);
+    if (!this.stopping.signal.aborted) void this.attempt(charge, { holdsLease: true });
+  }
+
+  /**
+   * Whether the session `sessionId`, which a start found in its way, was a stopped transaction's
+   * charge and has ended now: the attempt under way here is awaited, or one is made (another
+   * instance may hold the end: ending twice finalizes once, and this attempt then leaves the row's
+   * schedule to that instance). Waits START_WAITS_FOR_END_MS at most.
+   */
+  async endedIfStopped(sessionId: string): Promise<boolean> {
+    const charge = await this.transactions.unendedCharge(sessionId);
+    if (!charge) return false;
+    const outcome = this.attempt(charge, { holdsLease: false });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'LATE'>((resolve) => (timer = setTimeout(() => resolve('LATE'), START_WAITS_FOR_END_MS)));
+    try {
+      return (await Promise.race([outcome, late])) === 'ENDED';
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
    * One attempt, its outcome recorded on the transaction; never rejects. While one is under way here
-   * for the same transaction, that one's outcome.
+   * for the same transaction, that one's outcome. `holdsLease`: this process holds the end (the stop
+   * it recorded, or a sweep's claim), so a passing failure schedules the next attempt.
    */
-  attempt(charge: StoppedCharge): Promise<EndOutcome> {
+  attempt(charge: StoppedCharge, { holdsLease }: { holdsLease: boolean }): Promise<EndOutcome> {
     const running = this.running.get(charge.transactionId);
     if (running) return running;
-    const attempt = this.endNow(charge).finally(() => this.running.delete(charge.transactionId));
+    const attempt = this.endNow(charge, holdsLease).finally(() => this.running.delete(charge.transactionId));
     this.running.set(charge.transactionId, attempt);
     return attempt;
   }
 
-  /**
-   * Whether the session `sessionId` (one a start found in its way) was the charge of a stopped
-   * transaction that is ended now: its end is attempted (or the attempt under way awaited) first.
-   */
-  async endedIfStopped(sessionId: string): Promise<boolean> {
-    const charge = await this.transactions.pendingEnd(sessionId);
-    return charge !== null && (await this.attempt(charge)) === 'ENDED';
+  /** Stops waiting for readings and lets the attempts under way settle (their ends are due again at once). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort(new Error('the central-system is shutting down'));
+    await Promise.all(this.running.values());
   }
 
-  private async endNow(charge: StoppedCharge): Promise<EndOutcome> {
+  private async endNow(charge: StoppedCharge, holdsLease: boolean): Promise<EndOutcome> {
     const correlationId = `ocpp:${charge.chargePointId}`;
     const fields = { event: 'ocpp.charge-end', ...charge, correlationId };
     try {
@@ -83,7 +111,7 @@ export class EndChargeHandler implements BeforeApplicationShutdown {
         );
       }
       if (error instanceof BackendRefusal && refusalStands(error.error.kind)) {
-        this.logger.error({ ...fields, code: error.error.code }, 'the sessions service refused to end the charge');
+        this.logger.error({ ...fields, code: error.error.code }, 'ending the charge was refused, for good');
         await this.transactions.recordEndRefused(charge.transactionId, error.error.code).catch(() => undefined);
         return 'REFUSED';
       }
@@ -94,14 +122,8 @@ export class EndChargeHandler implements BeforeApplicationShutdown {
         'ending the charge failed; tried again',
       );
       // If the database is out too, the lease runs out and a sweep takes the end all the same.
-      await this.transactions.postponeEnd(charge.transactionId, delayMs).catch(() => undefined);
+      if (holdsLease) await this.transactions.postponeEnd(charge.transactionId, delayMs).catch(() => undefined);
       return 'POSTPONED';
     }
-  }
-
-  /** Stops waiting for readings and lets the attempts under way settle (their ends are due again at once). */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping.abort(new Error('the central-system is shutting down'));
-    await Promise.all(this.running.values());
   }
 }

@@ -12,8 +12,8 @@ export const CHARGE_END_LEASE_MS = Symbol('CHARGE_END_LEASE_MS');
 
 /** How often an instance looks for charges whose end is due. */
 const SWEEP_EVERY_MS = 1_000;
-/** Ends attempted together per sweep; the next sweep takes the rest. */
-const ENDS_PER_SWEEP = 100;
+/** Attempts under way at once in one process; a sweep claims only up to this, the next one takes the rest. */
+const ATTEMPTS_AT_ONCE = 200;
 
 /**
  * Makes the attempts that are due again: after a passing failure (the sessions service unavailable,
@@ -40,14 +40,18 @@ export class StoppedChargesReconciler implements OnApplicationBootstrap, BeforeA
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.endCharge.beforeApplicationShutdown();
     await this.sweeping;
   }
 
-  /** Claims the ends that are due and attempts them; resolves how many it took. */
+  /**
+   * Claims the ends that are due and starts their attempts without waiting for them (one may wait
+   * half a minute for telemetry; the next sweep is a second away); resolves how many it took.
+   */
   async sweep(): Promise<number> {
-    const due = await this.transactions.claimDueEnds(this.leaseMs, ENDS_PER_SWEEP);
-    await Promise.all(due.map((charge) => this.endCharge.attempt(charge)));
+    const room = ATTEMPTS_AT_ONCE - this.endCharge.underWay;
+    if (room <= 0) return 0;
+    const due = await this.transactions.claimDueEnds(this.leaseMs, room);
+    for (const charge of due) this.endCharge.startAttempt(charge);
     return due.length;
   }
 

@@ -139,12 +139,31 @@ export class TransactionRepository {
     return claimed;
   }
 
-  /** The stopped transaction whose charge is the session `sessionId`, if its end is still to be settled. */
-  async pendingEnd(sessionId: string): Promise<StoppedCharge | null> {
+  /**
+   * The stopped transaction whose charge is the session `sessionId`, unless its end is known settled
+   * (ended, or refused for good); a stop recorded before ends were kept (no end due) counts too.
+   */
+  async unendedCharge(sessionId: string): Promise<StoppedCharge | null> {
     const [charge] = (await this.dataSource.query(
-      `SELECT ${STOPPED_CHARGE_COLUMNS} FROM ocpp_transaction WHERE session_id = $1 AND end_due_at IS NOT NULL`,
+      `SELECT ${STOPPED_CHARGE_COLUMNS} FROM ocpp_transaction
+        WHERE session_id = $1 AND stopped_at IS NOT NULL AND ended_at IS NULL AND end_refused IS NULL`,
       [sessionId],
     )) as StoppedCharge[];
+    return charge ?? null;
+  }
+
+  /**
+   * A stop recorded before ends were kept, retried by its charge point: its end, held for the attempt
+   * the caller starts now (null for any other transaction).
+   */
+  async holdUnscheduledEnd(transactionId: number, leaseMs: number): Promise<StoppedCharge | null> {
+    const [[charge]] = (await this.dataSource.query(
+      `UPDATE ocpp_transaction SET end_due_at = now() + $2 * interval '1 millisecond', end_attempts = end_attempts + 1
+        WHERE transaction_id = $1 AND stopped_at IS NOT NULL AND ended_at IS NULL AND end_refused IS NULL
+          AND end_due_at IS NULL
+       RETURNING ${STOPPED_CHARGE_COLUMNS}`,
+      [transactionId, leaseMs],
+    )) as [StoppedCharge[], number];
     return charge ?? null;
   }
 

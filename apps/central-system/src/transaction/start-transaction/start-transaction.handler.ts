@@ -23,6 +23,9 @@ interface StartTransactionConf {
   idTagInfo: { status: AuthorizationStatus | 'ConcurrentTx' };
 }
 
+/** A session id (the sessions service names a blocker that ended meanwhile 'unknown'). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** What a refused start answers: OCPP 1.6 needs a transactionId; 0 is never a transaction's. */
 const refused = (status: StartTransactionConf['idTagInfo']['status']): StartTransactionConf => ({
   transactionId: 0,
@@ -47,15 +50,7 @@ export class StartTransactionHandler implements OcppActionHandler<StartTransacti
     private readonly endCharge: EndChargeHandler,
   ) {}
 
-  /**
-   * `afterEnding`: this start already found a stopped transaction's charge in its way and waited for
-   * it to end (a charger starting again right after a stop, whose end runs after the stop's answer).
-   */
-  async handle(
-    chargePoint: ChargePointContext,
-    params: StartTransactionReq,
-    afterEnding = false,
-  ): Promise<StartTransactionConf> {
+  async handle(chargePoint: ChargePointContext, params: StartTransactionReq): Promise<StartTransactionConf> {
     const startedAt = new Date(params.timestamp);
     const start: TransactionStart = {
       chargePointId: chargePoint.chargePointId,
@@ -78,33 +73,53 @@ export class StartTransactionHandler implements OcppActionHandler<StartTransacti
         '\n',
       ),
     );
-    let started: StartedAtConnectorView;
-    try {
-      started = await this.backend.call<StartedAtConnectorView>(
-        'sessions',
-        SessionRpc.startChargingAtConnector,
-        {
-          id: sessionId,
-          idTag: params.idTag,
-          chargePointId: chargePoint.chargePointId,
-          connectorId: params.connectorId,
-        },
-        correlationId,
-      );
-    } catch (error) {
-      const refusal = error instanceof BackendRefusal ? error.error : null;
-      if (refusal?.code !== 'VEHICLE_HAS_ACTIVE_SESSION' && refusal?.code !== 'STATION_HAS_ACTIVE_SESSION') throw error;
-      const inTheWay = refusal.details?.activeSessionId;
-      if (!afterEnding && typeof inTheWay === 'string' && (await this.endCharge.endedIfStopped(inTheWay))) {
-        return this.handle(chargePoint, params, true);
-      }
-      return refused('ConcurrentTx');
-    }
+    const started = await this.startCharge(chargePoint, params, sessionId, correlationId);
+    if (!started) return refused('ConcurrentTx');
     if (started.status !== 'Accepted') return refused(started.status);
     const stationId = started.session?.stationId;
     if (!stationId) throw new Error(`sessions accepted the start of ${sessionId} without a charge at a station`);
     const transaction = await this.transactions.insert(start, sessionId, stationId);
     await this.meterSamples.publish(transaction, { at: startedAt, wh: start.meterStartWh });
     return { transactionId: transaction.transactionId, idTagInfo: { status: 'Accepted' } };
+  }
+
+  /**
+   * Asks the sessions service to start the charge; null when an active session is in the way. A
+   * charger often starts again right after a stop, whose charge ends after the stop's answer: a
+   * blocker that is such a charge is ended first (or had just ended: 'unknown') and the start asked
+   * again, for each of the two blockers a start can have (its vehicle's, its station's).
+   */
+  private async startCharge(
+    chargePoint: ChargePointContext,
+    params: StartTransactionReq,
+    sessionId: string,
+    correlationId: string,
+  ): Promise<StartedAtConnectorView | null> {
+    const endedInTheWay = new Set<string>();
+    for (;;) {
+      try {
+        return await this.backend.call<StartedAtConnectorView>(
+          'sessions',
+          SessionRpc.startChargingAtConnector,
+          {
+            id: sessionId,
+            idTag: params.idTag,
+            chargePointId: chargePoint.chargePointId,
+            connectorId: params.connectorId,
+          },
+          correlationId,
+        );
+      } catch (error) {
+        const refusal = error instanceof BackendRefusal ? error.error : null;
+        if (refusal?.code !== 'VEHICLE_HAS_ACTIVE_SESSION' && refusal?.code !== 'STATION_HAS_ACTIVE_SESSION')
+          throw error;
+        const inTheWay = String(refusal.details?.activeSessionId ?? '');
+        if (endedInTheWay.size >= 2 || endedInTheWay.has(inTheWay)) return null;
+        endedInTheWay.add(inTheWay);
+        if (inTheWay !== 'unknown' && !(UUID.test(inTheWay) && (await this.endCharge.endedIfStopped(inTheWay)))) {
+          return null;
+        }
+      }
+    }
   }
 }

@@ -71,7 +71,9 @@ export class StopTransactionHandler implements OcppActionHandler<StopTransaction
       },
       this.endLeaseMs,
     );
-    if (stopped) this.endCharge.startAttempt(stopped);
+    // A retried stop finds its end kept already, unless the stop was recorded before ends were kept.
+    const charge = stopped ?? (await this.transactions.holdUnscheduledEnd(transaction.transactionId, this.endLeaseMs));
+    if (charge) this.endCharge.startAttempt(charge);
     return answer;
   }
 }

@@ -1,0 +1,110 @@
+import type { Logger } from 'pino';
+import { createRPCError } from 'ocpp-rpc';
+import { SessionRpc, TelemetryRpc } from '@chargeflow/contracts';
+import { BackendRefusal, type BackendClient } from '../../ocpp/backend.client';
+import type { StoppedCharge, TransactionRepository } from '../infrastructure/transaction.repository';
+import { EndChargeHandler } from './end-charge.handler';
+
+const aStoppedCharge = (overrides: Partial<StoppedCharge> = {}): StoppedCharge => ({
+  transactionId: 7,
+  chargePointId: 'CP-1',
+  sessionId: 'session-7',
+  lastTelemetryId: 'reading-7',
+  attempts: 3,
+  ...overrides,
+});
+
+const refusal = (code: string, kind: string) => new BackendRefusal({ kind, code, message: code } as never);
+
+/** The handler over a backend answering each pattern from a script, and a repository recording what it is told. */
+function handlerWith(answers: Record<string, () => Promise<unknown>>) {
+  const asked: string[] = [];
+  const backend = {
+    call: async (_service: string, pattern: string) => {
+      asked.push(pattern);
+      return answers[pattern]();
+    },
+  } as unknown as BackendClient;
+  const recorded: unknown[][] = [];
+  const transactions = {
+    recordEnded: async (id: number) => void recorded.push(['ended', id]),
+    postponeEnd: async (id: number, delayMs: number) => void recorded.push(['postponed', id, delayMs]),
+    recordEndRefused: async (id: number, code: string) => void recorded.push(['refused', id, code]),
+  } as unknown as TransactionRepository;
+  const logger = { warn: () => undefined, error: () => undefined } as unknown as Logger;
+  return { handler: new EndChargeHandler(backend, transactions, logger), asked, recorded };
+}
+
+const takenIn = async () => ({ takenIn: true });
+
+describe('ending a stopped transaction’s charge', () => {
+  it('ends the session once telemetry has the stop’s reading, and records it', async () => {
+    const { handler, asked, recorded } = handlerWith({
+      [TelemetryRpc.takenIn]: takenIn,
+      [SessionRpc.end]: async () => ({}),
+    });
+    await expect(handler.attempt(aStoppedCharge(), { holdsLease: true })).resolves.toBe('ENDED');
+    expect(asked).toEqual([TelemetryRpc.takenIn, SessionRpc.end]);
+    expect(recorded).toEqual([['ended', 7]]);
+  });
+
+  it('counts a session found finalized already as ended', async () => {
+    const { handler, recorded } = handlerWith({
+      [TelemetryRpc.takenIn]: takenIn,
+      [SessionRpc.end]: async () => Promise.reject(refusal('SESSION_ALREADY_FINALIZED', 'CONFLICT')),
+    });
+    await expect(handler.attempt(aStoppedCharge(), { holdsLease: true })).resolves.toBe('ENDED');
+    expect(recorded).toEqual([['ended', 7]]);
+  });
+
+  it('keeps a refusal that would not change, and makes no more attempts', async () => {
+    const { handler, recorded } = handlerWith({
+      [TelemetryRpc.takenIn]: takenIn,
+      [SessionRpc.end]: async () => Promise.reject(refusal('SESSION_NOT_FOUND', 'NOT_FOUND')),
+    });
+    await expect(handler.attempt(aStoppedCharge(), { holdsLease: true })).resolves.toBe('REFUSED');
+    expect(recorded).toEqual([['refused', 7, 'SESSION_NOT_FOUND']]);
+  });
+
+  it('schedules the next attempt after a passing failure, when it holds the end', async () => {
+    const unavailable = async () =>
+      Promise.reject(createRPCError('InternalError', 'the sessions service did not answer'));
+    const holding = handlerWith({ [TelemetryRpc.takenIn]: takenIn, [SessionRpc.end]: unavailable });
+    await expect(holding.handler.attempt(aStoppedCharge(), { holdsLease: true })).resolves.toBe('POSTPONED');
+    expect(holding.recorded).toEqual([['postponed', 7, 4_000]]);
+
+    const notHolding = handlerWith({ [TelemetryRpc.takenIn]: takenIn, [SessionRpc.end]: unavailable });
+    await expect(notHolding.handler.attempt(aStoppedCharge(), { holdsLease: false })).resolves.toBe('POSTPONED');
+    expect(notHolding.recorded).toEqual([]);
+  });
+
+  it('makes one attempt for a transaction however many ask at once', async () => {
+    let release: (value: unknown) => void = () => undefined;
+    const { handler, asked } = handlerWith({
+      [TelemetryRpc.takenIn]: takenIn,
+      [SessionRpc.end]: () => new Promise((resolve) => (release = resolve)),
+    });
+    const first = handler.attempt(aStoppedCharge(), { holdsLease: true });
+    const second = handler.attempt(aStoppedCharge(), { holdsLease: false });
+    await new Promise((resolve) => setImmediate(resolve));
+    release({});
+    await expect(Promise.all([first, second])).resolves.toEqual(['ENDED', 'ENDED']);
+    expect(asked.filter((pattern) => pattern === SessionRpc.end)).toHaveLength(1);
+    expect(handler.underWay).toBe(0);
+  });
+
+  it('on shutdown stops waiting for the reading, leaves the end due at once, and starts no new attempt', async () => {
+    const { handler, asked, recorded } = handlerWith({
+      [TelemetryRpc.takenIn]: async () => ({ takenIn: false }),
+      [SessionRpc.end]: async () => ({}),
+    });
+    const waiting = handler.attempt(aStoppedCharge(), { holdsLease: true });
+    await new Promise((resolve) => setImmediate(resolve));
+    await handler.beforeApplicationShutdown();
+    await expect(waiting).resolves.toBe('POSTPONED');
+    expect(recorded).toEqual([['postponed', 7, 0]]);
+    handler.startAttempt(aStoppedCharge({ transactionId: 8 }));
+    expect(handler.underWay).toBe(0);
+    expect(asked).not.toContain(SessionRpc.end);
+  });
+});
