@@ -1,4 +1,5 @@
-import { Stack } from '@chargeflow/infra';
+import { readdirSync, readFileSync } from 'node:fs';
+import { NICENESS, niceOf, SERVICE_ENV, Stack, StackServices } from '@chargeflow/infra';
 import { createStackEnvironment, waitFor, type StackEnvironment } from '@chargeflow/testing';
 
 interface ReadinessBody {
@@ -40,6 +41,25 @@ describe('the whole stack, started the way npm start starts it', () => {
     }
     const health = await fetch(`${stack.gatewayUrl}/healthz`);
     expect(health.status).toBe(200);
+  });
+
+  it('runs the derived work (billing, analytics) at a lower CPU priority, every thread, and each service with its environment', () => {
+    for (const service of StackServices) {
+      const pid = stack.processes[service].pid as number;
+      // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's niceness (after the command, which is in parentheses).
+      const niceness = readdirSync(`/proc/${pid}/task`).map((tid) =>
+        Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]),
+      );
+      expect({ service, niceness: [...new Set(niceness)] }).toEqual({
+        service,
+        niceness: [niceOf(NICENESS[service] ?? 0)],
+      });
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      for (const [name, value] of Object.entries(SERVICE_ENV[service] ?? {})) {
+        expect(environ).toContain(`${name}=${value}`);
+      }
+    }
+    expect(Object.keys(NICENESS).sort()).toEqual(['analytics', 'pricing']);
   });
 
   it('names a killed service within 5 s, and is ready again once it is back', async () => {

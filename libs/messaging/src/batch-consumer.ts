@@ -16,7 +16,7 @@ export interface BatchConsumerOptions {
   logger: StructuredLogger;
   /** The largest batch. The broker may push twice as many, so the next batch fills while one commits. */
   batchSize?: number;
-  /** A partial batch waits at most this long, so a lone message is not held back. */
+  /** A partial batch waits at most this long for more (5 ms unless set), so a lone message is held back no longer. */
   maxWaitMs?: number;
   /** First pause between in-process attempts (doubling) before the consumer pauses. */
   retryDelayMs?: number;
@@ -29,7 +29,7 @@ export interface BatchConsumerOptions {
  * Consumes a fact queue in batches. While a batch commits, the messages that arrive gather in a
  * buffer; when the commit is done they become the next batch at once (up to `batchSize`), so a busy
  * queue is drained in full batches. An idle consumer waits at most `maxWaitMs` for a first message's
- * companions, so a lone message is not held back. One ack covers the whole batch: batches run one
+ * companions, so a lone message is held back no longer than that. One ack covers the whole batch: batches run one
  * after another, so a multiple-ack settles exactly the batch. If the handler fails, it is retried in
  * this process after growing pauses; if it still fails (an outage: the handler isolates what one
  * message's content breaks), the consumer stops taking messages and keeps trying the same batch,
