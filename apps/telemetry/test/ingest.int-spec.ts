@@ -15,6 +15,7 @@ import {
   type RiderView,
   type RpcReply,
   type SessionView,
+  type TakenInAmongView,
   type TakenInView,
   type VehicleView,
 } from '@chargeflow/contracts';
@@ -326,6 +327,24 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     expect(await takenIn(ride.id, late.telemetryId)).toEqual({ takenIn: true });
     expect(await takenIn(ride.id, randomUUID())).toEqual({ takenIn: false });
     expect(await takenIn(unknownSession, first.telemetryId)).toEqual({ takenIn: false });
+    // The same question for many samples at once: only the pairs taken in come back.
+    const nowhere = randomUUID();
+    expect(
+      await ok<TakenInAmongView>('telemetry', TelemetryRpc.takenInAmong, {
+        samples: [
+          { sessionId: ride.id, telemetryId: first.telemetryId },
+          { sessionId: ride.id, telemetryId: nowhere },
+          { sessionId: unknownSession, telemetryId: first.telemetryId },
+          { sessionId: ride.id, telemetryId: late.telemetryId },
+        ],
+      }),
+    ).toEqual({
+      takenIn: expect.arrayContaining([
+        { sessionId: ride.id, telemetryId: first.telemetryId },
+        { sessionId: ride.id, telemetryId: late.telemetryId },
+      ]),
+    });
+    expect((await ok<TakenInAmongView>('telemetry', TelemetryRpc.takenInAmong, { samples: [] })).takenIn).toEqual([]);
     expect(await ledgerOf(ride.id)).toMatchObject({ energy_wh: '2.000', sample_count: 1 });
     await expect(
       database.query('UPDATE session_ledger SET energy_wh = 0 WHERE session_id = $1', [ride.id]),

@@ -18,6 +18,7 @@ import { RemoteCommandsRpcController } from '../remote-command/remote-commands.r
 import { StartTransactionHandler } from '../transaction/start-transaction/start-transaction.handler';
 import { StopTransactionHandler } from '../transaction/stop-transaction/stop-transaction.handler';
 import { EndChargeHandler } from '../transaction/end-charge/end-charge.handler';
+import { ReadingArrivals } from '../transaction/end-charge/reading-arrivals';
 import { StoppedChargesReconciler } from '../transaction/end-charge/stopped-charges.reconciler';
 
 /** The OCPP-J endpoint, one handler per action it answers, and the remote commands it carries to charge points. */
@@ -36,6 +37,7 @@ import { StoppedChargesReconciler } from '../transaction/end-charge/stopped-char
     MeterValuesHandler,
     StopTransactionHandler,
     EndChargeHandler,
+    ReadingArrivals,
     StoppedChargesReconciler,
     TransactionRepository,
     MeterSamplePublisher,

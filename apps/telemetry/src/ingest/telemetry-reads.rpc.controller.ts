@@ -4,11 +4,13 @@ import { DataSource } from 'typeorm';
 import {
   ListRejectionsRequest,
   ListSamplesRequest,
+  TakenInAmongRequest,
   TakenInRequest,
   TelemetryRpc,
   type Page,
   type RejectionView,
   type SampleView,
+  type TakenInAmongView,
   type TakenInView,
 } from '@chargeflow/contracts';
 import { decodeCursor, pageSize, toPage } from '@chargeflow/runtime';
@@ -51,5 +53,11 @@ export class TelemetryReadsRpcController {
   @MessagePattern(TelemetryRpc.takenIn)
   async takenIn(@Payload() request: TakenInRequest): Promise<TakenInView> {
     return { takenIn: await this.reads.takenIn(this.dataSource.manager, request.sessionId, request.telemetryId) };
+  }
+
+  /** The same for many samples at once: charges ending together ask one question per tick, not one each. */
+  @MessagePattern(TelemetryRpc.takenInAmong)
+  async takenInAmong(@Payload() request: TakenInAmongRequest): Promise<TakenInAmongView> {
+    return { takenIn: await this.reads.takenInAmong(this.dataSource.manager, request.samples) };
   }
 }

@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsUUID, ValidateNested } from 'class-validator';
 import { PageRequest, PeriodPageRequest } from '../common/pagination';
 import { RejectionReasons, type RejectionReason } from './telemetry-sample';
 
@@ -18,6 +19,23 @@ export class TakenInRequest {
 
 export interface TakenInView {
   takenIn: boolean;
+}
+
+/** The most samples one taken-in question may name. */
+export const MAX_TAKEN_IN_QUESTION = 1_000;
+
+/** Which of these samples telemetry has taken in (counted, or refused with a reason), in one question. */
+export class TakenInAmongRequest {
+  @IsArray()
+  @ArrayMaxSize(MAX_TAKEN_IN_QUESTION)
+  @ValidateNested({ each: true })
+  @Type(() => TakenInRequest)
+  samples!: TakenInRequest[];
+}
+
+export interface TakenInAmongView {
+  /** The samples asked about that are taken in. */
+  takenIn: { sessionId: string; telemetryId: string }[];
 }
 
 export interface SampleView {

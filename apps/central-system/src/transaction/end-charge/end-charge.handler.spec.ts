@@ -4,6 +4,7 @@ import { SessionRpc, TelemetryRpc } from '@chargeflow/contracts';
 import { BackendRefusal, type BackendClient } from '../../ocpp/backend.client';
 import type { StoppedCharge, TransactionRepository } from '../infrastructure/transaction.repository';
 import { EndChargeHandler } from './end-charge.handler';
+import { ReadingArrivals } from './reading-arrivals';
 
 const aStoppedCharge = (overrides: Partial<StoppedCharge> = {}): StoppedCharge => ({
   transactionId: 7,
@@ -32,25 +33,29 @@ function handlerWith(answers: Record<string, () => Promise<unknown>>) {
     recordEndRefused: async (id: number, code: string) => void recorded.push(['refused', id, code]),
   } as unknown as TransactionRepository;
   const logger = { warn: () => undefined, error: () => undefined } as unknown as Logger;
-  return { handler: new EndChargeHandler(backend, transactions, logger), asked, recorded };
+  return {
+    handler: new EndChargeHandler(backend, transactions, new ReadingArrivals(backend), logger),
+    asked,
+    recorded,
+  };
 }
 
-const takenIn = async () => ({ takenIn: true });
+const takenIn = async () => ({ takenIn: [{ sessionId: 'session-7', telemetryId: 'reading-7' }] });
 
 describe('ending a stopped transaction’s charge', () => {
   it('ends the session once telemetry has the stop’s reading, and records it', async () => {
     const { handler, asked, recorded } = handlerWith({
-      [TelemetryRpc.takenIn]: takenIn,
+      [TelemetryRpc.takenInAmong]: takenIn,
       [SessionRpc.end]: async () => ({}),
     });
     await expect(handler.attempt(aStoppedCharge(), { holdsLease: true })).resolves.toBe('ENDED');
-    expect(asked).toEqual([TelemetryRpc.takenIn, SessionRpc.end]);
+    expect(asked).toEqual([TelemetryRpc.takenInAmong, SessionRpc.end]);
     expect(recorded).toEqual([['ended', 7]]);
   });
 
   it('counts a session found finalized already as ended', async () => {
     const { handler, recorded } = handlerWith({
-      [TelemetryRpc.takenIn]: takenIn,
+      [TelemetryRpc.takenInAmong]: takenIn,
       [SessionRpc.end]: async () => Promise.reject(refusal('SESSION_ALREADY_FINALIZED', 'CONFLICT')),
     });
     await expect(handler.attempt(aStoppedCharge(), { holdsLease: true })).resolves.toBe('ENDED');
@@ -59,7 +64,7 @@ describe('ending a stopped transaction’s charge', () => {
 
   it('keeps a refusal that would not change, and makes no more attempts', async () => {
     const { handler, recorded } = handlerWith({
-      [TelemetryRpc.takenIn]: takenIn,
+      [TelemetryRpc.takenInAmong]: takenIn,
       [SessionRpc.end]: async () => Promise.reject(refusal('SESSION_NOT_FOUND', 'NOT_FOUND')),
     });
     await expect(handler.attempt(aStoppedCharge(), { holdsLease: true })).resolves.toBe('REFUSED');
@@ -69,11 +74,11 @@ describe('ending a stopped transaction’s charge', () => {
   it('schedules the next attempt after a passing failure, when it holds the end', async () => {
     const unavailable = async () =>
       Promise.reject(createRPCError('InternalError', 'the sessions service did not answer'));
-    const holding = handlerWith({ [TelemetryRpc.takenIn]: takenIn, [SessionRpc.end]: unavailable });
+    const holding = handlerWith({ [TelemetryRpc.takenInAmong]: takenIn, [SessionRpc.end]: unavailable });
     await expect(holding.handler.attempt(aStoppedCharge(), { holdsLease: true })).resolves.toBe('POSTPONED');
     expect(holding.recorded).toEqual([['postponed', 7, 4_000]]);
 
-    const notHolding = handlerWith({ [TelemetryRpc.takenIn]: takenIn, [SessionRpc.end]: unavailable });
+    const notHolding = handlerWith({ [TelemetryRpc.takenInAmong]: takenIn, [SessionRpc.end]: unavailable });
     await expect(notHolding.handler.attempt(aStoppedCharge(), { holdsLease: false })).resolves.toBe('POSTPONED');
     expect(notHolding.recorded).toEqual([]);
   });
@@ -81,12 +86,12 @@ describe('ending a stopped transaction’s charge', () => {
   it('makes one attempt for a transaction however many ask at once', async () => {
     let release: (value: unknown) => void = () => undefined;
     const { handler, asked } = handlerWith({
-      [TelemetryRpc.takenIn]: takenIn,
+      [TelemetryRpc.takenInAmong]: takenIn,
       [SessionRpc.end]: () => new Promise((resolve) => (release = resolve)),
     });
     const first = handler.attempt(aStoppedCharge(), { holdsLease: true });
     const second = handler.attempt(aStoppedCharge(), { holdsLease: false });
-    await new Promise((resolve) => setImmediate(resolve));
+    while (!asked.includes(SessionRpc.end)) await new Promise((resolve) => setTimeout(resolve, 20));
     release({});
     await expect(Promise.all([first, second])).resolves.toEqual(['ENDED', 'ENDED']);
     expect(asked.filter((pattern) => pattern === SessionRpc.end)).toHaveLength(1);
@@ -95,7 +100,7 @@ describe('ending a stopped transaction’s charge', () => {
 
   it('on shutdown stops waiting for the reading, leaves the end due at once, and starts no new attempt', async () => {
     const { handler, asked, recorded } = handlerWith({
-      [TelemetryRpc.takenIn]: async () => ({ takenIn: false }),
+      [TelemetryRpc.takenInAmong]: async () => ({ takenIn: [] }),
       [SessionRpc.end]: async () => ({}),
     });
     const waiting = handler.attempt(aStoppedCharge(), { holdsLease: true });

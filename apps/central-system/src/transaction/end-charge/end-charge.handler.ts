@@ -5,7 +5,7 @@ import { PINO_LOGGER } from '@chargeflow/runtime';
 import { BackendClient, BackendRefusal } from '../../ocpp/backend.client';
 import { nextEndAttemptInMs, refusalStands } from '../domain/charge-end';
 import { TransactionRepository, type StoppedCharge } from '../infrastructure/transaction.repository';
-import { telemetryHasTakenIn } from './telemetry-arrival';
+import { ReadingArrivals } from './reading-arrivals';
 
 export type EndOutcome = 'ENDED' | 'POSTPONED' | 'REFUSED';
 
@@ -28,6 +28,7 @@ export class EndChargeHandler implements BeforeApplicationShutdown {
   constructor(
     private readonly backend: BackendClient,
     private readonly transactions: TransactionRepository,
+    private readonly arrivals: ReadingArrivals,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -87,13 +88,7 @@ export class EndChargeHandler implements BeforeApplicationShutdown {
     const fields = { event: 'ocpp.charge-end', ...charge, correlationId };
     try {
       if (charge.lastTelemetryId) {
-        await telemetryHasTakenIn(
-          this.backend,
-          charge.sessionId,
-          charge.lastTelemetryId,
-          correlationId,
-          this.stopping.signal,
-        );
+        await this.arrivals.takenIn(charge.sessionId, charge.lastTelemetryId, correlationId, this.stopping.signal);
       }
       await this.backend.call<SessionView>(
         'sessions',

@@ -3,7 +3,7 @@ import { TelemetryRpc, type TakenInView } from '@chargeflow/contracts';
 import { BackendRefusal, type BackendClient } from '../../ocpp/backend.client';
 
 /** How long a stop waits for telemetry to have counted its last reading before ending the session anyway. */
-const ARRIVAL_DEADLINE_MS = 15_000;
+export const ARRIVAL_DEADLINE_MS = 15_000;
 /** Between looks: short at first (a reading is usually in within a batch), growing so a thousand stops at once stay cheap. */
 const FIRST_POLL_MS = 50;
 const LONGEST_POLL_MS = 500;

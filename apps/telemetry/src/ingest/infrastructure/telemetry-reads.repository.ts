@@ -103,4 +103,20 @@ export class TelemetryReadsRepository {
     )) as { takenIn: boolean }[];
     return row.takenIn;
   }
+
+  /** Which of these samples of their sessions are stored or refused: the same lookups, for all of them in one statement. */
+  async takenInAmong(
+    manager: EntityManager,
+    samples: { sessionId: string; telemetryId: string }[],
+  ): Promise<{ sessionId: string; telemetryId: string }[]> {
+    if (samples.length === 0) return [];
+    return (await manager.query(
+      `SELECT t.session_id::text AS "sessionId", t.telemetry_id::text AS "telemetryId"
+         FROM unnest($1::uuid[], $2::uuid[]) AS t(session_id, telemetry_id)
+        WHERE EXISTS (SELECT 1 FROM telemetry_sample s WHERE s.telemetry_id = t.telemetry_id AND s.session_id = t.session_id)
+           OR EXISTS (SELECT 1 FROM telemetry_rejection r
+                       WHERE r.session_id = t.session_id::text AND r.telemetry_id = t.telemetry_id::text)`,
+      [samples.map((sample) => sample.sessionId), samples.map((sample) => sample.telemetryId)],
+    )) as { sessionId: string; telemetryId: string }[];
+  }
 }
