@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { SessionRpc, type SessionView } from '@chargeflow/contracts';
@@ -30,7 +31,10 @@ export class EndChargeHandler implements BeforeApplicationShutdown {
     private readonly transactions: TransactionRepository,
     private readonly arrivals: ReadingArrivals,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    // Every reading awaited listens for the shutdown: hundreds at once when many charges end together.
+    setMaxListeners(0, this.stopping.signal);
+  }
 
   /** Attempts under way in this process. */
   get underWay(): number {
