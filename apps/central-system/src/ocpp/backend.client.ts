@@ -22,12 +22,16 @@ export class BackendRefusal extends Error {
 export class BackendClient {
   constructor(private readonly rpc: RpcClient) {}
 
-  async call<T>(service: BackendService, pattern: string, payload: object, correlationId: string): Promise<T> {
-    const reply = await this.rpc
-      .request<T>(service, pattern, payload, { correlationId, timeoutMs: BACKEND_TIMEOUT_MS })
-      .catch(() => {
-        throw createRPCError('InternalError', `the ${service} service did not answer; retry later`, {});
-      });
+  async call<T>(
+    service: BackendService,
+    pattern: string,
+    payload: object,
+    correlationId: string,
+    timeoutMs = BACKEND_TIMEOUT_MS,
+  ): Promise<T> {
+    const reply = await this.rpc.request<T>(service, pattern, payload, { correlationId, timeoutMs }).catch(() => {
+      throw createRPCError('InternalError', `the ${service} service did not answer; retry later`, {});
+    });
     if (!reply.ok) throw new BackendRefusal(reply.error);
     return reply.data;
   }

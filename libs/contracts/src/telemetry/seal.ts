@@ -8,8 +8,8 @@ export const TelemetryRpc = {
   listSamples: 'telemetry.list-samples.v1',
   listRejections: 'telemetry.list-rejections.v1',
   takenIn: 'telemetry.taken-in.v1',
-  /** The same question for many samples at once: the telemetryIds among them that are taken in. */
-  takenInAmong: 'telemetry.taken-in.v2',
+  /** The same question for many samples at once: the samples among them that are taken in. */
+  takenInAmong: 'telemetry.taken-in-among.v1',
 } as const;
 
 /**

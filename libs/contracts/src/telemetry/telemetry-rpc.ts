@@ -34,7 +34,7 @@ export class TakenInAmongRequest {
 }
 
 export interface TakenInAmongView {
-  /** The samples asked about that are taken in. */
+  /** The samples asked about that are taken in, written as they were asked. */
   takenIn: { sessionId: string; telemetryId: string }[];
 }
 

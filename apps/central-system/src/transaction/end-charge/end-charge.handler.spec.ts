@@ -34,7 +34,7 @@ function handlerWith(answers: Record<string, () => Promise<unknown>>) {
   } as unknown as TransactionRepository;
   const logger = { warn: () => undefined, error: () => undefined } as unknown as Logger;
   return {
-    handler: new EndChargeHandler(backend, transactions, new ReadingArrivals(backend), logger),
+    handler: new EndChargeHandler(backend, transactions, new ReadingArrivals(backend, logger), logger),
     asked,
     recorded,
   };

@@ -14,7 +14,8 @@ const LONGEST_POLL_MS = 500;
  * earlier reading is in by then, and the seal fixes them all. Each look is a lookup by key among the
  * samples and one among the session's rejections. After the deadline (each look may itself take up to
  * the backend's 10 s) the session is ended all the same: a reading arriving after the seal
- * is refused with SESSION_FINALIZED, recorded. `signal` stops the waiting (rejecting with its reason).
+ * is refused with SESSION_FINALIZED, recorded. `signal` stops the waiting (rejecting with its reason);
+ * `giveUpAt` moves the deadline.
  */
 export async function telemetryHasTakenIn(
   backend: BackendClient,
@@ -22,8 +23,8 @@ export async function telemetryHasTakenIn(
   telemetryId: string,
   correlationId: string,
   signal?: AbortSignal,
+  giveUpAt = Date.now() + ARRIVAL_DEADLINE_MS,
 ): Promise<boolean> {
-  const giveUpAt = Date.now() + ARRIVAL_DEADLINE_MS;
   for (let pauseMs = FIRST_POLL_MS; Date.now() < giveUpAt; pauseMs = Math.min(pauseMs * 2, LONGEST_POLL_MS)) {
     signal?.throwIfAborted();
     let answer: TakenInView;

@@ -104,19 +104,23 @@ export class TelemetryReadsRepository {
     return row.takenIn;
   }
 
-  /** Which of these samples of their sessions are stored or refused: the same lookups, for all of them in one statement. */
+  /**
+   * Which of these samples of their sessions are stored or refused: v1's two lookups, for all of them
+   * in one statement; the samples come back as they were given.
+   */
   async takenInAmong(
     manager: EntityManager,
     samples: { sessionId: string; telemetryId: string }[],
   ): Promise<{ sessionId: string; telemetryId: string }[]> {
     if (samples.length === 0) return [];
-    return (await manager.query(
-      `SELECT t.session_id::text AS "sessionId", t.telemetry_id::text AS "telemetryId"
-         FROM unnest($1::uuid[], $2::uuid[]) AS t(session_id, telemetry_id)
-        WHERE EXISTS (SELECT 1 FROM telemetry_sample s WHERE s.telemetry_id = t.telemetry_id AND s.session_id = t.session_id)
-           OR EXISTS (SELECT 1 FROM telemetry_rejection r
-                       WHERE r.session_id = t.session_id::text AND r.telemetry_id = t.telemetry_id::text)`,
+    const rows = (await manager.query(
+      `SELECT t.n::int AS n
+         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(session_id, telemetry_id, n)
+        WHERE EXISTS (SELECT 1 FROM telemetry_sample s
+                       WHERE s.telemetry_id = t.telemetry_id::uuid AND s.session_id = t.session_id::uuid)
+           OR EXISTS (SELECT 1 FROM telemetry_rejection r WHERE r.session_id = t.session_id AND r.telemetry_id = t.telemetry_id)`,
       [samples.map((sample) => sample.sessionId), samples.map((sample) => sample.telemetryId)],
-    )) as { sessionId: string; telemetryId: string }[];
+    )) as { n: number }[];
+    return rows.map(({ n }) => ({ sessionId: samples[n - 1].sessionId, telemetryId: samples[n - 1].telemetryId }));
   }
 }
