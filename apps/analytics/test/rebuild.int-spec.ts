@@ -16,7 +16,12 @@ import {
 import { AnalyticsEventsConsumer } from '../src/projection/apply-events/analytics-events.consumer';
 import { ApplyEventHandler, billingFactOf, sessionFactOf } from '../src/projection/apply-events/apply-event.handler';
 import { readProjectionState } from '../src/projection/infrastructure/projection-state';
-import { SWAP_LOCK, type BillingFactRow, type SessionFactRow } from '../src/projection/infrastructure/projection.store';
+import {
+  REBUILD_RUN_LOCK,
+  SWAP_LOCK,
+  type BillingFactRow,
+  type SessionFactRow,
+} from '../src/projection/infrastructure/projection.store';
 import { RebuildProjectionHandler } from '../src/rebuild/rebuild-projection.handler';
 import { AnalyticsRebuildInProgressError } from '../src/rebuild/rebuild.errors';
 import type { UpstreamReader } from '../src/rebuild/upstream.reader';
@@ -149,8 +154,10 @@ describe('analytics rebuild', () => {
     expect((await readProjectionState(dataSource.manager)).builtAt).toBeNull();
     const ride = aFinalizedRide();
     const upstream = new GatedUpstream([[sessionFactOf(ride)]], [billingFactOf(aBilling(ride))]);
-    await rebuildWith(upstream).onApplicationBootstrap();
+    const handler = rebuildWith(upstream);
+    await handler.onApplicationBootstrap();
     const state = await untilBuilt();
+    await handler.onModuleDestroy();
     expect(state.rebuild).toMatchObject({ sessionsRead: 1, billingRecordsRead: 1 });
     const rows = await snapshot();
     expect(rows.session_fact).toHaveLength(1);
@@ -337,6 +344,44 @@ describe('analytics rebuild', () => {
     await untilBuilt();
     expect((await snapshot()).session_fact).toEqual([]);
   });
+  it('takes over a rebuild whose instance died, from an instance that found it under way and left it', async () => {
+    // Another instance's rebuild as the database sees it: the projection marked rebuilding, the run lock held by its connection.
+    const other = await dataSource.createQueryRunner();
+    await other.connect();
+    await waitFor(
+      async () =>
+        (await other.query(`SELECT pg_try_advisory_lock($1) AS locked`, [REBUILD_RUN_LOCK]))[0].locked
+          ? true
+          : undefined,
+      10_000,
+      'the run lock of the rebuild before',
+      100,
+    );
+    await dataSource.query(`UPDATE projection_state SET rebuild_state = 'REBUILDING', rebuild_started_at = now()`);
+    const ride = aFinalizedRide();
+    const survivor = rebuildWith(new GatedUpstream([[sessionFactOf(ride)]], [billingFactOf(aBilling(ride))]));
+    try {
+      await survivor.onApplicationBootstrap();
+      expect((await readProjectionState(dataSource.manager)).rebuild.state).toBe('REBUILDING');
+      // The other instance dies: its connection, and the lock with it, go away.
+      await other.query(`SELECT pg_advisory_unlock_all()`);
+      await other.release();
+      const state = await waitFor(
+        async () => {
+          const now = await readProjectionState(dataSource.manager);
+          return now.rebuild.state === 'IDLE' && now.rebuild.sessionsRead === 1 ? now : undefined;
+        },
+        20_000,
+        'the abandoned rebuild to be taken over',
+        100,
+      );
+      expect(state.builtAt).not.toBeNull();
+      expect((await snapshot()).session_fact).toHaveLength(1);
+    } finally {
+      await survivor.onModuleDestroy();
+    }
+  });
+
   describe('verify, in the background', () => {
     const verifierOf = (upstream: GatedUpstream) =>
       new VerifyProjectionHandler(dataSource, upstream as unknown as UpstreamReader, logger);

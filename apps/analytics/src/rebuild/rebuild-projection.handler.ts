@@ -31,6 +31,11 @@ const SWAP_WAIT = '60s';
 
 /** A first build that failed (upstream still starting, say) is tried again after this pause. */
 const FIRST_BUILD_RETRY_MS = 30_000;
+/**
+ * How often a running instance looks for a rebuild left unfinished: one whose instance died while
+ * another instance, finding it under way, had left it alone (only a start looked before).
+ */
+const ABANDONED_REBUILD_CHECK_MS = 5_000;
 
 /**
  * Rebuilds the projection from upstream into a fresh schema and swaps it in atomically. The live
@@ -42,6 +47,7 @@ const FIRST_BUILD_RETRY_MS = 30_000;
 export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModuleDestroy {
   private running: Promise<void> | null = null;
   private retry: NodeJS.Timeout | null = null;
+  private watch: NodeJS.Timeout | null = null;
   private stopping = false;
 
   constructor(
@@ -52,6 +58,8 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
 
   /** A projection never built whole (an empty database), or one whose rebuild died with its instance, is rebuilt. */
   async onApplicationBootstrap(): Promise<void> {
+    this.watch = setInterval(() => void this.takeOverAbandoned(), ABANDONED_REBUILD_CHECK_MS);
+    this.watch.unref();
     const state = await readProjectionState(this.dataSource.manager);
     if (state.builtAt !== null && state.rebuild.state === 'IDLE') return;
     await this.start('start-up').catch((error: Error) => {
@@ -62,7 +70,24 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     if (this.retry) clearTimeout(this.retry);
+    if (this.watch) clearInterval(this.watch);
     await this.running;
+  }
+
+  /**
+   * A projection not built whole, or marked rebuilding, while no rebuild runs here: if no instance
+   * holds the run lock (the one rebuilding died), this one rebuilds; else it was under way after all.
+   */
+  private async takeOverAbandoned(): Promise<void> {
+    if (this.running || this.stopping) return;
+    try {
+      const state = await readProjectionState(this.dataSource.manager);
+      if (state.builtAt !== null && state.rebuild.state === 'IDLE') return;
+      await this.start('taking over a rebuild left unfinished');
+    } catch (error) {
+      if (error instanceof AnalyticsRebuildInProgressError) return;
+      this.logger.warn({ event: 'analytics.rebuild.take-over-failed', err: error }, (error as Error).message);
+    }
   }
 
   /** Starts a rebuild in the background and answers its progress at once. */
