@@ -92,7 +92,8 @@ describe('analytics projection consumer', () => {
 
   beforeEach(async () => {
     await dataSource.query(
-      `TRUNCATE inbox_message, projection.session_fact, projection.billing_fact, projection.rollup, projection.revenue_rollup`,
+      `TRUNCATE inbox_message, projection.session_fact, projection.billing_fact, projection.rollup, projection.revenue_rollup,
+        projection.rollup_months, projection.revenue_rollup_months`,
     );
   });
 
@@ -307,6 +308,7 @@ describe('analytics projection consumer', () => {
       [ride.vehicleId],
     );
     await dataSource.query(`UPDATE projection.revenue_rollup SET sessions = 2 WHERE level = 'DAY' AND dim = 'ALL'`);
+    await dataSource.query(`UPDATE projection.rollup_months SET duration_s[11] = 7 WHERE dim = 'ALL'`);
     const report = await recountRollups(dataSource.manager, 'projection');
     expect(report.differences).toEqual([
       {
@@ -315,6 +317,11 @@ describe('analytics projection consumer', () => {
         found: '121.5',
       },
       { what: expect.stringMatching(/^revenue_rollup DAY ALL .* sessions$/), expected: 1, found: 2 },
+      {
+        what: 'rollup_months ALL 00000000-0000-0000-0000-000000000000 RIDE 2026 duration_s',
+        expected: expect.stringMatching(/^\{0,0,0,0,0,0,0,0,0,0,[1-9]\d*,0\}$/),
+        found: '{0,0,0,0,0,0,0,0,0,0,7,0}',
+      },
     ]);
   });
   it('reports a lag that grows while events wait, and none once they are applied', async () => {

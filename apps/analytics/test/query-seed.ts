@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { SessionKind } from '@chargeflow/contracts';
+import { packAllMonths, rollupTablesOf } from '../src/projection/infrastructure/projection.store';
 
 export interface SeededBilling {
   status: 'PRICED' | 'UNPRICED';
@@ -96,6 +97,8 @@ const KEYS = `FROM projection.session_fact s
 export async function rollUp(dataSource: DataSource): Promise<void> {
   await dataSource.query(`DELETE FROM projection.rollup`);
   await dataSource.query(`DELETE FROM projection.revenue_rollup`);
+  await dataSource.query(`DELETE FROM projection.rollup_months`);
+  await dataSource.query(`DELETE FROM projection.revenue_rollup_months`);
   await dataSource.query(
     `INSERT INTO projection.rollup (level, dim, dim_id, kind, bucket, sessions, priced, energy_wh, distance_m, duration_s)
      SELECT l.level, d.dim, d.dim_id, s.kind, ${BUCKET}, count(*), count(*) FILTER (WHERE b.status = 'PRICED'),
@@ -110,6 +113,7 @@ export async function rollUp(dataSource: DataSource): Promise<void> {
        ${KEYS} AND b.status = 'PRICED'
       GROUP BY 1, 2, 3, 4, 5, 6`,
   );
+  await packAllMonths(dataSource.manager, 'projection', rollupTablesOf('projection'));
 }
 
 /** Marks the projection built whole (or, with null, not yet: a rebuild in progress). */

@@ -11,9 +11,11 @@ import {
   insertSessions,
   LIVE_SCHEMA,
   mergeRollupDeltas,
+  packAllMonths,
   REBUILD_RUN_LOCK,
   recountedRevenue,
   recountedRollups,
+  rollupTablesOf,
   SWAP_LOCK,
   upsertBillings,
 } from '../projection/infrastructure/projection.store';
@@ -243,6 +245,7 @@ export class RebuildProjectionHandler implements OnApplicationBootstrap, OnModul
       await switcher.commitTransaction();
       await counter.query(`INSERT INTO ${schema}.rollup ${recountedRollups(schema)}`);
       await counter.query(`INSERT INTO ${schema}.revenue_rollup ${recountedRevenue(schema)}`);
+      await packAllMonths(counter.manager, schema, rollupTablesOf(schema));
       await counter.commitTransaction();
     } catch (error) {
       await Promise.all(

@@ -9,6 +9,10 @@
  *   HOUR, DAY, MONTH) and four dimensions (ALL, VEHICLE, STATION, RIDER; dim_id is the nil UUID for
  *   ALL), per kind (and per currency for revenue). A session counts once it has a session_fact; its
  *   billing moves it from unpriced to priced and adds its revenue.
+ * - rollup_months / revenue_rollup_months: the MONTH rows again, one row per (dim, dim_id, kind[,
+ *   currency], UTC year) holding the year's twelve months as arrays (month 1 first), so a grouped
+ *   monthly series reads a row per group and year instead of one per group and month; the `_to_date`
+ *   arrays hold the year's running totals, so the sum of any run of months is two elements.
  */
 export function projectionTables(schema: string): string[] {
   return [
@@ -69,6 +73,40 @@ export function projectionTables(schema: string): string[] {
        PRIMARY KEY (level, dim, dim_id, kind, currency, bucket)
      )`,
     ...rollupIndexes(schema),
+    ...monthRollupTables(schema),
+  ];
+}
+
+/** The rollups' MONTH rows packed per year (see projectionTables). */
+export function monthRollupTables(schema: string): string[] {
+  const twelve = (column: string) => `${column} NOT NULL CHECK (cardinality(${column.split(' ')[0]}) = 12)`;
+  return [
+    `CREATE TABLE ${schema}.rollup_months (
+       dim text NOT NULL,
+       dim_id uuid NOT NULL,
+       kind text NOT NULL,
+       year integer NOT NULL,
+       ${twelve('sessions bigint[]')},
+       ${twelve('priced bigint[]')},
+       ${twelve('energy_wh numeric[]')},
+       ${twelve('distance_m numeric[]')},
+       ${twelve('duration_s bigint[]')},
+       ${twelve('sessions_to_date bigint[]')},
+       ${twelve('energy_wh_to_date numeric[]')},
+       PRIMARY KEY (dim, year, dim_id, kind)
+     )`,
+    `CREATE TABLE ${schema}.revenue_rollup_months (
+       dim text NOT NULL,
+       dim_id uuid NOT NULL,
+       kind text NOT NULL,
+       currency text NOT NULL,
+       year integer NOT NULL,
+       ${twelve('sessions bigint[]')},
+       ${twelve('excl_vat numeric[]')},
+       ${twelve('vat numeric[]')},
+       ${twelve('incl_vat numeric[]')},
+       PRIMARY KEY (dim, year, dim_id, kind, currency)
+     )`,
   ];
 }
 

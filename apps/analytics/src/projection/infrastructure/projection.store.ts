@@ -34,10 +34,14 @@ export async function lockForEvents(manager: EntityManager, sessionIds: string[]
   );
 }
 
-/** The two rollup tables an event's contribution is added to, schema-qualified. */
+/**
+ * The two rollup tables an event's contribution is added to, schema-qualified, and the schema whose
+ * packed MONTH rows (rollup_months, revenue_rollup_months) it is added to as well (null: not now).
+ */
 export interface RollupTables {
   rollup: string;
   revenue: string;
+  months: string | null;
 }
 
 /** A schema an event is applied to: its facts always, its contribution to `rollups` when there are any. */
@@ -49,15 +53,18 @@ export interface ProjectionTarget {
 export const rollupTablesOf = (schema: string): RollupTables => ({
   rollup: `${schema}.rollup`,
   revenue: `${schema}.revenue_rollup`,
+  months: schema,
 });
 
 /**
  * Where a rebuild that is counting its rollups takes the contributions of the events applied
- * meanwhile: tables of their own, added to its rollups at the switch-over.
+ * meanwhile: tables of their own, added to its rollups (and their MONTH rows to its packed months)
+ * at the switch-over.
  */
 export const rollupDeltaTablesOf = (schema: string): RollupTables => ({
   rollup: `${schema}.rollup_delta`,
   revenue: `${schema}.revenue_rollup_delta`,
+  months: null,
 });
 
 /**
@@ -198,6 +205,28 @@ export async function addToRollups(
         rollups.map((row) => row.durationS),
       ],
     );
+  const monthRows = rollups.filter((row) => row.level === 'MONTH');
+  if (tables.months && monthRows.length > 0)
+    await addPackedMonths(
+      manager,
+      tables.months,
+      'rollup',
+      `unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::timestamptz[], $6::bigint[], $7::bigint[],
+         $8::numeric[], $9::numeric[], $10::bigint[])
+         AS m(level, dim, dim_id, kind, bucket, sessions, priced, energy_wh, distance_m, duration_s)`,
+      [
+        monthRows.map((row) => row.level),
+        monthRows.map((row) => row.dim),
+        monthRows.map((row) => row.dimId),
+        monthRows.map((row) => row.kind),
+        monthRows.map((row) => row.bucket.toISOString()),
+        monthRows.map((row) => row.sessions),
+        monthRows.map((row) => row.priced),
+        monthRows.map((row) => row.energyWh.toFixed()),
+        monthRows.map((row) => row.distanceM.toFixed()),
+        monthRows.map((row) => row.durationS),
+      ],
+    );
   if (revenue.length > 0)
     await manager.query(
       `INSERT INTO ${tables.revenue} AS r (level, dim, dim_id, kind, currency, bucket, sessions, excl_vat, vat, incl_vat)
@@ -217,6 +246,89 @@ export async function addToRollups(
         revenue.map((row) => row.inclVat.toFixed()),
       ],
     );
+  const monthRevenue = revenue.filter((row) => row.level === 'MONTH');
+  if (tables.months && monthRevenue.length > 0)
+    await addPackedMonths(
+      manager,
+      tables.months,
+      'revenue_rollup',
+      `unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::bigint[],
+         $8::numeric[], $9::numeric[], $10::numeric[])
+         AS m(level, dim, dim_id, kind, currency, bucket, sessions, excl_vat, vat, incl_vat)`,
+      [
+        monthRevenue.map((row) => row.level),
+        monthRevenue.map((row) => row.dim),
+        monthRevenue.map((row) => row.dimId),
+        monthRevenue.map((row) => row.kind),
+        monthRevenue.map((row) => row.currency),
+        monthRevenue.map((row) => row.bucket.toISOString()),
+        monthRevenue.map((row) => row.sessions),
+        monthRevenue.map((row) => row.exclVat.toFixed()),
+        monthRevenue.map((row) => row.vat.toFixed()),
+        monthRevenue.map((row) => row.inclVat.toFixed()),
+      ],
+    );
+}
+
+/** The keys and sums of each rollup table's packed months, and the sums whose running totals they keep. */
+const MONTH_PACKS = {
+  rollup: {
+    table: 'rollup_months',
+    keys: ['dim', 'dim_id', 'kind'],
+    sums: ['sessions', 'priced', 'energy_wh', 'distance_m', 'duration_s'],
+    toDate: ['sessions', 'energy_wh'],
+  },
+  revenue_rollup: {
+    table: 'revenue_rollup_months',
+    keys: ['dim', 'dim_id', 'kind', 'currency'],
+    sums: ['sessions', 'excl_vat', 'vat', 'incl_vat'],
+    toDate: [],
+  },
+} as const;
+
+export type PackedRollupTable = keyof typeof MONTH_PACKS;
+
+/** The MONTH rows of `source` (a FROM item aliased m, with the rollup table's columns), packed per year, in key order. */
+export function packedMonths(table: PackedRollupTable, source: string): string {
+  const { keys, sums, toDate } = MONTH_PACKS[table];
+  const month = `extract(month FROM m.bucket AT TIME ZONE 'UTC')::int`;
+  const arrays = [
+    ...sums.map((sum) => `public.elementwise_sum(public.in_month(${month}, m.${sum}, false)) AS ${sum}`),
+    ...toDate.map((sum) => `public.elementwise_sum(public.in_month(${month}, m.${sum}, true)) AS ${sum}_to_date`),
+  ];
+  const key = [...keys.map((column) => `m.${column}`), 'year'].join(', ');
+  return `SELECT ${keys.map((column) => `m.${column}`).join(', ')}, extract(year FROM m.bucket AT TIME ZONE 'UTC')::int AS year,
+            ${arrays.join(', ')}
+       FROM ${source} WHERE m.level = 'MONTH'
+      GROUP BY ${key} ORDER BY ${key}`;
+}
+
+/**
+ * Adds the MONTH rows of `source` (see packedMonths) to `schema`'s packed months of `table`, element
+ * by element, in key order (as the rollups are added to).
+ */
+export async function addPackedMonths(
+  manager: EntityManager,
+  schema: string,
+  table: PackedRollupTable,
+  source: string,
+  parameters: unknown[] = [],
+): Promise<void> {
+  const { keys, sums, toDate } = MONTH_PACKS[table];
+  const arrays = [...sums, ...toDate.map((sum) => `${sum}_to_date`)];
+  await manager.query(
+    `INSERT INTO ${schema}.${MONTH_PACKS[table].table} AS r (${[...keys, 'year', ...arrays].join(', ')})
+     ${packedMonths(table, source)}
+     ON CONFLICT (dim, year, ${keys.slice(1).join(', ')}) DO UPDATE SET
+       ${arrays.map((array) => `${array} = public.add_elements(r.${array}, EXCLUDED.${array})`).join(', ')}`,
+    parameters,
+  );
+}
+
+/** Every rollup table's MONTH rows of `from` added to the packed months of `schema`. */
+export async function packAllMonths(manager: EntityManager, schema: string, from: RollupTables): Promise<void> {
+  await addPackedMonths(manager, schema, 'rollup', `${from.rollup} m`);
+  await addPackedMonths(manager, schema, 'revenue_rollup', `${from.revenue} m`);
 }
 
 /** Creates a rebuild's delta tables, each of the definition of the rollup table it is added to. */
@@ -231,6 +343,7 @@ export async function mergeRollupDeltas(manager: EntityManager, schema: string):
   const [live, delta] = [rollupTablesOf(schema), rollupDeltaTablesOf(schema)];
   await manager.query(`INSERT INTO ${live.rollup} AS r SELECT * FROM ${delta.rollup} ${ADD_TO_ROLLUP}`);
   await manager.query(`INSERT INTO ${live.revenue} AS r SELECT * FROM ${delta.revenue} ${ADD_TO_REVENUE}`);
+  await packAllMonths(manager, schema, delta);
   await manager.query(`DROP TABLE ${delta.rollup}, ${delta.revenue}`);
 }
 

@@ -1,4 +1,5 @@
-import { bucketsOf, decompose } from './range-decomposition';
+import { localWindows } from './local-windows';
+import { bucketsOf, decompose, monthSlicesOf } from './range-decomposition';
 
 const at = (iso: string) => Date.parse(iso);
 const spans = (iso: [string, string][]) => iso.map(([start, end]) => ({ start: at(start), end: at(end) }));
@@ -182,5 +183,36 @@ describe('signed spans: a coarser bucket less what it over-covers', () => {
         expect(edge.end <= first || edge.start >= last || first > last).toBe(true);
       }
     }
+  });
+});
+
+describe('the months of a series as runs per UTC year, for the packed rows', () => {
+  const piecesOf = (from: string, to: string, window: 'DAY' | 'MONTH', zone: string) =>
+    (localWindows({ start: at(from), end: at(to) }, window, zone, 1_000) ?? []).map(decompose);
+
+  it('runs two Berlin years of months, one per window, split at the UTC years', () => {
+    expect(monthSlicesOf(piecesOf('2024-11-30T23:00:00Z', '2026-11-30T23:00:00Z', 'MONTH', 'Europe/Berlin'))).toEqual([
+      { year: 2024, first: 12, last: 12, window: 0 },
+      { year: 2025, first: 1, last: 12, window: 1 },
+      { year: 2026, first: 1, last: 11, window: 13 },
+    ]);
+  });
+
+  it('runs the months of Kolkata, whose months start at 18:30 UTC the day before', () => {
+    expect(monthSlicesOf(piecesOf('2025-12-31T18:30:00Z', '2026-12-31T18:30:00Z', 'MONTH', 'Asia/Kolkata'))).toEqual([
+      { year: 2026, first: 1, last: 12, window: 0 },
+    ]);
+  });
+
+  it('has none for daily windows, and none when a month is taken back', () => {
+    expect(monthSlicesOf(piecesOf('2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z', 'DAY', 'UTC'))).toBeNull();
+    const takenBack = { rollups: [minus('MONTH', '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z')], edges: [] };
+    expect(monthSlicesOf([takenBack as never])).toBeNull();
+  });
+
+  it('has none when one window holds two months', () => {
+    expect(
+      monthSlicesOf([decompose({ start: at('2026-01-01T00:00:00Z'), end: at('2026-03-01T00:00:00Z') })]),
+    ).toBeNull();
   });
 });

@@ -134,3 +134,40 @@ export function bucketsOf(span: RollupSpan): number[] {
   }
   return buckets;
 }
+
+/** One UTC year's run of months [first, last] (1 - 12) of a series, the first month in window `window`, each next in the next. */
+export interface MonthSlice {
+  year: number;
+  first: number;
+  last: number;
+  window: number;
+}
+
+/**
+ * The MONTH buckets of a series' windows as runs of months per UTC year, when each month is added
+ * once, to one window, and the months of a run fall in consecutive windows (monthly windows, in any
+ * zone: each is its UTC month and edges of hours); else null, and they are read month by month.
+ */
+export function monthSlicesOf(pieces: Decomposition[]): MonthSlice[] | null {
+  const months: { bucket: number; window: number }[] = [];
+  for (const [window, { rollups }] of pieces.entries()) {
+    for (const rollup of rollups.filter((span) => span.level === 'MONTH')) {
+      if (rollup.sign !== 1) return null;
+      for (const bucket of bucketsOf(rollup)) months.push({ bucket, window });
+    }
+  }
+  months.sort((a, b) => a.bucket - b.bucket);
+  const slices: MonthSlice[] = [];
+  let previous: { bucket: number; window: number } | null = null;
+  for (const month of months) {
+    const date = new Date(month.bucket);
+    const [year, number] = [date.getUTCFullYear(), date.getUTCMonth() + 1];
+    const slice = slices.at(-1);
+    if (slice && previous && slice.year === year) {
+      if (number !== slice.last + 1 || month.window !== previous.window + 1) return null;
+      slice.last = number;
+    } else slices.push({ year, first: number, last: number, window: month.window });
+    previous = month;
+  }
+  return slices.length > 0 ? slices : null;
+}
