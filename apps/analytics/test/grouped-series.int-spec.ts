@@ -185,6 +185,8 @@ describe('grouped series on real PostgreSQL: many groups and windows, zones off 
 
   it.each<[string, AnalyticsWindow, AnalyticsGrouping, string, string]>([
     ['Europe/Berlin', 'MONTH', 'station', '2025-12-31T23:00:00.000Z', '2026-12-31T23:00:00.000Z'],
+    // Three UTC years: a packed row of each, the later ones from a later window on.
+    ['Europe/Berlin', 'MONTH', 'vehicle', '2025-11-30T23:00:00.000Z', '2027-01-31T23:00:00.000Z'],
     ['Asia/Kolkata', 'MONTH', 'vehicle', '2025-12-31T18:30:00.000Z', '2026-12-31T18:37:30.000Z'],
     ['Europe/Berlin', 'DAY', 'vehicle', '2026-03-27T23:00:00.000Z', '2026-03-31T22:00:00.000Z'],
     ['Europe/Berlin', 'DAY', 'rider', '2026-10-23T22:00:00.000Z', '2026-10-27T23:00:00.000Z'],
