@@ -358,14 +358,16 @@ async function main(): Promise<void> {
   const send = (message: object) => process.send?.(message);
   const log = (line: string) => send({ type: 'log', line });
   const clock = new StatementClock();
-  const dataSource = await new DataSource({
-    type: 'postgres',
-    url: SETTINGS.url,
-    migrations: analyticsMigrations,
-    migrationsRun: true,
-    logger: clock,
-    maxQueryExecutionTime: 0.5,
-  }).initialize();
+  const connect = (migrate: boolean) =>
+    new DataSource({
+      type: 'postgres',
+      url: SETTINGS.url,
+      migrations: analyticsMigrations,
+      migrationsRun: migrate,
+      logger: clock,
+      maxQueryExecutionTime: 0.5,
+    }).initialize();
+  let dataSource = await connect(true);
 
   const baselineS = SETTINGS.onlyExport ? 0 : await loadBaseline(dataSource);
 
@@ -391,6 +393,9 @@ async function main(): Promise<void> {
     await dataSource.query(`CHECKPOINT`);
   });
   await dataSource.query(`UPDATE projection_state SET built_at = now(), rebuild_state = 'IDLE'`);
+  // Queries on connections of their own, as the service's: not the backends that just wrote a million sessions.
+  await dataSource.destroy();
+  dataSource = await connect(false);
 
   const reader = new ProjectionReader(dataSource);
   const figures = new RollupFiguresQuery();
