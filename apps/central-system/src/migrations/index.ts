@@ -10,6 +10,7 @@ import { CreateConnections1767000002000 } from './1767000002000-create-connectio
 import { CreateProtocolLog1767000003000 } from './1767000003000-create-protocol-log';
 import { IndexProtocolLogPayload1767000004000 } from './1767000004000-index-protocol-log-payload';
 import { EndChargesAfterTheAnswer1768600000000 } from './1768600000000-end-charges-after-the-answer';
+import { NoPayloadStatistics1769000000000 } from './1769000000000-no-payload-statistics';
 
 /** Applied in this order at start-up. */
 export const centralSystemMigrations = [
@@ -23,4 +24,5 @@ export const centralSystemMigrations = [
   IndexProtocolLogPayload1767000004000,
   OutboxWithoutNotify1768500000000,
   EndChargesAfterTheAnswer1768600000000,
+  NoPayloadStatistics1769000000000,
 ];
