@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { RPCClient } from 'ocpp-rpc';
 import { Client } from 'pg';
 import {
@@ -210,6 +211,10 @@ async function main(): Promise<void> {
     let frames = 0;
     /** Frames answered in each second of the measured run (from its start); before it, at index < 0, none. */
     const framesBySecond: number[] = [];
+    /** The answer times of the calls answered in each second of the measured run. */
+    const answerMsBySecond: number[][] = [];
+    // The load generator's own stalls: an answer is timed when this process gets to it.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     let measureFrom = Infinity;
     const timed = async (client: RPCClient, action: string, params: object): Promise<Record<string, unknown>> => {
       const started = performance.now();
@@ -221,7 +226,10 @@ async function main(): Promise<void> {
         answerMsByAction.get(action)?.push(tookMs);
         frames += 2;
         const second = Math.floor((Date.now() - measureFrom) / 1_000);
-        if (second >= 0) framesBySecond[second] = (framesBySecond[second] ?? 0) + 2;
+        if (second >= 0) {
+          framesBySecond[second] = (framesBySecond[second] ?? 0) + 2;
+          (answerMsBySecond[second] ??= []).push(tookMs);
+        }
         return answer;
       } catch (error) {
         failedCalls += 1;
@@ -268,6 +276,7 @@ async function main(): Promise<void> {
     );
 
     measureFrom = Date.now();
+    loopDelay.enable();
     const framesBefore = frames;
     // CPU per process on the plateau: every service, PostgreSQL, RabbitMQ and this bench's charge points.
     const settings = infraSettings(process.env);
@@ -344,6 +353,7 @@ async function main(): Promise<void> {
       }),
     );
     const elapsedS = (Date.now() - measureFrom) / 1_000;
+    loopDelay.disable();
     clearInterval(watcher);
     clearInterval(sampler);
     peakRss = Math.max(peakRss, rssMb(centralPid));
@@ -386,6 +396,22 @@ async function main(): Promise<void> {
         `| ${action} answer time p50 / p99 / max (${ordered.length} calls) | ${ms(percentile(ordered, 50))} / ${ms(percentile(ordered, 99))} / ${ms(ordered[ordered.length - 1])} | |`,
       );
     }
+    const slowestSeconds = answerMsBySecond
+      .map((times, second) => ({
+        second,
+        p99: percentile(
+          [...times].sort((a, b) => a - b),
+          99,
+        ),
+      }))
+      .sort((a, b) => b.p99 - a.p99)
+      .slice(0, 5);
+    console.log(
+      `| the slowest seconds of the run (second: p99 of the calls answered in it) | ${slowestSeconds.map(({ second, p99 }) => `${second}: ${ms(p99)}`).join(', ')} | |`,
+    );
+    console.log(
+      `| this bench's own event-loop delay p99 / max (an answer is timed when the load generator gets to it) | ${ms(loopDelay.percentile(99) / 1e6)} / ${ms(loopDelay.max / 1e6)} | |`,
+    );
     console.log(
       `| a charge's end after its stop (the stop's timestamp to the session ended, in the background) p50 / p99 / max, ended of stopped | ${ms(ends.p50)} / ${ms(ends.p99)} / ${ms(ends.max)}, ${ends.ended} of ${ends.stopped} | all ended |`,
     );
