@@ -529,4 +529,66 @@ describe('the OCPP 1.6J endpoint', () => {
       await model.close();
     }
   });
+
+  it('dead-letters a batch with a frame that breaks the contract, naming the field, and stores the next batch', async () => {
+    const identity = `BROKEN-${randomBytes(4).toString('hex')}`;
+    const frame = (transactionId: number) => ({
+      frameId: randomUUID(),
+      chargePointId: identity,
+      direction: 'IN',
+      messageType: 2,
+      messageId: randomUUID(),
+      action: 'MeterValues',
+      transactionId,
+      at: new Date().toISOString(),
+      payload: '[2,"m","MeterValues",{}]',
+      error: null,
+    });
+    const broken = createEnvelope(
+      OCPP_FRAMES_LOGGED_V1,
+      { frames: [frame(1), { ...frame(2), direction: 'SIDEWAYS' }] },
+      { correlationId: 'broken-batch-test' },
+    );
+    const next = createEnvelope(OCPP_FRAMES_LOGGED_V1, { frames: [frame(3)] }, { correlationId: 'next-batch-test' });
+    const model = await amqpConnect(environment.vhost.url);
+    const channel = await model.createConfirmChannel();
+    try {
+      for (const envelope of [broken, next]) {
+        channel.publish(Exchanges.events, OCPP_FRAMES_LOGGED_V1, Buffer.from(JSON.stringify(envelope)), {
+          persistent: true,
+        });
+      }
+      await channel.waitForConfirms();
+      const page = await waitFor(
+        async () => {
+          const reply = await call<Page<OcppFrameView>>(ChargePointRpc.searchLog, {
+            chargePointId: identity,
+            limit: 10,
+          });
+          return reply.ok && reply.data.items.length > 0 ? reply.data : undefined;
+        },
+        15_000,
+        'the next batch in the log',
+        200,
+      );
+      const dlq = `${Queues.centralSystemProtocolLog}.dlq`;
+      const parked = await waitFor(
+        async () => {
+          for (let message = await channel.get(dlq); message; message = await channel.get(dlq)) {
+            channel.ack(message);
+            if (message.content.toString().includes(broken.messageId)) return message.properties.headers;
+          }
+          return undefined;
+        },
+        15_000,
+        'the broken batch in the dead-letter queue',
+        200,
+      );
+      expect(page.items.map((item) => item.transactionId)).toEqual([3]);
+      expect(parked?.['x-rejection-reason']).toBe('INVALID_PAYLOAD');
+      expect(parked?.['x-rejection-detail']).toContain('frames.1.direction');
+    } finally {
+      await model.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { IsString } from 'class-validator';
 import { createEnvelope } from '@chargeflow/contracts';
-import { decodeEnvelope } from './decode-envelope';
+import { decodeEnvelope, decodeEnvelopeWith } from './decode-envelope';
 import { PoisonMessageError } from './poison-message.error';
 
 class Greeting {
@@ -35,5 +35,41 @@ describe('decodeEnvelope', () => {
     );
     const wrong = createEnvelope('greeting.v1', { text: 42 }, { correlationId: 'req-2' });
     expect(reasonOf(() => decodeEnvelope(encode(wrong), Greeting))).toBe('INVALID_PAYLOAD');
+  });
+
+  it('refuses a body that is JSON but no object as a broken envelope', () => {
+    for (const body of ['[]', '42', '"text"', 'null']) {
+      expect(reasonOf(() => decodeEnvelope(encode(body), Greeting))).toBe('INVALID_ENVELOPE');
+    }
+  });
+
+  it('keeps only the envelope fields, whatever else the body carries', () => {
+    const envelope = createEnvelope('greeting.v1', { text: 'hi' }, { correlationId: 'req-3' });
+    const body = `{"__proto__":{"polluted":true},"extra":1,${JSON.stringify(envelope).slice(1)}`;
+    const decoded = decodeEnvelope(encode(body), Greeting);
+    expect(Object.keys(decoded).sort()).toEqual(Object.keys(envelope).sort());
+    expect((decoded as unknown as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  it('reads the payload with a contract reader, refusing it with the reader’s reasons', () => {
+    const read = (payload: unknown) =>
+      typeof (payload as Greeting).text === 'string'
+        ? { value: payload as Greeting }
+        : { errors: ['text: must be a string'] };
+    const good = createEnvelope('greeting.v1', { text: 'hi' }, { correlationId: 'req-4' });
+    expect(decodeEnvelopeWith(encode(good), read).payload).toEqual({ text: 'hi' });
+    const wrong = createEnvelope('greeting.v1', { text: 42 }, { correlationId: 'req-5' });
+    let refusal: unknown;
+    try {
+      decodeEnvelopeWith(encode(wrong), read);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(PoisonMessageError);
+    expect(refusal).toMatchObject({
+      reason: 'INVALID_PAYLOAD',
+      message: expect.stringContaining('text: must be a string'),
+    });
+    expect(reasonOf(() => decodeEnvelopeWith(encode('{"payload":{}}'), read))).toBe('INVALID_ENVELOPE');
   });
 });

@@ -7,14 +7,15 @@ import {
   OCPP_FRAME_LOGGED_V1,
   OCPP_FRAMES_LOGGED_V1,
   OcppFrameLoggedV1,
-  OcppFramesLoggedV1,
   Queues,
+  readOcppFramesLogged,
 } from '@chargeflow/contracts';
 import {
   AmqpConnection,
   BatchConsumer,
   ConfirmPublisher,
   decodeEnvelope,
+  decodeEnvelopeWith,
   publishDeadLetter,
   PoisonMessageError,
 } from '@chargeflow/messaging';
@@ -26,7 +27,7 @@ const QUEUE = Queues.centralSystemProtocolLog;
 function framesOf(message: ConsumeMessage): OcppFrameLoggedV1[] {
   return message.fields.routingKey === OCPP_FRAME_LOGGED_V1
     ? [decodeEnvelope(message.content, OcppFrameLoggedV1).payload]
-    : decodeEnvelope(message.content, OcppFramesLoggedV1).payload.frames;
+    : decodeEnvelopeWith(message.content, readOcppFramesLogged).payload.frames;
 }
 
 /**
