@@ -19,7 +19,7 @@ import {
   type RpcReply,
 } from '@chargeflow/contracts';
 import { ServiceProcess } from '@chargeflow/infra';
-import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
+import { AmqpConnection, ORIGINAL_ROUTING_KEY_HEADER, RpcClient } from '@chargeflow/messaging';
 import {
   aChargePoint,
   createStackEnvironment,
@@ -587,6 +587,47 @@ describe('the OCPP 1.6J endpoint', () => {
       expect(page.items.map((item) => item.transactionId)).toEqual([3]);
       expect(parked?.['x-rejection-reason']).toBe('INVALID_PAYLOAD');
       expect(parked?.['x-rejection-detail']).toContain('frames.1.direction');
+    } finally {
+      await model.close();
+    }
+  });
+
+  it('stores a single frame replayed from the dead-letter queue, straight to the queue with its routing key in a header', async () => {
+    const identity = `REPLAY-${randomBytes(4).toString('hex')}`;
+    const frame = {
+      frameId: randomUUID(),
+      chargePointId: identity,
+      direction: 'IN',
+      messageType: 2,
+      messageId: randomUUID(),
+      action: 'Heartbeat',
+      transactionId: null,
+      at: new Date().toISOString(),
+      payload: '[2,"m","Heartbeat",{}]',
+      error: null,
+    };
+    const model = await amqpConnect(environment.vhost.url);
+    const channel = await model.createConfirmChannel();
+    try {
+      const envelope = createEnvelope(OCPP_FRAME_LOGGED_V1, frame, { correlationId: 'replay-test' });
+      channel.sendToQueue(Queues.centralSystemProtocolLog, Buffer.from(JSON.stringify(envelope)), {
+        persistent: true,
+        headers: { [ORIGINAL_ROUTING_KEY_HEADER]: OCPP_FRAME_LOGGED_V1 },
+      });
+      await channel.waitForConfirms();
+      const page = await waitFor(
+        async () => {
+          const reply = await call<Page<OcppFrameView>>(ChargePointRpc.searchLog, {
+            chargePointId: identity,
+            limit: 10,
+          });
+          return reply.ok && reply.data.items.length > 0 ? reply.data : undefined;
+        },
+        15_000,
+        'the replayed frame in the log',
+        200,
+      );
+      expect(page.items.map((item) => item.frameId)).toEqual([frame.frameId]);
     } finally {
       await model.close();
     }

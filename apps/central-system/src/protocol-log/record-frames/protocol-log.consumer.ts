@@ -18,6 +18,7 @@ import {
   decodeEnvelopeWith,
   publishDeadLetter,
   PoisonMessageError,
+  routingKeyOf,
 } from '@chargeflow/messaging';
 import { isContentError, PINO_LOGGER } from '@chargeflow/runtime';
 
@@ -25,7 +26,8 @@ const QUEUE = Queues.centralSystemProtocolLog;
 
 /** The frames a message carries: a batch's, or the one frame of a message from a recorder before batches. */
 function framesOf(message: ConsumeMessage): OcppFrameLoggedV1[] {
-  return message.fields.routingKey === OCPP_FRAME_LOGGED_V1
+  // A replayed dead letter comes straight to the queue, its routing key in a header.
+  return routingKeyOf(message) === OCPP_FRAME_LOGGED_V1
     ? [decodeEnvelope(message.content, OcppFrameLoggedV1).payload]
     : decodeEnvelopeWith(message.content, readOcppFramesLogged).payload.frames;
 }
