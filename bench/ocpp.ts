@@ -15,7 +15,7 @@ import { aChargePoint, createStackEnvironment } from '@chargeflow/testing';
 import { listeningPid, ProcessCpu } from './process-cpu';
 
 /**
- * `npm run bench:ocpp [-- --charge-points 1000 --duration 60 --ramp 20]`: that many simulated charge
+ * `npm run bench:ocpp [-- --charge-points 1000 --duration 60 --ramp 20 --warm-up 50]`: that many simulated charge
  * points (the OCPP-J library's own client, real WebSockets on 127.0.0.1) connected at once to a real
  * central-system in a whole stack, each running boot -> start -> MeterValues every second for
  * `duration` seconds -> stop. The starts are spread evenly over the first `ramp` seconds (a depot's
@@ -28,9 +28,10 @@ import { listeningPid, ProcessCpu } from './process-cpu';
 const log = (line: string) => console.log(`bench:ocpp: ${line}`);
 
 /**
- * Charges run and ended before the measured run, so the stack is measured warm, as one in service is:
- * on a freshly started stack the first charge ends ran code never run before in four services (the
- * seal, billing, analytics), and their seconds were the run's slowest.
+ * Charges run before the measured run, which starts once their sessions have ended (their billing and
+ * analytics follow within moments), so the stack is measured warm, as one in service is: on a freshly
+ * started stack the first charge ends ran code never run before in telemetry's seal, the sessions'
+ * finalization, pricing and analytics, and their seconds were the run's slowest.
  */
 const WARM_UP_CHARGES = 50;
 
@@ -59,8 +60,8 @@ function settingsOf(argv: string[]): { chargePoints: number; durationS: number; 
   if (!Number.isInteger(rampS) || rampS < 1 || rampS >= durationS) {
     throw new Error('--ramp must be a whole number of seconds from 1 to less than --duration');
   }
-  const warmUp = Number(settings['warm-up'] ?? Math.min(WARM_UP_CHARGES, chargePoints));
-  if (!Number.isInteger(warmUp) || warmUp < 0 || warmUp > chargePoints) {
+  const warmUp = Number(settings['warm-up'] || Math.min(WARM_UP_CHARGES, chargePoints));
+  if (settings['warm-up'] === '' || !Number.isInteger(warmUp) || warmUp < 0 || warmUp > chargePoints) {
     throw new Error('--warm-up must be a whole number of charges from 0 to --charge-points');
   }
   return { chargePoints, durationS, rampS, warmUp };
@@ -182,6 +183,7 @@ async function main(): Promise<void> {
   };
   const stack = await Stack.start({ env, logDir: environment.logDir, readyTimeoutMs: 180_000 });
   const clients: RPCClient[] = [];
+  const stackTraceLimit = Error.stackTraceLimit;
   try {
     // Setup only: a 503 (a service slow to answer on a loaded machine) is tried again, a few times.
     const post = async (path: string, body: object, attempt = 1): Promise<{ id: string }> => {
@@ -333,7 +335,6 @@ async function main(): Promise<void> {
     // ocpp-rpc makes error objects for every call (a timeout error up front, an abort of its timer at the
     // answer): capturing their stacks was a quarter of this load generator's busy time, on the cores the
     // stack under test runs on. The measured run captures none (a failed call is counted, not traced).
-    const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     measureFrom = Date.now();
     loopDelay.enable();
@@ -526,8 +527,10 @@ async function main(): Promise<void> {
       single("a charge's end after its stop p99", 'ms', ends.p99),
       single('stopped charges not ended', '', ends.stopped - ends.ended, '<= 0'),
       single('central-system peak RSS', 'MB', peakRss, '<= 300'),
+      single('charges run and ended before the measured run (warm-up)', '', warmUp),
     ]);
   } finally {
+    Error.stackTraceLimit = stackTraceLimit;
     await Promise.all(clients.map((client) => client.close({ force: true }).catch(() => undefined)));
     await stack.stop();
     await environment.cleanup();
