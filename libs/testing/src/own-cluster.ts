@@ -4,7 +4,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, run } from '@chargeflow/infra';
-import { freePort } from './stack-environment';
 import { waitFor } from './wait-for';
 
 export interface ClusterNode {
@@ -40,13 +39,30 @@ function portTaken(port: number): Promise<boolean> {
   });
 }
 
-/** The first of `count` consecutive free ports (and, with `distribution`, their + 20000 too: see rabbitmq.sh). */
-async function freePortRun(count: number, distribution = false): Promise<number> {
+/** The lowest port the kernel hands out to outgoing connections (net.ipv4.ip_local_port_range). */
+function ephemeralPortsFrom(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/**
+ * The first of `count` consecutive free ports (and, with `distribution`, their + 20000 too: see
+ * rabbitmq.sh), all below the ephemeral range: the nodes start one after another, and a port the kernel
+ * may give an outgoing connection meanwhile (the first nodes' own, joining) could be taken by the time
+ * a later node listens on it (its MQTT listener once failed so, EADDRINUSE).
+ */
+async function freePortRun(count: number, distribution = false, avoiding: number[] = []): Promise<number> {
+  const lowest = 10_000;
+  const highest = ephemeralPortsFrom() - count - (distribution ? 20_000 : 0);
+  if (highest < lowest) throw new Error(`no room for ${count} ports below the ephemeral range`);
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const first = await freePort();
-    if (first + count - 1 + (distribution ? 20_000 : 0) > 65_535) continue;
+    const first = lowest + Math.floor(Math.random() * (highest - lowest + 1));
     const ports = Array.from({ length: count }, (_, index) => first + index);
     const wanted = distribution ? [...ports, ...ports.map((port) => port + 20_000)] : ports;
+    if (wanted.some((port) => avoiding.includes(port))) continue;
     const taken = await Promise.all(wanted.map(portTaken));
     if (!taken.some(Boolean)) return first;
   }
@@ -72,11 +88,11 @@ async function management(node: ClusterNode, path: string): Promise<unknown> {
  * the cluster is whole when this resolves, and a test may kill its nodes without touching anyone else's.
  */
 export async function startOwnCluster(label: string, size = 3): Promise<OwnCluster> {
-  const [amqp, managementPort, mqtt] = [
-    await freePortRun(size, true),
-    await freePortRun(size),
-    await freePortRun(size),
-  ];
+  // Nothing listens on them until the nodes start: each run keeps clear of the ones chosen before it.
+  const amqp = await freePortRun(size, true);
+  const chosen = (first: number) => Array.from({ length: size }, (_, index) => first + index);
+  const managementPort = await freePortRun(size, false, chosen(amqp));
+  const mqtt = await freePortRun(size, false, [...chosen(amqp), ...chosen(managementPort)]);
   const dataDir = mkdtempSync(join(tmpdir(), `cf-cluster-${label}-`));
   // The broker runs as the rabbitmq user: it must be able to enter the folder.
   chmodSync(dataDir, 0o755);
