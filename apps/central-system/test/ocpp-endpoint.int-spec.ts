@@ -466,22 +466,50 @@ describe('the OCPP 1.6J endpoint', () => {
     }
   });
 
+  /** A frame as a central-system sends it to the protocol log, of the charge point `chargePointId`. */
+  const aLoggedFrame = (chargePointId: string, overrides: Record<string, unknown> = {}) => ({
+    frameId: randomUUID(),
+    chargePointId,
+    direction: 'IN',
+    messageType: 2,
+    messageId: randomUUID(),
+    action: 'MeterValues',
+    transactionId: null,
+    at: new Date().toISOString(),
+    payload: '[2,"m","MeterValues",{}]',
+    error: null,
+    ...overrides,
+  });
+
+  /** The headers of the message `messageId` once in the protocol log's dead-letter queue (others' are taken too). */
+  async function parkedHeaders(channel: Channel, messageId: string): Promise<Record<string, unknown>[]> {
+    const dlq = `${Queues.centralSystemProtocolLog}.dlq`;
+    const parked: Record<string, unknown>[] = [];
+    const takeParked = async () => {
+      for (let message = await channel.get(dlq); message; message = await channel.get(dlq)) {
+        if (message.content.toString().includes(messageId)) parked.push(message.properties.headers ?? {});
+        channel.ack(message);
+      }
+    };
+    await waitFor(
+      async () => {
+        await takeParked();
+        return parked.length > 0 ? true : undefined;
+      },
+      15_000,
+      'the message in the dead-letter queue',
+      200,
+    );
+    // A second copy, if there were one, would follow within moments.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await takeParked();
+    return parked;
+  }
+
   it('stores the good frames of a batch with one it cannot store, and dead-letters that message once', async () => {
     const identity = `BATCH-${randomBytes(4).toString('hex')}`;
-    const frame = (transactionId: number | null) => ({
-      frameId: randomUUID(),
-      chargePointId: identity,
-      direction: 'IN',
-      messageType: 2,
-      messageId: randomUUID(),
-      action: 'MeterValues',
-      transactionId,
-      at: new Date().toISOString(),
-      payload: '[2,"m","MeterValues",{}]',
-      error: null,
-    });
     // An integer the contract takes and the table's integer column refuses: twice, in one message.
-    const frames = [frame(1), frame(2 ** 40), frame(2), frame(2 ** 41)];
+    const frames = [1, 2 ** 40, 2, 2 ** 41].map((transactionId) => aLoggedFrame(identity, { transactionId }));
     const model = await amqpConnect(environment.vhost.url);
     const channel = await model.createConfirmChannel();
     try {
@@ -490,41 +518,10 @@ describe('the OCPP 1.6J endpoint', () => {
         persistent: true,
       });
       await channel.waitForConfirms();
-      const page = await waitFor(
-        async () => {
-          const reply = await call<Page<OcppFrameView>>(ChargePointRpc.searchLog, {
-            chargePointId: identity,
-            limit: 10,
-          });
-          return reply.ok && reply.data.items.length === 2 ? reply.data : undefined;
-        },
-        15_000,
-        'the two storable frames in the log',
-        200,
-      );
-      expect(page.items.map((item) => item.transactionId).sort()).toEqual([1, 2]);
-      // Other cases' messages may be parked too: this message's copies are counted among what the queue holds.
-      const dlq = `${Queues.centralSystemProtocolLog}.dlq`;
-      const parked: { reason: unknown }[] = [];
-      const takeParked = async () => {
-        for (let message = await channel.get(dlq); message; message = await channel.get(dlq)) {
-          if (message.content.toString().includes(envelope.messageId))
-            parked.push({ reason: message.properties.headers?.['x-rejection-reason'] });
-          channel.ack(message);
-        }
-      };
-      await waitFor(
-        async () => {
-          await takeParked();
-          return parked.length > 0 ? true : undefined;
-        },
-        15_000,
-        'the batch in the dead-letter queue',
-        200,
-      );
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await takeParked();
-      expect(parked).toEqual([{ reason: 'UNSTORABLE' }]);
+      const logged = await logOf({ chargePointId: identity }, 2);
+      expect(logged.map((item) => item.transactionId).sort()).toEqual([1, 2]);
+      const parked = await parkedHeaders(channel, envelope.messageId);
+      expect(parked.map((headers) => headers['x-rejection-reason'])).toEqual(['UNSTORABLE']);
     } finally {
       await model.close();
     }
@@ -532,24 +529,16 @@ describe('the OCPP 1.6J endpoint', () => {
 
   it('dead-letters a batch with a frame that breaks the contract, naming the field, and stores the next batch', async () => {
     const identity = `BROKEN-${randomBytes(4).toString('hex')}`;
-    const frame = (transactionId: number) => ({
-      frameId: randomUUID(),
-      chargePointId: identity,
-      direction: 'IN',
-      messageType: 2,
-      messageId: randomUUID(),
-      action: 'MeterValues',
-      transactionId,
-      at: new Date().toISOString(),
-      payload: '[2,"m","MeterValues",{}]',
-      error: null,
-    });
     const broken = createEnvelope(
       OCPP_FRAMES_LOGGED_V1,
-      { frames: [frame(1), { ...frame(2), direction: 'SIDEWAYS' }] },
+      { frames: [aLoggedFrame(identity, { transactionId: 1 }), aLoggedFrame(identity, { direction: 'SIDEWAYS' })] },
       { correlationId: 'broken-batch-test' },
     );
-    const next = createEnvelope(OCPP_FRAMES_LOGGED_V1, { frames: [frame(3)] }, { correlationId: 'next-batch-test' });
+    const next = createEnvelope(
+      OCPP_FRAMES_LOGGED_V1,
+      { frames: [aLoggedFrame(identity, { transactionId: 3 })] },
+      { correlationId: 'next-batch-test' },
+    );
     const model = await amqpConnect(environment.vhost.url);
     const channel = await model.createConfirmChannel();
     try {
@@ -559,34 +548,15 @@ describe('the OCPP 1.6J endpoint', () => {
         });
       }
       await channel.waitForConfirms();
-      const page = await waitFor(
-        async () => {
-          const reply = await call<Page<OcppFrameView>>(ChargePointRpc.searchLog, {
-            chargePointId: identity,
-            limit: 10,
-          });
-          return reply.ok && reply.data.items.length > 0 ? reply.data : undefined;
-        },
-        15_000,
-        'the next batch in the log',
-        200,
-      );
-      const dlq = `${Queues.centralSystemProtocolLog}.dlq`;
-      const parked = await waitFor(
-        async () => {
-          for (let message = await channel.get(dlq); message; message = await channel.get(dlq)) {
-            channel.ack(message);
-            if (message.content.toString().includes(broken.messageId)) return message.properties.headers;
-          }
-          return undefined;
-        },
-        15_000,
-        'the broken batch in the dead-letter queue',
-        200,
-      );
-      expect(page.items.map((item) => item.transactionId)).toEqual([3]);
-      expect(parked?.['x-rejection-reason']).toBe('INVALID_PAYLOAD');
-      expect(parked?.['x-rejection-detail']).toContain('frames.1.direction');
+      const logged = await logOf({ chargePointId: identity }, 1);
+      const parked = await parkedHeaders(channel, broken.messageId);
+      expect(logged.map((item) => item.transactionId)).toEqual([3]);
+      expect(parked).toEqual([
+        expect.objectContaining({
+          'x-rejection-reason': 'INVALID_PAYLOAD',
+          'x-rejection-detail': expect.stringContaining('frames.1.direction'),
+        }),
+      ]);
     } finally {
       await model.close();
     }
@@ -594,18 +564,7 @@ describe('the OCPP 1.6J endpoint', () => {
 
   it('stores a single frame replayed from the dead-letter queue, straight to the queue with its routing key in a header', async () => {
     const identity = `REPLAY-${randomBytes(4).toString('hex')}`;
-    const frame = {
-      frameId: randomUUID(),
-      chargePointId: identity,
-      direction: 'IN',
-      messageType: 2,
-      messageId: randomUUID(),
-      action: 'Heartbeat',
-      transactionId: null,
-      at: new Date().toISOString(),
-      payload: '[2,"m","Heartbeat",{}]',
-      error: null,
-    };
+    const frame = aLoggedFrame(identity, { action: 'Heartbeat', payload: '[2,"m","Heartbeat",{}]' });
     const model = await amqpConnect(environment.vhost.url);
     const channel = await model.createConfirmChannel();
     try {
@@ -615,19 +574,7 @@ describe('the OCPP 1.6J endpoint', () => {
         headers: { [ORIGINAL_ROUTING_KEY_HEADER]: OCPP_FRAME_LOGGED_V1 },
       });
       await channel.waitForConfirms();
-      const page = await waitFor(
-        async () => {
-          const reply = await call<Page<OcppFrameView>>(ChargePointRpc.searchLog, {
-            chargePointId: identity,
-            limit: 10,
-          });
-          return reply.ok && reply.data.items.length > 0 ? reply.data : undefined;
-        },
-        15_000,
-        'the replayed frame in the log',
-        200,
-      );
-      expect(page.items.map((item) => item.frameId)).toEqual([frame.frameId]);
+      expect((await logOf({ chargePointId: identity }, 1)).map((item) => item.frameId)).toEqual([frame.frameId]);
     } finally {
       await model.close();
     }

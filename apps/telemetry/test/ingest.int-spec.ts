@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import {
   Exchanges,
   FleetRpc,
+  MAX_TAKEN_IN_QUESTION,
   Queues,
   SessionRpc,
   TELEMETRY_ROUTING,
@@ -345,6 +346,19 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
       ].sort(byId),
     );
     expect((await ok<TakenInAmongView>('telemetry', TelemetryRpc.takenInAmong, { samples: [] })).takenIn).toEqual([]);
+    // A question names at most 1,000 samples: one more is refused as invalid, before any lookup.
+    const naming = (count: number) => ({
+      samples: Array.from({ length: count }, () => ({ sessionId: ride.id, telemetryId: randomUUID() })),
+    });
+    const most = await ok<TakenInAmongView>('telemetry', TelemetryRpc.takenInAmong, naming(MAX_TAKEN_IN_QUESTION));
+    expect(most.takenIn).toEqual([]);
+    const tooMany = await rpc.request<TakenInAmongView>(
+      'telemetry',
+      TelemetryRpc.takenInAmong,
+      naming(MAX_TAKEN_IN_QUESTION + 1),
+      { correlationId: 'ingest-test', timeoutMs: 10_000 },
+    );
+    expect(tooMany).toMatchObject({ ok: false, error: { kind: 'INVALID', code: 'VALIDATION_FAILED' } });
     expect(await ledgerOf(ride.id)).toMatchObject({ energy_wh: '2.000', sample_count: 1 });
     await expect(
       database.query('UPDATE session_ledger SET energy_wh = 0 WHERE session_id = $1', [ride.id]),
