@@ -19,7 +19,14 @@ const frame = (): OcppFrameLoggedV1 => ({
 
 /** Values each field is tried with: each field's valid ones and the ways a sender gets it wrong. */
 const TRIED: Record<keyof OcppFrameLoggedV1, unknown[]> = {
-  frameId: ['not-a-uuid', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '0B7E6C1A-3F2D-4C1B-9A8E-5D4C3B2A1F00', 7, null, undefined],
+  frameId: [
+    'not-a-uuid',
+    'ffffffff-ffff-ffff-ffff-ffffffffffff',
+    '0B7E6C1A-3F2D-4C1B-9A8E-5D4C3B2A1F00',
+    7,
+    null,
+    undefined,
+  ],
   chargePointId: ['CP 1', '', 'x'.repeat(200), 'CP_1.a-b', 12, null, undefined],
   direction: ['OUT', 'in', 'SIDEWAYS', null, undefined],
   messageType: [3, 4, 1, '2', 2.5, null, undefined],
