@@ -38,6 +38,9 @@ export class EnvelopeDto<TPayload = unknown> implements Envelope<TPayload> {
   payload!: TPayload;
 }
 
+/** A payload read by a contract's own reader on a hot path: the value, or why it is not one ("field: message" each). */
+export type PayloadReading<T> = { value: T } | { errors: string[] };
+
 export interface EnvelopeOrigin {
   /** The request id where the work started; it follows the work everywhere. */
   correlationId: string;

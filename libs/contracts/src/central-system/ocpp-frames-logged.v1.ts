@@ -11,6 +11,7 @@ import {
   maxLength,
   ValidateNested,
 } from 'class-validator';
+import type { PayloadReading } from '../envelope';
 import { CHARGE_POINT_ID_PATTERN } from './charge-point-rpc';
 import { FrameDirections, MAX_OCPP_FRAME_CHARS, OcppFrameLoggedV1 } from './ocpp-frame-logged.v1';
 
@@ -33,9 +34,6 @@ export class OcppFramesLoggedV1 {
   @Type(() => OcppFrameLoggedV1)
   frames!: OcppFrameLoggedV1[];
 }
-
-/** A payload read by hand on a hot path: the value, or why it is not one ("field: message" each). */
-export type PayloadReading<T> = { value: T } | { errors: string[] };
 
 const FRAME_RULES: { [K in keyof OcppFrameLoggedV1]-?: (value: unknown) => string | null } = {
   frameId: (value) => (isUUID(value) ? null : 'must be a UUID'),
