@@ -24,8 +24,18 @@ describe('fault case: two instances of every consuming service, one of each kill
       Queues.pricingFinalizedSessions,
       Queues.analyticsEvents,
     ];
-    // Both instances of each service consume: the second is no idle spare.
-    expect(await Promise.all(queues.map((queue) => run.consumersOf(queue)))).toEqual([2, 2, 2, 2]);
+    // Both instances of each service consume: the second is no idle spare. The stack is ready when the
+    // gateway's readiness check is answered, which one instance of each service is enough for, so the
+    // second instances' consumers are waited for.
+    await waitFor(
+      async () => {
+        const counts = await Promise.all(queues.map((queue) => run.consumersOf(queue)));
+        return counts.every((count) => count === 2) ? counts : undefined;
+      },
+      30_000,
+      'two consumers on each consuming queue',
+      250,
+    );
     await run.startRides(FAULT_RIDES);
     const messages = run.wellFormedStream();
     const killAt = Math.floor(messages.length / 2);
