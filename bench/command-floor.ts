@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import { preparedQuery } from '@chargeflow/messaging';
 /* eslint-disable @nx/enforce-module-boundaries -- the floor issues the services' own statements, built by their own code, so it measures exactly what they send */
 import { Battery } from '../apps/sessions/src/fleet/domain/battery';
 import { Session } from '../apps/sessions/src/session/domain/session.aggregate';
@@ -14,7 +15,7 @@ import { openLedgerStatement, sealActiveStatement } from '../apps/telemetry/src/
 /**
  * The floor under the command path: the database statements of a ride start and its end, the very
  * statements the sessions and telemetry services issue (start; the ledger's opening; end request; seal;
- * lock, finalize in a transaction), from this one Node process with plain `pg`, `concurrency` pairs at once for `seconds`,
+ * lock, finalize in a transaction), prepared as the services prepare them, from this one Node process with plain `pg`, `concurrency` pairs at once for `seconds`,
  * on the stack's own databases: no gateway, no broker, no framework. Resolves requests per second
  * (a pair is two requests, as through the gateway).
  */
@@ -37,9 +38,9 @@ export async function commandFloor(env: NodeJS.ProcessEnv, concurrency: number, 
       parties.map(async ({ vehicleId, riderId }) => {
         while (Date.now() < deadline) {
           const ride = Session.startRide({ id: randomUUID(), vehicleId, riderId, now: new Date() });
-          await sessions.query(startStatement(ride));
+          await sessions.query(preparedQuery(startStatement(ride)));
           requests += 1;
-          await sessions.query(requestEndStatement(ride.id, 'RIDE'));
+          await sessions.query(preparedQuery(requestEndStatement(ride.id, 'RIDE')));
           const opening = {
             sessionId: ride.id,
             kind: 'RIDE' as const,
@@ -48,12 +49,12 @@ export async function commandFloor(env: NodeJS.ProcessEnv, concurrency: number, 
             startedAt: ride.toSnapshot().startedAt.toISOString(),
           };
           // The ledger's opening, as telemetry's consumer of session.started.v1 does it, then the seal.
-          await telemetry.query(openLedgerStatement.text, openLedgerStatement.values(opening));
-          const [sealed] = (await telemetry.query(sealActiveStatement.text, [ride.id])).rows;
+          await telemetry.query(preparedQuery(openLedgerStatement(opening)));
+          const [sealed] = (await telemetry.query(preparedQuery(sealActiveStatement(ride.id)))).rows;
           const client = await sessions.connect();
           try {
             await client.query('BEGIN');
-            const [locked] = (await client.query(lockForEndStatement(ride.id))).rows;
+            const [locked] = (await client.query(preparedQuery(lockForEndStatement(ride.id)))).rows;
             ride.end({
               energyWh: sealed.energy_wh,
               distanceM: sealed.distance_m,
@@ -64,7 +65,7 @@ export async function commandFloor(env: NodeJS.ProcessEnv, concurrency: number, 
               'RIDE',
               sealed.energy_wh,
             );
-            await client.query(finalizeStatement(ride, level.energyWh.toFixed()));
+            await client.query(preparedQuery(finalizeStatement(ride, level.energyWh.toFixed())));
             await client.query('COMMIT');
           } finally {
             client.release();

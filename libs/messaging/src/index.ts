@@ -22,3 +22,4 @@ export * from './rpc/rpc-client';
 export * from './rpc/rpc-errors';
 export * from './rpc/rpc-error.filter';
 export * from './rpc/invalid-request.error';
+export * from './prepared-statement';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SealedTotals, SessionKind } from '@chargeflow/contracts';
+import { runPrepared, type Statement } from '@chargeflow/messaging';
 
 export interface LedgerOpening {
   sessionId: string;
@@ -25,7 +26,7 @@ interface LedgerRow {
 export class LedgerRepository {
   /** Opens the ledger if it does not exist yet; opening twice changes nothing. */
   async open(manager: EntityManager, opening: LedgerOpening): Promise<void> {
-    await manager.query(openLedgerStatement.text, openLedgerStatement.values(opening));
+    await runPrepared(manager, openLedgerStatement(opening));
   }
 
   /**
@@ -38,13 +39,13 @@ export class LedgerRepository {
    */
   async seal(manager: EntityManager, opening: LedgerOpening): Promise<SealedTotals> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const [[sealed]] = (await manager.query(sealActiveStatement.text, [opening.sessionId])) as [LedgerRow[], number];
+      const [[sealed]] = (await runPrepared(manager, sealActiveStatement(opening.sessionId))) as [LedgerRow[], number];
       if (sealed) return toTotals(sealed);
       const [opened] = (await manager.query(
         `INSERT INTO session_ledger (session_id, kind, vehicle_id, station_id, state, started_at, metered, sealed_at)
          VALUES ($1, $2, $3, $4, 'SEALED', $5, $6, greatest(now(), $5::timestamptz))
          ON CONFLICT (session_id) DO NOTHING RETURNING ${LEDGER_COLUMNS}`,
-        openLedgerStatement.values(opening),
+        openLedgerStatement(opening).values,
       )) as LedgerRow[];
       if (opened) return toTotals(opened);
       const [existing] = (await manager.query(`SELECT ${LEDGER_COLUMNS} FROM session_ledger WHERE session_id = $1`, [
@@ -59,24 +60,30 @@ export class LedgerRepository {
 
 const LEDGER_COLUMNS = 'session_id, state, energy_wh, distance_m, sample_count, sealed_at';
 
-export const openLedgerStatement = {
-  text: `INSERT INTO session_ledger (session_id, kind, vehicle_id, station_id, state, started_at, metered)
-    VALUES ($1, $2, $3, $4, 'ACTIVE', $5, $6) ON CONFLICT (session_id) DO NOTHING`,
-  values: (opening: LedgerOpening): unknown[] => [
-    opening.sessionId,
-    opening.kind,
-    opening.vehicleId,
-    opening.stationId,
-    opening.startedAt,
-    opening.kind === 'CHARGING' && opening.stationMetered === true,
-  ],
-};
+/** Opens an Active ledger unless the session has one. */
+export function openLedgerStatement(opening: LedgerOpening): Statement {
+  return {
+    text: `INSERT INTO session_ledger (session_id, kind, vehicle_id, station_id, state, started_at, metered)
+      VALUES ($1, $2, $3, $4, 'ACTIVE', $5, $6) ON CONFLICT (session_id) DO NOTHING`,
+    values: [
+      opening.sessionId,
+      opening.kind,
+      opening.vehicleId,
+      opening.stationId,
+      opening.startedAt,
+      opening.kind === 'CHARGING' && opening.stationMetered === true,
+    ],
+  };
+}
 
 /** The seal of an Active ledger, the statement a seal almost always is: no row when there is none to seal. */
-export const sealActiveStatement = {
-  text: `UPDATE session_ledger SET state = 'SEALED', sealed_at = greatest(now(), started_at)
-    WHERE session_id = $1 AND state = 'ACTIVE' RETURNING ${LEDGER_COLUMNS}`,
-};
+export function sealActiveStatement(sessionId: string): Statement {
+  return {
+    text: `UPDATE session_ledger SET state = 'SEALED', sealed_at = greatest(now(), started_at)
+      WHERE session_id = $1 AND state = 'ACTIVE' RETURNING ${LEDGER_COLUMNS}`,
+    values: [sessionId],
+  };
+}
 
 function toTotals(row: LedgerRow): SealedTotals {
   return {

@@ -2,6 +2,7 @@ import type { DataSource, EntitySubscriberInterface, TransactionCommitEvent } fr
 import type { Envelope } from '@chargeflow/contracts';
 import type { ConfirmPublisher } from '../confirm-publisher';
 import { trackOutboxBacklog } from '../messaging-metrics';
+import { runPrepared } from '../prepared-statement';
 import type { StructuredLogger } from '../structured-logger';
 import { OUTBOX_WRITTEN, wakeOnOutboxWrites } from './outbox';
 
@@ -171,15 +172,18 @@ export class OutboxRelay {
     const runner = this.options.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [RELAY_LOCK_KEY]);
+      const [{ locked }] = await runPrepared<{ locked: boolean }[]>(runner.manager, {
+        text: `SELECT pg_try_advisory_lock($1) AS locked`,
+        values: [RELAY_LOCK_KEY],
+      });
       if (!locked) return;
       try {
         for (;;) {
-          const rows: OutboxRow[] = await runner.query(
-            `SELECT id, exchange, routing_key, envelope FROM outbox_message
+          const rows = await runPrepared<OutboxRow[]>(runner.manager, {
+            text: `SELECT id, exchange, routing_key, envelope FROM outbox_message
              WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-            [batchSize],
-          );
+            values: [batchSize],
+          });
           if (rows.length === 0) return;
           await Promise.all(
             rows.map((row) =>
@@ -188,13 +192,14 @@ export class OutboxRelay {
                 .catch((error: Error) => Promise.reject(new UnpublishedRowError(row.envelope, error))),
             ),
           );
-          await runner.query(`UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])`, [
-            rows.map((row) => row.id),
-          ]);
+          await runPrepared(runner.manager, {
+            text: `UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])`,
+            values: [rows.map((row) => row.id)],
+          });
           if (rows.length < batchSize || this.stopped) return;
         }
       } finally {
-        await runner.query(`SELECT pg_advisory_unlock($1)`, [RELAY_LOCK_KEY]);
+        await runPrepared(runner.manager, { text: `SELECT pg_advisory_unlock($1)`, values: [RELAY_LOCK_KEY] });
       }
     } finally {
       await runner.release();

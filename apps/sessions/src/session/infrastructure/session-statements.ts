@@ -1,13 +1,7 @@
 import type { SessionKind } from '@chargeflow/contracts';
-import { currentCorrelation, outboxRowsAfter } from '@chargeflow/messaging';
+import { currentCorrelation, outboxRowsAfter, type Statement } from '@chargeflow/messaging';
 import type { Session } from '../domain/session.aggregate';
 import { sessionEventMessages } from './session-events.outbox';
-
-/** One SQL statement and its parameters, as node-pg and TypeORM's `query` take them. */
-export interface Statement {
-  text: string;
-  values: unknown[];
-}
 
 const COLUMNS = [
   'id',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EnergySource, ListSessionsRequest, SessionKind, SessionState } from '@chargeflow/contracts';
-import { outboxWrittenBy } from '@chargeflow/messaging';
+import { outboxWrittenBy, runPrepared } from '@chargeflow/messaging';
 import { cursorInstant, type Position } from '@chargeflow/runtime';
 import type { ActiveSessions } from '../domain/one-active-session.policy';
 import type { Session, SessionSnapshot } from '../domain/session.aggregate';
@@ -12,7 +12,6 @@ import {
   requestEndStatement,
   sessionColumns,
   startStatement,
-  type Statement,
 } from './session-statements';
 
 /** PostgreSQL's foreign_key_violation: a start naming a vehicle, rider or station that does not exist. */
@@ -37,8 +36,6 @@ interface SessionRow {
   sample_count: number | null;
   duration_s: number | null;
 }
-
-const run = (manager: EntityManager, statement: Statement) => manager.query(statement.text, statement.values);
 
 function toSnapshot(row: SessionRow): SessionSnapshot {
   return {
@@ -81,7 +78,7 @@ export class TypeOrmSessionRepository implements SessionRepository {
   }
 
   async lockForEnd(manager: EntityManager, id: string): Promise<EndingSession | null> {
-    const [row] = (await run(manager, lockForEndStatement(id))) as (SessionRow & {
+    const [row] = (await runPrepared(manager, lockForEndStatement(id))) as (SessionRow & {
       battery_capacity_wh: string;
       vehicle_energy_wh: string;
     })[];
@@ -95,17 +92,17 @@ export class TypeOrmSessionRepository implements SessionRepository {
 
   /** One statement for both: a charge start reads them on its path, a refused ride start to name why. */
   async activeSessions(manager: EntityManager, session: SessionSnapshot): Promise<ActiveSessions> {
-    const [row] = (await manager.query(
-      `SELECT (SELECT id FROM session WHERE vehicle_id = $1 AND state = 'ACTIVE') AS "onVehicle",
+    const [row] = await runPrepared<ActiveSessions[]>(manager, {
+      text: `SELECT (SELECT id FROM session WHERE vehicle_id = $1 AND state = 'ACTIVE') AS "onVehicle",
               (SELECT id FROM session WHERE station_id = $2 AND state = 'ACTIVE') AS "atStation"`,
-      [session.vehicleId, session.charge?.stationId ?? null],
-    )) as ActiveSessions[];
+      values: [session.vehicleId, session.charge?.stationId ?? null],
+    });
     return { onVehicle: row.onVehicle, atStation: session.charge ? row.atStation : null };
   }
 
   async insertStarted(manager: EntityManager, started: Session): Promise<StartOutcome> {
     try {
-      const inserted = (await run(manager, startStatement(started))) as unknown[];
+      const inserted = (await runPrepared(manager, startStatement(started))) as unknown[];
       if (inserted.length === 0) return 'refused';
       outboxWrittenBy(manager);
       return 'started';
@@ -116,13 +113,13 @@ export class TypeOrmSessionRepository implements SessionRepository {
   }
 
   async saveFinalized(manager: EntityManager, finalized: Session, vehicleEnergyWh: string): Promise<void> {
-    const updated = (await run(manager, finalizeStatement(finalized, vehicleEnergyWh))) as unknown[];
+    const updated = (await runPrepared(manager, finalizeStatement(finalized, vehicleEnergyWh))) as unknown[];
     if (updated.length !== 1) throw new Error(`session ${finalized.id} was not active when finalized`);
     outboxWrittenBy(manager);
   }
 
   async requestEnd(manager: EntityManager, id: string, kind: SessionKind): Promise<SessionSnapshot | null> {
-    const [row] = (await run(manager, requestEndStatement(id, kind))) as SessionRow[];
+    const [row] = (await runPrepared(manager, requestEndStatement(id, kind))) as SessionRow[];
     return row ? toSnapshot(row) : null;
   }
 
