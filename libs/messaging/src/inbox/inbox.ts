@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { runPrepared } from '../prepared-statement';
 
 /**
  * Applies a message's effect at most once per consumer: the inbox row and the effect commit in one
@@ -12,10 +13,10 @@ export async function processOnce(
   effect: (manager: EntityManager) => Promise<void>,
 ): Promise<boolean> {
   return dataSource.transaction(async (manager) => {
-    const claimed: unknown[] = await manager.query(
-      `INSERT INTO inbox_message (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-      [consumer, messageId],
-    );
+    const claimed = await runPrepared<unknown[]>(manager, {
+      text: `INSERT INTO inbox_message (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+      values: [consumer, messageId],
+    });
     if (claimed.length === 0) return false;
     await effect(manager);
     return true;

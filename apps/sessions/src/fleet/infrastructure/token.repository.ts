@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { runPrepared } from '@chargeflow/messaging';
 import type { TokenView } from '@chargeflow/contracts';
 import { cursorInstant, type Position } from '@chargeflow/runtime';
 
@@ -38,7 +39,10 @@ export class TokenRepository {
   }
 
   async byIdTag(manager: EntityManager, idTag: string): Promise<TokenRow | null> {
-    const [row] = (await manager.query(`${TOKEN} WHERE lower(id_tag) = lower($1)`, [idTag])) as TokenRow[];
+    const [row] = (await runPrepared(manager, {
+      text: `${TOKEN} WHERE lower(id_tag) = lower($1)`,
+      values: [idTag],
+    })) as TokenRow[];
     return row ?? null;
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { runPrepared } from '@chargeflow/messaging';
 import type { RiderView, StationView, VehicleView } from '@chargeflow/contracts';
 import { cursorInstant, type Position } from '@chargeflow/runtime';
 import type { FleetRepository, RiderRecord, StationRecord, VehicleRecord } from '../domain/fleet.repository';
@@ -39,7 +40,7 @@ export class TypeOrmFleetRepository implements FleetRepository {
       ? `SELECT id, label, battery_capacity_wh AS "batteryCapacityWh", energy_wh AS "energyWh", created_at AS "createdAt",
            NULL::uuid AS "activeSessionId" FROM vehicle WHERE id = $1 FOR NO KEY UPDATE`
       : `${VEHICLE} WHERE v.id = $1`;
-    const [row] = (await manager.query(sql, [id])) as VehicleRecord[];
+    const [row] = (await runPrepared(manager, { text: sql, values: [id] })) as VehicleRecord[];
     return row ?? null;
   }
 
@@ -79,7 +80,7 @@ export class TypeOrmFleetRepository implements FleetRepository {
     const sql = lock
       ? `SELECT ${STATION_COLUMNS}, NULL::uuid AS "activeSessionId" FROM station t WHERE t.id = $1 FOR UPDATE OF t`
       : `${STATION} WHERE t.id = $1`;
-    const [row] = (await manager.query(sql, [id])) as StationRecord[];
+    const [row] = (await runPrepared(manager, { text: sql, values: [id] })) as StationRecord[];
     return row ?? null;
   }
 
@@ -89,10 +90,10 @@ export class TypeOrmFleetRepository implements FleetRepository {
     chargePointId: string,
     connectorId: number,
   ): Promise<StationRecord | null> {
-    const [row] = (await manager.query(`${STATION} WHERE t.ocpp_charge_point_id = $1 AND t.ocpp_connector_id = $2`, [
-      chargePointId,
-      connectorId,
-    ])) as StationRecord[];
+    const [row] = (await runPrepared(manager, {
+      text: `${STATION} WHERE t.ocpp_charge_point_id = $1 AND t.ocpp_connector_id = $2`,
+      values: [chargePointId, connectorId],
+    })) as StationRecord[];
     return row ?? null;
   }
 

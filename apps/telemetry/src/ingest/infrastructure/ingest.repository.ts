@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { runPrepared } from '@chargeflow/messaging';
 import type { AcceptedSample, LedgerIncrement, LedgerState } from '../domain/admission';
 import type { Refusal } from '../domain/sample';
 
@@ -61,20 +62,20 @@ export interface ParkedMessage {
 export class IngestRepository {
   /** Existing ledgers, locked in a fixed order so concurrent batches never deadlock. */
   async lockLedgers(manager: EntityManager, sessionIds: string[]): Promise<Map<string, LedgerState>> {
-    const rows = (await manager.query(
-      `SELECT session_id, kind, state, vehicle_id, station_id, metered, started_at, energy_wh, distance_m,
+    const rows = (await runPrepared(manager, {
+      text: `SELECT session_id, kind, state, vehicle_id, station_id, metered, started_at, energy_wh, distance_m,
          first_meter_seq, first_meter_wh, last_meter_seq, last_meter_wh
        FROM session_ledger WHERE session_id = ANY($1::uuid[]) ORDER BY session_id FOR UPDATE`,
-      [sessionIds],
-    )) as LedgerRow[];
+      values: [sessionIds],
+    })) as LedgerRow[];
     return new Map(rows.map((row) => [row.session_id, toLedgerState(row)]));
   }
 
   async storedHashes(manager: EntityManager, telemetryIds: string[]): Promise<Map<string, string>> {
-    const rows = (await manager.query(
-      `SELECT telemetry_id, content_hash FROM telemetry_sample WHERE telemetry_id = ANY($1::uuid[])`,
-      [telemetryIds],
-    )) as { telemetry_id: string; content_hash: string }[];
+    const rows = (await runPrepared(manager, {
+      text: `SELECT telemetry_id, content_hash FROM telemetry_sample WHERE telemetry_id = ANY($1::uuid[])`,
+      values: [telemetryIds],
+    })) as { telemetry_id: string; content_hash: string }[];
     return new Map(rows.map((row) => [row.telemetry_id, row.content_hash]));
   }
 
@@ -82,14 +83,14 @@ export class IngestRepository {
   async insertSamples(manager: EntityManager, samples: AcceptedSample[]): Promise<number> {
     if (samples.length === 0) return 0;
     const column = <T>(pick: (sample: AcceptedSample) => T) => samples.map(pick);
-    const [{ inserted }] = (await manager.query(
-      `WITH stored AS (INSERT INTO telemetry_sample (telemetry_id, session_id, source, device_id, emitted_at, energy_wh, meter_wh, distance_m,
+    const [{ inserted }] = (await runPrepared(manager, {
+      text: `WITH stored AS (INSERT INTO telemetry_sample (telemetry_id, session_id, source, device_id, emitted_at, energy_wh, meter_wh, distance_m,
          speed_kmh, battery_level_wh, seq, content_hash, counted)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::timestamptz[], $6::numeric[], $7::numeric[],
          $8::numeric[], $9::numeric[], $10::numeric[], $11::bigint[], $12::text[], $13::boolean[])
        ON CONFLICT (telemetry_id) DO NOTHING RETURNING 1)
        SELECT count(*)::int AS inserted FROM stored`,
-      [
+      values: [
         column((sample) => sample.telemetryId),
         column((sample) => sample.sessionId),
         column((sample) => sample.source),
@@ -104,21 +105,21 @@ export class IngestRepository {
         column((sample) => sample.contentHash),
         column((sample) => sample.counted),
       ],
-    )) as { inserted: number }[];
+    })) as { inserted: number }[];
     return inserted;
   }
 
   async addToLedgers(manager: EntityManager, increments: LedgerIncrement[]): Promise<void> {
     if (increments.length === 0) return;
-    await manager.query(
-      `UPDATE session_ledger l SET energy_wh = l.energy_wh + d.energy_wh, distance_m = l.distance_m + d.distance_m,
+    await runPrepared(manager, {
+      text: `UPDATE session_ledger l SET energy_wh = l.energy_wh + d.energy_wh, distance_m = l.distance_m + d.distance_m,
          sample_count = l.sample_count + d.sample_count,
          first_meter_seq = d.first_meter_seq, first_meter_wh = d.first_meter_wh,
          last_meter_seq = d.last_meter_seq, last_meter_wh = d.last_meter_wh
        FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::int[], $5::bigint[], $6::numeric[], $7::bigint[], $8::numeric[])
          AS d(session_id, energy_wh, distance_m, sample_count, first_meter_seq, first_meter_wh, last_meter_seq, last_meter_wh)
        WHERE l.session_id = d.session_id`,
-      [
+      values: [
         increments.map((increment) => increment.sessionId),
         increments.map((increment) => increment.energyWh),
         increments.map((increment) => increment.distanceM),
@@ -128,7 +129,7 @@ export class IngestRepository {
         increments.map((increment) => increment.lastMeter?.seq ?? null),
         increments.map((increment) => increment.lastMeter?.wh ?? null),
       ],
-    );
+    });
   }
 
   /** Sets messages aside, once each however often they are parked. */
