@@ -6,7 +6,6 @@ import { Battery } from '../apps/sessions/src/fleet/domain/battery';
 import { Session } from '../apps/sessions/src/session/domain/session.aggregate';
 import {
   finalizeStatement,
-  lockForEndStatement,
   requestEndStatement,
   startStatement,
 } from '../apps/sessions/src/session/infrastructure/session-statements';
@@ -15,7 +14,7 @@ import { openLedgerStatement, sealActiveStatement } from '../apps/telemetry/src/
 /**
  * The floor under the command path: the database statements of a ride start and its end, the very
  * statements the sessions and telemetry services issue (start; the ledger's opening; end request; seal;
- * lock, finalize in a transaction), prepared as the services prepare them, from this one Node process with plain `pg`, `concurrency` pairs at once for `seconds`,
+ * finalize), prepared as the services prepare them, from this one Node process with plain `pg`, `concurrency` pairs at once for `seconds`,
  * on the stack's own databases: no gateway, no broker, no framework. Resolves requests per second
  * (a pair is two requests, as through the gateway).
  */
@@ -40,7 +39,7 @@ export async function commandFloor(env: NodeJS.ProcessEnv, concurrency: number, 
           const ride = Session.startRide({ id: randomUUID(), vehicleId, riderId, now: new Date() });
           await sessions.query(preparedQuery(startStatement(ride)));
           requests += 1;
-          await sessions.query(preparedQuery(requestEndStatement(ride.id, 'RIDE')));
+          const [requested] = (await sessions.query(preparedQuery(requestEndStatement(ride.id, 'RIDE')))).rows;
           const opening = {
             sessionId: ride.id,
             kind: 'RIDE' as const,
@@ -51,25 +50,19 @@ export async function commandFloor(env: NodeJS.ProcessEnv, concurrency: number, 
           // The ledger's opening, as telemetry's consumer of session.started.v1 does it, then the seal.
           await telemetry.query(preparedQuery(openLedgerStatement(opening)));
           const [sealed] = (await telemetry.query(preparedQuery(sealActiveStatement(ride.id)))).rows;
-          const client = await sessions.connect();
-          try {
-            await client.query('BEGIN');
-            const [locked] = (await client.query(preparedQuery(lockForEndStatement(ride.id)))).rows;
-            ride.end({
-              energyWh: sealed.energy_wh,
-              distanceM: sealed.distance_m,
-              sampleCount: sealed.sample_count,
-              sealedAt: sealed.sealed_at,
-            });
-            const level = Battery.of(locked.battery_capacity_wh, locked.vehicle_energy_wh).afterSession(
-              'RIDE',
-              sealed.energy_wh,
-            );
-            await client.query(preparedQuery(finalizeStatement(ride, level.energyWh.toFixed())));
-            await client.query('COMMIT');
-          } finally {
-            client.release();
-          }
+          ride.end({
+            energyWh: sealed.energy_wh,
+            distanceM: sealed.distance_m,
+            sampleCount: sealed.sample_count,
+            sealedAt: sealed.sealed_at,
+          });
+          const level = Battery.of(requested.battery_capacity_wh, requested.vehicle_energy_wh).afterSession(
+            'RIDE',
+            sealed.energy_wh,
+          );
+          const finalize = finalizeStatement(ride, level.energyWh.toFixed(), requested.vehicle_energy_wh);
+          const { rowCount } = await sessions.query(preparedQuery(finalize));
+          if (rowCount !== 1) throw new Error(`the floor's ride ${ride.id} was not finalized`);
           requests += 1;
         }
       }),

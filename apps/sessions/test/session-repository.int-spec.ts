@@ -96,7 +96,7 @@ describe('the session repository on real PostgreSQL', () => {
     const locked = await sessions.lockForEnd(ending.manager, first.id);
     const ride = Session.fromSnapshot(locked!.session);
     ride.end({ energyWh: '1', distanceM: '1', sampleCount: 1, sealedAt: new Date() });
-    await sessions.saveFinalized(ending.manager, ride, '499');
+    expect(await sessions.saveFinalized(ending.manager, ride, '499', locked!)).toBe(true);
     let answered = false;
     const next = new StartRideHandler(database, fleet, sessions)
       .execute({ vehicleId, riderId })
@@ -214,6 +214,44 @@ describe('the session repository on real PostgreSQL', () => {
     // The battery gave the ride's energy once: 400 - 2.5.
     expect(await dataSource.query(`SELECT energy_wh FROM vehicle WHERE id = $1`, [vehicleId])).toEqual([
       { energy_wh: '397.500' },
+    ]);
+    expect(
+      await dataSource.query(
+        `SELECT count(*)::int AS n FROM outbox_message WHERE routing_key = 'session.finalized.v1' AND envelope->'payload'->>'sessionId' = $1`,
+        [ride.id],
+      ),
+    ).toEqual([{ n: 1 }]);
+  });
+
+  it("finalizes from the battery as it is when the vehicle's battery changed after the end read it: the one-statement write refuses, the held transaction decides", async () => {
+    const database: SessionsDatabase = {
+      transaction: (work) => dataSource.transaction(work),
+      autocommit: dataSource.manager,
+    };
+    const [vehicleId, riderId] = [await inserted('vehicle'), await inserted('rider')];
+    const ride = await new StartRideHandler(database, new TypeOrmFleetRepository(), sessions).execute({
+      vehicleId,
+      riderId,
+    });
+    const requested = await sessions.requestEnd(dataSource.manager, ride.id, 'RIDE');
+    // The battery loses 100 Wh to something else while each end waits for its seal: after the end read it.
+    const seal = {
+      seal: async () => {
+        await dataSource.query(`UPDATE vehicle SET energy_wh = energy_wh - 100 WHERE id = $1`, [vehicleId]);
+        return { energyWh: '2.5', distanceM: '10', sampleCount: 3, sealedAt: new Date() };
+      },
+    };
+    // The end read 400 Wh; the battery holds 300 when it writes.
+    const stale = Session.fromSnapshot(requested!.session);
+    stale.end({ energyWh: '2.5', distanceM: '10', sampleCount: 3, sealedAt: new Date() });
+    await seal.seal();
+
+    expect(await sessions.saveFinalized(dataSource.manager, stale, '397.5', requested!)).toBe(false);
+    expect((await sessions.findById(dataSource.manager, ride.id))?.state).toBe('ACTIVE');
+
+    expect(await new EndRideHandler(database, sessions, seal).execute(ride.id)).toMatchObject({ state: 'FINALIZED' });
+    expect(await dataSource.query(`SELECT energy_wh FROM vehicle WHERE id = $1`, [vehicleId])).toEqual([
+      { energy_wh: '197.500' },
     ]);
     expect(
       await dataSource.query(

@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js';
 import type { FleetRepository, RiderRecord, StationRecord, VehicleRecord } from '../fleet/domain/fleet.repository';
 import type { ActiveSessions } from './domain/one-active-session.policy';
 import type { Session, SessionEvent, SessionSnapshot } from './domain/session.aggregate';
@@ -85,19 +86,26 @@ export class InMemorySessionsDatabase implements SessionsDatabase, SessionReposi
   }
 
   /** Finalizes only an Active session, as the repository's conditional update does, and sets its vehicle's battery. */
-  async saveFinalized(_tx: Transaction, session: Session, vehicleEnergyWh: string): Promise<void> {
-    const vehicleId = this.sessions.get(session.id)?.vehicleId;
-    if (this.sessions.get(session.id)?.state !== 'ACTIVE' || !vehicleId)
-      throw new Error(`session ${session.id} was not active`);
+  /** Writes only if the session is Active and its vehicle's battery is what `readFrom` read, as the statement does. */
+  async saveFinalized(
+    tx: Transaction,
+    session: Session,
+    vehicleEnergyWh: string,
+    readFrom: EndingSession,
+  ): Promise<boolean> {
+    const now = await this.lockForEnd(tx, session.id);
+    if (now?.session.state !== 'ACTIVE' || !new Decimal(now.battery.energyWh).eq(readFrom.battery.energyWh))
+      return false;
     this.save(session);
-    const vehicle = this.vehicles.get(vehicleId);
-    if (vehicle) this.vehicles.set(vehicleId, { ...vehicle, energyWh: vehicleEnergyWh });
+    const vehicle = this.vehicles.get(now.session.vehicleId);
+    if (vehicle) this.vehicles.set(vehicle.id, { ...vehicle, energyWh: vehicleEnergyWh });
+    return true;
   }
 
-  async requestEnd(_tx: Transaction, id: string, kind: SessionKind): Promise<SessionSnapshot | null> {
-    const session = this.sessions.get(id) ?? null;
-    if (session?.state === 'ACTIVE' && session.kind === kind) this.endRequests.push(id);
-    return session;
+  async requestEnd(tx: Transaction, id: string, kind: SessionKind): Promise<EndingSession | null> {
+    const ending = await this.lockForEnd(tx, id);
+    if (ending?.session.state === 'ACTIVE' && ending.session.kind === kind) this.endRequests.push(id);
+    return ending;
   }
 
   /** Every requested end of a still Active session, whatever the delay: the fake keeps no clock. */

@@ -32,16 +32,19 @@ export interface SessionRepository {
   /**
    * Records, before the seal is asked for, that an end of this session was requested (and attempted
    * now) if it is an Active session of `kind`, so the end completes even if this process dies or stops
-   * waiting after the seal; resolves the session as it was, whatever its kind and state.
+   * waiting after the seal; resolves the session as it was, whatever its kind and state, with its
+   * vehicle's battery.
    */
-  requestEnd(tx: Transaction, id: string, kind: SessionKind): Promise<SessionSnapshot | null>;
+  requestEnd(tx: Transaction, id: string, kind: SessionKind): Promise<EndingSession | null>;
   /** Reads the session and its vehicle's battery and holds both until the transaction ends: ends are serialized per session. */
   lockForEnd(tx: Transaction, id: string): Promise<EndingSession | null>;
   /**
    * The one write a session gets after its start: Active to Finalized with its totals and events, and
-   * its vehicle's battery at `vehicleEnergyWh`, all or nothing.
+   * its vehicle's battery at `vehicleEnergyWh`, all or nothing, holding both rows as `lockForEnd` does.
+   * Only if the session is still Active and the battery still holds the level `readFrom` read (the
+   * level the new one was computed from); false when either changed, and nothing was written.
    */
-  saveFinalized(tx: Transaction, session: Session, vehicleEnergyWh: string): Promise<void>;
+  saveFinalized(tx: Transaction, session: Session, vehicleEnergyWh: string, readFrom: EndingSession): Promise<boolean>;
   /**
    * Takes up to `limit` Active sessions whose end was last attempted more than `afterMs` ago and
    * marks them attempted now: concurrent callers never take the same session within `afterMs`.

@@ -65,7 +65,8 @@ export function startStatement(started: Session): Statement {
 
 /**
  * Records that an end of the session was asked for, if it is an Active session of `kind` (the first
- * request's time and correlation id are kept), and reads the session as it was, whatever its state.
+ * request's time and correlation id are kept), and reads the session as it was, whatever its state,
+ * with its vehicle's battery: what the end computes the finalization from.
  */
 export function requestEndStatement(id: string, kind: SessionKind): Statement {
   return {
@@ -73,7 +74,8 @@ export function requestEndStatement(id: string, kind: SessionKind): Statement {
         UPDATE session SET end_requested_at = coalesce(end_requested_at, now()), end_attempted_at = now(),
           end_correlation_id = coalesce(end_correlation_id, $3)
         WHERE id = $1 AND kind = $2 AND state = 'ACTIVE')
-      SELECT ${sessionColumns()} FROM session WHERE id = $1`,
+      SELECT ${sessionColumns('s')}, v.battery_capacity_wh, v.energy_wh AS vehicle_energy_wh
+      FROM session s JOIN vehicle v ON v.id = s.vehicle_id WHERE s.id = $1`,
     values: [id, kind, currentCorrelation()?.correlationId ?? null],
   };
 }
@@ -94,20 +96,27 @@ export function lockForEndStatement(id: string): Statement {
 
 /**
  * The one write a session gets after its start, in one statement: Active to Finalized with its totals,
- * its events, and its vehicle's new battery level, all or nothing (nothing when it is not Active).
- * Returns the session's id when it was finalized.
+ * its events, and its vehicle's new battery level, all or nothing. It holds the session and its vehicle
+ * first, as `lockForEndStatement` does (the same rows in the same order, so the two never deadlock),
+ * and writes nothing unless the session is still Active and the battery still holds `readEnergyWh`,
+ * the level the new one was computed from (checked on the rows' newest versions once held). Returns
+ * the session's id when it was finalized.
  */
-export function finalizeStatement(finalized: Session, vehicleEnergyWh: string): Statement {
+export function finalizeStatement(finalized: Session, vehicleEnergyWh: string, readEnergyWh: string): Statement {
   const session = finalized.toSnapshot();
   const totals = session.totals;
   if (session.state !== 'FINALIZED' || !totals || !session.endedAt)
     throw new Error(`session ${session.id} is not finalized`);
-  const events = outboxRowsAfter('finalized', sessionEventMessages(finalized.pullEvents()), 10);
+  const events = outboxRowsAfter('finalized', sessionEventMessages(finalized.pullEvents()), 11);
   return {
-    text: `WITH finalized AS (
+    text: `WITH held AS (
+        SELECT s.id FROM session s JOIN vehicle v ON v.id = s.vehicle_id
+        WHERE s.id = $1 AND s.state = 'ACTIVE' AND v.id = $8 AND v.energy_wh = $10
+        FOR UPDATE OF s FOR NO KEY UPDATE OF v),
+      finalized AS (
         UPDATE session SET state = 'FINALIZED', ended_at = $2, energy_wh = $3, energy_source = $4, distance_m = $5,
           sample_count = $6, duration_s = $7
-        WHERE id = $1 AND state = 'ACTIVE' RETURNING id, vehicle_id),
+        WHERE id = $1 AND state = 'ACTIVE' AND id IN (SELECT id FROM held) RETURNING id, vehicle_id),
       battery AS (UPDATE vehicle SET energy_wh = $9 FROM finalized WHERE vehicle.id = finalized.vehicle_id AND vehicle.id = $8),
       events AS (${events.sql})
       SELECT id FROM finalized`,
@@ -121,6 +130,7 @@ export function finalizeStatement(finalized: Session, vehicleEnergyWh: string): 
       totals.durationS,
       session.vehicleId,
       vehicleEnergyWh,
+      readEnergyWh,
       ...events.parameters,
     ],
   };

@@ -69,6 +69,14 @@ function toSnapshot(row: SessionRow): SessionSnapshot {
   };
 }
 
+type EndingRow = SessionRow & { battery_capacity_wh: string; vehicle_energy_wh: string };
+
+function toEnding([row]: EndingRow[]): EndingSession | null {
+  return row
+    ? { session: toSnapshot(row), battery: { capacityWh: row.battery_capacity_wh, energyWh: row.vehicle_energy_wh } }
+    : null;
+}
+
 /** Sessions in the sessions database. Every write runs in the caller's transaction. */
 @Injectable()
 export class TypeOrmSessionRepository implements SessionRepository {
@@ -78,16 +86,7 @@ export class TypeOrmSessionRepository implements SessionRepository {
   }
 
   async lockForEnd(manager: EntityManager, id: string): Promise<EndingSession | null> {
-    const [row] = (await runPrepared(manager, lockForEndStatement(id))) as (SessionRow & {
-      battery_capacity_wh: string;
-      vehicle_energy_wh: string;
-    })[];
-    return row
-      ? {
-          session: toSnapshot(row),
-          battery: { capacityWh: row.battery_capacity_wh, energyWh: row.vehicle_energy_wh },
-        }
-      : null;
+    return toEnding(await runPrepared<EndingRow[]>(manager, lockForEndStatement(id)));
   }
 
   /** One statement for both: a charge start reads them on its path, a refused ride start to name why. */
@@ -112,15 +111,21 @@ export class TypeOrmSessionRepository implements SessionRepository {
     }
   }
 
-  async saveFinalized(manager: EntityManager, finalized: Session, vehicleEnergyWh: string): Promise<void> {
-    const updated = (await runPrepared(manager, finalizeStatement(finalized, vehicleEnergyWh))) as unknown[];
-    if (updated.length !== 1) throw new Error(`session ${finalized.id} was not active when finalized`);
+  async saveFinalized(
+    manager: EntityManager,
+    finalized: Session,
+    vehicleEnergyWh: string,
+    readFrom: EndingSession,
+  ): Promise<boolean> {
+    const statement = finalizeStatement(finalized, vehicleEnergyWh, readFrom.battery.energyWh);
+    const updated = (await runPrepared(manager, statement)) as unknown[];
+    if (updated.length === 0) return false;
     outboxWrittenBy(manager);
+    return true;
   }
 
-  async requestEnd(manager: EntityManager, id: string, kind: SessionKind): Promise<SessionSnapshot | null> {
-    const [row] = (await runPrepared(manager, requestEndStatement(id, kind))) as SessionRow[];
-    return row ? toSnapshot(row) : null;
+  async requestEnd(manager: EntityManager, id: string, kind: SessionKind): Promise<EndingSession | null> {
+    return toEnding(await runPrepared<EndingRow[]>(manager, requestEndStatement(id, kind)));
   }
 
   /** SKIP LOCKED: an instance never waits for, nor takes, a session another instance is claiming. */
