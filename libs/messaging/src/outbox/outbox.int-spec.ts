@@ -219,6 +219,49 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
     }
   });
 
+  it('drains once for the commits within its gathering time, however many there were', async () => {
+    const quiet = await createIsolatedDatabase('outbox-gather');
+    const quietSource = await new DataSource({
+      type: 'postgres',
+      url: quiet.url,
+      migrations: [CreateOutbox1763800000000, IndexOutboxPublishedAt1765100000000, OutboxWithoutNotify1768500000000],
+      migrationsRun: true,
+    }).initialize();
+    const gathering = new OutboxRelay({
+      dataSource: quietSource,
+      publisher: await ConfirmPublisher.create(connection),
+      logger,
+      pollIntervalMs: 600_000,
+      gatherMs: 3_000,
+    });
+    await gathering.start();
+    const drains = jest.spyOn(gathering, 'trigger');
+    try {
+      const notes = Array.from({ length: 5 }, (_, index) => `gathered-${index}`);
+      for (const note of notes) {
+        await quietSource.transaction((manager) =>
+          addToOutbox(
+            manager,
+            Exchanges.events,
+            'outbox.test.v1',
+            createEnvelope('outbox.test.v1', { note }, { correlationId: 'gather' }),
+          ),
+        );
+      }
+      expect(drains).not.toHaveBeenCalled();
+      await waitFor(
+        async () => (notes.every((note) => received.includes(note)) ? true : undefined),
+        10_000,
+        'the gathered events',
+      );
+      expect(drains).toHaveBeenCalledTimes(1);
+    } finally {
+      await gathering.stop();
+      await quietSource.destroy();
+      await quiet.drop();
+    }
+  });
+
   it('names the message it could not publish, by ids and correlation id, in the log line of a paused relay', async () => {
     await relay.stop();
     const lostBroker = await AmqpConnection.open({ url: vhost.url, name: 'outbox-lost-broker', logger });
