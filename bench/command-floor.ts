@@ -60,7 +60,10 @@ export async function commandFloor(env: NodeJS.ProcessEnv, concurrency: number, 
             'RIDE',
             sealed.energy_wh,
           );
-          const finalize = finalizeStatement(ride, level.energyWh.toFixed(), requested.vehicle_energy_wh);
+          const finalize = finalizeStatement(ride, level.energyWh.toFixed(), {
+            capacityWh: requested.battery_capacity_wh,
+            energyWh: requested.vehicle_energy_wh,
+          });
           const { rowCount } = await sessions.query(preparedQuery(finalize));
           if (rowCount !== 1) throw new Error(`the floor's ride ${ride.id} was not finalized`);
           requests += 1;

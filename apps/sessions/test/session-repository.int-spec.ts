@@ -10,6 +10,7 @@ import { TypeOrmSessionRepository } from '../src/session/infrastructure/typeorm-
 import { saveStartedSession } from '../src/session/start-session';
 import { TypeOrmFleetRepository } from '../src/fleet/infrastructure/typeorm-fleet.repository';
 import type { SessionsDatabase } from '../src/session/domain/session.repository';
+import { EndChargingHandler } from '../src/session/end-charging/end-charging.handler';
 import { EndRideHandler } from '../src/session/end-ride/end-ride.handler';
 import { StartChargingHandler } from '../src/session/start-charging/start-charging.handler';
 import { StartRideHandler } from '../src/session/start-ride/start-ride.handler';
@@ -223,40 +224,47 @@ describe('the session repository on real PostgreSQL', () => {
     ).toEqual([{ n: 1 }]);
   });
 
-  it("finalizes from the battery as it is when the vehicle's battery changed after the end read it: the one-statement write refuses, the held transaction decides", async () => {
+  it("finalizes a charge from the battery as it is when the vehicle's capacity changed after the end read it: the one-statement write refuses, the held transaction decides", async () => {
     const database: SessionsDatabase = {
       transaction: (work) => dataSource.transaction(work),
       autocommit: dataSource.manager,
     };
-    const [vehicleId, riderId] = [await inserted('vehicle'), await inserted('rider')];
-    const ride = await new StartRideHandler(database, new TypeOrmFleetRepository(), sessions).execute({
+    // 400 of 500 Wh; the metered charge delivers 80 Wh; an operator lowers the capacity to 450 Wh meanwhile.
+    const [vehicleId, stationId] = [await inserted('vehicle'), await inserted('station')];
+    const charge = Session.startCharge({
+      id: randomUUID(),
       vehicleId,
-      riderId,
+      terms: someTerms({ stationId, metered: true }),
+      now: new Date(),
     });
-    const requested = await sessions.requestEnd(dataSource.manager, ride.id, 'RIDE');
-    // The battery loses 100 Wh to something else while each end waits for its seal: after the end read it.
+    await start(charge);
+    const sealed = { energyWh: '80', distanceM: '0', sampleCount: 3, sealedAt: new Date() };
+    const requested = await sessions.requestEnd(dataSource.manager, charge.id, 'CHARGING');
+    await dataSource.query(`UPDATE vehicle SET battery_capacity_wh = 450 WHERE id = $1`, [vehicleId]);
+
+    // Computed from what the request read (capacity 500): 480 Wh, more than the battery now holds.
+    const stale = Session.fromSnapshot(requested!.session);
+    stale.end(sealed);
+    expect(await sessions.saveFinalized(dataSource.manager, stale, '480', requested!)).toBe(false);
+    expect((await sessions.findById(dataSource.manager, charge.id))?.state).toBe('ACTIVE');
+
+    // The end as it runs: the capacity changes again while it waits for the seal, after its request read it.
     const seal = {
       seal: async () => {
-        await dataSource.query(`UPDATE vehicle SET energy_wh = energy_wh - 100 WHERE id = $1`, [vehicleId]);
-        return { energyWh: '2.5', distanceM: '10', sampleCount: 3, sealedAt: new Date() };
+        await dataSource.query(`UPDATE vehicle SET battery_capacity_wh = 460 WHERE id = $1`, [vehicleId]);
+        return sealed;
       },
     };
-    // The end read 400 Wh; the battery holds 300 when it writes.
-    const stale = Session.fromSnapshot(requested!.session);
-    stale.end({ energyWh: '2.5', distanceM: '10', sampleCount: 3, sealedAt: new Date() });
-    await seal.seal();
-
-    expect(await sessions.saveFinalized(dataSource.manager, stale, '397.5', requested!)).toBe(false);
-    expect((await sessions.findById(dataSource.manager, ride.id))?.state).toBe('ACTIVE');
-
-    expect(await new EndRideHandler(database, sessions, seal).execute(ride.id)).toMatchObject({ state: 'FINALIZED' });
+    expect(await new EndChargingHandler(database, sessions, seal).execute(charge.id)).toMatchObject({
+      state: 'FINALIZED',
+    });
     expect(await dataSource.query(`SELECT energy_wh FROM vehicle WHERE id = $1`, [vehicleId])).toEqual([
-      { energy_wh: '197.500' },
+      { energy_wh: '460.000' },
     ]);
     expect(
       await dataSource.query(
         `SELECT count(*)::int AS n FROM outbox_message WHERE routing_key = 'session.finalized.v1' AND envelope->'payload'->>'sessionId' = $1`,
-        [ride.id],
+        [charge.id],
       ),
     ).toEqual([{ n: 1 }]);
   });

@@ -57,14 +57,38 @@ describe('statements run prepared through TypeORM on real PostgreSQL', () => {
     ]);
   });
 
+  it('prepares a text again under a new name when a migration changed the type of a column it returns', async () => {
+    await dataSource.query('CREATE TABLE widened (n int NOT NULL)');
+    await dataSource.query('INSERT INTO widened (n) VALUES (1)');
+    const read = { text: 'SELECT n FROM widened', values: [] };
+    const namesOf = async () =>
+      (await preparedOnConnection()).filter((row) => row.statement === read.text).map((row) => row.name);
+    expect(await runPrepared(runner.manager, read)).toEqual([{ n: 1 }]);
+
+    // Another instance's migration, on another connection: this one's prepared plan returns an int.
+    await dataSource.query('ALTER TABLE widened ALTER COLUMN n TYPE bigint');
+    expect(await runPrepared(runner.manager, read)).toEqual([{ n: '1' }]);
+    expect(await namesOf()).toHaveLength(2);
+
+    // In a transaction the failed run has aborted it: the run fails, and the next one is prepared anew.
+    await dataSource.query('ALTER TABLE widened ALTER COLUMN n TYPE numeric');
+    await runner.startTransaction();
+    const failure = await runPrepared(runner.manager, read).catch((error: unknown) => error);
+    await runner.rollbackTransaction();
+    expect((failure as QueryFailedError & { driverError: { code: string } }).driverError.code).toBe('0A000');
+    expect(await runPrepared(runner.manager, read)).toEqual([{ n: '1' }]);
+    expect(await namesOf()).toHaveLength(3);
+  });
+
   it('runs unnamed past 64 distinct texts in a process, so texts built from their input cannot grow the cache', async () => {
     const texts = Array.from({ length: 70 }, (_, index) => `SELECT $1::int + ${index} AS n`);
     for (const [index, text] of texts.entries()) {
       expect(await runPrepared(runner.manager, { text, values: [1] })).toEqual([{ n: 1 + index }]);
     }
 
-    const prepared = await preparedOnConnection();
-    expect(prepared.length).toBeLessThanOrEqual(64);
-    expect(prepared.map((row) => row.statement)).not.toContain(texts[69]);
+    // The connection also holds the names a changed result type retired (see above).
+    const prepared = (await preparedOnConnection()).map((row) => row.statement);
+    expect(new Set(prepared).size).toBeLessThanOrEqual(64);
+    expect(prepared).not.toContain(texts[69]);
   });
 });

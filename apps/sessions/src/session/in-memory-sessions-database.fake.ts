@@ -86,7 +86,7 @@ export class InMemorySessionsDatabase implements SessionsDatabase, SessionReposi
   }
 
   /** Finalizes only an Active session, as the repository's conditional update does, and sets its vehicle's battery. */
-  /** Writes only if the session is Active and its vehicle's battery is what `readFrom` read, as the statement does. */
+  /** Writes only if the session is Active and its vehicle's battery (level and capacity) is what `readFrom` read, as the statement does. */
   async saveFinalized(
     tx: Transaction,
     session: Session,
@@ -94,8 +94,11 @@ export class InMemorySessionsDatabase implements SessionsDatabase, SessionReposi
     readFrom: EndingSession,
   ): Promise<boolean> {
     const now = await this.lockForEnd(tx, session.id);
-    if (now?.session.state !== 'ACTIVE' || !new Decimal(now.battery.energyWh).eq(readFrom.battery.energyWh))
-      return false;
+    const unchanged =
+      now?.session.state === 'ACTIVE' &&
+      new Decimal(now.battery.energyWh).eq(readFrom.battery.energyWh) &&
+      new Decimal(now.battery.capacityWh).eq(readFrom.battery.capacityWh);
+    if (!now || !unchanged) return false;
     this.save(session);
     const vehicle = this.vehicles.get(now.session.vehicleId);
     if (vehicle) this.vehicles.set(vehicle.id, { ...vehicle, energyWh: vehicleEnergyWh });

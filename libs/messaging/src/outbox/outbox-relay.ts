@@ -88,11 +88,17 @@ export class OutboxRelay {
   }
 
   async stop(): Promise<void> {
+    // Rows a commit woke the relay for while it gathered are drained now (after the drain in progress,
+    // which may have read before they committed), not left for the next start.
+    if (this.gathering) {
+      clearTimeout(this.gathering);
+      this.gathering = null;
+      await this.trigger();
+    }
     this.stopped = true;
     this.untrackBacklog?.();
     if (this.timer) clearInterval(this.timer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    if (this.gathering) clearTimeout(this.gathering);
     this.forgetWakeUp?.();
     const subscribers = this.options.dataSource.subscribers;
     if (this.wakeOnCommit && subscribers.includes(this.wakeOnCommit))

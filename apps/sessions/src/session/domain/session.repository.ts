@@ -41,8 +41,8 @@ export interface SessionRepository {
   /**
    * The one write a session gets after its start: Active to Finalized with its totals and events, and
    * its vehicle's battery at `vehicleEnergyWh`, all or nothing, holding both rows as `lockForEnd` does.
-   * Only if the session is still Active and the battery still holds the level `readFrom` read (the
-   * level the new one was computed from); false when either changed, and nothing was written.
+   * Only if the session is still Active and the battery still has the level and capacity `readFrom`
+   * read (what the new level was computed from); false when either changed, and nothing was written.
    */
   saveFinalized(tx: Transaction, session: Session, vehicleEnergyWh: string, readFrom: EndingSession): Promise<boolean>;
   /**

@@ -98,20 +98,24 @@ export function lockForEndStatement(id: string): Statement {
  * The one write a session gets after its start, in one statement: Active to Finalized with its totals,
  * its events, and its vehicle's new battery level, all or nothing. It holds the session and its vehicle
  * first, as `lockForEndStatement` does (the same rows in the same order, so the two never deadlock),
- * and writes nothing unless the session is still Active and the battery still holds `readEnergyWh`,
- * the level the new one was computed from (checked on the rows' newest versions once held). Returns
- * the session's id when it was finalized.
+ * and writes nothing unless the session is still Active and the battery still is `read`, the level
+ * and capacity the new level was computed from (checked on the rows' newest versions once held).
+ * Returns the session's id when it was finalized.
  */
-export function finalizeStatement(finalized: Session, vehicleEnergyWh: string, readEnergyWh: string): Statement {
+export function finalizeStatement(
+  finalized: Session,
+  vehicleEnergyWh: string,
+  read: { capacityWh: string; energyWh: string },
+): Statement {
   const session = finalized.toSnapshot();
   const totals = session.totals;
   if (session.state !== 'FINALIZED' || !totals || !session.endedAt)
     throw new Error(`session ${session.id} is not finalized`);
-  const events = outboxRowsAfter('finalized', sessionEventMessages(finalized.pullEvents()), 11);
+  const events = outboxRowsAfter('finalized', sessionEventMessages(finalized.pullEvents()), 12);
   return {
     text: `WITH held AS (
         SELECT s.id FROM session s JOIN vehicle v ON v.id = s.vehicle_id
-        WHERE s.id = $1 AND s.state = 'ACTIVE' AND v.id = $8 AND v.energy_wh = $10
+        WHERE s.id = $1 AND s.state = 'ACTIVE' AND v.id = $8 AND v.energy_wh = $10 AND v.battery_capacity_wh = $11
         FOR UPDATE OF s FOR NO KEY UPDATE OF v),
       finalized AS (
         UPDATE session SET state = 'FINALIZED', ended_at = $2, energy_wh = $3, energy_source = $4, distance_m = $5,
@@ -130,7 +134,8 @@ export function finalizeStatement(finalized: Session, vehicleEnergyWh: string, r
       totals.durationS,
       session.vehicleId,
       vehicleEnergyWh,
-      readEnergyWh,
+      read.energyWh,
+      read.capacityWh,
       ...events.parameters,
     ],
   };

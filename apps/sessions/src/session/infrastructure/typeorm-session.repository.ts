@@ -117,7 +117,7 @@ export class TypeOrmSessionRepository implements SessionRepository {
     vehicleEnergyWh: string,
     readFrom: EndingSession,
   ): Promise<boolean> {
-    const statement = finalizeStatement(finalized, vehicleEnergyWh, readFrom.battery.energyWh);
+    const statement = finalizeStatement(finalized, vehicleEnergyWh, readFrom.battery);
     const updated = (await runPrepared(manager, statement)) as unknown[];
     if (updated.length === 0) return false;
     outboxWrittenBy(manager);
