@@ -48,6 +48,16 @@ describe('the session repository on real PostgreSQL', () => {
     return id;
   }
 
+  const sessionsDatabase = (): SessionsDatabase => ({
+    transaction: (work) => dataSource.transaction(work),
+    autocommit: dataSource.manager,
+  });
+  const finalizedEventsOf = (sessionId: string) =>
+    dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_message WHERE routing_key = 'session.finalized.v1' AND envelope->'payload'->>'sessionId' = $1`,
+      [sessionId],
+    );
+
   const start = (session: Session) =>
     dataSource.transaction((tx) =>
       saveStartedSession(tx, sessions, session, { earlier: async () => null, partiesExist: async () => undefined }),
@@ -83,10 +93,7 @@ describe('the session repository on real PostgreSQL', () => {
   });
 
   it("lets a ride start racing the end of its vehicle's ride wait for that end, then start: no deadlock", async () => {
-    const database: SessionsDatabase = {
-      transaction: (work) => dataSource.transaction(work),
-      autocommit: dataSource.manager,
-    };
+    const database = sessionsDatabase();
     const fleet = new TypeOrmFleetRepository();
     const [vehicleId, riderId] = [await inserted('vehicle'), await inserted('rider')];
     const first = await new StartRideHandler(database, fleet, sessions).execute({ vehicleId, riderId });
@@ -112,10 +119,7 @@ describe('the session repository on real PostgreSQL', () => {
   });
 
   it('lets a ride start and a charge start of one vehicle race without a deadlock: one starts, one is refused', async () => {
-    const database: SessionsDatabase = {
-      transaction: (work) => dataSource.transaction(work),
-      autocommit: dataSource.manager,
-    };
+    const database = sessionsDatabase();
     const fleet = new TypeOrmFleetRepository();
     const [vehicleId, riderId, stationId] = [
       await inserted('vehicle'),
@@ -144,10 +148,7 @@ describe('the session repository on real PostgreSQL', () => {
   });
 
   it('starts exactly one of 30 concurrent rides of one vehicle; the others name it', async () => {
-    const database: SessionsDatabase = {
-      transaction: (work) => dataSource.transaction(work),
-      autocommit: dataSource.manager,
-    };
+    const database = sessionsDatabase();
     const handler = new StartRideHandler(database, new TypeOrmFleetRepository(), sessions);
     const vehicleId = await inserted('vehicle');
     const riders = await Promise.all(Array.from({ length: 30 }, () => inserted('rider')));
@@ -179,10 +180,7 @@ describe('the session repository on real PostgreSQL', () => {
   });
 
   it('finalizes one of 10 concurrent ends of a ride; the other nine answer 409 with the same record', async () => {
-    const database: SessionsDatabase = {
-      transaction: (work) => dataSource.transaction(work),
-      autocommit: dataSource.manager,
-    };
+    const database = sessionsDatabase();
     const [vehicleId, riderId] = [await inserted('vehicle'), await inserted('rider')];
     const ride = await new StartRideHandler(database, new TypeOrmFleetRepository(), sessions).execute({
       vehicleId,
@@ -216,19 +214,11 @@ describe('the session repository on real PostgreSQL', () => {
     expect(await dataSource.query(`SELECT energy_wh FROM vehicle WHERE id = $1`, [vehicleId])).toEqual([
       { energy_wh: '397.500' },
     ]);
-    expect(
-      await dataSource.query(
-        `SELECT count(*)::int AS n FROM outbox_message WHERE routing_key = 'session.finalized.v1' AND envelope->'payload'->>'sessionId' = $1`,
-        [ride.id],
-      ),
-    ).toEqual([{ n: 1 }]);
+    expect(await finalizedEventsOf(ride.id)).toEqual([{ n: 1 }]);
   });
 
   it("finalizes a charge from the battery as it is when the vehicle's capacity changed after the end read it: the one-statement write refuses, the held transaction decides", async () => {
-    const database: SessionsDatabase = {
-      transaction: (work) => dataSource.transaction(work),
-      autocommit: dataSource.manager,
-    };
+    const database = sessionsDatabase();
     // 400 of 500 Wh; the metered charge delivers 80 Wh; an operator lowers the capacity to 450 Wh meanwhile.
     const [vehicleId, stationId] = [await inserted('vehicle'), await inserted('station')];
     const charge = Session.startCharge({
@@ -261,12 +251,7 @@ describe('the session repository on real PostgreSQL', () => {
     expect(await dataSource.query(`SELECT energy_wh FROM vehicle WHERE id = $1`, [vehicleId])).toEqual([
       { energy_wh: '460.000' },
     ]);
-    expect(
-      await dataSource.query(
-        `SELECT count(*)::int AS n FROM outbox_message WHERE routing_key = 'session.finalized.v1' AND envelope->'payload'->>'sessionId' = $1`,
-        [charge.id],
-      ),
-    ).toEqual([{ n: 1 }]);
+    expect(await finalizedEventsOf(charge.id)).toEqual([{ n: 1 }]);
   });
 
   it('hands a requested, unfinished end to one claimer at a time, and again only after the delay', async () => {

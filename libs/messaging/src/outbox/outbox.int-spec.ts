@@ -19,6 +19,18 @@ import { IndexOutboxPublishedAt1765100000000 } from './outbox-published-index.mi
 import { CreateOutbox1763800000000 } from './outbox.migration';
 import { OutboxWithoutNotify1768500000000 } from './outbox-without-notify.migration';
 
+/** A database with only an outbox, for a relay of its own whose every drain the test accounts for. */
+async function anOutboxOfItsOwn(label: string): Promise<[IsolatedDatabase, DataSource]> {
+  const database = await createIsolatedDatabase(label);
+  const dataSource = await new DataSource({
+    type: 'postgres',
+    url: database.url,
+    migrations: [CreateOutbox1763800000000, IndexOutboxPublishedAt1765100000000, OutboxWithoutNotify1768500000000],
+    migrationsRun: true,
+  }).initialize();
+  return [database, dataSource];
+}
+
 describe('transactional outbox and idempotent inbox on real PostgreSQL and RabbitMQ', () => {
   let database: IsolatedDatabase;
   let vhost: IsolatedVhost;
@@ -167,13 +179,7 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
   });
 
   it('wakes its relay when a write commits, not at its poll: after a transaction and after a single statement', async () => {
-    const quiet = await createIsolatedDatabase('outbox-wake');
-    const quietSource = await new DataSource({
-      type: 'postgres',
-      url: quiet.url,
-      migrations: [CreateOutbox1763800000000, IndexOutboxPublishedAt1765100000000, OutboxWithoutNotify1768500000000],
-      migrationsRun: true,
-    }).initialize();
+    const [quiet, quietSource] = await anOutboxOfItsOwn('outbox-wake');
     const slow = new OutboxRelay({
       dataSource: quietSource,
       publisher: await ConfirmPublisher.create(connection),
@@ -220,13 +226,7 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
   });
 
   it('drains once for the commits within its gathering time, however many there were', async () => {
-    const quiet = await createIsolatedDatabase('outbox-gather');
-    const quietSource = await new DataSource({
-      type: 'postgres',
-      url: quiet.url,
-      migrations: [CreateOutbox1763800000000, IndexOutboxPublishedAt1765100000000, OutboxWithoutNotify1768500000000],
-      migrationsRun: true,
-    }).initialize();
+    const [quiet, quietSource] = await anOutboxOfItsOwn('outbox-gather');
     const gathering = new OutboxRelay({
       dataSource: quietSource,
       publisher: await ConfirmPublisher.create(connection),
