@@ -1,10 +1,14 @@
+import Decimal from 'decimal.js';
 import {
+  batchEffects,
   bucketOf,
   contributionOf,
   merged,
   NIL_UUID,
   replacementOf,
+  type ArrivingFact,
   type BillingFact,
+  type Contribution,
   type SessionFact,
 } from './contribution';
 
@@ -144,5 +148,97 @@ describe('replacementOf', () => {
     const { revenue } = replacementOf(aRide(), priced({ revision: 1, currency: 'CHF' }), priced());
     expect(revenue.filter((row) => row.currency === 'CHF').every((row) => row.sessions === -1)).toBe(true);
     expect(revenue.filter((row) => row.currency === 'EUR').every((row) => row.sessions === 1)).toBe(true);
+  });
+});
+
+describe('batchEffects', () => {
+  type Billing = BillingFact & { sessionId: string };
+  type Fact = ArrivingFact<SessionFact, Billing>;
+  const billingOf = (session: SessionFact, billing: BillingFact): Billing => ({
+    ...billing,
+    sessionId: session.sessionId,
+  });
+  const ride = aRide();
+  const charge = aCharge({ sessionId: '55555555-5555-4555-8555-555555555555', energyWh: '7.25' });
+  const otherRide = aRide({
+    sessionId: '66666666-6666-4666-8666-666666666666',
+    endedAt: new Date('2026-04-01T00:00:00Z'),
+  });
+
+  /** The same facts one at a time, each with what the ones before it left: the rule batchEffects must keep. */
+  const oneByOne = (facts: Fact[], sessions = new Map<string, SessionFact>(), billings = new Map<string, Billing>()) =>
+    merged(facts.map((fact) => batchEffects([fact], sessions, billings).contribution));
+  /** The batch's figures in the ALL row of the month, summed over currencies. */
+  const total = ({ rollups, revenue }: Contribution) => {
+    const allMonth = <T extends { level: string; dim: string }>(rows: T[]) =>
+      rows.filter((row) => row.level === 'MONTH' && row.dim === 'ALL');
+    return {
+      sessions: allMonth(rollups).reduce((sum, row) => sum + row.sessions, 0),
+      priced: allMonth(rollups).reduce((sum, row) => sum + row.priced, 0),
+      inclVat: allMonth(revenue)
+        .reduce((sum, row) => sum.add(row.inclVat), new Decimal(0))
+        .toFixed(2),
+    };
+  };
+
+  it('counts a session once with the billing it has by then, whichever of the two comes first', () => {
+    for (const facts of [
+      [{ session: ride }, { billing: billingOf(ride, priced()) }],
+      [{ billing: billingOf(ride, priced()) }, { session: ride }],
+    ] as Fact[][]) {
+      const effects = batchEffects(facts, new Map(), new Map());
+      expect(effects.inserted).toEqual([ride]);
+      expect(effects.stored).toEqual([billingOf(ride, priced())]);
+      expect(effects.contribution).toEqual(merged([contributionOf(ride, priced())]));
+    }
+  });
+
+  it('inserts a session delivered twice once, and skips one the database already keeps', () => {
+    const effects = batchEffects(
+      [{ session: ride }, { session: ride }, { session: charge }],
+      new Map([[charge.sessionId, charge]]),
+      new Map(),
+    );
+    expect(effects.inserted).toEqual([ride]);
+    expect(effects.contribution).toEqual(merged([contributionOf(ride, null)]));
+  });
+
+  it('stores a newer revision over the kept one and ignores an older or equal one', () => {
+    const kept = billingOf(ride, unpriced);
+    const newer = billingOf(ride, priced({ revision: 3 }));
+    const effects = batchEffects(
+      [
+        { billing: newer },
+        { billing: billingOf(ride, priced({ revision: 2 })) },
+        { billing: billingOf(ride, priced({ revision: 3, totalInclVat: '99.00' })) },
+      ],
+      new Map([[ride.sessionId, ride]]),
+      new Map([[ride.sessionId, kept]]),
+    );
+    expect(effects.stored).toEqual([newer]);
+    expect(effects.contribution).toEqual(replacementOf(ride, unpriced, priced({ revision: 3 })));
+  });
+
+  it('sums a mixed batch exactly as the same facts applied one at a time', () => {
+    const facts: Fact[] = [
+      { billing: billingOf(charge, unpriced) },
+      { session: ride },
+      { session: charge },
+      { billing: billingOf(ride, unpriced) },
+      { billing: billingOf(ride, priced({ revision: 2, currency: 'CHF' })) },
+      { session: ride },
+      { billing: billingOf(charge, priced({ revision: 4 })) },
+      { billing: billingOf(otherRide, priced({ revision: 2 })) },
+      { billing: billingOf(charge, priced({ revision: 3, totalInclVat: '50.00' })) },
+    ];
+    const known = () => ({
+      sessions: new Map([[otherRide.sessionId, otherRide]]),
+      billings: new Map([[otherRide.sessionId, billingOf(otherRide, unpriced)]]),
+    });
+    const before = known();
+    const batch = batchEffects(facts, before.sessions, before.billings).contribution;
+    const single = known();
+    expect(batch).toEqual(oneByOne(facts, single.sessions, single.billings));
+    expect(total(batch)).toEqual({ sessions: 2, priced: 3, inclVat: '35.70' });
   });
 });

@@ -229,3 +229,48 @@ function inKeyOrder<T>(rows: Map<string, T>): T[] {
 function keyOf(row: RollupKey): string {
   return `${row.level}|${row.dim}|${row.dimId}|${row.kind}|${row.bucket.toISOString()}`;
 }
+
+/** A fact an event brings: a finalized session, or a billing of one. Ids in lower case, as PostgreSQL gives them back. */
+export type ArrivingFact<S extends SessionFact, B extends BillingFact> =
+  { session: S & { sessionId: string } } | { billing: B & { sessionId: string } };
+
+/** What a batch of facts changes: the sessions to insert, the billings to store, and the rollups' contribution. */
+export interface BatchEffects<S extends SessionFact, B extends BillingFact> {
+  inserted: S[];
+  /** Every billing that replaces the one kept before it; the newest revision of a session is the one stored. */
+  stored: B[];
+  contribution: Contribution;
+}
+
+/**
+ * Applies a batch's facts, in their order, to the sessions and billings known before it (by session
+ * id), the same rules as one event at a time: a session is inserted once and counts with the billing it
+ * has by then; a billing replaces the kept one only with a higher revision, and when its session is
+ * known its contribution replaces the old one's. The known maps are updated as the facts are applied.
+ */
+export function batchEffects<
+  S extends SessionFact & { sessionId: string },
+  B extends BillingFact & { sessionId: string },
+>(facts: ArrivingFact<S, B>[], sessions: Map<string, S>, billings: Map<string, B>): BatchEffects<S, B> {
+  const inserted: S[] = [];
+  const stored: B[] = [];
+  const contributions: Contribution[] = [];
+  for (const fact of facts) {
+    if ('session' in fact) {
+      const { session } = fact;
+      if (sessions.has(session.sessionId)) continue;
+      sessions.set(session.sessionId, session);
+      inserted.push(session);
+      contributions.push(contributionOf(session, billings.get(session.sessionId) ?? null));
+      continue;
+    }
+    const { billing } = fact;
+    const before = billings.get(billing.sessionId) ?? null;
+    if (before && before.revision >= billing.revision) continue;
+    billings.set(billing.sessionId, billing);
+    stored.push(billing);
+    const session = sessions.get(billing.sessionId);
+    if (session) contributions.push(replacementOf(session, before, billing));
+  }
+  return { inserted, stored, contribution: merged(contributions) };
+}

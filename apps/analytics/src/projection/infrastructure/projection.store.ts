@@ -144,33 +144,35 @@ export async function upsertBillings(
   return rows.map((row) => row.sessionId);
 }
 
-export async function findSession(
+/** The sessions of these ids the schema keeps. */
+export async function findSessions(
   manager: EntityManager,
   schema: string,
-  sessionId: string,
-): Promise<SessionFactRow | null> {
-  const [row] = (await manager.query(
+  sessionIds: string[],
+): Promise<SessionFactRow[]> {
+  if (sessionIds.length === 0) return [];
+  return (await manager.query(
     `SELECT session_id AS "sessionId", kind, vehicle_id AS "vehicleId", rider_id AS "riderId", station_id AS "stationId",
             started_at AS "startedAt", ended_at AS "endedAt", duration_s::int AS "durationS",
             energy_wh::text AS "energyWh", distance_m::text AS "distanceM"
-       FROM ${schema}.session_fact WHERE session_id = $1`,
-    [sessionId],
+       FROM ${schema}.session_fact WHERE session_id = ANY($1::uuid[])`,
+    [sessionIds],
   )) as SessionFactRow[];
-  return row ?? null;
 }
 
-export async function findBilling(
+/** The billings the schema keeps for these sessions. */
+export async function findBillings(
   manager: EntityManager,
   schema: string,
-  sessionId: string,
-): Promise<BillingFactRow | null> {
-  const [row] = (await manager.query(
+  sessionIds: string[],
+): Promise<BillingFactRow[]> {
+  if (sessionIds.length === 0) return [];
+  return (await manager.query(
     `SELECT session_id AS "sessionId", revision, status, currency, total_excl_vat::text AS "totalExclVat",
             total_vat::text AS "totalVat", total_incl_vat::text AS "totalInclVat"
-       FROM ${schema}.billing_fact WHERE session_id = $1`,
-    [sessionId],
+       FROM ${schema}.billing_fact WHERE session_id = ANY($1::uuid[])`,
+    [sessionIds],
   )) as BillingFactRow[];
-  return row ?? null;
 }
 
 /** What adding to an existing rollup row does: every sum grows by the added one. */
