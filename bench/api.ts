@@ -30,6 +30,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 30);
 const TARGET_P99_MS = 50;
 const TARGET_CAPACITY_RATIO = 2;
+/** The steady phase's CPU table names this process (the requests' sender) so. */
+const LOAD_GENERATOR = 'load generator';
 /** Freshly started services run cold code: the first seconds are not measured. */
 const WARM_UP_S = 10;
 /** After a capacity run, how long the stack may take to work off what the pairs set off (outbox, billing, analytics). */
@@ -37,6 +39,8 @@ const QUIET_TIMEOUT_MS = 120_000;
 
 interface Row {
   name: string;
+  /** Requests answered. */
+  requests: number;
   requestsPerSecond: number;
   p50: number;
   p99: number;
@@ -56,6 +60,7 @@ function rowOf(name: string, result: autocannon.Result): Row {
   );
   return {
     name,
+    requests: result.requests.total,
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -240,6 +245,7 @@ async function steadyPairs(
   );
   return {
     name: `the same pairs sent at a steady ${Math.round(rate)} requests/s`,
+    requests: latencies.length,
     requestsPerSecond: latencies.length / elapsedS,
     p50: Math.round(percentile(latencies, 0.5)),
     p99: Math.round(percentile(latencies, 0.99)),
@@ -269,6 +275,8 @@ interface Round {
   steady: Row;
   /** CPU milliseconds per request, by process (group). */
   cpuMs: Record<string, number>;
+  /** The same at the steady rate, with the load generator's own (this process). */
+  steadyCpuMs: Record<string, number>;
 }
 
 async function startTarget(label: string, root: string): Promise<Target> {
@@ -326,13 +334,24 @@ async function round(target: Target): Promise<Round> {
   const requests = Math.max(1, result.requests.total);
   const cpuMs = Object.fromEntries(Object.entries(used).map(([group, ms]) => [group, ms / requests]));
   const capacity = rowOf(`ride pairs at ${CONNECTIONS} connections`, result);
+  const steadyFixtures = await target.fixtures();
+  await quiet(target);
+  const steadyBefore = target.cpu.snapshot();
+  const generatorBefore = process.cpuUsage();
   const steady = await steadyPairs(
     stack.gatewayUrl,
-    await target.fixtures(),
+    steadyFixtures,
     operatorKey,
     DURATION_S,
     capacity.requestsPerSecond / 2,
   );
+  const generator = process.cpuUsage(generatorBefore);
+  await quiet(target);
+  const steadyRequests = Math.max(1, steady.requests);
+  const steadyCpuMs = Object.fromEntries([
+    ...Object.entries(target.cpu.since(steadyBefore)).map(([group, ms]) => [group, ms / steadyRequests]),
+    [LOAD_GENERATOR, (generator.user + generator.system) / 1_000 / steadyRequests],
+  ]);
   log(
     `${target.label}: ${Math.round(capacity.requestsPerSecond)} requests/s (p99 ${capacity.p99} ms); ` +
       `steady ${Math.round(steady.requestsPerSecond)}/s p50 ${steady.p50} ms p99 ${steady.p99} ms, ` +
@@ -340,7 +359,7 @@ async function round(target: Target): Promise<Round> {
         .reduce((sum, ms) => sum + ms, 0)
         .toFixed(2)}`,
   );
-  return { capacity, steady, cpuMs };
+  return { capacity, steady, cpuMs, steadyCpuMs };
 }
 
 const median = (values: number[]) => {
@@ -450,6 +469,13 @@ function report(targets: Target[], results: Map<string, Round[]>, floors: number
         .reduce((sum, count) => sum + count, 0)} | ${spread(total, 2)} |`,
     );
   }
+  const steadyCpu = [...cpu];
+  for (const group of [...groups, LOAD_GENERATOR])
+    steadyCpu.push(
+      `| ${group} | ${targets
+        .map((target) => median((results.get(target.label) ?? []).map((run) => run.steadyCpuMs[group] ?? 0)).toFixed(2))
+        .join(' | ')} |`,
+    );
   for (const group of groups)
     cpu.push(
       `| ${group} | ${targets
@@ -457,6 +483,9 @@ function report(targets: Target[], results: Map<string, Round[]>, floors: number
         .join(' | ')} |`,
     );
   console.log(`\n${lines.join('\n')}\n\nCPU ms per request by process (median of the rounds):\n${cpu.join('\n')}\n`);
+  console.log(
+    `CPU ms per request by process at the steady rate (median of the rounds; the load generator is this process):\n${steadyCpu.join('\n')}\n`,
+  );
   console.log(
     `The floor (the pair's database statements from one plain Node process with pg, ${CONNECTIONS} at once): ${spread(floors)} requests/s\n`,
   );

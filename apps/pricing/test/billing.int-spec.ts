@@ -18,30 +18,11 @@ import { ManageTariffsHandler } from '../src/tariff/manage-tariffs/manage-tariff
 import { EffectiveFromInPastError } from '../src/tariff/manage-tariffs/tariff-management.errors';
 import { QuoteSessionHandler } from '../src/tariff/quote-session/quote-session.handler';
 import { QuoteSpanTooLongError } from '../src/tariff/quote-session/quote-session.errors';
+import { aFinalizedSession, RIDER, timeOfDayTariff } from './pricing-fixtures';
 
 const OPERATOR_ZONE = 'Europe/Amsterdam';
 /** Sessions finalized while the tariff is published. */
 const RACING = 20;
-const RIDER = randomUUID();
-
-/** Off-peak and peak energy in the operator's (or the station's) zone, at two VAT rates. */
-const timeOfDayTariff = (kind: 'RIDE' | 'CHARGING') => ({
-  currency: 'EUR',
-  appliesTo: { kind },
-  elements: [
-    {
-      price_components: [{ type: 'ENERGY', price: 0.2, vat: 21, step_size: 1 }],
-      restrictions: { start_time: '22:00', end_time: '07:00' },
-    },
-    {
-      price_components: [
-        { type: 'ENERGY', price: '0.35', vat: '21', step_size: 1 },
-        { type: 'TIME', price: '0.60', vat: '9', step_size: 60 },
-      ],
-    },
-  ],
-});
-
 /** A node of PostgreSQL's EXPLAIN (ANALYZE, FORMAT JSON) plan. */
 interface PlanNode {
   'Node Type': string;
@@ -55,30 +36,6 @@ interface PlanNode {
 function scanNodesOf(node: PlanNode): PlanNode[] {
   const own = node['Node Type'].includes('Scan') ? [node] : [];
   return [...own, ...(node.Plans ?? []).flatMap(scanNodesOf)];
-}
-
-let sequence = 0;
-/** A finalized session starting on a distinct minute of 2026, 20 to 140 minutes long. */
-function aFinalizedSession(kind: 'RIDE' | 'CHARGING', overrides: Partial<SessionFinalizedV1> = {}): SessionFinalizedV1 {
-  sequence += 1;
-  const startMs = Date.parse('2026-01-05T00:00:00Z') + sequence * 7 * 60_000;
-  const durationS = 1_200 + (sequence % 7) * 1_200;
-  return {
-    sessionId: randomUUID(),
-    kind,
-    vehicleId: randomUUID(),
-    riderId: kind === 'RIDE' ? RIDER : null,
-    stationId: kind === 'CHARGING' ? randomUUID() : null,
-    stationTimeZone: kind === 'CHARGING' ? 'Europe/Berlin' : null,
-    startedAt: new Date(startMs).toISOString(),
-    endedAt: new Date(startMs + durationS * 1000).toISOString(),
-    durationS,
-    energyWh: String(1_000 + (sequence % 97) * 113.5),
-    energySource: 'TELEMETRY',
-    distanceM: '0',
-    sampleCount: 1,
-    ...overrides,
-  };
 }
 
 describe('pricing on a real database', () => {

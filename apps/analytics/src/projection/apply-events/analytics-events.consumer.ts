@@ -22,7 +22,7 @@ import {
   publishDeadLetter,
   routingKeyOf,
 } from '@chargeflow/messaging';
-import { isContentError, PINO_LOGGER } from '@chargeflow/runtime';
+import { applyTogetherOrEach, PINO_LOGGER } from '@chargeflow/runtime';
 import { ApplyEventHandler, type ProjectionEvent } from './apply-event.handler';
 import { billingRefusal, finalizedSessionRefusal } from '../domain/event-admission';
 
@@ -94,34 +94,12 @@ export class AnalyticsEventsConsumer implements OnApplicationBootstrap, OnModule
         refused.push({ message, error });
       }
     }
-    refused.push(...(await this.applyEach(admitted)));
+    // One transaction for the batch; when an event's content makes it fail, each in its own, so only that event is refused.
+    for (const { item, reason } of await applyTogetherOrEach(admitted, (some) => this.apply(some)))
+      refused.push({ message: item.message, error: new PoisonMessageError('UNSTORABLE', reason) });
     // After the commit: a failed dead-lettering retries the batch, whose events the inbox then skips.
     for (const { message, error } of refused)
       await publishDeadLetter(this.publisher, FactQueues.analyticsEvents.name, message, error, this.logger);
-  }
-
-  /**
-   * Applies the events in one transaction; when an event's content makes it fail, each in its own,
-   * so only that event is refused. Resolves the refused ones.
-   */
-  private async applyEach(admitted: Admitted[]): Promise<Refused[]> {
-    if (admitted.length === 0) return [];
-    try {
-      await this.apply(admitted);
-      return [];
-    } catch (error) {
-      if (!isContentError(error)) throw error;
-    }
-    const refused: Refused[] = [];
-    for (const one of admitted) {
-      try {
-        await this.apply([one]);
-      } catch (error) {
-        if (!isContentError(error)) throw error;
-        refused.push({ message: one.message, error: new PoisonMessageError('UNSTORABLE', (error as Error).message) });
-      }
-    }
-    return refused;
   }
 
   private apply(admitted: Admitted[]): Promise<void> {

@@ -20,7 +20,7 @@ import {
   PoisonMessageError,
   routingKeyOf,
 } from '@chargeflow/messaging';
-import { isContentError, PINO_LOGGER } from '@chargeflow/runtime';
+import { applyTogetherOrEach, PINO_LOGGER } from '@chargeflow/runtime';
 
 const QUEUE = Queues.centralSystemProtocolLog;
 
@@ -73,7 +73,11 @@ export class ProtocolLogConsumer implements OnApplicationBootstrap, OnModuleDest
             poison.push({ message, error });
           }
         }
-        poison.push(...(await this.storeEach(frames)));
+        // The batch in one statement; when a frame's content makes it fail (a recorder of an older
+        // version), frame by frame, so only that frame goes to the dead-letter queue.
+        const unstorable = await applyTogetherOrEach(frames, (some) => this.store(some.map(({ frame }) => frame)));
+        for (const { item, reason } of unstorable)
+          poison.push({ message: item.message, error: new PoisonMessageError('UNSTORABLE', reason) });
         // After the commit: a failed dead-lettering retries the batch, whose frames are then stored once.
         // A message goes once, however many of its frames could not be stored (the others are stored; again, once, on a replay).
         const byMessage = new Map(poison.map((entry) => [entry.message, entry.error]));
@@ -88,32 +92,6 @@ export class ProtocolLogConsumer implements OnApplicationBootstrap, OnModuleDest
 
   onModuleDestroy(): Promise<void> {
     return this.consumer.stop();
-  }
-
-  /**
-   * Stores the batch in one statement; when a frame's content makes it fail (a recorder of an older
-   * version), frame by frame, so only that frame goes to the dead-letter queue. Resolves those frames.
-   */
-  private async storeEach(
-    frames: { message: ConsumeMessage; frame: OcppFrameLoggedV1 }[],
-  ): Promise<{ message: ConsumeMessage; error: PoisonMessageError }[]> {
-    if (frames.length === 0) return [];
-    try {
-      await this.store(frames.map(({ frame }) => frame));
-      return [];
-    } catch (error) {
-      if (!isContentError(error)) throw error;
-    }
-    const unstorable: { message: ConsumeMessage; error: PoisonMessageError }[] = [];
-    for (const { message, frame } of frames) {
-      try {
-        await this.store([frame]);
-      } catch (error) {
-        if (!isContentError(error)) throw error;
-        unstorable.push({ message, error: new PoisonMessageError('UNSTORABLE', (error as Error).message) });
-      }
-    }
-    return unstorable;
   }
 
   private async store(frames: OcppFrameLoggedV1[]): Promise<void> {

@@ -4,6 +4,7 @@ import {
   BILLING_CALCULATED_V1,
   BILLING_CALCULATED_V2,
   createEnvelope,
+  type DomainError,
   Exchanges,
   type BillingCalculatedV1,
   type BillingCalculatedV2,
@@ -21,6 +22,11 @@ export class UnknownEngineVersionError extends Error {
   constructor(readonly engineVersion: string) {
     super(`no engine ${engineVersion} is known to recompute the record with`);
   }
+}
+
+/** Why a session a tariff applies to has no price: the engine's verdict (a DomainError). */
+export function unpriceableReason(error: DomainError): string {
+  return `a tariff applies but could not price it: ${error.message}`;
 }
 
 export function tariffOf(version: TariffVersionRecord): Tariff {
@@ -49,16 +55,21 @@ export class PriceFinalizedSessionHandler {
       session.stationId,
       new Date(session.startedAt),
     );
-    if (!version) {
-      const reason = `no ${session.kind} tariff was in force at ${session.startedAt}`;
-      const revision = await this.billing.save(manager, session, { reason });
-      if (revision !== null) await this.announce(manager, session, revision, { reason });
-      return;
-    }
+    if (!version)
+      return this.recordUnpriced(manager, session, `no ${session.kind} tariff was in force at ${session.startedAt}`);
     const input = pricingInputOf(session, this.operatorTimeZone);
     const record = priceSession(tariffOf(version), input);
     const revision = await this.billing.save(manager, session, { record, timeZone: input.timeZone });
     if (revision !== null) await this.announce(manager, session, revision, { record });
+  }
+
+  /**
+   * A visible UNPRICED record saying why, announced; nothing for a session that has a record already.
+   * The sweep prices it once a tariff applies and the engine can.
+   */
+  async recordUnpriced(manager: EntityManager, session: SessionFinalizedV1, reason: string): Promise<void> {
+    const revision = await this.billing.save(manager, session, { reason });
+    if (revision !== null) await this.announce(manager, session, revision, { reason });
   }
 
   /**

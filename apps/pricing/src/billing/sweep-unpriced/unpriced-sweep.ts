@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { DataSource } from 'typeorm';
 import { DomainError } from '@chargeflow/contracts';
 import { BillingRepository } from '../infrastructure/billing.repository';
-import { PriceFinalizedSessionHandler } from '../price-session/price-finalized-session.handler';
+import { PriceFinalizedSessionHandler, unpriceableReason } from '../price-session/price-finalized-session.handler';
 
 export const SWEEP_INTERVAL_MS = Symbol('SWEEP_INTERVAL_MS');
 
@@ -81,8 +81,7 @@ export class UnpricedSweep implements OnApplicationBootstrap, OnModuleDestroy {
           continue;
         }
         run.unpriceable += 1;
-        const reason = `a tariff applies but could not price it: ${error.message}`;
-        await this.billing.markUnpriceable(this.dataSource.manager, session.sessionId, reason);
+        await this.billing.markUnpriceable(this.dataSource.manager, session.sessionId, unpriceableReason(error));
       }
     }
     if (waiting.length > 0)
