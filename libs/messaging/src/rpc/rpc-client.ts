@@ -6,6 +6,9 @@ import { CORRELATION_ID_HEADER } from '../correlation';
 import { RPC_DEADLINE_HEADER } from './amqp-rpc.server';
 import { RpcUnavailableError } from './rpc-errors';
 
+/** The pseudo-queue of RabbitMQ's direct reply-to. */
+const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+
 interface PendingRequest {
   resolve(reply: RpcReply): void;
   reject(error: Error): void;
@@ -18,7 +21,7 @@ export interface RpcRequestOptions {
 }
 
 /**
- * Sends RPC requests to backend services and waits for their replies on an exclusive reply queue.
+ * Sends RPC requests to backend services and waits for their replies through direct reply-to.
  * Every request carries a deadline: the broker expires it unread, the server drops it if late, and
  * the caller gets RpcUnavailableError instead of waiting forever.
  */
@@ -38,11 +41,13 @@ export class RpcClient {
         if (client.channel === channel) client.channel = null;
       });
       await declareExchanges(channel);
-      const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
-      // No acks: a reply is for this instance's exclusive queue only and dies with it; an ack per reply is a frame per call.
-      await channel.consume(queue, (message) => message && client.settle(message), { noAck: true });
+      // RabbitMQ's direct reply-to: a reply goes straight to this channel's consumer, through no queue
+      // (no queue process to enqueue and deliver it), and dies with the channel as an exclusive queue's
+      // would. It requires no acks (an ack per reply would be a frame per call anyway) and requests
+      // published on the channel that consumes.
+      await channel.consume(DIRECT_REPLY_TO, (message) => message && client.settle(message), { noAck: true });
       client.channel = channel;
-      client.replyQueue = queue;
+      client.replyQueue = DIRECT_REPLY_TO;
       return channel;
     });
     return client;
