@@ -6,6 +6,7 @@ import { REPO_ROOT } from './process';
 import {
   benchTable,
   meets,
+  readmeRowsOf,
   README_BENCH_END,
   README_BENCH_START,
   tableResults,
@@ -60,6 +61,29 @@ describe('benchmark results for the README', () => {
       of('telemetry', '2026-12-01T00:00:00.000Z'),
       fresh,
     ]);
+  });
+
+  it('keeps the README rows of a benchmark not run whose figures this machine never recorded, and says so', () => {
+    const readme = `# R\n\n${README_BENCH_START}\n\n${benchTable([{ ...telemetry, bench: 'analytics' }])}\n\n${README_BENCH_END}\n`;
+    const rows = readmeRowsOf(readme, 'analytics');
+    expect(rows).toHaveLength(3);
+    expect(readmeRowsOf(readme, 'ocpp')).toEqual([]);
+    const entries = tableResults(
+      ['telemetry', 'analytics'],
+      ['telemetry'],
+      [telemetry],
+      () => null,
+      (bench) => readmeRowsOf(readme, bench),
+    );
+    expect(entries).toEqual([telemetry, { bench: 'analytics', rows }]);
+    const table = benchTable(entries);
+    expect(table).toContain(rows.join('\n'));
+    expect(table).toContain('analytics: as the README last recorded it');
+  });
+
+  it('finds the rows of every benchmark in this repository’s README', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    for (const bench of ['api', 'analytics', 'ocpp']) expect(readmeRowsOf(readme, bench).length).toBeGreaterThan(0);
   });
 
   it('replaces only what lies between the markers, and refuses a README without them', () => {

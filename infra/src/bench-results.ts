@@ -48,20 +48,45 @@ export function readBenchResult(bench: string): BenchResult | null {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchResult) : null;
 }
 
+/** A benchmark not measured on this machine: the rows the README's table last held for it, kept as they were. */
+export interface RecordedRows {
+  bench: string;
+  rows: string[];
+}
+
+export type TableEntry = BenchResult | RecordedRows;
+
 /**
  * What the README's table shows, in the benchmarks' order: this run's figures for the benchmarks it ran
- * (one that failed is left out), and the last recorded figures, with their own date, for those it did not run.
+ * (one that failed is left out), the last recorded figures, with their own date, for those it did not
+ * run, and for one of those with no recorded figures on this machine (a fresh clone), the rows the
+ * README already holds for it.
  */
 export function tableResults(
   order: string[],
   chosen: string[],
   ran: BenchResult[],
   earlier: (bench: string) => BenchResult | null,
-): BenchResult[] {
-  return order.flatMap((bench) => {
-    const result = chosen.includes(bench) ? ran.find((each) => each.bench === bench) : earlier(bench);
-    return result ? [result] : [];
+  inReadme: (bench: string) => string[] = () => [],
+): TableEntry[] {
+  return order.flatMap((bench): TableEntry[] => {
+    if (chosen.includes(bench)) return ran.filter((each) => each.bench === bench).slice(0, 1);
+    const result = earlier(bench);
+    if (result) return [result];
+    const rows = inReadme(bench);
+    return rows.length > 0 ? [{ bench, rows }] : [];
   });
+}
+
+/** The rows of a README's performance table that belong to `bench`, as they stand. */
+export function readmeRowsOf(readme: string, bench: string): string[] {
+  const start = readme.indexOf(README_BENCH_START);
+  const end = readme.indexOf(README_BENCH_END);
+  if (start < 0 || end < start) return [];
+  return readme
+    .slice(start, end)
+    .split('\n')
+    .filter((line) => line.startsWith('|') && line.split('|')[1]?.trim() === bench);
 }
 
 /** Whether a value meets a target written as `<= n` or `>= n`; null without a target. */
@@ -76,27 +101,37 @@ const format = (value: number) =>
 const withUnit = (text: string, unit: string) => (unit ? `${text} ${unit}` : text);
 
 /** The README's performance table: one row per figure, the worst of min and max judged against the target. */
-export function benchTable(results: BenchResult[]): string {
+export function benchTable(entries: TableEntry[]): string {
   const lines = [
     '| benchmark | figure | value | min – max | target | met |',
     '| --- | --- | ---: | ---: | --- | --- |',
   ];
-  for (const result of results)
-    for (const figure of result.figures) {
+  const results = entries.filter((entry): entry is BenchResult => 'figures' in entry);
+  const kept = entries.filter((entry): entry is RecordedRows => 'rows' in entry);
+  for (const entry of entries) {
+    if ('rows' in entry) {
+      lines.push(...entry.rows);
+      continue;
+    }
+    for (const figure of entry.figures) {
       const verdict = meets(figure.value, figure.target);
       lines.push(
-        `| ${result.bench} | ${figure.name} | ${withUnit(format(figure.value), figure.unit)} | ` +
+        `| ${entry.bench} | ${figure.name} | ${withUnit(format(figure.value), figure.unit)} | ` +
           `${format(figure.min)} – ${format(figure.max)} | ${figure.target ? withUnit(figure.target, figure.unit) : ''} | ` +
           `${verdict === null ? '' : verdict ? 'yes' : '**no**'} |`,
       );
     }
+  }
   const machines = [...new Set(results.map((result) => `${result.cores} cores`))].join(', ');
   const dates = results.map((result) => result.measuredAt.slice(0, 10)).sort();
   const loads = results.map((result) => `${result.bench} ${result.loadAverage[0]}`).join(', ');
   lines.push(
     '',
     `Measured ${dates[0]}${dates.length > 1 && dates.at(-1) !== dates[0] ? ` to ${dates.at(-1)}` : ''} on ${machines}; ` +
-      `1-minute load average at each benchmark's end: ${loads}.`,
+      `1-minute load average at each benchmark's end: ${loads}.` +
+      (kept.length > 0
+        ? ` ${kept.map((entry) => entry.bench).join(', ')}: as the README last recorded ${kept.length > 1 ? 'them' : 'it'} (no figures of ${kept.length > 1 ? 'theirs' : 'its'} in .data/bench on this machine).`
+        : ''),
   );
   return lines.join('\n');
 }
@@ -114,8 +149,8 @@ export function withBenchTable(readme: string, table: string): string {
 }
 
 /** Rewrites a README's performance table, formatted as the format check wants it (npm test checks the README). */
-export function writeBenchTable(readme: string, results: BenchResult[]): void {
-  writeFileSync(readme, withBenchTable(readFileSync(readme, 'utf8'), benchTable(results)));
+export function writeBenchTable(readme: string, entries: TableEntry[]): void {
+  writeFileSync(readme, withBenchTable(readFileSync(readme, 'utf8'), benchTable(entries)));
   // The project's own formatter, as `npm test` runs it (a process: prettier loads its plugins by dynamic import).
   const formatted = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'prettier'), ['--write', readme], {
     encoding: 'utf8',
