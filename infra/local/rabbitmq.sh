@@ -261,7 +261,7 @@ join_first_node() {
   if rmq rabbitmqctl -q cluster_status --formatter json 2>/dev/null | grep -q "\"$first\""; then
     return 0
   fi
-  rmq rabbitmqctl -q stop_app >/dev/null
+  rmq rabbitmqctl -q stop_app >/dev/null || die 1 "$RMQ_NODENAME could not stop its application to join $first"
   rmq rabbitmqctl -q join_cluster "$first" >/dev/null || die 1 "$RMQ_NODENAME could not join $first"
   # start_app can fail while the cluster's schema is still settling (mnesia_app exits "normal");
   # the node is already a member by then, so starting it again is all it takes.

@@ -100,7 +100,7 @@ const format = (value: number) =>
   Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en') : String(Math.round(value * 100) / 100);
 const withUnit = (text: string, unit: string) => (unit ? `${text} ${unit}` : text);
 
-/** The README's performance table: one row per figure, the worst of min and max judged against the target. */
+/** The README's performance table: one row per figure, its value (the median of the runs) judged against the target, min – max beside it. */
 export function benchTable(entries: TableEntry[]): string {
   const lines = [
     '| benchmark | figure | value | min – max | target | met |',

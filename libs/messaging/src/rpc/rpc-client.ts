@@ -27,7 +27,6 @@ export interface RpcRequestOptions {
  */
 export class RpcClient {
   private channel: Channel | null = null;
-  private replyQueue: string | null = null;
   private readonly pending = new Map<string, PendingRequest>();
 
   private constructor(private readonly connection: AmqpConnection) {}
@@ -47,7 +46,6 @@ export class RpcClient {
       // published on the channel that consumes.
       await channel.consume(DIRECT_REPLY_TO, (message) => message && client.settle(message), { noAck: true });
       client.channel = channel;
-      client.replyQueue = DIRECT_REPLY_TO;
       return channel;
     });
     return client;
@@ -60,8 +58,7 @@ export class RpcClient {
     options: RpcRequestOptions,
   ): Promise<RpcReply<T>> {
     const channel = this.channel;
-    const replyTo = this.replyQueue;
-    if (!channel || !replyTo) {
+    if (!channel) {
       return Promise.reject(
         new RpcUnavailableError(service, pattern, new BrokerUnavailableError('no channel').message),
       );
@@ -84,7 +81,7 @@ export class RpcClient {
         type: pattern,
         messageId: envelope.messageId,
         correlationId: envelope.messageId,
-        replyTo,
+        replyTo: DIRECT_REPLY_TO,
         expiration: String(options.timeoutMs),
         persistent: false,
         contentType: 'application/json',

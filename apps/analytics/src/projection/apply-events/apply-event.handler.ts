@@ -80,7 +80,7 @@ export class ApplyEventHandler {
   }
 
   /** The facts of events, in their order, the newest of which occurred at `newestOccurredAt`. */
-  async applyFacts(manager: EntityManager, arrived: Fact[], newestOccurredAt: string): Promise<void> {
+  private async applyFacts(manager: EntityManager, arrived: Fact[], newestOccurredAt: string): Promise<void> {
     // In session order, as every writer of facts and rollups goes, so two batches never wait on each
     // other in a circle; a stable sort keeps each session's own facts in their order.
     const facts = [...arrived].sort((a, b) => compareIds(sessionIdOf(a), sessionIdOf(b)));
@@ -90,7 +90,7 @@ export class ApplyEventHandler {
   }
 }
 
-export type Fact = ArrivingFact<SessionFactRow, BillingFactRow>;
+type Fact = ArrivingFact<SessionFactRow, BillingFactRow>;
 
 async function applyTo(manager: EntityManager, { schema, rollups }: ProjectionTarget, facts: Fact[]): Promise<void> {
   if (!rollups) {

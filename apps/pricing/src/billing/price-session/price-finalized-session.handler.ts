@@ -4,7 +4,6 @@ import {
   BILLING_CALCULATED_V1,
   BILLING_CALCULATED_V2,
   createEnvelope,
-  type DomainError,
   Exchanges,
   type BillingCalculatedV1,
   type BillingCalculatedV2,
@@ -24,8 +23,8 @@ export class UnknownEngineVersionError extends Error {
   }
 }
 
-/** Why a session a tariff applies to has no price: the engine's verdict (a DomainError). */
-export function unpriceableReason(error: DomainError): string {
+/** Why a session a tariff applies to has no price: the engine's verdict (a DomainError), or its failure on the input. */
+export function unpriceableReason(error: Error): string {
   return `a tariff applies but could not price it: ${error.message}`;
 }
 
@@ -48,7 +47,25 @@ export class PriceFinalizedSessionHandler {
     @Inject(OPERATOR_TIME_ZONE) private readonly operatorTimeZone: string,
   ) {}
 
-  async price(manager: EntityManager, session: SessionFinalizedV1): Promise<void> {
+  /** Prices a session; the engine's refusal (a DomainError, or any error of its on this input) is thrown. */
+  price(manager: EntityManager, session: SessionFinalizedV1): Promise<void> {
+    return this.priceWith(manager, session, (error) => Promise.reject(error));
+  }
+
+  /**
+   * Prices a session; when the engine refuses it (its verdict, a DomainError, or any error the pure
+   * engine throws on this input), a visible UNPRICED record says why instead, which the sweep retries
+   * at the back of its queue. Nothing is written before the engine has answered.
+   */
+  priceOrRecordRefusal(manager: EntityManager, session: SessionFinalizedV1): Promise<void> {
+    return this.priceWith(manager, session, (error) => this.recordUnpriced(manager, session, unpriceableReason(error)));
+  }
+
+  private async priceWith(
+    manager: EntityManager,
+    session: SessionFinalizedV1,
+    refused: (error: Error) => Promise<void>,
+  ): Promise<void> {
     const version = await this.tariffs.applicable(
       manager,
       session.kind,
@@ -57,17 +74,19 @@ export class PriceFinalizedSessionHandler {
     );
     if (!version)
       return this.recordUnpriced(manager, session, `no ${session.kind} tariff was in force at ${session.startedAt}`);
-    const input = pricingInputOf(session, this.operatorTimeZone);
-    const record = priceSession(tariffOf(version), input);
-    const revision = await this.billing.save(manager, session, { record, timeZone: input.timeZone });
-    if (revision !== null) await this.announce(manager, session, revision, { record });
+    let priced: { record: BillingRecord; timeZone: string };
+    try {
+      const input = pricingInputOf(session, this.operatorTimeZone);
+      priced = { record: priceSession(tariffOf(version), input), timeZone: input.timeZone };
+    } catch (error) {
+      return refused(error as Error);
+    }
+    const revision = await this.billing.save(manager, session, priced);
+    if (revision !== null) await this.announce(manager, session, revision, { record: priced.record });
   }
 
-  /**
-   * A visible UNPRICED record saying why, announced; nothing for a session that has a record already.
-   * The sweep prices it once a tariff applies and the engine can.
-   */
-  async recordUnpriced(manager: EntityManager, session: SessionFinalizedV1, reason: string): Promise<void> {
+  /** A visible UNPRICED record saying why, announced; nothing for a session that has a record already. */
+  private async recordUnpriced(manager: EntityManager, session: SessionFinalizedV1, reason: string): Promise<void> {
     const revision = await this.billing.save(manager, session, { reason });
     if (revision !== null) await this.announce(manager, session, revision, { reason });
   }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
-import { DataSource, type EntityManager } from 'typeorm';
-import { DomainError, SessionFinalizedV1, type Envelope } from '@chargeflow/contracts';
+import { DataSource } from 'typeorm';
+import { SessionFinalizedV1, type Envelope } from '@chargeflow/contracts';
 import {
   AmqpConnection,
   BatchConsumer,
@@ -15,7 +15,7 @@ import {
   withCorrelation,
 } from '@chargeflow/messaging';
 import { applyTogetherOrEach, PINO_LOGGER } from '@chargeflow/runtime';
-import { PriceFinalizedSessionHandler, unpriceableReason } from './price-finalized-session.handler';
+import { PriceFinalizedSessionHandler } from './price-finalized-session.handler';
 
 const CONSUMER = 'pricing.price-finalized-session';
 /** Sessions priced per transaction: three statements each, one inbox claim and one commit for all. */
@@ -98,23 +98,9 @@ export class SessionFinalizedConsumer implements OnApplicationBootstrap, OnModul
         .sort((a, b) => compare(a.envelope.payload.sessionId, b.envelope.payload.sessionId));
       for (const { envelope } of fresh)
         await withCorrelation({ correlationId: envelope.correlationId, causationId: envelope.messageId }, () =>
-          this.priceOne(manager, { ...envelope.payload }),
+          this.handler.priceOrRecordRefusal(manager, { ...envelope.payload }),
         );
     });
-  }
-
-  /**
-   * Prices a session; when the engine cannot (a DomainError, thrown before anything is written), an
-   * UNPRICED record says why, and the sweep tries again later: a session the engine refuses never
-   * holds back the batch.
-   */
-  private async priceOne(manager: EntityManager, session: SessionFinalizedV1): Promise<void> {
-    try {
-      await this.handler.price(manager, session);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      await this.handler.recordUnpriced(manager, session, unpriceableReason(error));
-    }
   }
 }
 
