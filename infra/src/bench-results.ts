@@ -130,7 +130,7 @@ export function benchTable(entries: TableEntry[]): string {
     `Measured ${dates[0]}${dates.length > 1 && dates.at(-1) !== dates[0] ? ` to ${dates.at(-1)}` : ''} on ${machines}; ` +
       `1-minute load average at each benchmark's end: ${loads}.` +
       (kept.length > 0
-        ? ` ${kept.map((entry) => entry.bench).join(', ')}: as the README last recorded ${kept.length > 1 ? 'them' : 'it'} (no figures of ${kept.length > 1 ? 'theirs' : 'its'} in .data/bench on this machine).`
+        ? ` ${kept.map((entry) => entry.bench).join(', ')}: as the README last recorded ${kept.length > 1 ? 'them' : 'it'} (no figures for ${kept.length > 1 ? 'them' : 'it'} in .data/bench on this machine).`
         : ''),
   );
   return lines.join('\n');
