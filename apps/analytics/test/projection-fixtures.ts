@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConfirmChannel } from 'amqplib';
-import { createEnvelope, Exchanges, type BillingCalculatedV2, type SessionFinalizedV1 } from '@chargeflow/contracts';
+import type { BillingCalculatedV2, SessionFinalizedV1 } from '@chargeflow/contracts';
 
 /** A finalized ride as session.finalized.v1 carries it. */
 export function aFinalizedRide(overrides: Partial<SessionFinalizedV1> = {}): SessionFinalizedV1 {
@@ -75,23 +74,4 @@ export function anUnpricedBilling(session: SessionFinalizedV1, revision = 1): Bi
     totalInclVat: null,
     inputHash: null,
   });
-}
-
-/** Publishes events in their envelopes with confirms; resolves the message ids. */
-export async function publishEvents(
-  channel: ConfirmChannel,
-  events: { type: string; payload: object; messageId?: string }[],
-): Promise<string[]> {
-  const ids = events.map(({ type, payload, messageId }) => {
-    const envelope = createEnvelope(type, payload, { correlationId: 'analytics-test' });
-    const message = messageId ? { ...envelope, messageId } : envelope;
-    channel.publish(Exchanges.events, type, Buffer.from(JSON.stringify(message)), {
-      persistent: true,
-      contentType: 'application/json',
-      messageId: message.messageId,
-    });
-    return message.messageId;
-  });
-  await channel.waitForConfirms();
-  return ids;
 }

@@ -12,6 +12,7 @@ import {
 } from '@chargeflow/messaging';
 import {
   createIsolatedVhost,
+  publishEvents,
   RecordingLogger,
   waitFor,
   type IsolatedDatabase,
@@ -22,7 +23,7 @@ import { StatusRpcController } from '../src/status/status.rpc.controller';
 import { ApplyEventHandler } from '../src/projection/apply-events/apply-event.handler';
 import { NIL_UUID } from '../src/projection/domain/contribution';
 import { recountRollups } from '../src/verify/rollup-recount';
-import { aBilling, aFinalizedCharge, aFinalizedRide, anUnpricedBilling, publishEvents } from './projection-fixtures';
+import { aBilling, aFinalizedCharge, aFinalizedRide, anUnpricedBilling } from './projection-fixtures';
 
 /** The live projection on a real broker and database: the consumer as the service runs it. */
 describe('analytics projection consumer', () => {

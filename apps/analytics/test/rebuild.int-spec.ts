@@ -8,6 +8,7 @@ import { AmqpConnection, ConfirmPublisher } from '@chargeflow/messaging';
 import { HealthRpcController } from '@chargeflow/runtime';
 import {
   createIsolatedVhost,
+  publishEvents,
   RecordingLogger,
   waitFor,
   type IsolatedDatabase,
@@ -29,7 +30,7 @@ import { RebuildHealth } from '../src/status/rebuild-health';
 import { VerifyProjectionHandler } from '../src/verify/verify-projection.handler';
 import { AnalyticsVerifyRunNotFoundError } from '../src/verify/verify.errors';
 import { recountRollups } from '../src/verify/rollup-recount';
-import { aBilling, aFinalizedCharge, aFinalizedRide, anUnpricedBilling, publishEvents } from './projection-fixtures';
+import { aBilling, aFinalizedCharge, aFinalizedRide, anUnpricedBilling } from './projection-fixtures';
 
 /** Upstream as the rebuild pages through it, held after its first page of sessions until the test lets it go. */
 class GatedUpstream {

@@ -1,18 +1,12 @@
 import type { ConfirmChannel } from 'amqplib';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
-import {
-  BILLING_CALCULATED_V1,
-  BILLING_CALCULATED_V2,
-  createEnvelope,
-  Exchanges,
-  Queues,
-  SESSION_FINALIZED_V1,
-} from '@chargeflow/contracts';
+import { BILLING_CALCULATED_V1, BILLING_CALCULATED_V2, Queues, SESSION_FINALIZED_V1 } from '@chargeflow/contracts';
 import { AmqpConnection, ConfirmPublisher, deadLetterQueueOf } from '@chargeflow/messaging';
 import {
   createIsolatedDatabase,
   createIsolatedVhost,
+  publishEvents,
   RecordingLogger,
   waitFor,
   type IsolatedDatabase,
@@ -55,17 +49,11 @@ describe('pricing finalized sessions from the queue', () => {
   /** Published while no consumer runs, so they arrive in one batch; resolves the message ids. */
   const publishWhileStopped = async (payloads: object[], messageIds: (string | undefined)[] = []) => {
     await stopConsumer();
-    const ids = payloads.map((payload, index) => {
-      const envelope = createEnvelope(SESSION_FINALIZED_V1, payload, { correlationId: 'pricing-consumer-test' });
-      const message = messageIds[index] ? { ...envelope, messageId: messageIds[index] } : envelope;
-      channel.publish(Exchanges.events, SESSION_FINALIZED_V1, Buffer.from(JSON.stringify(message)), {
-        persistent: true,
-        contentType: 'application/json',
-        messageId: message.messageId,
-      });
-      return message.messageId;
-    });
-    await channel.waitForConfirms();
+    const ids = await publishEvents(
+      channel,
+      payloads.map((payload, index) => ({ type: SESSION_FINALIZED_V1, payload, messageId: messageIds[index] })),
+      'pricing-consumer-test',
+    );
     await startConsumer();
     return ids;
   };

@@ -2,6 +2,7 @@ export * from './base-config';
 export * from './config';
 export * from './cursor-pages';
 export * from './database';
+export * from './fact-batch';
 export * from './health.rpc.controller';
 export * from './logger';
 export * from './metrics.rpc.controller';

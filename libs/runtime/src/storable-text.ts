@@ -20,32 +20,3 @@ export function isContentError(error: unknown): boolean {
   const code = error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code.startsWith('54'));
 }
-
-/**
- * Applies items together (one transaction, one batch); when the database refuses what one of them
- * holds (isContentError), each on its own, so only the ones it refuses are left out and the others
- * are applied. Resolves the refused ones, each with the database's reason. Any other error (an
- * outage) is thrown: the whole batch is then retried.
- */
-export async function applyTogetherOrEach<T>(
-  items: T[],
-  apply: (items: T[]) => Promise<void>,
-): Promise<{ item: T; reason: string }[]> {
-  if (items.length === 0) return [];
-  try {
-    await apply(items);
-    return [];
-  } catch (error) {
-    if (!isContentError(error)) throw error;
-  }
-  const refused: { item: T; reason: string }[] = [];
-  for (const item of items) {
-    try {
-      await apply([item]);
-    } catch (error) {
-      if (!isContentError(error)) throw error;
-      refused.push({ item, reason: (error as Error).message });
-    }
-  }
-  return refused;
-}

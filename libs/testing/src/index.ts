@@ -9,3 +9,4 @@ export * from './own-postgres';
 export * from './simulated-charge-point';
 export * from './sample-accounting';
 export * from './own-cluster';
+export * from './publish-events';

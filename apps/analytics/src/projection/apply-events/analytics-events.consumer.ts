@@ -22,7 +22,7 @@ import {
   publishDeadLetter,
   routingKeyOf,
 } from '@chargeflow/messaging';
-import { applyTogetherOrEach, PINO_LOGGER } from '@chargeflow/runtime';
+import { handleFactBatch, PINO_LOGGER } from '@chargeflow/runtime';
 import { ApplyEventHandler, type ProjectionEvent } from './apply-event.handler';
 import { billingRefusal, finalizedSessionRefusal } from '../domain/event-admission';
 
@@ -40,11 +40,6 @@ interface Admitted {
   message: ConsumeMessage;
   messageId: string;
   event: ProjectionEvent;
-}
-
-interface Refused {
-  message: ConsumeMessage;
-  error: PoisonMessageError;
 }
 
 /**
@@ -83,23 +78,14 @@ export class AnalyticsEventsConsumer implements OnApplicationBootstrap, OnModule
     return this.consumer.stop();
   }
 
-  private async handleBatch(messages: ConsumeMessage[]): Promise<void> {
-    const admitted: Admitted[] = [];
-    const refused: Refused[] = [];
-    for (const message of messages) {
-      try {
-        admitted.push(admit(message));
-      } catch (error) {
-        if (!(error instanceof PoisonMessageError)) throw error;
-        refused.push({ message, error });
-      }
-    }
-    // One transaction for the batch; when an event's content makes it fail, each in its own, so only that event is refused.
-    for (const { item, reason } of await applyTogetherOrEach(admitted, (some) => this.apply(some)))
-      refused.push({ message: item.message, error: new PoisonMessageError('UNSTORABLE', reason) });
-    // After the commit: a failed dead-lettering retries the batch, whose events the inbox then skips.
-    for (const { message, error } of refused)
-      await publishDeadLetter(this.publisher, FactQueues.analyticsEvents.name, message, error, this.logger);
+  /** One transaction for the batch; when an event's content makes it fail, each in its own, so only that event is refused. */
+  private handleBatch(messages: ConsumeMessage[]): Promise<void> {
+    return handleFactBatch(messages, {
+      admit,
+      apply: (admitted) => this.apply(admitted),
+      deadLetter: (message, error) =>
+        publishDeadLetter(this.publisher, FactQueues.analyticsEvents.name, message, error, this.logger),
+    });
   }
 
   private apply(admitted: Admitted[]): Promise<void> {

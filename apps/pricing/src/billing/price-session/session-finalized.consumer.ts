@@ -10,11 +10,10 @@ import {
   ConfirmPublisher,
   decodeEnvelope,
   FactQueues,
-  PoisonMessageError,
   publishDeadLetter,
   withCorrelation,
 } from '@chargeflow/messaging';
-import { applyTogetherOrEach, PINO_LOGGER } from '@chargeflow/runtime';
+import { handleFactBatch, PINO_LOGGER } from '@chargeflow/runtime';
 import { PriceFinalizedSessionHandler } from './price-finalized-session.handler';
 
 const CONSUMER = 'pricing.price-finalized-session';
@@ -68,22 +67,13 @@ export class SessionFinalizedConsumer implements OnApplicationBootstrap, OnModul
     return this.consumer.stop();
   }
 
-  private async handleBatch(messages: ConsumeMessage[]): Promise<void> {
-    const admitted: Admitted[] = [];
-    const refused: { message: ConsumeMessage; error: PoisonMessageError }[] = [];
-    for (const message of messages) {
-      try {
-        admitted.push({ message, envelope: decodeEnvelope(message.content, SessionFinalizedV1) });
-      } catch (error) {
-        if (!(error instanceof PoisonMessageError)) throw error;
-        refused.push({ message, error });
-      }
-    }
-    for (const { item, reason } of await applyTogetherOrEach(admitted, (some) => this.price(some)))
-      refused.push({ message: item.message, error: new PoisonMessageError('UNSTORABLE', reason) });
-    // After the commit: a failed dead-lettering retries the batch, whose sessions the inbox then skips.
-    for (const { message, error } of refused)
-      await publishDeadLetter(this.publisher, FactQueues.pricingFinalizedSessions.name, message, error, this.logger);
+  private handleBatch(messages: ConsumeMessage[]): Promise<void> {
+    return handleFactBatch(messages, {
+      admit: (message): Admitted => ({ message, envelope: decodeEnvelope(message.content, SessionFinalizedV1) }),
+      apply: (admitted) => this.price(admitted),
+      deadLetter: (message, error) =>
+        publishDeadLetter(this.publisher, FactQueues.pricingFinalizedSessions.name, message, error, this.logger),
+    });
   }
 
   private price(admitted: Admitted[]): Promise<void> {
