@@ -9,7 +9,7 @@ import {
   requestEndStatement,
   startStatement,
 } from '../apps/sessions/src/session/infrastructure/session-statements';
-import { openLedgerStatement, sealActiveStatement } from '../apps/telemetry/src/ledger/ledger.repository';
+import { openLedgersStatement, sealActiveStatement } from '../apps/telemetry/src/ledger/ledger.repository';
 
 /**
  * The floor under the command path: the database statements of a ride start and its end, the very
@@ -48,7 +48,7 @@ export async function commandFloor(env: NodeJS.ProcessEnv, concurrency: number, 
             startedAt: ride.toSnapshot().startedAt.toISOString(),
           };
           // The ledger's opening, as telemetry's consumer of session.started.v1 does it, then the seal.
-          await telemetry.query(preparedQuery(openLedgerStatement(opening)));
+          await telemetry.query(preparedQuery(openLedgersStatement([opening])));
           const [sealed] = (await telemetry.query(preparedQuery(sealActiveStatement(ride.id)))).rows;
           ride.end({
             energyWh: sealed.energy_wh,

@@ -25,8 +25,13 @@ interface LedgerRow {
 @Injectable()
 export class LedgerRepository {
   /** Opens the ledger if it does not exist yet; opening twice changes nothing. */
-  async open(manager: EntityManager, opening: LedgerOpening): Promise<void> {
-    await runPrepared(manager, openLedgerStatement(opening));
+  open(manager: EntityManager, opening: LedgerOpening): Promise<void> {
+    return this.openAll(manager, [opening]);
+  }
+
+  /** Opens, in one statement, the ledgers among `openings` that do not exist yet. */
+  async openAll(manager: EntityManager, openings: LedgerOpening[]): Promise<void> {
+    if (openings.length > 0) await runPrepared(manager, openLedgersStatement(openings));
   }
 
   /**
@@ -45,7 +50,7 @@ export class LedgerRepository {
         `INSERT INTO session_ledger (session_id, kind, vehicle_id, station_id, state, started_at, metered, sealed_at)
          VALUES ($1, $2, $3, $4, 'SEALED', $5, $6, greatest(now(), $5::timestamptz))
          ON CONFLICT (session_id) DO NOTHING RETURNING ${LEDGER_COLUMNS}`,
-        openLedgerStatement(opening).values,
+        ledgerValues(opening),
       )) as LedgerRow[];
       if (opened) return toTotals(opened);
       const [existing] = (await manager.query(`SELECT ${LEDGER_COLUMNS} FROM session_ledger WHERE session_id = $1`, [
@@ -60,19 +65,33 @@ export class LedgerRepository {
 
 const LEDGER_COLUMNS = 'session_id, state, energy_wh, distance_m, sample_count, sealed_at';
 
-/** Opens an Active ledger unless the session has one. */
-export function openLedgerStatement(opening: LedgerOpening): Statement {
+/** A ledger's columns, in the order the statements here insert them. */
+function ledgerValues(opening: LedgerOpening): unknown[] {
+  return [
+    opening.sessionId,
+    opening.kind,
+    opening.vehicleId,
+    opening.stationId,
+    opening.startedAt,
+    opening.kind === 'CHARGING' && opening.stationMetered === true,
+  ];
+}
+
+/**
+ * Opens an Active ledger for each opening whose session has none, one text whatever their number (so
+ * it is prepared once). In session order, so two instances opening the same ledgers never wait on
+ * each other in a circle; a session named twice is opened once.
+ */
+export function openLedgersStatement(openings: LedgerOpening[]): Statement {
+  const columns = openings.map(ledgerValues);
   return {
     text: `INSERT INTO session_ledger (session_id, kind, vehicle_id, station_id, state, started_at, metered)
-      VALUES ($1, $2, $3, $4, 'ACTIVE', $5, $6) ON CONFLICT (session_id) DO NOTHING`,
-    values: [
-      opening.sessionId,
-      opening.kind,
-      opening.vehicleId,
-      opening.stationId,
-      opening.startedAt,
-      opening.kind === 'CHARGING' && opening.stationMetered === true,
-    ],
+      SELECT session_id, kind, vehicle_id, station_id, 'ACTIVE', started_at, metered
+      FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::boolean[])
+        AS opening (session_id, kind, vehicle_id, station_id, started_at, metered)
+      ORDER BY session_id
+      ON CONFLICT (session_id) DO NOTHING`,
+    values: [0, 1, 2, 3, 4, 5].map((column) => columns.map((values) => values[column])),
   };
 }
 
