@@ -36,7 +36,7 @@ export interface OutboxRelayOptions {
 }
 
 const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
-const DEFAULT_GATHER_MS = 10;
+const DEFAULT_GATHER_MS = 25;
 const PRUNE_BATCH = 5_000;
 
 /** A row the broker did not take: the paused relay's log line names its message. */

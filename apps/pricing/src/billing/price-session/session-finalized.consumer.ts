@@ -22,9 +22,9 @@ const BATCH_SIZE = 100;
 /**
  * How long a partial batch waits for more. Under a steady trickle of ends (one every few milliseconds)
  * a bill then costs a share of a transaction instead of one of its own, and the CPU that frees goes to
- * the commands; a bill comes at most this much later.
+ * the commands; a bill comes at most this much later (analytics, which reads the bills, waits as long).
  */
-const BATCH_WAIT_MS = 50;
+const BATCH_WAIT_MS = 250;
 
 interface Admitted {
   message: ConsumeMessage;
