@@ -1,4 +1,3 @@
-import { Agent, request as httpRequest } from 'node:http';
 import autocannon from 'autocannon';
 import {
   buildServices,
@@ -15,6 +14,7 @@ import { createStackEnvironment, type StackEnvironment } from '@chargeflow/testi
 import { checkoutOf } from './checkout';
 import { commandFloor } from './command-floor';
 import { listeningPid, ProcessCpu } from './process-cpu';
+import { RawHttpClient } from './raw-http';
 
 /**
  * `npm run bench:api [-- --against <git ref>] [--rounds n]`: the command path's cost. Ride start + end
@@ -179,39 +179,14 @@ async function steadyPairs(
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let errors = 0;
-  // node:http on kept-alive sockets, not fetch: fetch took a quarter of a core at 150 requests/s,
-  // on the cores the stack under test runs on.
-  const agent = new Agent({ keepAlive: true, maxSockets: fixtures.length });
-  const timed = (path: string, body: object): Promise<{ status: number; text: string }> => {
-    const payload = JSON.stringify(body);
+  const client = new RawHttpClient(baseUrl);
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const timed = async (path: string, body: object): Promise<{ status: number; text: string }> => {
     const started = performance.now();
-    return new Promise((resolve, reject) => {
-      const request = httpRequest(
-        `${baseUrl}${path}`,
-        {
-          method: 'POST',
-          agent,
-          headers: {
-            authorization: `Bearer ${key}`,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-          },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            latencies.push(performance.now() - started);
-            const status = response.statusCode ?? 0;
-            statuses[status] = (statuses[status] ?? 0) + 1;
-            resolve({ status, text: Buffer.concat(chunks).toString() });
-          });
-          response.on('error', reject);
-        },
-      );
-      request.on('error', reject);
-      request.end(payload);
-    });
+    const { status, body: text } = await client.post(path, headers, JSON.stringify(body));
+    latencies.push(performance.now() - started);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    return { status, text };
   };
   const ride = async (fixture: Fixture): Promise<void> => {
     const start = await timed('/v1/rides', fixture);
@@ -236,7 +211,7 @@ async function steadyPairs(
     );
   }
   await Promise.all(pairs);
-  agent.destroy();
+  client.close();
   const elapsedS = (performance.now() - began) / 1_000;
   latencies.sort((a, b) => a - b);
   const non2xx = Object.entries(statuses).reduce(

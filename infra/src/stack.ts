@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { getPriority } from 'node:os';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CENTRAL_SYSTEM_PORT } from '@chargeflow/contracts';
 import { REPO_ROOT, sleep } from './process';
@@ -87,7 +87,6 @@ export interface StackOptions {
 export class ServiceProcess {
   private child: ChildProcess | null = null;
   private exit: Promise<number | null> = Promise.resolve(null);
-  private log: WriteStream | null = null;
 
   constructor(
     readonly service: StackService,
@@ -113,22 +112,26 @@ export class ServiceProcess {
     const entrypoint = entrypointOf(this.service, this.options.root);
     if (!existsSync(entrypoint)) throw new Error(`${entrypoint} is missing: build the services first (npm run build)`);
     const logFile = this.logFile;
+    // The service writes its log file itself (appending, stdout and stderr alike): relaying its lines
+    // through this process would wake this process for each one, on the cores the service runs on.
+    let log: number | null = null;
     if (logFile && this.options.logDir) {
       mkdirSync(this.options.logDir, { recursive: true });
-      this.log = createWriteStream(logFile, { flags: 'a' });
+      log = openSync(logFile, 'a');
     }
     const node = [process.execPath, ...(NODE_ARGS[this.service] ?? []), ...profilingArgs(this.service), entrypoint];
     const niceness = NICENESS[this.service];
     // Through nice(1), so every thread the process starts has the lower priority (a niceness is per thread).
     const [command, ...args] = niceness === undefined ? node : ['nice', '-n', String(niceness), ...node];
-    const child = spawn(command, args, {
-      cwd: this.options.root ?? REPO_ROOT,
-      env: { ...SERVICE_ENV[this.service], ...this.options.env },
-      stdio: ['ignore', this.log ? 'pipe' : 'inherit', this.log ? 'pipe' : 'inherit'],
-    });
-    if (this.log) {
-      child.stdout?.pipe(this.log, { end: false });
-      child.stderr?.pipe(this.log, { end: false });
+    let child: ChildProcess;
+    try {
+      child = spawn(command, args, {
+        cwd: this.options.root ?? REPO_ROOT,
+        env: { ...SERVICE_ENV[this.service], ...this.options.env },
+        stdio: ['ignore', log ?? 'inherit', log ?? 'inherit'],
+      });
+    } finally {
+      if (log !== null) closeSync(log);
     }
     this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     this.child = child;
