@@ -1,4 +1,4 @@
-import type { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
+import type { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import type { Envelope } from '@chargeflow/contracts';
 import type { ConfirmPublisher } from '../confirm-publisher';
 import { trackOutboxBacklog } from '../messaging-metrics';
@@ -51,6 +51,7 @@ class UnpublishedRowError extends Error {
 
 /** Arbitrary constant key: one relay at a time per database publishes, which keeps events in order. */
 const RELAY_LOCK_KEY = 7_461_203;
+const ROW_COLUMNS = 'id, exchange, routing_key, envelope';
 
 /**
  * Publishes outbox rows in id order with publisher confirms, then marks them published. A crash
@@ -190,43 +191,69 @@ export class OutboxRelay {
   /**
    * Under a session-level advisory lock (one relay per database, which keeps events in order), each
    * statement its own transaction: no transaction stays open while the broker confirms (or blocks).
+   * A drain is two statements: the lock is taken by the statement that reads the first rows, and let
+   * go by the one that marks the last rows published. (That statement lets go just before its commit:
+   * a relay of another instance taking the lock in between reads those rows still unpublished and
+   * publishes them again, which delivery at least once allows; their order stays.)
    */
   private async drain(): Promise<void> {
     const batchSize = this.options.batchSize ?? 200;
     const runner = this.options.dataSource.createQueryRunner();
     await runner.connect();
+    let locked = false;
     try {
-      const [{ locked }] = await runPrepared<{ locked: boolean }[]>(runner.manager, {
-        text: `SELECT pg_try_advisory_lock($1) AS locked`,
-        values: [RELAY_LOCK_KEY],
-      });
-      if (!locked) return;
-      try {
-        for (;;) {
-          const rows = await runPrepared<OutboxRow[]>(runner.manager, {
-            text: `SELECT id, exchange, routing_key, envelope FROM outbox_message
-             WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-            values: [batchSize],
-          });
-          if (rows.length === 0) return;
-          await Promise.all(
-            rows.map((row) =>
-              this.options.publisher
-                .publishEnvelope(row.exchange, row.routing_key, row.envelope)
-                .catch((error: Error) => Promise.reject(new UnpublishedRowError(row.envelope, error))),
-            ),
-          );
+      for (;;) {
+        const rows = locked
+          ? await runPrepared<OutboxRow[]>(runner.manager, {
+              text: `SELECT ${ROW_COLUMNS} FROM outbox_message WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+              values: [batchSize],
+            })
+          : await this.lockAndRead(runner.manager, batchSize);
+        if (rows === null) return;
+        locked = true;
+        if (rows.length === 0) return;
+        await Promise.all(
+          rows.map((row) =>
+            this.options.publisher
+              .publishEnvelope(row.exchange, row.routing_key, row.envelope)
+              .catch((error: Error) => Promise.reject(new UnpublishedRowError(row.envelope, error))),
+          ),
+        );
+        const ids = rows.map((row) => row.id);
+        if (rows.length < batchSize || this.stopped) {
           await runPrepared(runner.manager, {
-            text: `UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])`,
-            values: [rows.map((row) => row.id)],
+            text: `WITH marked AS (UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[]) RETURNING id)
+              SELECT pg_advisory_unlock($2) FROM (SELECT count(*) FROM marked) AS done`,
+            values: [ids, RELAY_LOCK_KEY],
           });
-          if (rows.length < batchSize || this.stopped) return;
+          locked = false;
+          return;
         }
-      } finally {
-        await runPrepared(runner.manager, { text: `SELECT pg_advisory_unlock($1)`, values: [RELAY_LOCK_KEY] });
+        await runPrepared(runner.manager, {
+          text: `UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])`,
+          values: [ids],
+        });
       }
     } finally {
-      await runner.release();
+      try {
+        if (locked)
+          await runPrepared(runner.manager, { text: `SELECT pg_advisory_unlock($1)`, values: [RELAY_LOCK_KEY] });
+      } finally {
+        await runner.release();
+      }
     }
+  }
+
+  /** Takes the relay lock and reads the first rows to publish, in one statement; null when another relay holds the lock. */
+  private async lockAndRead(manager: EntityManager, batchSize: number): Promise<OutboxRow[] | null> {
+    const rows = await runPrepared<(Partial<OutboxRow> & { locked: boolean })[]>(manager, {
+      text: `WITH relay AS (SELECT pg_try_advisory_lock($1) AS locked)
+        SELECT relay.locked, next.* FROM relay LEFT JOIN LATERAL (
+          SELECT ${ROW_COLUMNS} FROM outbox_message WHERE relay.locked AND published_at IS NULL ORDER BY id LIMIT $2
+        ) AS next ON true`,
+      values: [RELAY_LOCK_KEY, batchSize],
+    });
+    if (!rows[0]?.locked) return null;
+    return rows.filter((row): row is OutboxRow & { locked: boolean } => row.id != null);
   }
 }

@@ -274,6 +274,59 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
     }
   });
 
+  it('publishes every row in order when two relays of one database drain side by side, and leaves the relay lock free', async () => {
+    const [shared, sharedSource] = await anOutboxOfItsOwn('outbox-two-relays');
+    const relays = await Promise.all(
+      [1, 2].map(
+        async () =>
+          new OutboxRelay({
+            dataSource: sharedSource,
+            publisher: await ConfirmPublisher.create(connection),
+            logger,
+            pollIntervalMs: 50,
+            gatherMs: 1,
+            batchSize: 7,
+          }),
+      ),
+    );
+    await Promise.all(relays.map((one) => one.start()));
+    try {
+      const notes = Array.from({ length: 120 }, (_, index) => `side-by-side-${index}`);
+      for (const note of notes) {
+        await sharedSource.transaction((manager) =>
+          addToOutbox(
+            manager,
+            Exchanges.events,
+            'outbox.test.v1',
+            createEnvelope('outbox.test.v1', { note }, { correlationId: 'two-relays' }),
+          ),
+        );
+        void relays[notes.indexOf(note) % 2].trigger();
+      }
+      await waitFor(
+        async () => (notes.every((note) => received.includes(note)) ? true : undefined),
+        20_000,
+        'every row published',
+      );
+      // In order of first delivery (a row may come twice: delivery is at least once).
+      const firsts = received.filter((note, index) => notes.includes(note) && received.indexOf(note) === index);
+      expect(firsts).toEqual(notes);
+      await Promise.all(relays.map((one) => one.trigger()));
+      expect(await relays[0].backlog()).toBe(0);
+    } finally {
+      await Promise.all(relays.map((one) => one.stop()));
+    }
+    // Every drain let go of the lock: none is held once the relays stopped (their connections still open).
+    expect(
+      await sharedSource.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      ),
+    ).toEqual([{ n: 0 }]);
+    await sharedSource.destroy();
+    await shared.drop();
+  });
+
   it('names the message it could not publish, by ids and correlation id, in the log line of a paused relay', async () => {
     await relay.stop();
     const lostBroker = await AmqpConnection.open({ url: vhost.url, name: 'outbox-lost-broker', logger });
