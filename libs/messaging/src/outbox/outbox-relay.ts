@@ -2,7 +2,7 @@ import type { DataSource, EntityManager, EntitySubscriberInterface, TransactionC
 import type { Envelope } from '@chargeflow/contracts';
 import type { ConfirmPublisher } from '../confirm-publisher';
 import { trackOutboxBacklog } from '../messaging-metrics';
-import { runPrepared } from '../prepared-statement';
+import { runPrepared, type Statement } from '../prepared-statement';
 import type { StructuredLogger } from '../structured-logger';
 import { OUTBOX_WRITTEN, wakeOnOutboxWrites } from './outbox';
 
@@ -25,8 +25,8 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /**
    * How long a commit's wake-up waits before it drains, so that the rows of the commits that follow
-   * within it go in the same drain (each drain is four statements and a confirm round trip, whatever
-   * its size): under load, a drain per commit was more statements than the commands themselves.
+   * within it go in the same drain (each drain is two statements and a confirm round trip, whatever
+   * its size up to a batch): under load, a drain per commit was more statements than the commands themselves.
    */
   gatherMs?: number;
   /** How long a published row is kept (to look into what left); unpublished rows are never removed. */
@@ -49,14 +49,13 @@ class UnpublishedRowError extends Error {
   }
 }
 
-/** Arbitrary constant key: one relay at a time per database publishes, which keeps events in order. */
+/** Arbitrary constant key: one relay at a time per database publishes, which keeps the order of first deliveries. */
 const RELAY_LOCK_KEY = 7_461_203;
-const ROW_COLUMNS = 'id, exchange, routing_key, envelope';
 
 /**
  * Publishes outbox rows in id order with publisher confirms, then marks them published. A crash
- * between confirm and update republishes the rows: delivery is at least once,
- * and consumers deduplicate by message id.
+ * between confirm and update republishes the rows, as may a hand-over of the relay lock between
+ * instances (see markPublished): delivery is at least once, and consumers deduplicate by message id.
  */
 export class OutboxRelay {
   private forgetWakeUp: (() => void) | null = null;
@@ -191,26 +190,24 @@ export class OutboxRelay {
   /**
    * Under a session-level advisory lock (one relay per database, which keeps events in order), each
    * statement its own transaction: no transaction stays open while the broker confirms (or blocks).
-   * A drain is two statements: the lock is taken by the statement that reads the first rows, and let
-   * go by the one that marks the last rows published. (That statement lets go just before its commit:
-   * a relay of another instance taking the lock in between reads those rows still unpublished and
-   * publishes them again, which delivery at least once allows; their order stays.)
+   * The statement that reads the first rows takes the lock, and the one that marks the last rows
+   * published lets go of it: a drain whose rows fit one batch is two statements.
    */
   private async drain(): Promise<void> {
     const batchSize = this.options.batchSize ?? 200;
     const runner = this.options.dataSource.createQueryRunner();
     await runner.connect();
-    let locked = false;
+    // Held, or perhaps held, until a statement says otherwise: a read that failed may have taken it.
+    let held = true;
     try {
-      for (;;) {
-        const rows = locked
-          ? await runPrepared<OutboxRow[]>(runner.manager, {
-              text: `SELECT ${ROW_COLUMNS} FROM outbox_message WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-              values: [batchSize],
-            })
-          : await this.lockAndRead(runner.manager, batchSize);
-        if (rows === null) return;
-        locked = true;
+      for (let first = true; ; first = false) {
+        const rows = first
+          ? await this.lockAndRead(runner.manager, batchSize)
+          : await runPrepared<OutboxRow[]>(runner.manager, { text: unpublishedRows(), values: [batchSize] });
+        if (rows === null) {
+          held = false;
+          return;
+        }
         if (rows.length === 0) return;
         await Promise.all(
           rows.map((row) =>
@@ -219,24 +216,22 @@ export class OutboxRelay {
               .catch((error: Error) => Promise.reject(new UnpublishedRowError(row.envelope, error))),
           ),
         );
-        const ids = rows.map((row) => row.id);
-        if (rows.length < batchSize || this.stopped) {
-          await runPrepared(runner.manager, {
-            text: `WITH marked AS (UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[]) RETURNING id)
-              SELECT pg_advisory_unlock($2) FROM (SELECT count(*) FROM marked) AS done`,
-            values: [ids, RELAY_LOCK_KEY],
-          });
-          locked = false;
+        const last = rows.length < batchSize || this.stopped;
+        await runPrepared(
+          runner.manager,
+          markPublished(
+            rows.map((row) => row.id),
+            last,
+          ),
+        );
+        if (last) {
+          held = false;
           return;
         }
-        await runPrepared(runner.manager, {
-          text: `UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])`,
-          values: [ids],
-        });
       }
     } finally {
       try {
-        if (locked)
+        if (held)
           await runPrepared(runner.manager, { text: `SELECT pg_advisory_unlock($1)`, values: [RELAY_LOCK_KEY] });
       } finally {
         await runner.release();
@@ -247,13 +242,33 @@ export class OutboxRelay {
   /** Takes the relay lock and reads the first rows to publish, in one statement; null when another relay holds the lock. */
   private async lockAndRead(manager: EntityManager, batchSize: number): Promise<OutboxRow[] | null> {
     const rows = await runPrepared<(Partial<OutboxRow> & { locked: boolean })[]>(manager, {
-      text: `WITH relay AS (SELECT pg_try_advisory_lock($1) AS locked)
-        SELECT relay.locked, next.* FROM relay LEFT JOIN LATERAL (
-          SELECT ${ROW_COLUMNS} FROM outbox_message WHERE relay.locked AND published_at IS NULL ORDER BY id LIMIT $2
-        ) AS next ON true`,
-      values: [RELAY_LOCK_KEY, batchSize],
+      text: `WITH relay AS (SELECT pg_try_advisory_lock($2) AS locked)
+        SELECT relay.locked, next.* FROM relay
+        LEFT JOIN LATERAL (${unpublishedRows('relay.locked')}) AS next ON true`,
+      values: [batchSize, RELAY_LOCK_KEY],
     });
     if (!rows[0]?.locked) return null;
     return rows.filter((row): row is OutboxRow & { locked: boolean } => row.id != null);
   }
+}
+
+/** The text reading the next rows to publish, oldest first, when `condition` holds. */
+const unpublishedRows = (condition = 'true') => `SELECT id, exchange, routing_key, envelope FROM outbox_message
+  WHERE ${condition} AND published_at IS NULL ORDER BY id LIMIT $1`;
+
+/**
+ * Marks rows published; with `letGo`, then lets go of the relay lock in the same statement. It lets go
+ * just before its commit: a relay of another instance that takes the lock then may read those rows as
+ * still unpublished and publish them again, which delivery at least once allows (so does a relay
+ * whose read's snapshot was taken just before the lock was let go); the order of first deliveries stays.
+ */
+function markPublished(ids: string[], letGo: boolean): Statement {
+  const update = `UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])`;
+  return letGo
+    ? {
+        text: `WITH marked AS (${update} RETURNING id)
+          SELECT pg_advisory_unlock($2) FROM (SELECT count(*) FROM marked) AS done`,
+        values: [ids, RELAY_LOCK_KEY],
+      }
+    : { text: update, values: [ids] };
 }

@@ -274,6 +274,15 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
     }
   });
 
+  /** Advisory locks held in the database of `source`, by any of its sessions. */
+  const heldLocks = async (source: DataSource) =>
+    (
+      (await source.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      )) as { n: number }[]
+    )[0].n;
+
   it('publishes every row in order when two relays of one database drain side by side, and leaves the relay lock free', async () => {
     const [shared, sharedSource] = await anOutboxOfItsOwn('outbox-two-relays');
     const relays = await Promise.all(
@@ -289,10 +298,10 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
           }),
       ),
     );
-    await Promise.all(relays.map((one) => one.start()));
     try {
+      await Promise.all(relays.map((one) => one.start()));
       const notes = Array.from({ length: 120 }, (_, index) => `side-by-side-${index}`);
-      for (const note of notes) {
+      for (const [index, note] of notes.entries()) {
         await sharedSource.transaction((manager) =>
           addToOutbox(
             manager,
@@ -301,7 +310,7 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
             createEnvelope('outbox.test.v1', { note }, { correlationId: 'two-relays' }),
           ),
         );
-        void relays[notes.indexOf(note) % 2].trigger();
+        void relays[index % 2].trigger();
       }
       await waitFor(
         async () => (notes.every((note) => received.includes(note)) ? true : undefined),
@@ -311,20 +320,80 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
       // In order of first delivery (a row may come twice: delivery is at least once).
       const firsts = received.filter((note, index) => notes.includes(note) && received.indexOf(note) === index);
       expect(firsts).toEqual(notes);
-      await Promise.all(relays.map((one) => one.trigger()));
+      await Promise.all(relays.map((one) => one.stop()));
       expect(await relays[0].backlog()).toBe(0);
+      // Every drain let go of the lock: none is held once the relays stopped (their pooled connections still open).
+      expect(await heldLocks(sharedSource)).toBe(0);
     } finally {
       await Promise.all(relays.map((one) => one.stop()));
+      await sharedSource.destroy();
+      await shared.drop();
     }
-    // Every drain let go of the lock: none is held once the relays stopped (their connections still open).
-    expect(
-      await sharedSource.query(
-        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted
-           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-      ),
-    ).toEqual([{ n: 0 }]);
-    await sharedSource.destroy();
-    await shared.drop();
+  });
+
+  it('drains a batch in two statements, and lets go of the lock when the answer to its read is lost', async () => {
+    const [own, ownSource] = await anOutboxOfItsOwn('outbox-two-statements');
+    const statements: string[] = [];
+    let loseTheNextRead = false;
+    const createQueryRunner = ownSource.createQueryRunner.bind(ownSource);
+    jest.spyOn(ownSource, 'createQueryRunner').mockImplementation((...args) => {
+      const runner = createQueryRunner(...args);
+      const query = runner.query.bind(runner);
+      runner.query = (async (...queryArgs: Parameters<typeof query>) => {
+        const [text] = queryArgs as unknown as [string | { text: string }];
+        const sql = typeof text === 'string' ? text : text.text;
+        statements.push(sql);
+        const result = await query(...queryArgs);
+        // The statement ran (and took the lock); its answer never reaches the relay.
+        if (loseTheNextRead && sql.includes('pg_try_advisory_lock')) {
+          loseTheNextRead = false;
+          throw new Error('the answer was lost on the way');
+        }
+        return result;
+      }) as typeof runner.query;
+      return runner;
+    });
+    const ownRelay = new OutboxRelay({
+      dataSource: ownSource,
+      publisher: await ConfirmPublisher.create(connection),
+      logger,
+      pollIntervalMs: 600_000,
+      gatherMs: 600_000,
+    });
+    const write = (note: string) =>
+      ownSource.transaction((manager) =>
+        addToOutbox(
+          manager,
+          Exchanges.events,
+          'outbox.test.v1',
+          createEnvelope('outbox.test.v1', { note }, { correlationId: 'two-statements' }),
+        ),
+      );
+    try {
+      await ownRelay.start();
+      for (const note of ['two-statements-1', 'two-statements-2', 'two-statements-3']) await write(note);
+      statements.length = 0;
+      await ownRelay.trigger();
+      // (The prune at start is a DELETE of its own, not the drain's.)
+      expect(statements.filter((sql) => !sql.trimStart().startsWith('DELETE'))).toEqual([
+        expect.stringContaining('pg_try_advisory_lock'),
+        expect.stringContaining('pg_advisory_unlock'),
+      ]);
+      await waitFor(async () => (received.includes('two-statements-3') ? true : undefined), 5_000, 'the batch');
+
+      await write('after-a-lost-answer');
+      loseTheNextRead = true;
+      await ownRelay.trigger();
+      expect(await heldLocks(ownSource)).toBe(0);
+      expect(await ownRelay.backlog()).toBe(1);
+      await ownRelay.trigger();
+      await waitFor(async () => (received.includes('after-a-lost-answer') ? true : undefined), 5_000, 'the event');
+      expect(await heldLocks(ownSource)).toBe(0);
+    } finally {
+      await ownRelay.stop();
+      await ownSource.destroy();
+      await own.drop();
+    }
   });
 
   it('names the message it could not publish, by ids and correlation id, in the log line of a paused relay', async () => {
