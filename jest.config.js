@@ -10,7 +10,7 @@ module.exports = {
   globalSetup: '<rootDir>/libs/testing/jest-global-setup.js',
   globalTeardown: '<rootDir>/libs/testing/jest-global-teardown.js',
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,infra,tools}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,infra,tools,bench}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,infra}/**/*.int-spec.ts'] },
     {
       ...common,
