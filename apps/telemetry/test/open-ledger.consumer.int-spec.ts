@@ -91,15 +91,19 @@ describe('telemetry opens ledgers from session.started.v1', () => {
     const starts = Array.from({ length: 40 }, (_, index) => aStart(index % 4 ? 'RIDE' : 'CHARGING'));
     const [first, second] = starts;
     // The seal overtook the second session's start: its ledger is already there, sealed and empty.
-    await ledger.seal(dataSource.manager, { ...second, stationId: second.stationId });
-    const redelivered = randomUUID();
+    await ledger.seal(dataSource.manager, second);
+    const openAll = jest.spyOn(ledger, 'openAll');
+    const firstMessageId = randomUUID();
     // The first start's message twice (a redelivery) and again under a new message id (a republication).
     await publishWhileStopped(
       [...starts, first, first],
-      [redelivered, ...starts.slice(1).map(() => undefined), redelivered],
+      [firstMessageId, ...starts.slice(1).map(() => undefined), firstMessageId],
     );
     const ids = starts.map((start) => start.sessionId);
     await waitFor(async () => ((await ledgers(ids)).length === 40 ? true : undefined), 20_000, '40 ledgers');
+    // Opened together: the queue held all 42 when the consumer started.
+    expect(Math.max(...openAll.mock.calls.map(([, openings]) => openings.length))).toBeGreaterThan(10);
+    openAll.mockRestore();
     const opened = new Map((await ledgers(ids)).map((row) => [row.session_id, row]));
     for (const start of starts)
       expect(opened.get(start.sessionId)).toMatchObject({
