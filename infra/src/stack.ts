@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { getPriority } from 'node:os';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CENTRAL_SYSTEM_PORT } from '@chargeflow/contracts';
+import { DEFAULT_CENTRAL_SYSTEM_PORT, SUPERVISOR_PID_VARIABLE } from '@chargeflow/contracts';
 import { REPO_ROOT, sleep } from './process';
 
 export const StackServices = [
@@ -127,7 +127,7 @@ export class ServiceProcess {
     try {
       child = spawn(command, args, {
         cwd: this.options.root ?? REPO_ROOT,
-        env: { ...SERVICE_ENV[this.service], ...this.options.env },
+        env: { ...SERVICE_ENV[this.service], ...this.options.env, [SUPERVISOR_PID_VARIABLE]: String(process.pid) },
         stdio: ['ignore', log ?? 'inherit', log ?? 'inherit'],
       });
     } finally {

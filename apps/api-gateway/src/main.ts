@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { AmqpConnection, declareTopologyOn, RpcClient } from '@chargeflow/messaging';
-import { configurationOrExit, createLogger } from '@chargeflow/runtime';
+import { configurationOrExit, createLogger, stopWithSupervisor } from '@chargeflow/runtime';
 import { AppModule } from './app.module';
 import { loadGatewayConfig } from './config';
 import { createGatewayApp } from './gateway-app';
@@ -21,6 +21,7 @@ async function bootstrap(): Promise<void> {
     const app = await createGatewayApp(AppModule.register(config, connection, rpc), config, logger);
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
     await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
+    stopWithSupervisor(logger);
     logger.info(
       { event: 'service.ready' },
       `api-gateway listening on http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`,

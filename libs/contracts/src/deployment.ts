@@ -5,6 +5,9 @@
 /** The broker every service and tool uses when RABBITMQ_URL is not set: the local one `npm start` runs. */
 export const DEFAULT_RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
+/** Set by a launcher to its own pid: a service it started stops once that process is gone. */
+export const SUPERVISOR_PID_VARIABLE = 'CHARGEFLOW_SUPERVISOR_PID';
+
 export const DatabaseOwners = [
   'api-gateway',
   'sessions',

@@ -12,3 +12,4 @@ export * from './rpc-access-log.interceptor';
 export * from './run-service';
 export * from './service-tokens';
 export * from './storable-text';
+export * from './supervisor';

@@ -25,6 +25,7 @@ import { createLogger, NestPinoLogger } from './logger';
 import { MetricsRpcController } from './metrics.rpc.controller';
 import { RpcAccessLogInterceptor } from './rpc-access-log.interceptor';
 import { PINO_LOGGER, SERVICE_NAME } from './service-tokens';
+import { stopWithSupervisor } from './supervisor';
 
 export interface ServiceDefinition<C extends BaseServiceConfig> {
   service: BackendService;
@@ -118,6 +119,7 @@ export async function runService<C extends BaseServiceConfig>(definition: Servic
     app.useGlobalInterceptors(new RpcAccessLogInterceptor(logger));
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
     await app.listen();
+    stopWithSupervisor(logger);
     logger.info({ event: 'service.ready' }, `${service} ready`);
   } catch (error) {
     logger.fatal({ err: error }, `${service} failed to start: ${(error as Error).message}`);
