@@ -8,6 +8,7 @@ import { createGatewayApp } from './gateway-app';
 async function bootstrap(): Promise<void> {
   const config = configurationOrExit('api-gateway', loadGatewayConfig);
   const logger = createLogger('api-gateway', config.LOG_LEVEL);
+  stopWithSupervisor(logger);
   try {
     const connection = await AmqpConnection.open({
       url: config.RABBITMQ_URL,
@@ -21,7 +22,6 @@ async function bootstrap(): Promise<void> {
     const app = await createGatewayApp(AppModule.register(config, connection, rpc), config, logger);
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
     await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
-    stopWithSupervisor(logger);
     logger.info(
       { event: 'service.ready' },
       `api-gateway listening on http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`,

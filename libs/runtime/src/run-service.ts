@@ -94,6 +94,7 @@ export async function runService<C extends BaseServiceConfig>(definition: Servic
   const { service } = definition;
   const config = configurationOrExit(service, () => definition.loadConfig());
   const logger = createLogger(service, config.LOG_LEVEL);
+  stopWithSupervisor(logger);
   const nestLogger = new NestPinoLogger(logger);
   try {
     const connection = await AmqpConnection.open({
@@ -119,7 +120,6 @@ export async function runService<C extends BaseServiceConfig>(definition: Servic
     app.useGlobalInterceptors(new RpcAccessLogInterceptor(logger));
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
     await app.listen();
-    stopWithSupervisor(logger);
     logger.info({ event: 'service.ready' }, `${service} ready`);
   } catch (error) {
     logger.fatal({ err: error }, `${service} failed to start: ${(error as Error).message}`);

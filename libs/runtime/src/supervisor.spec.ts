@@ -1,60 +1,88 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SUPERVISOR_PID_VARIABLE } from '@chargeflow/contracts';
 
 const ROOT = join(__dirname, '../../..');
+const WAIT_MS = 15_000;
 
-/** A service whose launcher dies stops by itself: real processes, the launcher killed with SIGKILL. */
+/** A service whose launcher is gone stops by itself: real processes, the launcher killed with SIGKILL. */
 describe('stopWithSupervisor', () => {
-  jest.setTimeout(30_000);
+  jest.setTimeout(60_000);
 
-  const alive = (pid: number) => {
+  /** Running: it exists and is not a zombie waiting to be reaped. */
+  const running = (pid: number) => {
     try {
-      process.kill(pid, 0);
-      return true;
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
     } catch {
       return false;
     }
   };
+  const until = async (done: () => boolean, what: string, output: () => string) => {
+    for (const giveUpAt = Date.now() + WAIT_MS; !done(); await new Promise((resolve) => setTimeout(resolve, 100)))
+      if (Date.now() > giveUpAt) throw new Error(`no ${what} in ${WAIT_MS / 1_000} s; output: ${output()}`);
+  };
+  /** The service: stops on SIGTERM (as a service's shutdown hooks do), saying so, and says when it is up. */
+  const service = `
+    process.on('SIGTERM', () => { process.stdout.write('stopping\\n'); process.exit(0); });
+    require(${JSON.stringify(join(ROOT, 'libs/runtime/src/supervisor'))}).stopWithSupervisor(require('pino')({ level: 'silent' }));
+    setInterval(() => undefined, 1_000);
+    process.stdout.write('ready ' + (process.env.${SUPERVISOR_PID_VARIABLE} ?? 'unnamed') + '\\n');`;
+  const serviceArgs = ['-r', '@swc-node/register', '-e', service];
 
-  it('stops a service gracefully once the process that started it is gone, and not before', async () => {
-    // The service: stops on SIGTERM (as a service's shutdown hooks do), saying so.
-    const service = `
-      const { stopWithSupervisor } = require(${JSON.stringify(join(ROOT, 'libs/runtime/src/supervisor'))});
-      process.on('SIGTERM', () => { process.stdout.write('stopping\\n'); process.exit(0); });
-      stopWithSupervisor(require('pino')({ level: 'silent' }));
-      setInterval(() => undefined, 1_000);
-      process.stdout.write('ready\\n');`;
-    // The launcher: starts the service with its own pid in the variable, and stays.
+  it('stops a service once the process that started it is killed, and not before', async () => {
+    // The launcher: starts the service naming itself, and ends when this test's pipe to it closes.
     const launcher = `
-      const { spawn } = require('node:child_process');
-      const child = spawn(process.execPath, ['-r', '@swc-node/register', '-e', ${JSON.stringify(service)}], {
+      const child = require('node:child_process').spawn(process.execPath, ${JSON.stringify(serviceArgs)}, {
         cwd: ${JSON.stringify(ROOT)},
         env: { ...process.env, ${SUPERVISOR_PID_VARIABLE}: String(process.pid) },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       process.stdout.write('service ' + child.pid + '\\n');
-      setInterval(() => undefined, 1_000);`;
-    const parent = spawn(process.execPath, ['-e', launcher], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+      process.stdin.on('end', () => process.exit(0)).resume();`;
+    const parent = spawn(process.execPath, ['-e', launcher], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     let output = '';
     parent.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const waitFor = async (done: () => boolean, what: string) => {
-      for (const giveUpAt = Date.now() + 20_000; !done(); await new Promise((resolve) => setTimeout(resolve, 100)))
-        if (Date.now() > giveUpAt) throw new Error(`no ${what} in 20 s; output: ${output}`);
-    };
+    const servicePid = () => Number(/service (\d+)/.exec(output)?.[1]);
     try {
-      await waitFor(() => output.includes('ready'), 'ready service');
-      const servicePid = Number(/service (\d+)/.exec(output)?.[1]);
+      await until(
+        () => output.includes('ready'),
+        'ready service',
+        () => output,
+      );
+      // It took the variable out of its own environment: nothing it starts inherits it.
+      expect(output).toContain('ready unnamed');
       await new Promise((resolve) => setTimeout(resolve, 2_500));
-      expect(alive(servicePid)).toBe(true);
+      expect(running(servicePid())).toBe(true);
       expect(output).not.toContain('stopping');
 
       parent.kill('SIGKILL');
-      await waitFor(() => output.includes('stopping') && !alive(servicePid), 'stopped service');
+      await until(
+        () => output.includes('stopping') && !running(servicePid()),
+        'stopped service',
+        () => output,
+      );
     } finally {
       parent.kill('SIGKILL');
-      const servicePid = Number(/service (\d+)/.exec(output)?.[1]);
-      if (servicePid && alive(servicePid)) process.kill(servicePid, 'SIGKILL');
+      if (servicePid() && running(servicePid())) process.kill(servicePid(), 'SIGKILL');
+    }
+  });
+
+  it('stops at once a service whose launcher was gone before it started', async () => {
+    // Named a launcher that is not its parent (init): it was reparented before it started.
+    const child = spawn(process.execPath, serviceArgs, {
+      cwd: ROOT,
+      env: { ...process.env, [SUPERVISOR_PID_VARIABLE]: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      expect(await exited).toBe(0);
+      expect(output).toContain('stopping');
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });

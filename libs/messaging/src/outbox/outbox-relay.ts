@@ -1,4 +1,10 @@
-import type { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
+import type {
+  DataSource,
+  EntityManager,
+  EntitySubscriberInterface,
+  QueryRunner,
+  TransactionCommitEvent,
+} from 'typeorm';
 import type { Envelope } from '@chargeflow/contracts';
 import type { ConfirmPublisher } from '../confirm-publisher';
 import { trackOutboxBacklog } from '../messaging-metrics';
@@ -230,12 +236,26 @@ export class OutboxRelay {
         }
       }
     } finally {
-      try {
-        if (held)
-          await runPrepared(runner.manager, { text: `SELECT pg_advisory_unlock($1)`, values: [RELAY_LOCK_KEY] });
-      } finally {
-        await runner.release();
-      }
+      await this.giveBack(runner, held);
+    }
+  }
+
+  /**
+   * Gives the connection back to the pool, having let go of the relay lock if it may hold it. A
+   * connection that could not let go is closed instead (PostgreSQL frees a session's locks with it):
+   * back in the pool, it would keep every relay of the database from publishing.
+   */
+  private async giveBack(runner: QueryRunner, held: boolean): Promise<void> {
+    if (!held) return runner.release();
+    try {
+      await runPrepared(runner.manager, { text: `SELECT pg_advisory_unlock($1)`, values: [RELAY_LOCK_KEY] });
+      await runner.release();
+    } catch (error) {
+      await closeConnection(runner, error as Error);
+      this.options.logger.warn(
+        { event: 'outbox.relay-connection-closed', error: (error as Error).message },
+        'outbox relay: closed a connection that could not let go of the relay lock',
+      );
     }
   }
 
@@ -271,4 +291,15 @@ function markPublished(ids: string[], letGo: boolean): Statement {
         values: [ids, RELAY_LOCK_KEY],
       }
     : { text: update, values: [ids] };
+}
+
+/**
+ * Gives a connection back to pg's pool with an error, which closes it rather than keeping it: what
+ * TypeORM's Postgres query runner (pinned in package.json) does with a connection that failed.
+ */
+async function closeConnection(runner: QueryRunner, error: Error): Promise<void> {
+  const postgres = runner as unknown as { releasePostgresConnection?: (error: Error) => Promise<void> };
+  if (typeof postgres.releasePostgresConnection !== 'function')
+    throw new Error('TypeORM changed: its query runner cannot close a connection the way closeConnection expects');
+  await postgres.releasePostgresConnection(error);
 }

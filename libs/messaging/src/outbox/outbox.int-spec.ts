@@ -331,10 +331,11 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
     }
   });
 
-  it('drains a batch in two statements, and lets go of the lock when the answer to its read is lost', async () => {
+  it('drains a batch in two statements, and lets go of the lock when the answer to its read is lost or its unlock fails', async () => {
     const [own, ownSource] = await anOutboxOfItsOwn('outbox-two-statements');
     const statements: string[] = [];
     let loseTheNextRead = false;
+    let failTheNextUnlock = false;
     const createQueryRunner = ownSource.createQueryRunner.bind(ownSource);
     jest.spyOn(ownSource, 'createQueryRunner').mockImplementation((...args) => {
       const runner = createQueryRunner(...args);
@@ -343,6 +344,10 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
         const [text] = queryArgs as unknown as [string | { text: string }];
         const sql = typeof text === 'string' ? text : text.text;
         statements.push(sql);
+        if (failTheNextUnlock && sql === 'SELECT pg_advisory_unlock($1)') {
+          failTheNextUnlock = false;
+          throw new Error('the unlock failed');
+        }
         const result = await query(...queryArgs);
         // The statement ran (and took the lock); its answer never reaches the relay.
         if (loseTheNextRead && sql.includes('pg_try_advisory_lock')) {
@@ -371,13 +376,15 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
       );
     try {
       await ownRelay.start();
+      // The drain the start set off is over before the test counts statements.
+      await ownRelay.trigger();
       for (const note of ['two-statements-1', 'two-statements-2', 'two-statements-3']) await write(note);
       statements.length = 0;
       await ownRelay.trigger();
       // (The prune at start is a DELETE of its own, not the drain's.)
       expect(statements.filter((sql) => !sql.trimStart().startsWith('DELETE'))).toEqual([
         expect.stringContaining('pg_try_advisory_lock'),
-        expect.stringContaining('pg_advisory_unlock'),
+        expect.stringMatching(/UPDATE outbox_message[\s\S]*pg_advisory_unlock/),
       ]);
       await waitFor(async () => (received.includes('two-statements-3') ? true : undefined), 5_000, 'the batch');
 
@@ -389,6 +396,15 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
       await ownRelay.trigger();
       await waitFor(async () => (received.includes('after-a-lost-answer') ? true : undefined), 5_000, 'the event');
       expect(await heldLocks(ownSource)).toBe(0);
+
+      // A lost answer, then an unlock that fails: the connection is closed, and its session's lock goes with it.
+      await write('after-a-failed-unlock');
+      loseTheNextRead = true;
+      failTheNextUnlock = true;
+      await ownRelay.trigger();
+      await waitFor(async () => ((await heldLocks(ownSource)) === 0 ? true : undefined), 5_000, 'the lock let go');
+      await ownRelay.trigger();
+      await waitFor(async () => (received.includes('after-a-failed-unlock') ? true : undefined), 5_000, 'the event');
     } finally {
       await ownRelay.stop();
       await ownSource.destroy();
