@@ -6,7 +6,8 @@ import { AmqpConnection, ConfirmPublisher, deadLetterQueueOf } from '@chargeflow
 import {
   createIsolatedDatabase,
   createIsolatedVhost,
-  publishEvents,
+  publishWhileStopped,
+  takeDeadLetters,
   RecordingLogger,
   waitFor,
   type IsolatedDatabase,
@@ -47,36 +48,17 @@ describe('pricing finalized sessions from the queue', () => {
     consumer = null;
   };
   /** Published while no consumer runs, so they arrive in one batch; resolves the message ids. */
-  const publishWhileStopped = async (payloads: object[], messageIds: (string | undefined)[] = []) => {
-    await stopConsumer();
-    const ids = await publishEvents(
+  const publishFinalized = (payloads: object[], messageIds: (string | undefined)[] = []) =>
+    publishWhileStopped(
       channel,
+      { stop: stopConsumer, start: startConsumer },
       payloads.map((payload, index) => ({ type: SESSION_FINALIZED_V1, payload, messageId: messageIds[index] })),
       'pricing-consumer-test',
     );
-    await startConsumer();
-    return ids;
-  };
   const count = async (sql: string, parameters: unknown[] = []) =>
     ((await dataSource.query(sql, parameters)) as { n: number }[])[0].n;
-  const deadLetters = async (expected: number) => {
-    const taken: { messageId: string; reason: string; detail: string }[] = [];
-    await waitFor(
-      async () => {
-        const message = await channel.get(deadLetterQueueOf(Queues.pricingFinalizedSessions), { noAck: true });
-        if (message)
-          taken.push({
-            messageId: String(message.properties.messageId),
-            reason: String(message.properties.headers?.['x-rejection-reason']),
-            detail: String(message.properties.headers?.['x-rejection-detail']),
-          });
-        return taken.length >= expected ? true : undefined;
-      },
-      20_000,
-      `${expected} dead letters`,
-    );
-    return taken;
-  };
+  const deadLetters = (expected: number) =>
+    takeDeadLetters(channel, deadLetterQueueOf(Queues.pricingFinalizedSessions), expected);
 
   beforeAll(async () => {
     [database, vhost] = await Promise.all([
@@ -110,10 +92,7 @@ describe('pricing finalized sessions from the queue', () => {
     const [first] = sessions;
     const firstId = 'aaaaaaaa-0000-4000-8000-000000000001';
     // The first session's message twice (a redelivery), and the first session again under a new message id (a republication).
-    await publishWhileStopped(
-      [...sessions, first, first],
-      [firstId, ...sessions.slice(1).map(() => undefined), firstId],
-    );
+    await publishFinalized([...sessions, first, first], [firstId, ...sessions.slice(1).map(() => undefined), firstId]);
     const ids = sessions.map((session) => session.sessionId);
     await waitFor(
       async () =>
@@ -146,7 +125,7 @@ describe('pricing finalized sessions from the queue', () => {
     const unpriceable = aFinalizedSession('CHARGING', { stationTimeZone: 'Mars/Olympus_Mons' });
     // Within the contract, beyond what PostgreSQL's jsonb holds: a NUL character.
     const unstorable = aFinalizedSession('RIDE', { stationTimeZone: 'nul\u0000' });
-    const [, , , breaksContract, unstorableId] = await publishWhileStopped([
+    const [, , , breaksContract, unstorableId] = await publishFinalized([
       fine[0],
       unpriceable,
       fine[1],

@@ -7,7 +7,8 @@ import { AmqpConnection, ConfirmPublisher, deadLetterQueueOf } from '@chargeflow
 import {
   createIsolatedDatabase,
   createIsolatedVhost,
-  publishEvents,
+  publishWhileStopped,
+  takeDeadLetters,
   RecordingLogger,
   waitFor,
   type IsolatedDatabase,
@@ -47,16 +48,13 @@ describe('telemetry opens ledgers from session.started.v1', () => {
     consumer = null;
   };
   /** Published while no consumer runs, so they arrive in one batch; resolves the message ids. */
-  const publishWhileStopped = async (payloads: object[], messageIds: (string | undefined)[] = []) => {
-    await stopConsumer();
-    const ids = await publishEvents(
+  const publishStarts = (payloads: object[], messageIds: (string | undefined)[] = []) =>
+    publishWhileStopped(
       channel,
+      { stop: stopConsumer, start: startConsumer },
       payloads.map((payload, index) => ({ type: SESSION_STARTED_V1, payload, messageId: messageIds[index] })),
       'open-ledger-test',
     );
-    await startConsumer();
-    return ids;
-  };
   const ledgers = async (sessionIds: string[]) =>
     (await dataSource.query(
       `SELECT session_id, kind, state, metered, sample_count FROM session_ledger WHERE session_id = ANY($1)`,
@@ -97,7 +95,7 @@ describe('telemetry opens ledgers from session.started.v1', () => {
     const openAll = jest.spyOn(ledger, 'openAll');
     const firstMessageId = randomUUID();
     // The first start's message twice (a redelivery) and again under a new message id (a republication).
-    await publishWhileStopped(
+    await publishStarts(
       [...starts, first, first],
       [firstMessageId, ...starts.slice(1).map(() => undefined), firstMessageId],
     );
@@ -117,26 +115,8 @@ describe('telemetry opens ledgers from session.started.v1', () => {
 
   it('dead-letters a start that breaks the contract, with the reason, and opens the rest of its batch', async () => {
     const fine = [aStart('RIDE'), aStart('CHARGING')];
-    const [, breaksContract] = await publishWhileStopped([
-      fine[0],
-      { ...aStart('RIDE'), vehicleId: 'bike 7' },
-      fine[1],
-    ]);
-    let letter: { messageId: string; reason: string; detail: string } | undefined;
-    await waitFor(
-      async () => {
-        const message = await channel.get(deadLetterQueueOf(Queues.telemetrySessionEvents), { noAck: true });
-        if (message)
-          letter = {
-            messageId: String(message.properties.messageId),
-            reason: String(message.properties.headers?.['x-rejection-reason']),
-            detail: String(message.properties.headers?.['x-rejection-detail']),
-          };
-        return letter;
-      },
-      20_000,
-      'the dead letter',
-    );
+    const [, breaksContract] = await publishStarts([fine[0], { ...aStart('RIDE'), vehicleId: 'bike 7' }, fine[1]]);
+    const [letter] = await takeDeadLetters(channel, deadLetterQueueOf(Queues.telemetrySessionEvents), 1);
     expect(letter).toEqual({
       messageId: breaksContract,
       reason: 'INVALID_PAYLOAD',
