@@ -22,7 +22,8 @@ import { RawHttpClient } from './raw-http';
  * of that capacity (latency), with the CPU milliseconds each process spent per request (the services,
  * PostgreSQL and RabbitMQ, counting the derive work each pair sets off until the stack is quiet
  * again). With `--against`, the same on a build of that commit, alternating with today's code round
- * by round, on stacks of their own (databases, virtual hosts, ports) on the same servers. Then the
+ * by round, on stacks of their own (databases, virtual hosts, ports) on the same servers, one running
+ * at a time: each round starts its build's stack, warms it up and stops it after. Then the
  * floor: the database statements of a pair from one plain Node process with `pg`, no broker. Last,
  * GET /healthz (no I/O) and an authenticated read as reference points. Not a test: it prints a table.
  */
@@ -235,8 +236,16 @@ interface Target {
   label: string;
   root: string;
   environment: StackEnvironment;
-  stack: Stack;
   operatorKey: string;
+}
+
+/**
+ * A target's stack while it runs. Only one runs at a time: an idle stack beside the one measured
+ * still wakes on its timers and polls, on the two cores the measured one needs.
+ */
+interface Running {
+  target: Target;
+  stack: Stack;
   /**
    * Vehicles and riders for one run: a run cut off at its end leaves some rides Active, and a later
    * run on those vehicles would measure refusals.
@@ -254,15 +263,35 @@ interface Round {
   steadyCpuMs: Record<string, number>;
 }
 
-async function startTarget(label: string, root: string): Promise<Target> {
+function stackEnv(environment: StackEnvironment): Record<string, string> {
+  return { ...environment.env, RATE_LIMIT_KEY_PER_MINUTE: '100000000', RATE_LIMIT_KEY_BURST: '1000000' };
+}
+
+/** Creates the target's databases and virtual host and its operator key, then stops its stack again. */
+async function createTarget(label: string, root: string): Promise<Target> {
   const environment = await createStackEnvironment(`bench_${label.replace(/[^a-z0-9]/gi, '_')}`);
-  const env = { ...environment.env, RATE_LIMIT_KEY_PER_MINUTE: '100000000', RATE_LIMIT_KEY_BURST: '1000000' };
-  log(`${label}: starting a stack of its own from ${root} (logs in ${environment.logDir})`);
-  const stack = await Stack.start({ env, logDir: environment.logDir, root });
-  const operator = await created<{ id: string; key: string }>(stack.gatewayUrl, '/v1/api-keys', environment.adminKey, {
-    name: 'bench operator',
-    role: 'operator',
-  });
+  log(`${label}: a stack of its own from ${root} (logs in ${environment.logDir})`);
+  const stack = await Stack.start({ env: stackEnv(environment), logDir: environment.logDir, root });
+  try {
+    const operator = await created<{ id: string; key: string }>(
+      stack.gatewayUrl,
+      '/v1/api-keys',
+      environment.adminKey,
+      {
+        name: 'bench operator',
+        role: 'operator',
+      },
+    );
+    return { label, root, environment, operatorKey: operator.key };
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** Starts the target's stack and runs it warm: freshly started services run cold code. */
+async function bringUp(target: Target): Promise<Running> {
+  const { environment, root } = target;
+  const stack = await Stack.start({ env: stackEnv(environment), logDir: environment.logDir, root });
   const settings = infraSettings(process.env);
   const groups: Record<string, number> = Object.fromEntries(
     StackServices.map((service) => [service, stack.processes[service].pid ?? -1]),
@@ -271,47 +300,48 @@ async function startTarget(label: string, root: string): Promise<Target> {
   const rabbitmq = listeningPid(Number(new URL(settings.rabbitmqUrl).port || 5672));
   if (postgres) groups.postgres = postgres;
   if (rabbitmq) groups.rabbitmq = rabbitmq;
-  return {
-    label,
-    root,
-    environment,
+  const running: Running = {
+    target,
     stack,
-    operatorKey: operator.key,
     fixtures: () => rideFixtures(stack.gatewayUrl, environment.adminKey, CONNECTIONS),
     cpu: new ProcessCpu(groups),
   };
+  log(`${target.label}: started, warming up, ${WARM_UP_S} s of pairs, not measured`);
+  await ridePairs(stack.gatewayUrl, await running.fixtures(), target.operatorKey, WARM_UP_S);
+  return running;
 }
 
 /**
  * Waits until the stack's services together use less than a tenth of a core for a second (bounded):
  * the work the pairs set off is done. The servers are shared, so their own activity is not the sign.
  */
-async function quiet(target: Target): Promise<void> {
+async function quiet(running: Running): Promise<void> {
   const giveUpAt = Date.now() + QUIET_TIMEOUT_MS;
   while (Date.now() < giveUpAt) {
-    const before = target.cpu.snapshot();
+    const before = running.cpu.snapshot();
     await sleep(1_000);
-    const usedByGroup = target.cpu.since(before);
+    const usedByGroup = running.cpu.since(before);
     const used = StackServices.reduce((sum, service) => sum + (usedByGroup[service] ?? 0), 0);
     if (used < 100) return;
   }
-  log(`${target.label}: still busy ${QUIET_TIMEOUT_MS / 1_000} s after the run`);
+  log(`${running.target.label}: still busy ${QUIET_TIMEOUT_MS / 1_000} s after the run`);
 }
 
-async function round(target: Target): Promise<Round> {
-  const { stack, operatorKey } = target;
-  const fixtures = await target.fixtures();
-  await quiet(target);
-  const before = target.cpu.snapshot();
+async function round(running: Running): Promise<Round> {
+  const { stack, target } = running;
+  const { operatorKey } = target;
+  const fixtures = await running.fixtures();
+  await quiet(running);
+  const before = running.cpu.snapshot();
   const result = await ridePairs(stack.gatewayUrl, fixtures, operatorKey, DURATION_S);
-  await quiet(target);
-  const used = target.cpu.since(before);
+  await quiet(running);
+  const used = running.cpu.since(before);
   const requests = Math.max(1, result.requests.total);
   const cpuMs = Object.fromEntries(Object.entries(used).map(([group, ms]) => [group, ms / requests]));
   const capacity = rowOf(`ride pairs at ${CONNECTIONS} connections`, result);
-  const steadyFixtures = await target.fixtures();
-  await quiet(target);
-  const steadyBefore = target.cpu.snapshot();
+  const steadyFixtures = await running.fixtures();
+  await quiet(running);
+  const steadyBefore = running.cpu.snapshot();
   const generatorBefore = process.cpuUsage();
   const steady = await steadyPairs(
     stack.gatewayUrl,
@@ -321,10 +351,10 @@ async function round(target: Target): Promise<Round> {
     capacity.requestsPerSecond / 2,
   );
   const generator = process.cpuUsage(generatorBefore);
-  await quiet(target);
+  await quiet(running);
   const steadyRequests = Math.max(1, steady.requests);
   const steadyCpuMs = Object.fromEntries([
-    ...Object.entries(target.cpu.since(steadyBefore)).map(([group, ms]) => [group, ms / steadyRequests]),
+    ...Object.entries(running.cpu.since(steadyBefore)).map(([group, ms]) => [group, ms / steadyRequests]),
     [LOAD_GENERATOR, (generator.user + generator.system) / 1_000 / steadyRequests],
   ]);
   log(
@@ -376,47 +406,46 @@ async function main(): Promise<void> {
   const floors: number[] = [];
   const references: Row[] = [];
   let failure: unknown = null;
+  let running: Running | null = null;
   try {
-    for (const build of builds) targets.push(await startTarget(build.label, build.root));
-    for (const target of targets) {
-      log(`${target.label}: warming up, ${WARM_UP_S} s of pairs, not measured`);
-      await ridePairs(target.stack.gatewayUrl, await target.fixtures(), target.operatorKey, WARM_UP_S);
-      results.set(target.label, []);
+    for (const build of builds) {
+      targets.push(await createTarget(build.label, build.root));
+      results.set(build.label, []);
     }
     for (let index = 0; index < rounds; index += 1) {
       const order = index % 2 === 0 ? targets : [...targets].reverse();
       for (const target of order) {
         log(`round ${index + 1} of ${rounds}: ${target.label}`);
-        results.get(target.label)?.push(await round(target));
+        running = await bringUp(target);
+        results.get(target.label)?.push(await round(running));
+        await running.stack.stop();
+        running = null;
       }
       const floor = await commandFloor(targets[0].environment.env, CONNECTIONS, Math.min(DURATION_S, 15));
       log(`round ${index + 1}: the floor, ${Math.round(floor)} requests/s`);
       floors.push(floor);
     }
     const today = targets[0];
+    running = await bringUp(today);
+    const { gatewayUrl } = running.stack;
     const admin = { authorization: `Bearer ${today.environment.adminKey}` };
     references.push(
       rowOf(
         'GET /v1/api-keys?limit=1 (key check and a page query)',
         await measure({
-          url: `${today.stack.gatewayUrl}/v1/api-keys?limit=1`,
+          url: `${gatewayUrl}/v1/api-keys?limit=1`,
           headers: admin,
           connections: CONNECTIONS,
           duration: 10,
         }),
       ),
-      rowOf(
-        'GET /healthz',
-        await measure({ url: `${today.stack.gatewayUrl}/healthz`, connections: CONNECTIONS, duration: 10 }),
-      ),
+      rowOf('GET /healthz', await measure({ url: `${gatewayUrl}/healthz`, connections: CONNECTIONS, duration: 10 })),
     );
   } catch (error) {
     failure = error;
   } finally {
-    for (const target of targets) {
-      await target.stack.stop();
-      await target.environment.cleanup();
-    }
+    await running?.stack.stop();
+    for (const target of targets) await target.environment.cleanup();
     await infrastructure.stop();
   }
   if (failure) throw failure;
