@@ -15,6 +15,7 @@ import { checkoutOf } from './checkout';
 import { commandFloor } from './command-floor';
 import { listeningPid, ProcessCpu } from './process-cpu';
 import { RawHttpClient } from './raw-http';
+import { flushesPerRequest, walFlushes } from './wal-flushes';
 
 /**
  * `npm run bench:api [-- --against <git ref>] [--rounds n]`: the command path's cost. Ride start + end
@@ -261,6 +262,8 @@ interface Round {
   cpuMs: Record<string, number>;
   /** The same at the steady rate, with the load generator's own (this process). */
   steadyCpuMs: Record<string, number>;
+  /** PostgreSQL's WAL flushes per request at the steady rate, and their mean duration in ms. */
+  steadyWal: { perRequest: number; meanMs: number | null };
 }
 
 function stackEnv(environment: StackEnvironment): Record<string, string> {
@@ -341,6 +344,7 @@ async function round(running: Running): Promise<Round> {
   const capacity = rowOf(`ride pairs at ${CONNECTIONS} connections`, result);
   const steadyFixtures = await running.fixtures();
   await quiet(running);
+  const walBefore = await walFlushes(infraSettings(process.env).adminDatabaseUrl);
   const steadyBefore = running.cpu.snapshot();
   const generatorBefore = process.cpuUsage();
   const steady = await steadyPairs(
@@ -351,8 +355,13 @@ async function round(running: Running): Promise<Round> {
     capacity.requestsPerSecond / 2,
   );
   const generator = process.cpuUsage(generatorBefore);
-  await quiet(running);
   const steadyRequests = Math.max(1, steady.requests);
+  const steadyWal = flushesPerRequest(
+    walBefore,
+    await walFlushes(infraSettings(process.env).adminDatabaseUrl),
+    steadyRequests,
+  );
+  await quiet(running);
   const steadyCpuMs = Object.fromEntries([
     ...Object.entries(running.cpu.since(steadyBefore)).map(([group, ms]) => [group, ms / steadyRequests]),
     [LOAD_GENERATOR, (generator.user + generator.system) / 1_000 / steadyRequests],
@@ -364,7 +373,7 @@ async function round(running: Running): Promise<Round> {
         .reduce((sum, ms) => sum + ms, 0)
         .toFixed(2)}`,
   );
-  return { capacity, steady, cpuMs, steadyCpuMs };
+  return { capacity, steady, cpuMs, steadyCpuMs, steadyWal };
 }
 
 const median = (values: number[]) => {
@@ -489,6 +498,21 @@ function report(targets: Target[], results: Map<string, Round[]>, floors: number
   console.log(`\n${lines.join('\n')}\n\nCPU ms per request by process (median of the rounds):\n${cpu.join('\n')}\n`);
   console.log(
     `CPU ms per request by process at the steady rate (median of the rounds; the load generator is this process):\n${steadyCpu.join('\n')}\n`,
+  );
+  const wal = targets.map((target) => {
+    const runs = (results.get(target.label) ?? []).map((run) => run.steadyWal);
+    const means = runs.flatMap((run) => (run.meanMs === null ? [] : [run.meanMs]));
+    return `| ${target.label} | ${spread(
+      runs.map((run) => run.perRequest),
+      2,
+    )} | ${means.length ? spread(means, 2) : 'not timed (track_wal_io_timing off)'} |`;
+  });
+  console.log(
+    `PostgreSQL's WAL flushes at the steady rate, server-wide (every durable commit waits for one):\n${[
+      '| build | flushes per request | mean flush ms |',
+      '|---|---:|---:|',
+      ...wal,
+    ].join('\n')}\n`,
   );
   console.log(
     `The floor (the pair's database statements from one plain Node process with pg, ${CONNECTIONS} at once): ${spread(floors)} requests/s\n`,

@@ -139,6 +139,9 @@ max_connections = 200
 max_wal_size = '4GB'
 checkpoint_timeout = '15min'
 wal_compression = lz4
+# Times every WAL write and flush (pg_stat_wal): every durable commit waits for a flush, and bench:api
+# prints how many a request costs and how long they take. Two clock reads per flush.
+track_wal_io_timing = on
 EOF
   is_root && chown "$PG_USER:$PG_USER" "$PG_DIR/chargeflow.conf"
   return 0
