@@ -262,19 +262,29 @@ interface Round {
   cpuMs: Record<string, number>;
   /** The same at the steady rate, with the load generator's own (this process). */
   steadyCpuMs: Record<string, number>;
-  /** PostgreSQL's WAL flushes per request at the steady rate, and their mean duration in ms. */
-  steadyWal: { perRequest: number; meanMs: number | null };
+  /**
+   * PostgreSQL's WAL flushes per request at the steady rate, with those of the work the pairs set off
+   * (up to quiet), and their mean duration in ms; null where the server does not report them.
+   */
+  steadyWal: { perRequest: number; meanMs: number | null } | null;
 }
 
 function stackEnv(environment: StackEnvironment): Record<string, string> {
   return { ...environment.env, RATE_LIMIT_KEY_PER_MINUTE: '100000000', RATE_LIMIT_KEY_BURST: '1000000' };
 }
 
-/** Creates the target's databases and virtual host and its operator key, then stops its stack again. */
+/** Creates the target's databases and virtual host (its stack migrates them) and its operator key, then stops its stack. */
 async function createTarget(label: string, root: string): Promise<Target> {
   const environment = await createStackEnvironment(`bench_${label.replace(/[^a-z0-9]/gi, '_')}`);
   log(`${label}: a stack of its own from ${root} (logs in ${environment.logDir})`);
-  const stack = await Stack.start({ env: stackEnv(environment), logDir: environment.logDir, root });
+  let stack: Stack;
+  try {
+    stack = await Stack.start({ env: stackEnv(environment), logDir: environment.logDir, root });
+  } catch (error) {
+    await environment.cleanup();
+    throw error;
+  }
+  let operatorKey: string;
   try {
     const operator = await created<{ id: string; key: string }>(
       stack.gatewayUrl,
@@ -285,10 +295,14 @@ async function createTarget(label: string, root: string): Promise<Target> {
         role: 'operator',
       },
     );
-    return { label, root, environment, operatorKey: operator.key };
-  } finally {
+    operatorKey = operator.key;
+  } catch (error) {
     await stack.stop();
+    await environment.cleanup();
+    throw error;
   }
+  await stack.stop();
+  return { label, root, environment, operatorKey };
 }
 
 /** Starts the target's stack and runs it warm: freshly started services run cold code. */
@@ -310,7 +324,12 @@ async function bringUp(target: Target): Promise<Running> {
     cpu: new ProcessCpu(groups),
   };
   log(`${target.label}: started, warming up, ${WARM_UP_S} s of pairs, not measured`);
-  await ridePairs(stack.gatewayUrl, await running.fixtures(), target.operatorKey, WARM_UP_S);
+  try {
+    await ridePairs(stack.gatewayUrl, await running.fixtures(), target.operatorKey, WARM_UP_S);
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
   return running;
 }
 
@@ -344,7 +363,8 @@ async function round(running: Running): Promise<Round> {
   const capacity = rowOf(`ride pairs at ${CONNECTIONS} connections`, result);
   const steadyFixtures = await running.fixtures();
   await quiet(running);
-  const walBefore = await walFlushes(infraSettings(process.env).adminDatabaseUrl);
+  const databaseUrl = infraSettings(process.env).adminDatabaseUrl;
+  const walBefore = await walFlushes(databaseUrl);
   const steadyBefore = running.cpu.snapshot();
   const generatorBefore = process.cpuUsage();
   const steady = await steadyPairs(
@@ -356,12 +376,10 @@ async function round(running: Running): Promise<Round> {
   );
   const generator = process.cpuUsage(generatorBefore);
   const steadyRequests = Math.max(1, steady.requests);
-  const steadyWal = flushesPerRequest(
-    walBefore,
-    await walFlushes(infraSettings(process.env).adminDatabaseUrl),
-    steadyRequests,
-  );
   await quiet(running);
+  // PostgreSQL reports a busy backend's counts at most once a second: the reading can miss the last one.
+  const walAfter = await walFlushes(databaseUrl);
+  const steadyWal = walBefore && walAfter ? flushesPerRequest(walBefore, walAfter, steadyRequests) : null;
   const steadyCpuMs = Object.fromEntries([
     ...Object.entries(running.cpu.since(steadyBefore)).map(([group, ms]) => [group, ms / steadyRequests]),
     [LOAD_GENERATOR, (generator.user + generator.system) / 1_000 / steadyRequests],
@@ -436,6 +454,7 @@ async function main(): Promise<void> {
     }
     const today = targets[0];
     running = await bringUp(today);
+    await quiet(running);
     const { gatewayUrl } = running.stack;
     const admin = { authorization: `Bearer ${today.environment.adminKey}` };
     references.push(
@@ -500,8 +519,9 @@ function report(targets: Target[], results: Map<string, Round[]>, floors: number
     `CPU ms per request by process at the steady rate (median of the rounds; the load generator is this process):\n${steadyCpu.join('\n')}\n`,
   );
   const wal = targets.map((target) => {
-    const runs = (results.get(target.label) ?? []).map((run) => run.steadyWal);
+    const runs = (results.get(target.label) ?? []).flatMap((run) => (run.steadyWal ? [run.steadyWal] : []));
     const means = runs.flatMap((run) => (run.meanMs === null ? [] : [run.meanMs]));
+    if (runs.length === 0) return `| ${target.label} | not reported by this server | |`;
     return `| ${target.label} | ${spread(
       runs.map((run) => run.perRequest),
       2,

@@ -1,32 +1,36 @@
 import { Client } from 'pg';
 
-/** PostgreSQL's WAL flushes (fsyncs) so far, server-wide, and the time they took if the server times them. */
+/** PostgreSQL's WAL flushes (fsyncs) so far, server-wide, and the time they took. */
 export interface WalFlushes {
   count: number;
-  /** Milliseconds spent in them; 0 unless `track_wal_io_timing` is on. */
   ms: number;
+  /** Whether the server times them (`track_wal_io_timing`); if not, `ms` stays 0. */
+  timed: boolean;
 }
 
-export async function walFlushes(databaseUrl: string): Promise<WalFlushes> {
+/** The server's WAL flushes so far, or null where `pg_stat_wal` has no such columns (PostgreSQL 18 moved them). */
+export async function walFlushes(databaseUrl: string): Promise<WalFlushes | null> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ wal_sync: string; wal_sync_time: number }>(
-      'SELECT wal_sync, wal_sync_time FROM pg_stat_wal',
+    const { rows } = await client.query<{ wal_sync: string; wal_sync_time: number; timed: boolean }>(
+      `SELECT wal_sync, wal_sync_time, current_setting('track_wal_io_timing') = 'on' AS timed FROM pg_stat_wal`,
     );
-    return { count: Number(rows[0].wal_sync), ms: Number(rows[0].wal_sync_time) };
+    return { count: Number(rows[0].wal_sync), ms: Number(rows[0].wal_sync_time), timed: rows[0].timed };
+  } catch {
+    return null;
   } finally {
     await client.end();
   }
 }
 
-/** Flushes per request between two readings, and their mean duration (null when the server does not time them). */
+/** Flushes per request between two readings, and their mean duration in ms (null when not timed or none). */
 export function flushesPerRequest(
   before: WalFlushes,
   after: WalFlushes,
   requests: number,
 ): { perRequest: number; meanMs: number | null } {
   const count = after.count - before.count;
-  const ms = after.ms - before.ms;
-  return { perRequest: count / Math.max(1, requests), meanMs: count > 0 && ms > 0 ? ms / count : null };
+  const timed = before.timed && after.timed && count > 0;
+  return { perRequest: count / requests, meanMs: timed ? (after.ms - before.ms) / count : null };
 }

@@ -139,8 +139,9 @@ max_connections = 200
 max_wal_size = '4GB'
 checkpoint_timeout = '15min'
 wal_compression = lz4
-# Times every WAL write and flush (pg_stat_wal): every durable commit waits for a flush, and bench:api
-# prints how many a request costs and how long they take. Two clock reads per flush.
+# Times every WAL write and flush (pg_stat_wal): a durable commit waits for a flush (group commit may
+# share one), and bench:api prints how many a request costs and how long they take. Two clock reads
+# per write and per flush.
 track_wal_io_timing = on
 EOF
   is_root && chown "$PG_USER:$PG_USER" "$PG_DIR/chargeflow.conf"
@@ -152,6 +153,11 @@ cmd_start() {
     BINDIR=$(find_bindir 2>/dev/null || true)
     wait_pg_answers 30 || die 1 "$PG_HOST:$PG_PORT is taken by something that does not answer as PostgreSQL"
     say "reusing server already answering at $PG_HOST:$PG_PORT"
+    # One this script started: its settings as this version of the script writes them (those a reload
+    # cannot change wait for its next start).
+    if [[ -f $MARKER && -n $BINDIR ]] && as_user "$PG_USER" "$BINDIR/pg_ctl" status -D "$PG_DIR" >/dev/null 2>&1; then
+      write_local_conf && as_user "$PG_USER" "$BINDIR/pg_ctl" reload -D "$PG_DIR" >/dev/null
+    fi
     return 0
   fi
   is_loopback_host "$PG_HOST" ||
