@@ -15,7 +15,7 @@ import { checkoutOf } from './checkout';
 import { commandFloor } from './command-floor';
 import { listeningPid, ProcessCpu } from './process-cpu';
 import { RawHttpClient } from './raw-http';
-import { flushesPerRequest, walFlushes } from './wal-flushes';
+import { flushesPerRequest, walFlushes, type WalFlushes } from './wal-flushes';
 
 /**
  * `npm run bench:api [-- --against <git ref>] [--rounds n]`: the command path's cost. Ride start + end
@@ -309,28 +309,38 @@ async function createTarget(label: string, root: string): Promise<Target> {
 async function bringUp(target: Target): Promise<Running> {
   const { environment, root } = target;
   const stack = await Stack.start({ env: stackEnv(environment), logDir: environment.logDir, root });
-  const settings = infraSettings(process.env);
-  const groups: Record<string, number> = Object.fromEntries(
-    StackServices.map((service) => [service, stack.processes[service].pid ?? -1]),
-  );
-  const postgres = listeningPid(Number(new URL(settings.adminDatabaseUrl).port || 5432));
-  const rabbitmq = listeningPid(Number(new URL(settings.rabbitmqUrl).port || 5672));
-  if (postgres) groups.postgres = postgres;
-  if (rabbitmq) groups.rabbitmq = rabbitmq;
-  const running: Running = {
-    target,
-    stack,
-    fixtures: () => rideFixtures(stack.gatewayUrl, environment.adminKey, CONNECTIONS),
-    cpu: new ProcessCpu(groups),
-  };
-  log(`${target.label}: started, warming up, ${WARM_UP_S} s of pairs, not measured`);
   try {
+    const settings = infraSettings(process.env);
+    const groups: Record<string, number> = Object.fromEntries(
+      StackServices.map((service) => [service, stack.processes[service].pid ?? -1]),
+    );
+    const postgres = listeningPid(Number(new URL(settings.adminDatabaseUrl).port || 5432));
+    const rabbitmq = listeningPid(Number(new URL(settings.rabbitmqUrl).port || 5672));
+    if (postgres) groups.postgres = postgres;
+    if (rabbitmq) groups.rabbitmq = rabbitmq;
+    const running: Running = {
+      target,
+      stack,
+      fixtures: () => rideFixtures(stack.gatewayUrl, environment.adminKey, CONNECTIONS),
+      cpu: new ProcessCpu(groups),
+    };
+    log(`${target.label}: started, warming up, ${WARM_UP_S} s of pairs, not measured`);
     await ridePairs(stack.gatewayUrl, await running.fixtures(), target.operatorKey, WARM_UP_S);
+    return running;
   } catch (error) {
     await stack.stop();
     throw error;
   }
-  return running;
+}
+
+/**
+ * PostgreSQL 15 backends send their WAL counts at most once a second, and an idle one within 10 s
+ * (PGSTAT_IDLE_INTERVAL): read once they all have, so neither the work before nor the end of the
+ * measured work lands on the wrong side.
+ */
+async function settledWalFlushes(databaseUrl: string): Promise<WalFlushes | null> {
+  await sleep(11_000);
+  return walFlushes(databaseUrl);
 }
 
 /**
@@ -364,7 +374,7 @@ async function round(running: Running): Promise<Round> {
   const steadyFixtures = await running.fixtures();
   await quiet(running);
   const databaseUrl = infraSettings(process.env).adminDatabaseUrl;
-  const walBefore = await walFlushes(databaseUrl);
+  const walBefore = await settledWalFlushes(databaseUrl);
   const steadyBefore = running.cpu.snapshot();
   const generatorBefore = process.cpuUsage();
   const steady = await steadyPairs(
@@ -377,8 +387,7 @@ async function round(running: Running): Promise<Round> {
   const generator = process.cpuUsage(generatorBefore);
   const steadyRequests = Math.max(1, steady.requests);
   await quiet(running);
-  // PostgreSQL reports a busy backend's counts at most once a second: the reading can miss the last one.
-  const walAfter = await walFlushes(databaseUrl);
+  const walAfter = await settledWalFlushes(databaseUrl);
   const steadyWal = walBefore && walAfter ? flushesPerRequest(walBefore, walAfter, steadyRequests) : null;
   const steadyCpuMs = Object.fromEntries([
     ...Object.entries(running.cpu.since(steadyBefore)).map(([group, ms]) => [group, ms / steadyRequests]),
@@ -528,7 +537,7 @@ function report(targets: Target[], results: Map<string, Round[]>, floors: number
     )} | ${means.length ? spread(means, 2) : 'not timed (track_wal_io_timing off)'} |`;
   });
   console.log(
-    `PostgreSQL's WAL flushes at the steady rate, server-wide (every durable commit waits for one):\n${[
+    `PostgreSQL's WAL flushes, server-wide, over the steady phase and the work it set off (a durable commit waits for one, which several may share):\n${[
       '| build | flushes per request | mean flush ms |',
       '|---|---:|---:|',
       ...wal,

@@ -23,8 +23,8 @@ import { openLedgersStatement, sealActiveStatement } from '../apps/telemetry/src
 export async function commandFloor(env: NodeJS.ProcessEnv, concurrency: number, seconds: number): Promise<number> {
   const sessions = new Pool({ connectionString: env.SESSIONS_DATABASE_URL, max: concurrency });
   const telemetry = new Pool({ connectionString: env.TELEMETRY_DATABASE_URL, max: concurrency });
+  const parties = Array.from({ length: concurrency }, () => ({ vehicleId: randomUUID(), riderId: randomUUID() }));
   try {
-    const parties = Array.from({ length: concurrency }, () => ({ vehicleId: randomUUID(), riderId: randomUUID() }));
     for (const { vehicleId, riderId } of parties) {
       await sessions.query(
         `INSERT INTO vehicle (id, label, battery_capacity_wh, energy_wh) VALUES ($1, 'floor', 500, 500)`,
@@ -72,15 +72,17 @@ export async function commandFloor(env: NodeJS.ProcessEnv, concurrency: number, 
         }
       }),
     );
-    const perSecond = requests / ((performance.now() - began) / 1_000);
-    await sessions.query(
-      `UPDATE outbox_message SET published_at = now()
-        WHERE published_at IS NULL AND envelope->'payload'->>'vehicleId' = ANY($1::text[])`,
-      [parties.map((party) => party.vehicleId)],
-    );
-    return perSecond;
+    return requests / ((performance.now() - began) / 1_000);
   } finally {
-    await sessions.end();
-    await telemetry.end();
+    try {
+      await sessions.query(
+        `UPDATE outbox_message SET published_at = now()
+          WHERE published_at IS NULL AND envelope->'payload'->>'vehicleId' = ANY($1::text[])`,
+        [parties.map((party) => party.vehicleId)],
+      );
+    } finally {
+      await sessions.end();
+      await telemetry.end();
+    }
   }
 }

@@ -128,7 +128,8 @@ write_local_conf() {
     sockdir=''
     say "data dir path too long for a Unix socket; TCP only"
   fi
-  cat >"$PG_DIR/chargeflow.conf" <<EOF
+  # Written aside, then moved: a server reloaded on a half-written file would fall back to defaults.
+  cat >"$PG_DIR/chargeflow.conf.new" <<EOF || return 1
 # Written by infra/local/postgres.sh on every start; local edits are lost.
 listen_addresses = '$PG_HOST'
 port = $PG_PORT
@@ -144,8 +145,8 @@ wal_compression = lz4
 # per write and per flush.
 track_wal_io_timing = on
 EOF
-  is_root && chown "$PG_USER:$PG_USER" "$PG_DIR/chargeflow.conf"
-  return 0
+  if is_root; then chown "$PG_USER:$PG_USER" "$PG_DIR/chargeflow.conf.new" || return 1; fi
+  mv -f "$PG_DIR/chargeflow.conf.new" "$PG_DIR/chargeflow.conf"
 }
 
 cmd_start() {
@@ -156,7 +157,9 @@ cmd_start() {
     # One this script started: its settings as this version of the script writes them (those a reload
     # cannot change wait for its next start).
     if [[ -f $MARKER && -n $BINDIR ]] && as_user "$PG_USER" "$BINDIR/pg_ctl" status -D "$PG_DIR" >/dev/null 2>&1; then
-      write_local_conf && as_user "$PG_USER" "$BINDIR/pg_ctl" reload -D "$PG_DIR" >/dev/null
+      if ! { write_local_conf && as_user "$PG_USER" "$BINDIR/pg_ctl" reload -D "$PG_DIR" >/dev/null; }; then
+        say "could not rewrite and reload its settings; they apply at its next start"
+      fi
     fi
     return 0
   fi

@@ -16,18 +16,23 @@ async function gauge(registry: Registry, statistic: string): Promise<number> {
 
 describe('the event loop delay gauges', () => {
   let registry: Registry;
+  let stop: () => void;
 
   beforeEach(() => {
     registry = new Registry();
-    exportEventLoopDelay(registry, 'test_');
+    stop = exportEventLoopDelay(registry, 'test_');
   });
-  afterEach(() => registry.clear());
+  afterEach(() => {
+    stop();
+    registry.clear();
+  });
 
   it('read how late the samples came, not the interval between them: an idle loop reads about 0', async () => {
     await sleep(EVENT_LOOP_SAMPLE_MS * 4);
     await registry.metrics();
     expect(await gauge(registry, 'min')).toBeLessThan(0.05);
     expect(await gauge(registry, 'min')).toBeGreaterThanOrEqual(0);
+    expect(await gauge(registry, 'max')).toBeGreaterThan(0);
   });
 
   it('show a block of the loop in _max, by how long the sample due in it waited', async () => {

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { Gauge, type Registry } from 'prom-client';
+import { Gauge, type Aggregator, type Registry } from 'prom-client';
 
 /**
  * How often the event loop is sampled. prom-client samples every 10 ms by default, which woke every
@@ -17,16 +17,20 @@ const STATISTICS: Record<string, (histogram: IntervalHistogram) => number> = {
   p99: (histogram) => histogram.percentile(99),
 };
 
+/** How a cluster's registries combine each statistic, as prom-client's gauges of these names did. */
+const AGGREGATORS: Record<string, Aggregator> = { min: 'min', max: 'max' };
+
 /**
  * Exports the event loop's delay as `<prefix>nodejs_eventloop_lag_{min,max,mean,stddev,p50,p90,p99}_seconds`,
  * in place of prom-client's gauges of those names: Node's histogram records the whole time between two
  * samples, so prom-client's figures include the sampling interval (an idle loop read 0.01 s), and at
  * 100 ms they would read 0.1 s. These report how late each sample came (an idle loop reads about 0),
- * over the samples since the previous scrape; a scrape that finds no new sample repeats the last figures.
- * A block of the loop delays the sample due during it by up to its length, and shows in `_max`, except
- * for a block within the first sample after a scrape (Node starts counting again from that sample).
+ * over the samples since the previous scrape (by anyone: every scrape starts a new window); a scrape
+ * that finds no new sample repeats the last figures. A block of the loop delays the sample due during
+ * it by up to its length, and shows in `_max`, except for a block within the first sample after a
+ * scrape (Node starts counting again from that sample). Returns a function that stops the sampling.
  */
-export function exportEventLoopDelay(registry: Registry, prefix: string): void {
+export function exportEventLoopDelay(registry: Registry, prefix: string): () => void {
   const histogram = monitorEventLoopDelay({ resolution: EVENT_LOOP_SAMPLE_MS });
   histogram.enable();
   const intervalNs = EVENT_LOOP_SAMPLE_MS * 1e6;
@@ -48,10 +52,12 @@ export function exportEventLoopDelay(registry: Registry, prefix: string): void {
       name,
       help: `The ${statistic} of how late the event loop's samples (every ${EVENT_LOOP_SAMPLE_MS} ms) came since the last scrape, in seconds.`,
       registers: [registry],
+      aggregator: AGGREGATORS[statistic] ?? 'average',
       collect() {
         const value = current()[statistic];
         if (value !== undefined) this.set(value);
       },
     });
   }
+  return () => histogram.disable();
 }

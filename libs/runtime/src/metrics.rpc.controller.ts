@@ -10,8 +10,8 @@ let processMetricsCollected = false;
 
 /**
  * Process metrics (CPU, memory, event loop) once per process, beside the messaging counters. The event
- * loop's delay is our own gauges; prom-client's monitor behind the gauges they replace samples once a
- * second, so it wakes the process as seldom as it can.
+ * loop's delay is our own gauges; prom-client's own monitor, whose gauges they replace, is started by
+ * `collectDefaultMetrics` in any case and samples once a second.
  */
 export function collectProcessMetrics(): void {
   if (processMetricsCollected) return;
