@@ -56,3 +56,33 @@ describe('a service database under DATABASE_STATEMENT_TIMEOUT_MS', () => {
     expect(statementTimeoutErrorOf(failure)).toBeNull();
   });
 });
+
+describe('a service database pool after a pause', () => {
+  jest.setTimeout(60_000);
+
+  it('keeps the connections it opened past pg’s 10 s idle timeout: the next requests find them warm', async () => {
+    const database = await createIsolatedDatabase('pool_keeps_connections');
+    const dataSource = new DataSource(
+      postgresOptions({ url: database.url, applicationName: 'pool-keeps', migrations: [], statementTimeoutMs: 5_000 }),
+    );
+    await dataSource.initialize();
+    try {
+      const backends = async () =>
+        (
+          await Promise.all(
+            Array.from({ length: 3 }, () =>
+              dataSource.query<{ pid: number }[]>('SELECT pg_backend_pid() AS pid, pg_sleep(0.2)'),
+            ),
+          )
+        )
+          .map(([row]) => row.pid)
+          .sort((a, b) => a - b);
+      const before = await backends();
+      await new Promise((resolve) => setTimeout(resolve, 11_000));
+      expect(await backends()).toEqual(before);
+    } finally {
+      await dataSource.destroy();
+      await database.drop();
+    }
+  });
+});

@@ -281,16 +281,24 @@ const unpublishedRows = (condition = 'true') => `SELECT id, exchange, routing_ke
  * just before its commit: a relay of another instance that takes the lock then may read those rows as
  * still unpublished and publish them again, which delivery at least once allows (so does a relay
  * whose read's snapshot was taken just before the lock was let go); the order of first deliveries stays.
+ * The mark commits without waiting for the WAL flush (`synchronous_commit` off for its transaction):
+ * a mark lost with a crash of the database only publishes its rows again, and every flush the relay
+ * does not wait for is one the commands' commits do not queue behind.
  */
-function markPublished(ids: string[], letGo: boolean): Statement {
+export function markPublished(ids: string[], letGo: boolean): Statement {
   const update = `UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])`;
+  const withoutWaiting = `set_config('synchronous_commit', 'off', true)`;
   return letGo
     ? {
         text: `WITH marked AS (${update} RETURNING id)
-          SELECT pg_advisory_unlock($2) FROM (SELECT count(*) FROM marked) AS done`,
+          SELECT ${withoutWaiting}, pg_advisory_unlock($2) FROM (SELECT count(*) FROM marked) AS done`,
         values: [ids, RELAY_LOCK_KEY],
       }
-    : { text: update, values: [ids] };
+    : {
+        text: `WITH marked AS (${update} RETURNING id)
+          SELECT ${withoutWaiting} FROM (SELECT count(*) FROM marked) AS done`,
+        values: [ids],
+      };
 }
 
 /**

@@ -14,7 +14,7 @@ import { processOnce } from '../inbox/inbox';
 import { CreateInbox1763800000001 } from '../inbox/inbox.migration';
 import { declareExchanges, declareFactQueue } from '../topology';
 import { addToOutbox, outboxRowsAfter, outboxWrittenBy } from './outbox';
-import { OutboxRelay } from './outbox-relay';
+import { markPublished, OutboxRelay } from './outbox-relay';
 import { IndexOutboxPublishedAt1765100000000 } from './outbox-published-index.migration';
 import { CreateOutbox1763800000000 } from './outbox.migration';
 import { OutboxWithoutNotify1768500000000 } from './outbox-without-notify.migration';
@@ -436,5 +436,47 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
       }),
     });
     expect(await paused.backlog()).toBeGreaterThan(0);
+  });
+
+  it('marks rows published without waiting for the WAL flush, whether or not the mark lets go of the lock', async () => {
+    const [own, ownSource] = await anOutboxOfItsOwn('outbox-async-mark');
+    try {
+      await ownSource.transaction((manager) =>
+        addToOutbox(
+          manager,
+          Exchanges.events,
+          'outbox.test.v1',
+          createEnvelope('outbox.test.v1', { note: 'mark' }, { correlationId: 'mark' }),
+        ),
+      );
+      const [{ id }] = await ownSource.query<{ id: string }[]>('SELECT max(id)::text AS id FROM outbox_message');
+      for (const letGo of [false, true]) {
+        const runner = ownSource.createQueryRunner();
+        await runner.connect();
+        try {
+          await runner.startTransaction();
+          const mark = markPublished([id], letGo);
+          await runner.query(mark.text, mark.values);
+          const [setting] = (await runner.query('SHOW synchronous_commit')) as { synchronous_commit: string }[];
+          const [row] = (await runner.query(
+            'SELECT published_at IS NOT NULL AS published FROM outbox_message WHERE id = $1',
+            [id],
+          )) as { published: boolean }[];
+          expect({ letGo, synchronousCommit: setting.synchronous_commit, published: row.published }).toEqual({
+            letGo,
+            synchronousCommit: 'off',
+            published: true,
+          });
+          await runner.rollbackTransaction();
+        } finally {
+          await runner.release();
+        }
+      }
+      const [after] = await ownSource.query<{ synchronous_commit: string }[]>('SHOW synchronous_commit');
+      expect(after.synchronous_commit).toBe('on');
+    } finally {
+      await ownSource.destroy();
+      await own.drop();
+    }
   });
 });
