@@ -24,12 +24,13 @@ export function postgresOptions(options: DatabaseOptions): DataSourceOptions {
     logging: ['error', 'migration'],
     extra: {
       max: options.poolSize ?? 10,
-      // Keeps the connections it opened, up to its size: pg closes those idle for 10 s, and the first
-      // requests after a pause then paid for new ones (authentication, a backend started, every prepared
-      // statement planned again): answers of 200 – 650 ms in the first second of bench:api's steady phase.
-      min: options.poolSize ?? 10,
+      // Keeps an idle connection 5 minutes, not pg's 10 s: the first requests after a pause paid for new
+      // ones (authentication, a backend started, every prepared statement planned again), answers of
+      // 200 – 650 ms in the first second of bench:api's steady phase. Below the idle timeouts of common
+      // load balancers (AWS NLB: 350 s), and keep-alive probes after 10 s idle find a vanished peer.
+      idleTimeoutMillis: 300_000,
+      keepAliveInitialDelayMillis: 10_000,
       connectionTimeoutMillis: 5_000,
-      // TCP keep-alive, so a long-lived connection (a LISTEN) whose peer vanished is found dead.
       keepAlive: true,
       statement_timeout: options.statementTimeoutMs,
     },

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { createEnvelope, Exchanges } from '@chargeflow/contracts';
 import {
   createIsolatedDatabase,
@@ -9,6 +9,7 @@ import {
   type IsolatedVhost,
 } from '@chargeflow/testing';
 import { AmqpConnection } from '../amqp-connection';
+import { runPrepared } from '../prepared-statement';
 import { ConfirmPublisher } from '../confirm-publisher';
 import { processOnce } from '../inbox/inbox';
 import { CreateInbox1763800000001 } from '../inbox/inbox.migration';
@@ -438,42 +439,47 @@ describe('transactional outbox and idempotent inbox on real PostgreSQL and Rabbi
     expect(await paused.backlog()).toBeGreaterThan(0);
   });
 
-  it('marks rows published without waiting for the WAL flush, whether or not the mark lets go of the lock', async () => {
+  it('marks rows published with synchronous_commit off for the mark’s own transaction only', async () => {
     const [own, ownSource] = await anOutboxOfItsOwn('outbox-async-mark');
+    const setting = async (runner: QueryRunner) =>
+      ((await runner.query('SHOW synchronous_commit')) as { synchronous_commit: string }[])[0].synchronous_commit;
+    const published = async (runner: QueryRunner, id: string) =>
+      (
+        (await runner.query('SELECT published_at IS NOT NULL AS published FROM outbox_message WHERE id = $1', [
+          id,
+        ])) as { published: boolean }[]
+      )[0].published;
     try {
-      await ownSource.transaction((manager) =>
-        addToOutbox(
-          manager,
-          Exchanges.events,
-          'outbox.test.v1',
-          createEnvelope('outbox.test.v1', { note: 'mark' }, { correlationId: 'mark' }),
-        ),
-      );
-      const [{ id }] = await ownSource.query<{ id: string }[]>('SELECT max(id)::text AS id FROM outbox_message');
       for (const letGo of [false, true]) {
+        await ownSource.transaction((manager) =>
+          addToOutbox(
+            manager,
+            Exchanges.events,
+            'outbox.test.v1',
+            createEnvelope('outbox.test.v1', {}, { correlationId: 'mark' }),
+          ),
+        );
+        const [{ id }] = (await ownSource.query('SELECT max(id)::text AS id FROM outbox_message')) as { id: string }[];
         const runner = ownSource.createQueryRunner();
         await runner.connect();
         try {
+          // Inside a transaction, the mark's setting is seen.
           await runner.startTransaction();
-          const mark = markPublished([id], letGo);
-          await runner.query(mark.text, mark.values);
-          const [setting] = (await runner.query('SHOW synchronous_commit')) as { synchronous_commit: string }[];
-          const [row] = (await runner.query(
-            'SELECT published_at IS NOT NULL AS published FROM outbox_message WHERE id = $1',
-            [id],
-          )) as { published: boolean }[];
-          expect({ letGo, synchronousCommit: setting.synchronous_commit, published: row.published }).toEqual({
-            letGo,
-            synchronousCommit: 'off',
-            published: true,
-          });
+          await runPrepared(runner.manager, markPublished([id], letGo));
+          expect({ letGo, within: await setting(runner) }).toEqual({ letGo, within: 'off' });
           await runner.rollbackTransaction();
+          // On its own, as the relay runs it: it commits, and the connection keeps its own setting after.
+          const before = await setting(runner);
+          await runPrepared(runner.manager, markPublished([id], letGo));
+          expect({ letGo, published: await published(runner, id), after: await setting(runner) }).toEqual({
+            letGo,
+            published: true,
+            after: before,
+          });
         } finally {
           await runner.release();
         }
       }
-      const [after] = await ownSource.query<{ synchronous_commit: string }[]>('SHOW synchronous_commit');
-      expect(after.synchronous_commit).toBe('on');
     } finally {
       await ownSource.destroy();
       await own.drop();
