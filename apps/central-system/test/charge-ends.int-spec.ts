@@ -12,10 +12,10 @@ describe('the ends of stopped charges', () => {
   let started = 0;
 
   /** A started transaction on charge point CP-1 (a new start each time). */
-  async function aTransaction(): Promise<number> {
+  async function aTransaction(startedAt = new Date()): Promise<number> {
     started += 1;
     const record = await transactions.insert(
-      { chargePointId: 'CP-1', connectorId: 1, idTag: 'TAG', meterStartWh: String(started), startedAt: new Date() },
+      { chargePointId: 'CP-1', connectorId: 1, idTag: 'TAG', meterStartWh: String(started), startedAt },
       randomUUID(),
       randomUUID(),
     );
@@ -62,12 +62,14 @@ describe('the ends of stopped charges', () => {
   });
 
   it('records the first stop with its end held by the attempt it starts; a retried stop changes nothing', async () => {
-    const id = await aTransaction();
+    const startedAt = new Date('2026-12-04T08:00:00.123Z');
+    const id = await aTransaction(startedAt);
     const stop = stopOf(id);
     expect(await transactions.recordStop(stop, 60_000)).toEqual({
       transactionId: id,
       chargePointId: 'CP-1',
       sessionId: expect.any(String),
+      startedAt,
       lastTelemetryId: stop.lastTelemetryId,
       attempts: 1,
     });

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { createRPCError } from 'ocpp-rpc';
 import { SessionRpc, TelemetryRpc } from '@chargeflow/contracts';
 import { BackendRefusal, type BackendClient } from '../../ocpp/backend.client';
+import { meterReadingId } from '../infrastructure/meter-sample.publisher';
 import type { StoppedCharge, TransactionRepository } from '../infrastructure/transaction.repository';
 import { EndChargeHandler } from './end-charge.handler';
 import { ReadingArrivals } from './reading-arrivals';
@@ -10,6 +11,7 @@ const aStoppedCharge = (overrides: Partial<StoppedCharge> = {}): StoppedCharge =
   transactionId: 7,
   chargePointId: 'CP-1',
   sessionId: 'session-7',
+  startedAt: new Date('2026-12-04T08:00:00Z'),
   lastTelemetryId: 'reading-7',
   attempts: 3,
   ...overrides,
@@ -40,7 +42,14 @@ function handlerWith(answers: Record<string, () => Promise<unknown>>) {
   };
 }
 
-const takenIn = async () => ({ takenIn: [{ sessionId: 'session-7', telemetryId: 'reading-7' }] });
+const startReading = meterReadingId('CP-1', 7, new Date('2026-12-04T08:00:00Z'));
+/** Telemetry has both ends of the charge: the start's reading and the stop's. */
+const takenIn = async () => ({
+  takenIn: [
+    { sessionId: 'session-7', telemetryId: startReading },
+    { sessionId: 'session-7', telemetryId: 'reading-7' },
+  ],
+});
 
 describe('ending a stopped transaction’s charge', () => {
   it('ends the session once telemetry has the stop’s reading, and records it', async () => {
@@ -51,6 +60,26 @@ describe('ending a stopped transaction’s charge', () => {
     await expect(handler.attempt(aStoppedCharge(), { holdsLease: true })).resolves.toBe('ENDED');
     expect(asked).toEqual([TelemetryRpc.takenInAmong, SessionRpc.end]);
     expect(recorded).toEqual([['ended', 7]]);
+  });
+
+  it('waits for the start’s reading too when telemetry took in the stop’s first (the energy is their delta)', async () => {
+    const arrived = new Set(['reading-7']);
+    const { handler, asked } = handlerWith({
+      [TelemetryRpc.takenInAmong]: async () => ({
+        takenIn: [...arrived].map((telemetryId) => ({ sessionId: 'session-7', telemetryId })),
+      }),
+      [SessionRpc.end]: async () => ({}),
+    });
+    const ending = handler.attempt(aStoppedCharge(), { holdsLease: true });
+    // Three questions (a tick is 200 ms) with only the stop's reading in, unless the end went on first.
+    for (let waited = 0; waited < 100 && !asked.includes(SessionRpc.end); waited += 1) {
+      if (asked.filter((pattern) => pattern === TelemetryRpc.takenInAmong).length >= 3) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(asked).not.toContain(SessionRpc.end);
+    arrived.add(startReading);
+    await expect(ending).resolves.toBe('ENDED');
+    expect(asked.filter((pattern) => pattern === SessionRpc.end)).toHaveLength(1);
   });
 
   it('counts a session found finalized already as ended', async () => {

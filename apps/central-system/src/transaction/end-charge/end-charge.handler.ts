@@ -5,6 +5,7 @@ import { SessionRpc, type SessionView } from '@chargeflow/contracts';
 import { PINO_LOGGER } from '@chargeflow/runtime';
 import { BackendClient, BackendRefusal } from '../../ocpp/backend.client';
 import { nextEndAttemptInMs, refusalStands } from '../domain/charge-end';
+import { meterReadingId } from '../infrastructure/meter-sample.publisher';
 import { TransactionRepository, type StoppedCharge } from '../infrastructure/transaction.repository';
 import { ReadingArrivals } from './reading-arrivals';
 
@@ -14,9 +15,20 @@ export type EndOutcome = 'ENDED' | 'POSTPONED' | 'REFUSED';
 const START_WAITS_FOR_END_MS = 5_000;
 
 /**
- * Ends a stopped transaction's charging session: once telemetry has taken in the stop's reading
- * (every earlier one of the transaction is in by then), the session ends through the seal, so the
- * charge's energy is the register's delta exactly. The StopTransaction is answered before this
+ * The readings a charge's energy rests on: the start's and the stop's. The energy is the register's
+ * highest-`seq` reading minus its lowest, so once both ends are in, readings between them change
+ * nothing of it, whichever order and telemetry instance takes them in (an earlier reading parked
+ * during a sessions outage is counted after later ones).
+ */
+function energyEnds(charge: StoppedCharge): string[] {
+  const start = meterReadingId(charge.chargePointId, charge.transactionId, charge.startedAt);
+  return charge.lastTelemetryId && charge.lastTelemetryId !== start ? [start, charge.lastTelemetryId] : [start];
+}
+
+/**
+ * Ends a stopped transaction's charging session: once telemetry has taken in the start's and the
+ * stop's readings, the session ends through the seal, so the charge's energy is the register's delta
+ * exactly. The StopTransaction is answered before this
  * runs; the row it recorded keeps the end due until an attempt settles it, so a failed attempt, or
  * one whose instance died, is made again (StoppedChargesReconciler).
  */
@@ -91,9 +103,11 @@ export class EndChargeHandler implements BeforeApplicationShutdown {
     const correlationId = `ocpp:${charge.chargePointId}`;
     const fields = { event: 'ocpp.charge-end', ...charge, correlationId };
     try {
-      if (charge.lastTelemetryId) {
-        await this.arrivals.takenIn(charge.sessionId, charge.lastTelemetryId, correlationId, this.stopping.signal);
-      }
+      await Promise.all(
+        energyEnds(charge).map((telemetryId) =>
+          this.arrivals.takenIn(charge.sessionId, telemetryId, correlationId, this.stopping.signal),
+        ),
+      );
       await this.backend.call<SessionView>(
         'sessions',
         SessionRpc.end,

@@ -9,9 +9,16 @@ import type { TransactionRecord } from './transaction.repository';
 const OCPP_READINGS = '3f1c9a52-7e4b-4d0a-9b6e-2c8d5f7a1e03';
 
 /**
- * A register reading of a transaction as a meter sample on the `telemetry` exchange. Its telemetryId
- * is derived from (charge point, transaction, instant, measurand), so a retried frame gives the same
- * sample and is counted once; `seq` is the reading's instant in epoch milliseconds.
+ * The telemetryId of a transaction's register reading at `at`: derived from (charge point,
+ * transaction, instant, measurand), so a retried frame gives the same sample and is counted once.
+ */
+export function meterReadingId(chargePointId: string, transactionId: number, at: Date): string {
+  return nameBasedUuid(OCPP_READINGS, [chargePointId, transactionId, at.getTime(), ENERGY_REGISTER].join('\n'));
+}
+
+/**
+ * A register reading of a transaction as a meter sample on the `telemetry` exchange, named by
+ * meterReadingId; `seq` is the reading's instant in epoch milliseconds.
  */
 @Injectable()
 export class MeterSamplePublisher {
@@ -19,10 +26,7 @@ export class MeterSamplePublisher {
 
   async publish(transaction: TransactionRecord, reading: RegisterReading): Promise<string> {
     const seq = reading.at.getTime();
-    const telemetryId = nameBasedUuid(
-      OCPP_READINGS,
-      [transaction.chargePointId, transaction.transactionId, seq, ENERGY_REGISTER].join('\n'),
-    );
+    const telemetryId = meterReadingId(transaction.chargePointId, transaction.transactionId, reading.at);
     const sample: TelemetrySampleMessage = {
       telemetryId,
       sessionId: transaction.sessionId,

@@ -21,7 +21,7 @@ export interface TransactionStop {
   meterStopWh: string;
   stoppedAt: Date;
   reason: string | null;
-  /** The stop's own reading (meterStop), which telemetry counts after every earlier one of the transaction. */
+  /** The stop's own reading (meterStop): with the start's reading, the two ends of the charge's energy. */
   lastTelemetryId: string | null;
 }
 
@@ -30,12 +30,15 @@ export interface StoppedCharge {
   transactionId: number;
   chargePointId: string;
   sessionId: string;
+  /** The start's instant: its reading (meterStart) is the charge's first. */
+  startedAt: Date;
   lastTelemetryId: string | null;
   attempts: number;
 }
 
 const STOPPED_CHARGE_COLUMNS = `transaction_id AS "transactionId", charge_point_id AS "chargePointId",
-  session_id AS "sessionId", last_telemetry_id AS "lastTelemetryId", end_attempts AS "attempts"`;
+  session_id AS "sessionId", started_at AS "startedAt", last_telemetry_id AS "lastTelemetryId",
+  end_attempts AS "attempts"`;
 const TRANSACTION_COLUMNS = `transaction_id AS "transactionId", charge_point_id AS "chargePointId", connector_id AS "connectorId",
   id_tag AS "idTag", meter_start_wh::text AS "meterStartWh", started_at AS "startedAt", session_id AS "sessionId",
   station_id AS "stationId", stopped_at AS "stoppedAt"`;

@@ -14,7 +14,7 @@ interface MeterValuesReq {
 
 /**
  * Publishes a transaction's register readings as meter samples, in the order the charge point sent
- * them (telemetry counts a charger's readings in arrival order). Readings outside a known
+ * them. Readings outside a known
  * transaction of this charge point, and unreadable ones, are answered and left out with a reason.
  */
 @Injectable()
