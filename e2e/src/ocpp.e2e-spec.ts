@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Decimal from 'decimal.js';
+import { Client } from 'pg';
 import type { RPCClient } from 'ocpp-rpc';
 import { ServiceProcess, Stack } from '@chargeflow/infra';
 import { aChargePoint, createStackEnvironment, freePort, waitFor, type StackEnvironment } from '@chargeflow/testing';
@@ -508,6 +509,64 @@ describe('a charge point over OCPP 1.6J', () => {
     }
     expect(await next).toEqual({ transactionId: expect.any(Number), idTagInfo: { status: 'Accepted' } });
     expect(await finalized(sessionId)).toMatchObject({ energyDeliveredWh: 150 });
+  });
+
+  it('charges the register delta when the start’s reading was parked and the stop’s counted before it', async () => {
+    const telemetryDb = new Client({ connectionString: environment.env.TELEMETRY_DATABASE_URL });
+    await telemetryDb.connect();
+    const { sessions } = stack.processes;
+    const rows = async (sql: string, sessionId: string) => (await telemetryDb.query(sql, [sessionId])).rowCount ?? 0;
+    try {
+      // Sessions frozen right after answering the start: its session.started.v1 is still in the relay's
+      // window, so telemetry looks the session up for the start's reading, gets no answer and parks it.
+      let charge: { client: RPCClient; transactionId: number; sessionId: string; base: number } | undefined;
+      for (let attempt = 0; attempt < 3 && !charge; attempt += 1) {
+        const { client, idTag, station } = await aChargerWithAToken();
+        const base = Date.now() - 60_000;
+        const { transactionId } = (await client.call('StartTransaction', {
+          connectorId: 1,
+          idTag,
+          meterStart: 1_000,
+          timestamp: at(base, 0),
+        })) as Json;
+        sessions.pause();
+        try {
+          await sleep(2_500);
+        } finally {
+          sessions.resume();
+        }
+        const started = (await api('GET', `/v1/stations/${station.id}`)).body.activeSessionId as string;
+        if ((await rows('SELECT 1 FROM parked_sample WHERE session_id = $1', started)) === 1) {
+          charge = { client, transactionId: transactionId as number, sessionId: started, base };
+        }
+      }
+      if (!charge) throw new Error('the start’s reading was never parked in 3 attempts');
+      const { client, transactionId, sessionId, base } = charge;
+      // The ledger opens from session.started.v1 while the start's reading waits in the parking.
+      await waitFor(
+        async () =>
+          (await rows('SELECT 1 FROM session_ledger WHERE session_id = $1', sessionId)) === 1 ? true : undefined,
+        10_000,
+        'the ledger opened by the start event',
+        50,
+      );
+      expect(await client.call('StopTransaction', { transactionId, meterStop: 1_150, timestamp: at(base, 2) })).toEqual(
+        {},
+      );
+      await waitFor(
+        async () =>
+          (await rows('SELECT 1 FROM telemetry_sample WHERE session_id = $1 AND meter_wh = 1150', sessionId)) === 1
+            ? true
+            : undefined,
+        10_000,
+        'the stop’s reading counted',
+        20,
+      );
+      expect(await rows('SELECT 1 FROM parked_sample WHERE session_id = $1', sessionId)).toBe(1);
+      expect(await finalized(sessionId)).toMatchObject({ energyDeliveredWh: 150, sampleCount: 2 });
+    } finally {
+      await telemetryDb.end();
+    }
   });
 
   it('ends the charge of a stop answered just before the central-system died, once an instance is back', async () => {
