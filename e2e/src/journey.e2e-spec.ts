@@ -257,7 +257,7 @@ describe('the ride → charge → derive journey', () => {
     ).toEqual({ idTagInfo: { status: 'Accepted' } });
     const sessionId = ((await api('GET', `/v1/sessions?stationId=${fleet.meteredStation.id}`)).body.items as Json[])[0]
       .id as string;
-    // The stop is answered first; the charge ends once telemetry has counted the stop's reading.
+    // The stop is answered first; the charge ends once telemetry has counted the start's and the stop's readings.
     const charge = await waitFor(
       async () => {
         const session = (await api('GET', `/v1/sessions/${sessionId}`)).body;

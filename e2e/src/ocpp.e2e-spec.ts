@@ -516,11 +516,16 @@ describe('a charge point over OCPP 1.6J', () => {
     await telemetryDb.connect();
     const { sessions } = stack.processes;
     const rows = async (sql: string, sessionId: string) => (await telemetryDb.query(sql, [sessionId])).rowCount ?? 0;
+    const parked = (sessionId: string) => rows('SELECT 1 FROM parked_sample WHERE session_id = $1', sessionId);
+    let resumedAt = Date.now();
     try {
       // Sessions frozen right after answering the start: its session.started.v1 is still in the relay's
       // window, so telemetry looks the session up for the start's reading, gets no answer and parks it.
-      let charge: { client: RPCClient; transactionId: number; sessionId: string; base: number } | undefined;
-      for (let attempt = 0; attempt < 3 && !charge; attempt += 1) {
+      // The ledger then opens from that event, and the stop's reading is counted while the start's waits
+      // in the parking (tried again every TELEMETRY_PARKED_RETRY_MS, 2 s). A try where the start's
+      // reading was not parked, or was counted first after all, is made again on a new charger.
+      let scenario: string | undefined;
+      for (let attempt = 0; attempt < 5 && !scenario; attempt += 1) {
         const { client, idTag, station } = await aChargerWithAToken();
         const base = Date.now() - 60_000;
         const { transactionId } = (await client.call('StartTransaction', {
@@ -534,38 +539,38 @@ describe('a charge point over OCPP 1.6J', () => {
           await sleep(2_500);
         } finally {
           sessions.resume();
+          resumedAt = Date.now();
         }
-        const started = (await api('GET', `/v1/stations/${station.id}`)).body.activeSessionId as string;
-        if ((await rows('SELECT 1 FROM parked_sample WHERE session_id = $1', started)) === 1) {
-          charge = { client, transactionId: transactionId as number, sessionId: started, base };
-        }
+        const sessionId = (await api('GET', `/v1/stations/${station.id}`)).body.activeSessionId as string;
+        if ((await parked(sessionId)) !== 1) continue;
+        await waitFor(
+          async () =>
+            (await rows('SELECT 1 FROM session_ledger WHERE session_id = $1', sessionId)) === 1 ? true : undefined,
+          10_000,
+          'the ledger opened by the start event',
+          50,
+        );
+        expect(
+          await client.call('StopTransaction', { transactionId, meterStop: 1_150, timestamp: at(base, 2) }),
+        ).toEqual({});
+        await waitFor(
+          async () =>
+            (await rows('SELECT 1 FROM telemetry_sample WHERE session_id = $1 AND meter_wh = 1150', sessionId)) === 1
+              ? true
+              : undefined,
+          10_000,
+          'the stop’s reading counted',
+          20,
+        );
+        if ((await parked(sessionId)) === 1) scenario = sessionId;
       }
-      if (!charge) throw new Error('the start’s reading was never parked in 3 attempts');
-      const { client, transactionId, sessionId, base } = charge;
-      // The ledger opens from session.started.v1 while the start's reading waits in the parking.
-      await waitFor(
-        async () =>
-          (await rows('SELECT 1 FROM session_ledger WHERE session_id = $1', sessionId)) === 1 ? true : undefined,
-        10_000,
-        'the ledger opened by the start event',
-        50,
-      );
-      expect(await client.call('StopTransaction', { transactionId, meterStop: 1_150, timestamp: at(base, 2) })).toEqual(
-        {},
-      );
-      await waitFor(
-        async () =>
-          (await rows('SELECT 1 FROM telemetry_sample WHERE session_id = $1 AND meter_wh = 1150', sessionId)) === 1
-            ? true
-            : undefined,
-        10_000,
-        'the stop’s reading counted',
-        20,
-      );
-      expect(await rows('SELECT 1 FROM parked_sample WHERE session_id = $1', sessionId)).toBe(1);
-      expect(await finalized(sessionId)).toMatchObject({ energyDeliveredWh: 150, sampleCount: 2 });
+      if (!scenario) throw new Error('the stop’s reading was never counted before a parked start’s in 5 tries');
+      expect(await finalized(scenario)).toMatchObject({ energyDeliveredWh: 150, sampleCount: 2 });
     } finally {
       await telemetryDb.end();
+      // Telemetry asks the sessions service nothing for 5 s after a lookup went unanswered: the tests
+      // after this one start once that is over.
+      await sleep(Math.max(0, resumedAt + 6_000 - Date.now()));
     }
   });
 

@@ -321,7 +321,7 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     );
     expect((await rejectionsOf(unknownSession))[0].reason).toBe('SESSION_UNKNOWN');
     expect(await rejectionsOf(ride.id)).toHaveLength(1);
-    // What a charger's stop waits for: its last reading taken in, counted or refused; another session's is not.
+    // What a charger's stop waits for: its readings taken in, counted or refused; another session's are not.
     const takenIn = (sessionId: string, telemetryId: string) =>
       ok<TakenInView>('telemetry', TelemetryRpc.takenIn, { sessionId, telemetryId });
     expect(await takenIn(ride.id, first.telemetryId)).toEqual({ takenIn: true });

@@ -49,7 +49,7 @@ export class TelemetryReadsRpcController {
     );
   }
 
-  /** Whether a sample of a session has been counted or refused: a stop waits for its last reading this way. */
+  /** Whether a sample of a session has been counted or refused: a charger's stop waits for its readings this way. */
   @MessagePattern(TelemetryRpc.takenIn)
   async takenIn(@Payload() request: TakenInRequest): Promise<TakenInView> {
     return { takenIn: await this.reads.takenIn(this.dataSource.manager, request.sessionId, request.telemetryId) };

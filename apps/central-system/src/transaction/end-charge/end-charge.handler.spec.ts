@@ -52,7 +52,7 @@ const takenIn = async () => ({
 });
 
 describe('ending a stopped transaction’s charge', () => {
-  it('ends the session once telemetry has the stop’s reading, and records it', async () => {
+  it('ends the session once telemetry has the start’s and the stop’s readings, and records it', async () => {
     const { handler, asked, recorded } = handlerWith({
       [TelemetryRpc.takenInAmong]: takenIn,
       [SessionRpc.end]: async () => ({}),

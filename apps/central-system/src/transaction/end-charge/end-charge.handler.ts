@@ -18,7 +18,9 @@ const START_WAITS_FOR_END_MS = 5_000;
  * The readings a charge's energy rests on: the start's and the stop's. The energy is the register's
  * highest-`seq` reading minus its lowest, so once both ends are in, readings between them change
  * nothing of it, whichever order and telemetry instance takes them in (an earlier reading parked
- * during a sessions outage is counted after later ones).
+ * during a sessions outage is counted after later ones), as long as no reading is stamped before the
+ * start or after the stop. A stop stamped at the start's very millisecond names the start's reading
+ * (the same telemetryId): telemetry refuses it as a conflict, and the charge is 0 Wh.
  */
 function energyEnds(charge: StoppedCharge): string[] {
   const start = meterReadingId(charge.chargePointId, charge.transactionId, charge.startedAt);
@@ -28,9 +30,9 @@ function energyEnds(charge: StoppedCharge): string[] {
 /**
  * Ends a stopped transaction's charging session: once telemetry has taken in the start's and the
  * stop's readings, the session ends through the seal, so the charge's energy is the register's delta
- * exactly. The StopTransaction is answered before this
- * runs; the row it recorded keeps the end due until an attempt settles it, so a failed attempt, or
- * one whose instance died, is made again (StoppedChargesReconciler).
+ * exactly. The StopTransaction is answered before this runs; the row it recorded keeps the end due
+ * until an attempt settles it, so a failed attempt, or one whose instance died, is made again
+ * (StoppedChargesReconciler).
  */
 @Injectable()
 export class EndChargeHandler implements BeforeApplicationShutdown {

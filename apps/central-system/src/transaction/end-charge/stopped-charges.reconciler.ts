@@ -6,7 +6,8 @@ import { EndChargeHandler } from './end-charge.handler';
 
 /**
  * How long an attempt holds a charge's end before a sweep may take it: above the longest an attempt
- * takes (the wait for the stop's reading, at most 15 s plus one look's 10 s deadline, then the end's 10 s).
+ * takes (the wait for the start's and the stop's readings, at most 15 s plus one look's 10 s deadline,
+ * then the end's 10 s).
  */
 export const CHARGE_END_LEASE_MS = Symbol('CHARGE_END_LEASE_MS');
 

@@ -18,7 +18,7 @@ function scripted(answers: (boolean | BackendRefusal)[]): { backend: BackendClie
 
 const refusal = (code: string) => new BackendRefusal({ kind: 'NOT_FOUND', code, message: code } as never);
 
-describe('a stop waiting for its last reading', () => {
+describe('a stop waiting for a reading, asked reading by reading', () => {
   it('asks telemetry until the reading is taken in', async () => {
     const { backend, asked } = scripted([false, false, true]);
     await expect(telemetryHasTakenIn(backend, 's', 't', 'c')).resolves.toBe(true);

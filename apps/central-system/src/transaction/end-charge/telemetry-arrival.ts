@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TelemetryRpc, type TakenInView } from '@chargeflow/contracts';
 import { BackendRefusal, type BackendClient } from '../../ocpp/backend.client';
 
-/** How long a stop waits for telemetry to have counted its last reading before ending the session anyway. */
+/** How long a stop waits for telemetry to have taken in a reading before ending the session anyway. */
 export const ARRIVAL_DEADLINE_MS = 15_000;
 /** Between looks: short at first (a reading is usually in within a batch), growing so a thousand stops at once stay cheap. */
 const FIRST_POLL_MS = 50;
@@ -10,10 +10,9 @@ const LONGEST_POLL_MS = 500;
 
 /**
  * Waits until telemetry has taken in the reading `telemetryId` of the session (counted or refused
- * with a reason). Each look is a lookup by key among the
- * samples and one among the session's rejections. After the deadline (each look may itself take up to
- * the backend's 10 s) the session is ended all the same: a reading arriving after the seal
- * is refused with SESSION_FINALIZED, recorded. `signal` stops the waiting (rejecting with its reason);
+ * with a reason). Each look is a lookup by key among the samples and one among the session's
+ * rejections. After the deadline (each look may itself take up to the backend's 10 s) the session is
+ * ended all the same: a reading arriving after the seal is refused with SESSION_FINALIZED, recorded. `signal` stops the waiting (rejecting with its reason);
  * `giveUpAt` moves the deadline.
  */
 export async function telemetryHasTakenIn(

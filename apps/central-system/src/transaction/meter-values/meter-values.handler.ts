@@ -13,9 +13,8 @@ interface MeterValuesReq {
 }
 
 /**
- * Publishes a transaction's register readings as meter samples, in the order the charge point sent
- * them. Readings outside a known
- * transaction of this charge point, and unreadable ones, are answered and left out with a reason.
+ * Publishes a transaction's register readings as meter samples. Readings outside a known transaction
+ * of this charge point, and unreadable ones, are answered and left out with a reason.
  */
 @Injectable()
 export class MeterValuesHandler implements OcppActionHandler<MeterValuesReq, object> {
