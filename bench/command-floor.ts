@@ -51,7 +51,8 @@ export async function commandFloor(env: NodeJS.ProcessEnv, concurrency: number, 
           };
           // The ledger's opening, as telemetry's consumer of session.started.v1 does it, then the seal.
           await telemetry.query(preparedQuery(openLedgersStatement([opening])));
-          const [sealed] = (await telemetry.query(preparedQuery(sealActiveStatement(ride.id)))).rows;
+          const [sealed] = (await telemetry.query(preparedQuery(sealActiveStatement(ride.id, { unlessParked: true }))))
+            .rows;
           ride.end({
             energyWh: sealed.energy_wh,
             distanceM: sealed.distance_m,

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AmqpConnection, RpcClient } from '@chargeflow/messaging';
 import { LedgerModule } from '../ledger/ledger.module';
+import { PARKED_SAMPLES } from '../ledger/seal-session/parked-samples';
 import { INGEST_LANES, INGEST_RULES, IngestSamplesHandler } from './ingest-samples/ingest-samples.handler';
 import { SessionDirectory } from './ingest-samples/session-directory';
 import { IngestRepository } from './infrastructure/ingest.repository';
@@ -20,6 +21,9 @@ export class IngestModule {
   }): DynamicModule {
     return {
       module: IngestModule,
+      // Global for the parked samples, which the ledger's seal judges first: the ledger module is
+      // imported here, so it cannot import this one back.
+      global: true,
       imports: [LedgerModule],
       controllers: [TelemetryReadsRpcController],
       providers: [
@@ -33,12 +37,14 @@ export class IngestModule {
         { provide: INGEST_LANES, useValue: options.lanes },
         { provide: INGEST_RULES, useValue: { clockSkewMs: options.clockSkewMs } },
         { provide: PARKED_RETRY_MS, useValue: options.parkedRetryMs },
+        { provide: PARKED_SAMPLES, useExisting: ParkedSamplesRetrier },
         {
           provide: RpcClient,
           useFactory: (connection: AmqpConnection) => RpcClient.create(connection),
           inject: [AmqpConnection],
         },
       ],
+      exports: [PARKED_SAMPLES],
     };
   }
 }

@@ -35,6 +35,23 @@ export class LedgerRepository {
   }
 
   /**
+   * The seal, unless samples of the session wait in the parking: null then, and the caller judges
+   * them before it seals. One statement when the ledger is Active and nothing is parked.
+   */
+  async sealUnlessParked(manager: EntityManager, opening: LedgerOpening): Promise<SealedTotals | null> {
+    const [[sealed]] = (await runPrepared(manager, sealActiveStatement(opening.sessionId, { unlessParked: true }))) as [
+      LedgerRow[],
+      number,
+    ];
+    if (sealed) return toTotals(sealed);
+    const [{ parked }] = (await manager.query(
+      `SELECT EXISTS (SELECT 1 FROM parked_sample WHERE session_id = $1) AS parked`,
+      [opening.sessionId],
+    )) as { parked: boolean }[];
+    return parked ? null : this.seal(manager, opening);
+  }
+
+  /**
    * Seals the ledger if still Active and returns its totals, the same every time. Usually one
    * statement: an UPDATE, which waits its turn for the row behind the sample batches that hold it and
    * then seals its newest version (an upsert would start over each time a batch commits, and starve
@@ -95,11 +112,17 @@ export function openLedgersStatement(openings: LedgerOpening[]): Statement {
   };
 }
 
-/** The seal of an Active ledger, the statement a seal almost always is: no row when there is none to seal. */
-export function sealActiveStatement(sessionId: string): Statement {
+/**
+ * The seal of an Active ledger, the statement a seal almost always is: no row when there is none to
+ * seal, nor with `unlessParked` while samples of the session wait in the parking.
+ */
+export function sealActiveStatement(sessionId: string, { unlessParked = false } = {}): Statement {
+  const nothingParked = unlessParked
+    ? ' AND NOT EXISTS (SELECT 1 FROM parked_sample WHERE parked_sample.session_id = $1)'
+    : '';
   return {
     text: `UPDATE session_ledger SET state = 'SEALED', sealed_at = greatest(now(), started_at)
-      WHERE session_id = $1 AND state = 'ACTIVE' RETURNING ${LEDGER_COLUMNS}`,
+      WHERE session_id = $1 AND state = 'ACTIVE'${nothingParked} RETURNING ${LEDGER_COLUMNS}`,
     values: [sessionId],
   };
 }

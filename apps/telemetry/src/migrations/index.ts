@@ -9,6 +9,7 @@ import { CreateSamplesAndRejections1763800003000 } from './1763800003000-create-
 import { LedgerGuardOnlyWhenSealed1763800004000 } from './1763800004000-ledger-guard-only-when-sealed';
 import { IngestUnderHostileInput1766500000000 } from './1766500000000-ingest-under-hostile-input';
 import { RejectionsKeepMessageId1767400000000 } from './1767400000000-rejections-keep-message-id';
+import { ParkedSamplesBySession1769100000000 } from './1769100000000-parked-samples-by-session';
 
 /** Applied in this order at start-up. */
 export const telemetryMigrations = [
@@ -21,4 +22,5 @@ export const telemetryMigrations = [
   IngestUnderHostileInput1766500000000,
   RejectionsKeepMessageId1767400000000,
   OutboxWithoutNotify1768500000000,
+  ParkedSamplesBySession1769100000000,
 ];

@@ -154,11 +154,20 @@ export class IngestRepository {
   }
 
   /** The oldest parked messages, for another try. */
-  async parked(manager: EntityManager, limit: number): Promise<ParkedMessage[]> {
+  parked(manager: EntityManager, limit: number): Promise<ParkedMessage[]> {
+    return this.parkedWhere(manager, '', [limit]);
+  }
+
+  /** The oldest parked messages of one session, for its seal to judge them. */
+  parkedOf(manager: EntityManager, sessionId: string, limit: number): Promise<ParkedMessage[]> {
+    return this.parkedWhere(manager, 'WHERE session_id = $2', [limit, sessionId]);
+  }
+
+  private async parkedWhere(manager: EntityManager, where: string, values: unknown[]): Promise<ParkedMessage[]> {
     const rows = (await manager.query(
       `SELECT id, session_id, routing_key, correlation_id, message_id, content FROM parked_sample
-        ORDER BY parked_at, id LIMIT $1`,
-      [limit],
+        ${where} ORDER BY parked_at, id LIMIT $1`,
+      values,
     )) as {
       id: string;
       session_id: string;
