@@ -291,21 +291,20 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     });
   });
 
-  it('counts a ride’s parked sample at its end, before the seal: it came before the end', async () => {
+  it('counts a ride’s parked samples at its end, before the seal, more than a batch of them: they came before the end', async () => {
     const ride = await aRide();
     await publish([aSample(ride, 2)]);
     await waitFor(async () => ((await ledgerOf(ride.id))?.sample_count === 1 ? true : undefined), 10_000, 'first');
-    // Set aside as the ingest parks a sample whose session could not be described (an outage); the
-    // retrier would take it within TELEMETRY_PARKED_RETRY_MS, the end comes first.
-    const parked = aSample(ride, 3);
-    await database.query(`INSERT INTO parked_sample (id, session_id, routing_key, content) VALUES ($1, $2, $3, $4)`, [
-      randomUUID(),
-      ride.id,
-      TELEMETRY_ROUTING.vehicleSample(ride.vehicleId),
-      Buffer.from(JSON.stringify(parked)),
-    ]);
+    // Set aside as the ingest parks samples whose session could not be described (an outage); the
+    // retrier would take 500 of them within TELEMETRY_PARKED_RETRY_MS, the end comes first.
+    const parked = Array.from({ length: 600 }, () => Buffer.from(JSON.stringify(aSample(ride, 1))));
+    await database.query(
+      `INSERT INTO parked_sample (id, session_id, routing_key, content)
+       SELECT gen_random_uuid(), $1, $2, content FROM unnest($3::bytea[]) AS content`,
+      [ride.id, TELEMETRY_ROUTING.vehicleSample(ride.vehicleId), parked],
+    );
     const ended = await ok<SessionView>('sessions', SessionRpc.end, { sessionId: ride.id, kind: 'RIDE' });
-    expect(ended).toMatchObject({ energyConsumedWh: 5, sampleCount: 2 });
+    expect(ended).toMatchObject({ energyConsumedWh: 602, sampleCount: 601 });
     expect((await database.query('SELECT 1 FROM parked_sample WHERE session_id = $1', [ride.id])).rowCount).toBe(0);
     expect(await rejectionsOf(ride.id)).toEqual([]);
   });

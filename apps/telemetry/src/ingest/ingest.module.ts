@@ -22,7 +22,7 @@ export class IngestModule {
     return {
       module: IngestModule,
       // Global for the parked samples, which the ledger's seal judges first: the ledger module is
-      // imported here, so it cannot import this one back.
+      // imported here, and importing this one back would take a forward reference.
       global: true,
       imports: [LedgerModule],
       controllers: [TelemetryReadsRpcController],

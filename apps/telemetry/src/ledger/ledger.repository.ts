@@ -35,8 +35,11 @@ export class LedgerRepository {
   }
 
   /**
-   * The seal, unless samples of the session wait in the parking: null then, and the caller judges
-   * them before it seals. One statement when the ledger is Active and nothing is parked.
+   * The seal, unless the ledger is Active and samples of the session wait in the parking: null then,
+   * and the caller judges them (no lookup needed, the ledger being open) before it seals. One
+   * statement when the ledger is Active and nothing is parked, the seal almost always. A ledger not
+   * open yet (the seal overtook the session's start) is sealed as before: its parked samples would
+   * need the sessions service, which is waiting for this seal.
    */
   async sealUnlessParked(manager: EntityManager, opening: LedgerOpening): Promise<SealedTotals | null> {
     const [[sealed]] = (await runPrepared(manager, sealActiveStatement(opening.sessionId, { unlessParked: true }))) as [
@@ -44,20 +47,20 @@ export class LedgerRepository {
       number,
     ];
     if (sealed) return toTotals(sealed);
-    const [{ parked }] = (await manager.query(
-      `SELECT EXISTS (SELECT 1 FROM parked_sample WHERE session_id = $1) AS parked`,
+    const [{ waiting }] = (await manager.query(
+      `SELECT EXISTS (SELECT 1 FROM session_ledger WHERE session_id = $1 AND state = 'ACTIVE')
+          AND EXISTS (SELECT 1 FROM parked_sample WHERE session_id = $1) AS waiting`,
       [opening.sessionId],
-    )) as { parked: boolean }[];
-    return parked ? null : this.seal(manager, opening);
+    )) as { waiting: boolean }[];
+    return waiting ? null : this.seal(manager, opening);
   }
 
   /**
-   * Seals the ledger if still Active and returns its totals, the same every time. Usually one
-   * statement: an UPDATE, which waits its turn for the row behind the sample batches that hold it and
-   * then seals its newest version (an upsert would start over each time a batch commits, and starve
-   * on a ledger that samples keep updating). When the seal overtook the session's start, it opens the
-   * ledger sealed and empty. The session ends at `sealedAt`, never before the session's start,
-   * whatever this clock says.
+   * Seals the ledger if still Active and returns its totals, the same every time: an UPDATE, which
+   * waits its turn for the row behind the sample batches that hold it and then seals its newest
+   * version (an upsert would start over each time a batch commits, and starve on a ledger that
+   * samples keep updating). When the seal overtook the session's start, it opens the ledger sealed and
+   * empty. The session ends at `sealedAt`, never before the session's start, whatever this clock says.
    */
   async seal(manager: EntityManager, opening: LedgerOpening): Promise<SealedTotals> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -113,8 +116,8 @@ export function openLedgersStatement(openings: LedgerOpening[]): Statement {
 }
 
 /**
- * The seal of an Active ledger, the statement a seal almost always is: no row when there is none to
- * seal, nor with `unlessParked` while samples of the session wait in the parking.
+ * The seal of an Active ledger (with `unlessParked`, the statement a seal almost always is): no row
+ * when there is none to seal, nor with `unlessParked` while samples of the session wait in the parking.
  */
 export function sealActiveStatement(sessionId: string, { unlessParked = false } = {}): Statement {
   const nothingParked = unlessParked

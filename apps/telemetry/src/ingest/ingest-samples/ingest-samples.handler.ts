@@ -39,7 +39,7 @@ export interface IngestResult {
 
 type Rejection = RejectionRecord & { correlationId: string };
 
-const NO_RESULT: IngestResult = { accepted: 0, duplicates: 0, rejected: 0, parked: 0 };
+export const NO_RESULT: IngestResult = { accepted: 0, duplicates: 0, rejected: 0, parked: 0 };
 
 export const INGEST_LANES = Symbol('INGEST_LANES');
 export const INGEST_RULES = Symbol('INGEST_RULES');

@@ -1,13 +1,16 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { retryTransient } from '@chargeflow/messaging';
 import { PINO_LOGGER } from '@chargeflow/runtime';
-import { IngestSamplesHandler } from '../ingest-samples/ingest-samples.handler';
+import { IngestSamplesHandler, NO_RESULT, type IngestResult } from '../ingest-samples/ingest-samples.handler';
 import type { ParkedSamples } from '../../ledger/seal-session/parked-samples';
 import { IngestRepository, type ParkedMessage } from '../infrastructure/ingest.repository';
 
 export const PARKED_RETRY_MS = Symbol('PARKED_RETRY_MS');
 const PARKED_BATCH = 500;
+/** Tries of one batch judged for a seal: its seal waits, so a few quick ones. */
+const JUDGE_ATTEMPTS = 3;
 
 /**
  * Gives parked samples (their session could not be described during a sessions outage) another try
@@ -51,24 +54,40 @@ export class ParkedSamplesRetrier implements ParkedSamples, OnApplicationBootstr
   }
 
   /**
-   * Judges the session's parked samples now, for its seal: counted once its ledger is open, refused
-   * with a reason, or left parked if the session still cannot be described. A failure is logged, not
-   * thrown: the seal goes on, and the samples stay parked for the next try.
+   * Judges all the session's parked samples now, for its seal (its ledger is open, so each is counted
+   * or refused with a reason), a batch at a time; a batch the periodic retry judged at the same moment
+   * is read again. A failure that persists rejects: the seal is not made, and the end that asked for it
+   * is made again later.
    */
   async judge(sessionId: string): Promise<void> {
-    try {
-      await this.retryMessages(await this.repository.parkedOf(this.dataSource.manager, sessionId, PARKED_BATCH));
-    } catch (error) {
-      this.log.warn({ sessionId, error: (error as Error).message }, 'judging parked samples before a seal failed');
+    let left = true;
+    while (left) {
+      await retryTransient(
+        async () => {
+          const parked = await this.repository.parkedOf(this.dataSource.manager, sessionId, PARKED_BATCH);
+          const result = await this.retryMessages(parked, 'telemetry.parked-judged-for-seal');
+          // Parked again (the session could not be described after all): the seal goes on without them.
+          left = parked.length === PARKED_BATCH && result.parked < parked.length;
+        },
+        {
+          attempts: JUDGE_ATTEMPTS,
+          baseDelayMs: 20,
+          stopping: () => false,
+          onRetry: (error) => this.log.warn({ sessionId, error: error.message }, 'judging parked samples again'),
+        },
+      );
     }
   }
 
   private async retry(): Promise<void> {
-    await this.retryMessages(await this.repository.parked(this.dataSource.manager, PARKED_BATCH));
+    await this.retryMessages(
+      await this.repository.parked(this.dataSource.manager, PARKED_BATCH),
+      'telemetry.parked-retried',
+    );
   }
 
-  private async retryMessages(parked: ParkedMessage[]): Promise<void> {
-    if (parked.length === 0) return;
+  private async retryMessages(parked: ParkedMessage[], event: string): Promise<IngestResult> {
+    if (parked.length === 0) return NO_RESULT;
     const result = await this.handler.handle(
       parked.map((message) => ({
         content: message.content,
@@ -78,6 +97,7 @@ export class ParkedSamplesRetrier implements ParkedSamples, OnApplicationBootstr
         parkedId: message.id,
       })),
     );
-    this.log.info({ event: 'telemetry.parked-retried', ...result }, `retried ${parked.length} parked samples`);
+    this.log.info({ event, ...result }, `retried ${parked.length} parked samples`);
+    return result;
   }
 }
