@@ -12,8 +12,8 @@ const LONGEST_POLL_MS = 500;
  * Waits until telemetry has taken in the reading `telemetryId` of the session (counted or refused
  * with a reason). Each look is a lookup by key among the samples and one among the session's
  * rejections. After the deadline (each look may itself take up to the backend's 10 s) the session is
- * ended all the same: a reading arriving after the seal is refused with SESSION_FINALIZED, recorded. `signal` stops the waiting (rejecting with its reason);
- * `giveUpAt` moves the deadline.
+ * ended all the same: a reading arriving after the seal is refused with SESSION_FINALIZED, recorded.
+ * `signal` stops the waiting (rejecting with its reason); `giveUpAt` moves the deadline.
  */
 export async function telemetryHasTakenIn(
   backend: BackendClient,

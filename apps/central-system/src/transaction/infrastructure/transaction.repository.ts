@@ -111,9 +111,9 @@ export class TransactionRepository {
   }
 
   /**
-   * Records the first stop with its own reading (one of the two its charge's end waits for), and holds that end for the
-   * attempt the caller starts now: due again after `leaseMs` unless that attempt settles it first. A
-   * retried StopTransaction leaves the row as it was: null.
+   * Records the first stop with its own reading (one of the two its charge's end waits for), and
+   * holds that end for the attempt the caller starts now: due again after `leaseMs` unless that
+   * attempt settles it first. A retried StopTransaction leaves the row as it was: null.
    */
   async recordStop(stop: TransactionStop, leaseMs: number): Promise<StoppedCharge | null> {
     // An UPDATE through TypeORM answers [rows, count].

@@ -26,9 +26,9 @@ interface StopTransactionConf {
  * StopTransaction: the transaction's last readings (transactionData, then meterStop at the stop's
  * timestamp) become meter samples, the stop is recorded with its charge's end due, and the charge
  * point is answered; the charging session then ends in the background once telemetry has taken in
- * the start's and the stop's readings (EndChargeHandler), so the answer never waits on telemetry's backlog. A retried stop
- * ends nothing twice; a stop for a transaction this charge point does not have is answered and
- * changes nothing.
+ * the start's and the stop's readings (EndChargeHandler), so the answer never waits on telemetry's
+ * backlog. A retried stop ends nothing twice; a stop for a transaction this charge point does not
+ * have is answered and changes nothing.
  */
 @Injectable()
 export class StopTransactionHandler implements OcppActionHandler<StopTransactionReq, StopTransactionConf> {
