@@ -16,6 +16,7 @@ import { commandFloor } from './command-floor';
 import { listeningPid, ProcessCpu } from './process-cpu';
 import { RawHttpClient } from './raw-http';
 import { flushesPerRequest, walFlushes, type WalFlushes } from './wal-flushes';
+import { measureWakeUpTax, type WakeUpTax } from './wake-up-tax';
 
 /**
  * `npm run bench:api [-- --against <git ref>] [--rounds n]`: the command path's cost. Ride start + end
@@ -26,7 +27,8 @@ import { flushesPerRequest, walFlushes, type WalFlushes } from './wal-flushes';
  * by round, on stacks of their own (databases, virtual hosts, ports) on the same servers, one running
  * at a time: each round starts its build's stack, warms it up and stops it after. Then the
  * floor: the database statements of a pair from one plain Node process with `pg`, no broker. Last,
- * GET /healthz (no I/O) and an authenticated read as reference points. Not a test: it prints a table.
+ * GET /healthz (no I/O) and an authenticated read as reference points, and, with no stack up, what the
+ * machine charges a process for a message that finds it asleep. Not a test: it prints a table.
  */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 30);
@@ -36,6 +38,8 @@ const TARGET_CAPACITY_RATIO = 2;
 const LOAD_GENERATOR = 'load generator';
 /** Freshly started services run cold code: the first seconds are not measured. */
 const WARM_UP_S = 10;
+/** Wake-up tax measurements (awake, then asleep), after the references. */
+const WAKE_UP_ROUNDS = 3;
 /** After a capacity run, how long the stack may take to work off what the pairs set off (outbox, billing, analytics). */
 const QUIET_TIMEOUT_MS = 120_000;
 
@@ -441,6 +445,7 @@ async function main(): Promise<void> {
   const results = new Map<string, Round[]>();
   const floors: number[] = [];
   const references: Row[] = [];
+  let wakeUps: WakeUpTax[] = [];
   let failure: unknown = null;
   let running: Running | null = null;
   try {
@@ -478,6 +483,9 @@ async function main(): Promise<void> {
       ),
       rowOf('GET /healthz', await measure({ url: `${gatewayUrl}/healthz`, connections: CONNECTIONS, duration: 10 })),
     );
+    await running.stack.stop();
+    running = null;
+    wakeUps = await measureWakeUpTax(WAKE_UP_ROUNDS);
   } catch (error) {
     failure = error;
   } finally {
@@ -486,10 +494,16 @@ async function main(): Promise<void> {
     await infrastructure.stop();
   }
   if (failure) throw failure;
-  report(targets, results, floors, references);
+  report(targets, results, floors, references, wakeUps);
 }
 
-function report(targets: Target[], results: Map<string, Round[]>, floors: number[], references: Row[]): void {
+function report(
+  targets: Target[],
+  results: Map<string, Round[]>,
+  floors: number[],
+  references: Row[],
+  wakeUps: WakeUpTax[],
+): void {
   const groups = [...StackServices, 'postgres', 'rabbitmq'];
   const lines = [
     `| build | requests/s at ${CONNECTIONS} connections | steady rate | steady p50 ms | steady p99 ms | steady non-2xx + errors | CPU ms/request |`,
@@ -555,6 +569,18 @@ function report(targets: Target[], results: Map<string, Round[]>, floors: number
       ),
     ].join('\n')}\n`,
   );
+  console.log(
+    `The machine's wake-up tax, with no stack up (CPU µs an echo process spends per loopback message): awake ${spread(
+      wakeUps.map((tax) => tax.awakeUs),
+      1,
+    )}, asleep between messages ${spread(
+      wakeUps.map((tax) => tax.asleepUs),
+      1,
+    )}, ratio ${spread(
+      wakeUps.map((tax) => tax.asleepUs / tax.awakeUs),
+      2,
+    )}\n`,
+  );
 
   const today = results.get(targets[0].label) ?? [];
   const figures: BenchFigure[] = [
@@ -581,6 +607,16 @@ function report(targets: Target[], results: Map<string, Round[]>, floors: number
       today.map((run) => Object.values(run.cpuMs).reduce((sum, ms) => sum + ms, 0)),
     ),
     figure('the floor: the same statements from plain pg', 'req/s', floors),
+    figure(
+      'the machine: CPU µs per message of a process kept awake',
+      'µs',
+      wakeUps.map((tax) => tax.awakeUs),
+    ),
+    figure(
+      'the machine: CPU µs per message of a process asleep between',
+      'µs',
+      wakeUps.map((tax) => tax.asleepUs),
+    ),
   ];
   const against = targets[1] ? (results.get(targets[1].label) ?? []) : [];
   if (against.length > 0) {
