@@ -35,11 +35,12 @@ export class LedgerRepository {
   }
 
   /**
-   * The seal, unless the ledger is Active and samples of the session wait in the parking: null then,
-   * and the caller judges them (no lookup needed, the ledger being open) before it seals. One
-   * statement when the ledger is Active and nothing is parked, the seal almost always. A ledger not
-   * open yet (the seal overtook the session's start) is sealed as before: its parked samples would
-   * need the sessions service, which is waiting for this seal.
+   * The seal, unless samples of the session wait in the parking: null then, with the ledger open, and
+   * the caller judges them (no lookup needed, the ledger being open) before it seals. One statement
+   * when the ledger is Active and nothing is parked, the seal almost always. When the seal overtook the
+   * session's start, the ledger is opened here as `session.started.v1` would open it, if `opening`
+   * says all the event would (a ride, or a charge with its station's metering); else it is sealed
+   * empty, its parked samples refused later.
    */
   async sealUnlessParked(manager: EntityManager, opening: LedgerOpening): Promise<SealedTotals | null> {
     const [[sealed]] = (await runPrepared(manager, sealActiveStatement(opening.sessionId, { unlessParked: true }))) as [
@@ -47,12 +48,17 @@ export class LedgerRepository {
       number,
     ];
     if (sealed) return toTotals(sealed);
-    const [{ waiting }] = (await manager.query(
-      `SELECT EXISTS (SELECT 1 FROM session_ledger WHERE session_id = $1 AND state = 'ACTIVE')
-          AND EXISTS (SELECT 1 FROM parked_sample WHERE session_id = $1) AS waiting`,
+    const [{ ledger, waiting }] = (await manager.query(
+      `SELECT (SELECT state FROM session_ledger WHERE session_id = $1) AS ledger,
+          EXISTS (SELECT 1 FROM parked_sample WHERE session_id = $1) AS waiting`,
       [opening.sessionId],
-    )) as { waiting: boolean }[];
-    return waiting ? null : this.seal(manager, opening);
+    )) as { ledger: LedgerRow['state'] | null; waiting: boolean }[];
+    if (waiting && ledger === 'ACTIVE') return null;
+    if (waiting && ledger === null && opensAsTheStartWould(opening)) {
+      await this.open(manager, opening);
+      return null;
+    }
+    return this.seal(manager, opening);
   }
 
   /**
@@ -84,6 +90,11 @@ export class LedgerRepository {
 }
 
 const LEDGER_COLUMNS = 'session_id, state, energy_wh, distance_m, sample_count, sealed_at';
+
+/** Whether `opening` says all `session.started.v1` would: a charge's ledger needs its station's metering. */
+function opensAsTheStartWould(opening: LedgerOpening): boolean {
+  return opening.kind === 'RIDE' || typeof opening.stationMetered === 'boolean';
+}
 
 /** A ledger's columns, in the order the statements here insert them. */
 function ledgerValues(opening: LedgerOpening): unknown[] {

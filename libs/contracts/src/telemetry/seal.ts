@@ -1,4 +1,4 @@
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import type { DecimalString } from '../common/decimal-string';
 import { SessionKinds, type SessionKind } from '../sessions/session-kinds';
 
@@ -32,6 +32,16 @@ export class SealSessionRequest {
 
   @IsISO8601({ strict: true })
   startedAt!: string;
+
+  /**
+   * Whether a charge's station is metered (only its meter counts then), as `session.started.v1` says.
+   * With it, a seal that overtakes that event opens the ledger as the event would, and the session's
+   * parked samples are judged before the seal; without it (a charge asked by an older sender), such a
+   * ledger is sealed empty. A ride needs none.
+   */
+  @IsOptional()
+  @IsBoolean()
+  stationMetered?: boolean | null;
 }
 
 /** The ledger's totals at the seal: fixed, and the same every time the seal is asked again. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TelemetryRpc, type SealedTotals } from '@chargeflow/contracts';
+import { TelemetryRpc, type SealedTotals, type SealSessionRequest } from '@chargeflow/contracts';
 import { currentCorrelation, RpcClient, RpcUnavailableError } from '@chargeflow/messaging';
 import type { SealedLedger, SessionSnapshot } from '../domain/session.aggregate';
 import { TelemetryUnavailableError } from '../domain/session.errors';
@@ -16,15 +16,8 @@ export class TelemetrySealClient implements TelemetrySeal {
   ) {}
 
   async seal(session: SessionSnapshot): Promise<SealedLedger> {
-    const request = {
-      sessionId: session.id,
-      kind: session.kind,
-      vehicleId: session.vehicleId,
-      stationId: session.charge?.stationId ?? null,
-      startedAt: session.startedAt.toISOString(),
-    };
     try {
-      const reply = await this.rpc.request<SealedTotals>('telemetry', TelemetryRpc.seal, request, {
+      const reply = await this.rpc.request<SealedTotals>('telemetry', TelemetryRpc.seal, sealRequestOf(session), {
         correlationId: currentCorrelation()?.correlationId ?? session.id,
         timeoutMs: this.timeoutMs,
       });
@@ -36,4 +29,19 @@ export class TelemetrySealClient implements TelemetrySeal {
       throw error;
     }
   }
+}
+
+/**
+ * The seal request: the session's facts as `session.started.v1` gives them, so that telemetry can open
+ * the ledger itself (and judge the session's parked samples in it) when the seal overtakes that event.
+ */
+export function sealRequestOf(session: SessionSnapshot): SealSessionRequest {
+  return {
+    sessionId: session.id,
+    kind: session.kind,
+    vehicleId: session.vehicleId,
+    stationId: session.charge?.stationId ?? null,
+    startedAt: session.startedAt.toISOString(),
+    stationMetered: session.charge?.metered ?? null,
+  };
 }

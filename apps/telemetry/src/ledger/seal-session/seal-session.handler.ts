@@ -6,9 +6,10 @@ import { PARKED_SAMPLES, type ParkedSamples } from './parked-samples';
 
 /**
  * The cut-off between telemetry and the end of a session. After the seal no sample is counted; the
- * totals it returns are the ones the session is finalized with. Samples of an open ledger's session
- * parked during a sessions outage came before the end: they are judged first, then the ledger is
- * sealed. When the seal overtakes `session.started.v1`, it opens the ledger itself, sealed and empty.
+ * totals it returns are the ones the session is finalized with. Samples of the session parked during
+ * a sessions outage came before the end: they are judged first, then the ledger is sealed. When the
+ * seal overtakes `session.started.v1`, it opens the ledger itself: Active when samples are parked and
+ * the request says all the event would (they are judged in it), else sealed and empty.
  */
 @Injectable()
 export class SealSessionHandler {
