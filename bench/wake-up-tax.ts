@@ -4,12 +4,14 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * What this machine charges a process for a message that finds it asleep, against one that finds it
- * awake. An echo process answers one-byte messages over loopback TCP, one at a time: first back to back
- * (it is woken again before it has gone to sleep), then with `IDLE_MS` of nothing between messages (it
- * sleeps in `epoll_wait` each time). Only the echo process's CPU is counted (its own `cpuUsage`), so the
- * sender's timers are not. The command path at its steady rate is the second case for every process it
- * crosses; at capacity, the first.
+ * What this machine charges a process for a message that comes after its core went idle, against one
+ * that comes at once. An echo process answers one-byte messages over loopback TCP, one at a time:
+ * back to back (it waits in `epoll_wait` only the microseconds until the next message), then with
+ * `IDLE_MS` of nothing between messages (long enough for its core to go idle). Only the echo process's
+ * CPU is counted (its own `cpuUsage`), not the sender's timers; the two phases alternate which goes
+ * first, round by round, so neither always inherits the other's garbage to collect.
+ * The command path at its steady rate is the second case for every process it crosses; at capacity,
+ * nearer the first.
  */
 export interface WakeUpTax {
   /** CPU microseconds the echo process spent per message, messages back to back. */
@@ -21,6 +23,8 @@ export interface WakeUpTax {
 const IDLE_MS = 5;
 const BACK_TO_BACK = 20_000;
 const WITH_IDLE = 1_000;
+/** The longest wait for the echo process to answer a question about its CPU, or to start. */
+const ANSWER_TIMEOUT_MS = 10_000;
 
 /** The echo process: answers every chunk with itself; its CPU so far on any IPC message. */
 const ECHO_SOURCE = `
@@ -33,28 +37,42 @@ process.on('message', () => process.send({ cpu: process.cpuUsage() }));
 process.on('disconnect', () => process.exit(0));
 `;
 
-/** Measures `rounds` pairs (awake, asleep), one after the other. */
+/** Measures `rounds` pairs (awake, asleep). */
 export async function measureWakeUpTax(rounds: number): Promise<WakeUpTax[]> {
-  const echo = spawn(process.execPath, ['-e', ECHO_SOURCE], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const echo = spawn(process.execPath, ['-e', ECHO_SOURCE], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   try {
-    const [{ port }] = (await once(echo, 'message')) as [{ port: number }];
+    const [{ port }] = (await answerOf(echo)) as [{ port: number }];
     const socket = connect(port, '127.0.0.1');
+    // A message the echo process will never answer fails the wait for it instead of hanging.
+    echo.once('exit', (code) => socket.destroy(new Error(`the echo process exited (${code})`)));
     socket.setNoDelay(true);
     await once(socket, 'connect');
     try {
       const taxes: WakeUpTax[] = [];
       for (let round = 0; round < rounds; round += 1) {
-        const awakeUs = await echoCpuPerMessage(echo, socket, BACK_TO_BACK, 0);
-        const asleepUs = await echoCpuPerMessage(echo, socket, WITH_IDLE, IDLE_MS);
-        taxes.push({ awakeUs, asleepUs });
+        const awake = () => echoCpuPerMessage(echo, socket, BACK_TO_BACK, 0);
+        const asleep = () => echoCpuPerMessage(echo, socket, WITH_IDLE, IDLE_MS);
+        if (round % 2 === 0) {
+          const awakeUs = await awake();
+          taxes.push({ awakeUs, asleepUs: await asleep() });
+        } else {
+          const asleepUs = await asleep();
+          taxes.push({ awakeUs: await awake(), asleepUs });
+        }
       }
       return taxes;
     } finally {
       socket.destroy();
     }
   } finally {
-    echo.disconnect();
+    echo.kill();
   }
+}
+
+function answerOf(echo: ChildProcess): Promise<unknown[]> {
+  return once(echo, 'message', { signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) });
 }
 
 async function echoCpuPerMessage(echo: ChildProcess, socket: Socket, messages: number, idleMs: number) {
@@ -69,7 +87,7 @@ async function echoCpuPerMessage(echo: ChildProcess, socket: Socket, messages: n
 }
 
 async function echoCpuUs(echo: ChildProcess): Promise<number> {
-  const answer = once(echo, 'message') as Promise<[{ cpu: NodeJS.CpuUsage }]>;
+  const answer = answerOf(echo) as Promise<[{ cpu: NodeJS.CpuUsage }]>;
   echo.send('cpu');
   const [{ cpu }] = await answer;
   return cpu.user + cpu.system;

@@ -15,7 +15,6 @@ import {
   type RejectionView,
   type RiderView,
   type RpcReply,
-  type SealedTotals,
   type SessionView,
   type TakenInAmongView,
   type TakenInView,
@@ -308,63 +307,6 @@ describe('telemetry ingest on real RabbitMQ and PostgreSQL', () => {
     expect(ended).toMatchObject({ energyConsumedWh: 602, sampleCount: 601 });
     expect((await database.query('SELECT 1 FROM parked_sample WHERE session_id = $1', [ride.id])).rowCount).toBe(0);
     expect(await rejectionsOf(ride.id)).toEqual([]);
-  });
-
-  it('counts the parked samples of a session whose seal overtook its start: the seal opens the ledger as the start would', async () => {
-    // Sessions the sessions service never started here: their `session.started.v1` never comes.
-    const overtaken = (kind: 'RIDE' | 'CHARGING', stationMetered?: boolean) => ({
-      id: randomUUID(),
-      vehicleId: randomUUID(),
-      seal: (session: { id: string; vehicleId: string }) => ({
-        sessionId: session.id,
-        kind,
-        vehicleId: session.vehicleId,
-        stationId: kind === 'CHARGING' ? randomUUID() : null,
-        startedAt: new Date(Date.now() - 60_000).toISOString(),
-        ...(stationMetered === undefined ? {} : { stationMetered }),
-      }),
-    });
-    const park = (session: { id: string; vehicleId: string }, energies: number[]) =>
-      database.query(
-        `INSERT INTO parked_sample (id, session_id, routing_key, content)
-         SELECT gen_random_uuid(), $1, $2, content FROM unnest($3::bytea[]) AS content`,
-        [
-          session.id,
-          TELEMETRY_ROUTING.vehicleSample(session.vehicleId),
-          energies.map((energyWh) =>
-            Buffer.from(
-              JSON.stringify(aSample({ id: session.id, vehicleId: session.vehicleId } as SessionView, energyWh)),
-            ),
-          ),
-        ],
-      );
-    const stillParked = async (sessionId: string) =>
-      (await database.query('SELECT 1 FROM parked_sample WHERE session_id = $1', [sessionId])).rowCount;
-
-    const ride = overtaken('RIDE');
-    const unmeteredCharge = overtaken('CHARGING', false);
-    for (const session of [ride, unmeteredCharge]) {
-      await park(session, [2, 3, 4]);
-      const sealed = await ok<SealedTotals>('telemetry', TelemetryRpc.seal, session.seal(session));
-      expect(sealed).toMatchObject({ sessionId: session.id, energyWh: '9.000', sampleCount: 3 });
-      expect(await stillParked(session.id)).toBe(0);
-      expect(await rejectionsOf(session.id)).toEqual([]);
-    }
-
-    // A charge's seal that does not say whether its station is metered (an older sender): sealed
-    // empty, as before, and its parked samples are refused when they are tried again.
-    const charge = overtaken('CHARGING');
-    await park(charge, [2]);
-    expect(await ok<SealedTotals>('telemetry', TelemetryRpc.seal, charge.seal(charge))).toMatchObject({
-      energyWh: '0.000',
-      sampleCount: 0,
-    });
-    const refused = await waitFor(
-      async () => ((await rejectionsOf(charge.id)).length === 1 ? rejectionsOf(charge.id) : undefined),
-      15_000,
-      'the parked sample refused',
-    );
-    expect(refused[0].reason).toBe('SESSION_FINALIZED');
   });
 
   it('refuses a sample after the seal with SESSION_FINALIZED, and one for an unknown session', async () => {

@@ -39,8 +39,8 @@ export class LedgerRepository {
    * the caller judges them (no lookup needed, the ledger being open) before it seals. One statement
    * when the ledger is Active and nothing is parked, the seal almost always. When the seal overtook the
    * session's start, the ledger is opened here as `session.started.v1` would open it, if `opening`
-   * says all the event would (a ride, or a charge with its station's metering); else it is sealed
-   * empty, its parked samples refused later.
+   * says all the event would (a ride, or a charge with its station and the station's metering); else
+   * it is sealed empty, its parked samples refused later.
    */
   async sealUnlessParked(manager: EntityManager, opening: LedgerOpening): Promise<SealedTotals | null> {
     const [[sealed]] = (await runPrepared(manager, sealActiveStatement(opening.sessionId, { unlessParked: true }))) as [
@@ -91,9 +91,9 @@ export class LedgerRepository {
 
 const LEDGER_COLUMNS = 'session_id, state, energy_wh, distance_m, sample_count, sealed_at';
 
-/** Whether `opening` says all `session.started.v1` would: a charge's ledger needs its station's metering. */
+/** Whether `opening` says all `session.started.v1` would: a charge's ledger needs its station and its metering. */
 function opensAsTheStartWould(opening: LedgerOpening): boolean {
-  return opening.kind === 'RIDE' || typeof opening.stationMetered === 'boolean';
+  return opening.kind === 'RIDE' || (opening.stationId !== null && typeof opening.stationMetered === 'boolean');
 }
 
 /** A ledger's columns, in the order the statements here insert them. */

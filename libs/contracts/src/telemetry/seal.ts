@@ -35,9 +35,10 @@ export class SealSessionRequest {
 
   /**
    * Whether a charge's station is metered (only its meter counts then), as `session.started.v1` says.
-   * With it, a seal that overtakes that event opens the ledger as the event would, and the session's
-   * parked samples are judged before the seal; without it (a charge asked by an older sender), such a
-   * ledger is sealed empty. A ride needs none.
+   * With it (and `stationId`), a seal that overtakes that event opens the ledger as the event would,
+   * and the session's parked samples are judged before the seal; without it (a charge asked by an
+   * older sender), such a ledger is sealed empty. A ride has none. Added 2026-12-04: a telemetry from
+   * before refuses it as an unknown field, so telemetry is upgraded before sessions.
    */
   @IsOptional()
   @IsBoolean()

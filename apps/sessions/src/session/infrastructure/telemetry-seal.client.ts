@@ -34,14 +34,16 @@ export class TelemetrySealClient implements TelemetrySeal {
 /**
  * The seal request: the session's facts as `session.started.v1` gives them, so that telemetry can open
  * the ledger itself (and judge the session's parked samples in it) when the seal overtakes that event.
+ * A ride's has no `stationMetered` at all: a telemetry older than that field refuses it as unknown, so
+ * rides end there still (charges need telemetry upgraded first).
  */
 export function sealRequestOf(session: SessionSnapshot): SealSessionRequest {
-  return {
+  const request: SealSessionRequest = {
     sessionId: session.id,
     kind: session.kind,
     vehicleId: session.vehicleId,
     stationId: session.charge?.stationId ?? null,
     startedAt: session.startedAt.toISOString(),
-    stationMetered: session.charge?.metered ?? null,
   };
+  return session.charge ? { ...request, stationMetered: session.charge.metered } : request;
 }
