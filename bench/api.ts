@@ -27,8 +27,8 @@ import { measureWakeUpTax, type WakeUpTax } from './wake-up-tax';
  * by round, on stacks of their own (databases, virtual hosts, ports) on the same servers, one running
  * at a time: each round starts its build's stack, warms it up and stops it after. Then the
  * floor: the database statements of a pair from one plain Node process with `pg`, no broker. Last,
- * GET /healthz (no I/O) and an authenticated read as reference points, and, with no stack up, what the
- * machine charges a process for a message that finds it asleep. Not a test: it prints a table.
+ * GET /healthz (no I/O) and an authenticated read as reference points, and, with the stacks stopped,
+ * what the machine charges a process for a message after idle. Not a test: it prints a table.
  */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 30);
@@ -38,7 +38,7 @@ const TARGET_CAPACITY_RATIO = 2;
 const LOAD_GENERATOR = 'load generator';
 /** Freshly started services run cold code: the first seconds are not measured. */
 const WARM_UP_S = 10;
-/** Wake-up tax measurements (awake, then asleep), after the references. */
+/** Wake-up tax measurements (back to back, after idle), after the references. */
 const WAKE_UP_ROUNDS = 3;
 /** After a capacity run, how long the stack may take to work off what the pairs set off (outbox, billing, analytics). */
 const QUIET_TIMEOUT_MS = 120_000;
@@ -570,14 +570,14 @@ function report(
     ].join('\n')}\n`,
   );
   console.log(
-    `The machine's wake-up tax, with no stack up (CPU µs an echo process spends per loopback message): awake ${spread(
-      wakeUps.map((tax) => tax.awakeUs),
+    `The machine's wake-up tax, the stacks stopped (CPU µs an echo process spends per loopback message): back to back ${spread(
+      wakeUps.map((tax) => tax.backToBackUs),
       1,
-    )}, asleep between messages ${spread(
-      wakeUps.map((tax) => tax.asleepUs),
+    )}, after 5 ms idle ${spread(
+      wakeUps.map((tax) => tax.afterIdleUs),
       1,
     )}, ratio ${spread(
-      wakeUps.map((tax) => tax.asleepUs / tax.awakeUs),
+      wakeUps.map((tax) => tax.afterIdleUs / tax.backToBackUs),
       2,
     )}\n`,
   );
@@ -608,14 +608,14 @@ function report(
     ),
     figure('the floor: the same statements from plain pg', 'req/s', floors),
     figure(
-      'the machine: CPU µs per message of a process kept awake',
+      'the machine: CPU µs per message, back to back',
       'µs',
-      wakeUps.map((tax) => tax.awakeUs),
+      wakeUps.map((tax) => tax.backToBackUs),
     ),
     figure(
-      'the machine: CPU µs per message of a process asleep between',
+      'the machine: CPU µs per message after 5 ms idle',
       'µs',
-      wakeUps.map((tax) => tax.asleepUs),
+      wakeUps.map((tax) => tax.afterIdleUs),
     ),
   ];
   const against = targets[1] ? (results.get(targets[1].label) ?? []) : [];

@@ -15,9 +15,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 export interface WakeUpTax {
   /** CPU microseconds the echo process spent per message, messages back to back. */
-  awakeUs: number;
+  backToBackUs: number;
   /** The same with the process idle `IDLE_MS` between messages. */
-  asleepUs: number;
+  afterIdleUs: number;
 }
 
 const IDLE_MS = 5;
@@ -37,7 +37,7 @@ process.on('message', () => process.send({ cpu: process.cpuUsage() }));
 process.on('disconnect', () => process.exit(0));
 `;
 
-/** Measures `rounds` pairs (awake, asleep). */
+/** Measures `rounds` pairs (back to back, after idle). */
 export async function measureWakeUpTax(rounds: number): Promise<WakeUpTax[]> {
   const echo = spawn(process.execPath, ['-e', ECHO_SOURCE], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -52,14 +52,14 @@ export async function measureWakeUpTax(rounds: number): Promise<WakeUpTax[]> {
     try {
       const taxes: WakeUpTax[] = [];
       for (let round = 0; round < rounds; round += 1) {
-        const awake = () => echoCpuPerMessage(echo, socket, BACK_TO_BACK, 0);
-        const asleep = () => echoCpuPerMessage(echo, socket, WITH_IDLE, IDLE_MS);
+        const backToBack = () => echoCpuPerMessage(echo, socket, BACK_TO_BACK, 0);
+        const afterIdle = () => echoCpuPerMessage(echo, socket, WITH_IDLE, IDLE_MS);
         if (round % 2 === 0) {
-          const awakeUs = await awake();
-          taxes.push({ awakeUs, asleepUs: await asleep() });
+          const backToBackUs = await backToBack();
+          taxes.push({ backToBackUs, afterIdleUs: await afterIdle() });
         } else {
-          const asleepUs = await asleep();
-          taxes.push({ awakeUs: await awake(), asleepUs });
+          const afterIdleUs = await afterIdle();
+          taxes.push({ backToBackUs: await backToBack(), afterIdleUs });
         }
       }
       return taxes;
